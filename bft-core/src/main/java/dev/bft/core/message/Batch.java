@@ -1,0 +1,33 @@
+package dev.bft.core.message;
+
+import dev.bft.crypto.Digest;
+import java.util.List;
+
+/**
+ * The requests a primary orders at one sequence number, with its non-deterministic input (a
+ * timestamp the service may read). An empty batch is PBFT's null request.
+ */
+public record Batch(List<Request> requests, long timestamp, Digest digest) {
+  public Batch {
+    requests = List.copyOf(requests);
+    if (digest == null) {
+      throw new IllegalArgumentException("a batch needs its digest");
+    }
+  }
+
+  public static Batch of(List<Request> requests, long timestamp) {
+    return new Batch(requests, timestamp, RequestDigests.ofBatch(requests, timestamp));
+  }
+
+  public static Batch nullRequest() {
+    return of(List.of(), 0L);
+  }
+
+  public boolean isNull() {
+    return requests.isEmpty();
+  }
+
+  public int size() {
+    return requests.size();
+  }
+}
