@@ -12,6 +12,7 @@ public enum MessageType {
   NEW_VIEW(8),
   FETCH(9),
   STATE(10),
+  STATUS(11),
   ORAL_MESSAGE(20),
   SIGNED_ORDER(21),
   HELLO(30);

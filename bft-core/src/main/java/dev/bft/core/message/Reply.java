@@ -7,4 +7,10 @@ public record Reply(long view, int clientId, long requestNumber, byte[] result, 
   public MessageType type() {
     return MessageType.REPLY;
   }
+
+  @Override
+  public String toString() {
+    return "Reply[v=" + view + ", c=" + clientId + ", t=" + requestNumber + ", result="
+        + java.util.HexFormat.of().formatHex(result) + ", from " + sender + "]";
+  }
 }

@@ -1,0 +1,109 @@
+package dev.bft.core.client;
+
+import dev.bft.core.message.Reply;
+import dev.bft.core.message.Request;
+import dev.bft.core.protocol.Quorum;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One client identity with one request outstanding at a time (PBFT's client model: request numbers
+ * strictly increase, and the replicas' client table remembers only the last one).
+ *
+ * <p>An ordered request completes on f + 1 matching replies from distinct replicas: at least one of
+ * them is correct. A read-only request needs 2f + 1 (PROTOCOL.md §Read-only); if they do not
+ * agree before the timeout, it is re-issued as an ordered request under a new number.
+ */
+public final class ClientCore {
+  private final int clientId;
+  private final Quorum quorum;
+  private final long retransmitTicks;
+  private final ClientEffects effects;
+
+  private long nextRequestNumber;
+  private long view;
+  private Request outstanding;
+  private final Map<Integer, Reply> replies = new HashMap<>();
+  private int retransmissions;
+
+  public ClientCore(int clientId, Quorum quorum, long retransmitTicks, long firstRequestNumber, ClientEffects effects) {
+    this.clientId = clientId;
+    this.quorum = quorum;
+    this.retransmitTicks = retransmitTicks;
+    this.effects = effects;
+    this.nextRequestNumber = firstRequestNumber;
+  }
+
+  /** Sends a new request; returns its number. Only one may be outstanding. */
+  public long invoke(byte[] operation, boolean readOnly) {
+    if (outstanding != null) {
+      throw new IllegalStateException("client " + clientId + " already waits for request " + outstanding.requestNumber());
+    }
+    outstanding = Request.unsigned(clientId, nextRequestNumber++, readOnly, operation);
+    replies.clear();
+    retransmissions = 0;
+    if (readOnly) {
+      effects.sendToAll(outstanding);
+    } else {
+      effects.send(quorum.primary(view), outstanding);
+    }
+    effects.setTimer(retransmitTicks);
+    return outstanding.requestNumber();
+  }
+
+  public void onReply(Reply reply) {
+    if (outstanding == null || reply.clientId() != clientId
+        || reply.requestNumber() != outstanding.requestNumber() || !quorum.isReplica(reply.sender())) {
+      return;
+    }
+    replies.putIfAbsent(reply.sender(), reply);
+    int needed = outstanding.readOnly() ? quorum.certificate() : quorum.weak();
+    int matching = 0;
+    long maxView = view;
+    for (Reply r : replies.values()) {
+      if (Arrays.equals(r.result(), reply.result())) {
+        matching++;
+        maxView = Math.max(maxView, r.view());
+      }
+    }
+    if (matching >= needed) {
+      // f + 1 agree on the view as well as the result, so at least one correct replica is in it.
+      view = maxView;
+      long done = outstanding.requestNumber();
+      outstanding = null;
+      replies.clear();
+      effects.cancelTimer();
+      effects.completed(done, reply.result());
+    }
+  }
+
+  public void onTimer() {
+    if (outstanding == null) {
+      return;
+    }
+    retransmissions++;
+    if (outstanding.readOnly()) {
+      outstanding = Request.unsigned(clientId, nextRequestNumber++, false, outstanding.operation());
+      replies.clear();
+    }
+    effects.sendToAll(outstanding);
+    effects.setTimer(retransmitTicks);
+  }
+
+  public boolean busy() {
+    return outstanding != null;
+  }
+
+  public int clientId() {
+    return clientId;
+  }
+
+  public long view() {
+    return view;
+  }
+
+  public int retransmissions() {
+    return retransmissions;
+  }
+}

@@ -1,0 +1,56 @@
+package dev.bft.core.protocol;
+
+import dev.bft.core.message.Reply;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * Exactly-once: per client, the number of the last executed request and its reply. It is part of
+ * the checkpointed state (its encoding is deterministic: ordered by client id), or a replica
+ * restored from a checkpoint would execute a retried request twice.
+ */
+public final class ClientTable {
+  /** The last request executed for a client and what it returned. */
+  public record Entry(long requestNumber, Reply reply) {}
+
+  /** What to do with an incoming request number. */
+  public enum Verdict { NEW, LAST_EXECUTED, STALE }
+
+  private final NavigableMap<Integer, Entry> entries = new TreeMap<>();
+
+  public Verdict classify(int clientId, long requestNumber) {
+    Entry e = entries.get(clientId);
+    if (e == null || requestNumber > e.requestNumber()) {
+      return Verdict.NEW;
+    }
+    return requestNumber == e.requestNumber() ? Verdict.LAST_EXECUTED : Verdict.STALE;
+  }
+
+  public Entry get(int clientId) {
+    return entries.get(clientId);
+  }
+
+  void record(int clientId, long requestNumber, Reply reply) {
+    entries.put(clientId, new Entry(requestNumber, reply));
+  }
+
+  public int size() {
+    return entries.size();
+  }
+
+  /** Deterministic bytes of the table for the checkpoint digest: client id, request number, result. */
+  public byte[] encode() {
+    int size = 4;
+    for (Entry e : entries.values()) {
+      size += 4 + 8 + 4 + e.reply().result().length;
+    }
+    ByteBuffer b = ByteBuffer.allocate(size).putInt(entries.size());
+    for (Map.Entry<Integer, Entry> e : entries.entrySet()) {
+      byte[] result = e.getValue().reply().result();
+      b.putInt(e.getKey()).putLong(e.getValue().requestNumber()).putInt(result.length).put(result);
+    }
+    return b.array();
+  }
+}

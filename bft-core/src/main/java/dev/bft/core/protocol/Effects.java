@@ -1,0 +1,39 @@
+package dev.bft.core.protocol;
+
+import dev.bft.core.message.Batch;
+import dev.bft.core.message.ReplicaMessage;
+import dev.bft.core.message.Reply;
+import dev.bft.core.message.Request;
+
+/**
+ * Where a replica puts what it decided to do. The shell carries the effects out.
+ *
+ * <p>Ordering contract: the records {@link #persist persisted} while handling one event must be
+ * durable before any message emitted while handling that same event leaves the replica. That is
+ * what lets a replica that crashes and restarts never contradict a message it sent: the runtime
+ * group-commits one write per event (or per several events) and only then releases the sends.
+ */
+public interface Effects {
+  /** Sends to one replica. Messages are unsigned here; the shell signs them. */
+  void send(int replica, ReplicaMessage message);
+
+  /** Sends to every replica but this one. */
+  void broadcast(ReplicaMessage message);
+
+  /** Sends a reply to its client. */
+  void reply(Reply reply);
+
+  /** Relays a client's request to the primary (a backup that received it directly). */
+  void forward(int replica, Request request);
+
+  /** Makes a record durable; see the ordering contract above. */
+  void persist(LogRecord record);
+
+  /** Arms (or re-arms) a timer to fire after {@code ticks}. */
+  void setTimer(TimerId timer, long ticks);
+
+  void cancelTimer(TimerId timer);
+
+  /** Tells observers that a batch executed at a sequence number (checkers, metrics, storage). */
+  void executed(long sequence, Batch batch);
+}

@@ -1,0 +1,29 @@
+package dev.bft.core.protocol;
+
+import dev.bft.core.message.Checkpoint;
+import dev.bft.core.message.Commit;
+import dev.bft.core.message.PrePrepare;
+import dev.bft.core.message.Prepare;
+import java.util.List;
+
+/**
+ * What a replica writes to durable storage. Enough to rebuild, after a crash, every promise it
+ * made: the PRE-PREPAREs it accepted (or issued), the PREPAREs and COMMITs it sent, its view, and
+ * its stable checkpoint with proof (everything at or below which may be deleted).
+ */
+public sealed interface LogRecord {
+  record AcceptedPrePrepare(PrePrepare prePrepare) implements LogRecord {}
+
+  record SentPrepare(Prepare prepare) implements LogRecord {}
+
+  record SentCommit(Commit commit) implements LogRecord {}
+
+  record EnteredView(long view) implements LogRecord {}
+
+  /** A checkpoint became stable; storage may delete every log record at or below {@code sequence}. */
+  record StableCheckpoint(long sequence, List<Checkpoint> proof) implements LogRecord {
+    public StableCheckpoint {
+      proof = List.copyOf(proof);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.bft.core.protocol;
+
+/**
+ * The protocol parameters one replica runs with. Times are in ticks: the shell decides what a tick
+ * is (the runtime uses milliseconds; the simulator its virtual clock).
+ *
+ * @param maxBatchSize         requests per PRE-PREPARE at most
+ * @param batchDelayTicks      how long a partial batch may wait while others are in flight
+ * @param pipelineDepth        sequence numbers the primary keeps in flight (assigned, not executed)
+ * @param checkpointInterval   K: a checkpoint after every K-th sequence number
+ * @param logWindow            L: sequence numbers accepted above the low watermark, a multiple of K
+ * @param viewChangeTimeoutTicks how long a backup waits for a known request to execute
+ */
+public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long batchDelayTicks,
+                            int pipelineDepth, int checkpointInterval, int logWindow,
+                            long viewChangeTimeoutTicks) {
+  public ReplicaConfig {
+    if (!quorum.isReplica(replicaId)) {
+      throw new IllegalArgumentException("replica id " + replicaId + " is outside 0.." + (quorum.n() - 1));
+    }
+    if (maxBatchSize < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatchSize);
+    }
+    if (batchDelayTicks < 0 || viewChangeTimeoutTicks < 1) {
+      throw new IllegalArgumentException("timeouts must be positive");
+    }
+    if (checkpointInterval < 1 || logWindow < checkpointInterval || logWindow % checkpointInterval != 0) {
+      throw new IllegalArgumentException("log window " + logWindow + " must be a positive multiple of the checkpoint interval "
+          + checkpointInterval);
+    }
+    if (pipelineDepth < 1 || pipelineDepth > logWindow) {
+      throw new IllegalArgumentException("pipeline depth " + pipelineDepth + " must be in 1.." + logWindow);
+    }
+  }
+
+  /** Defaults of PROTOCOL.md: K = 128, L = 2K, batches of up to 256. */
+  public static ReplicaConfig defaults(Quorum quorum, int replicaId) {
+    return new ReplicaConfig(quorum, replicaId, 256, 2, 16, 128, 256, 2000);
+  }
+
+  public ReplicaConfig withReplicaId(int id) {
+    return new ReplicaConfig(quorum, id, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval,
+        logWindow, viewChangeTimeoutTicks);
+  }
+
+  public ReplicaConfig withBatching(int maxBatch, long delayTicks, int depth) {
+    return new ReplicaConfig(quorum, replicaId, maxBatch, delayTicks, depth, checkpointInterval, logWindow,
+        viewChangeTimeoutTicks);
+  }
+
+  public ReplicaConfig withCheckpoints(int interval, int window) {
+    return new ReplicaConfig(quorum, replicaId, maxBatchSize, batchDelayTicks, Math.min(pipelineDepth, window),
+        interval, window, viewChangeTimeoutTicks);
+  }
+}

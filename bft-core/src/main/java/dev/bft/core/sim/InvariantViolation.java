@@ -1,0 +1,8 @@
+package dev.bft.core.sim;
+
+/** A checker found a run that breaks one of the invariants of ARCHITECTURE.md. */
+public final class InvariantViolation extends AssertionError {
+  public InvariantViolation(String invariant, String detail) {
+    super(invariant + " violated: " + detail);
+  }
+}

@@ -1,0 +1,220 @@
+package dev.bft.core.sim;
+
+import dev.bft.core.message.Batch;
+import dev.bft.core.message.Request;
+import dev.bft.core.message.RequestDigests;
+import dev.bft.core.protocol.Quorum;
+import dev.bft.core.protocol.Replica;
+import dev.bft.core.protocol.ReplicaConfig;
+import dev.bft.core.service.ExecutionContext;
+import dev.bft.core.service.ReplicatedService;
+import dev.bft.core.sim.check.AgreementChecker;
+import dev.bft.core.sim.check.BoundedStateChecker;
+import dev.bft.core.sim.check.ExactlyOnceChecker;
+import dev.bft.core.sim.check.ValidityChecker;
+import dev.bft.crypto.Digest;
+import dev.bft.crypto.Digests;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * A whole cluster in one thread: n real replicas and some clients over a seeded, hostile network.
+ * Every run is a pure function of its {@link Options}; {@link Result#traceDigest()} fingerprints
+ * every delivery, timer and completion, so two runs of one seed can be compared byte for byte.
+ */
+public final class Simulation {
+  /** What to simulate. Replica ids are 0..n-1; client ids are 1000, 1001, …. */
+  public record Options(long seed, int replicas, int clients, int operationsPerClient, NetworkFaults faults,
+                        ReplicaConfig replicaConfig, Supplier<ReplicatedService> service, Workload workload,
+                        long maxTicks, long clientRetransmitTicks) {
+    public static Options of(long seed, int replicas, Supplier<ReplicatedService> service, Workload workload) {
+      Quorum q = Quorum.ofReplicas(replicas);
+      ReplicaConfig config = new ReplicaConfig(q, 0, 16, 2, 8, 16, 64, 400);
+      return new Options(seed, replicas, 4, 50, NetworkFaults.reliable(), config, service, workload, 2_000_000, 300);
+    }
+
+    public Options withFaults(NetworkFaults f) {
+      return new Options(seed, replicas, clients, operationsPerClient, f, replicaConfig, service, workload, maxTicks,
+          clientRetransmitTicks);
+    }
+
+    public Options withLoad(int clientCount, int operations) {
+      return new Options(seed, replicas, clientCount, operations, faults, replicaConfig, service, workload, maxTicks,
+          clientRetransmitTicks);
+    }
+
+    public Options withReplicaConfig(ReplicaConfig config) {
+      return new Options(seed, replicas, clients, operationsPerClient, faults, config, service, workload, maxTicks,
+          clientRetransmitTicks);
+    }
+  }
+
+  /** What a run did. {@code allCompleted} is the liveness verdict. */
+  public record Result(long seed, boolean allCompleted, long completedOperations, long ticks, long messagesSent,
+                       long messagesDropped, long[] lastExecuted, String traceDigest) {}
+
+  public static final int FIRST_CLIENT_ID = 1000;
+
+  private final Options options;
+  private final Quorum quorum;
+  private final EventQueue queue = new EventQueue();
+  private final SplittableRandom random;
+  private final SimNetwork network;
+  private final List<SimReplica> replicas = new ArrayList<>();
+  private final List<SimClient> clients = new ArrayList<>();
+  private final MessageDigest trace = Digests.newSha256();
+
+  private final AgreementChecker agreement = new AgreementChecker();
+  private final ValidityChecker validity = new ValidityChecker();
+  private final ExactlyOnceChecker exactlyOnce = new ExactlyOnceChecker();
+  private final BoundedStateChecker bounded = new BoundedStateChecker();
+
+  public Simulation(Options options) {
+    this.options = options;
+    this.quorum = Quorum.ofReplicas(options.replicas());
+    this.random = new SplittableRandom(options.seed());
+    this.network = new SimNetwork(queue, random.split(), options.faults(), options.replicas());
+    for (int i = 0; i < options.replicas(); i++) {
+      SimReplica node = new SimReplica(i, this);
+      int id = i;
+      ReplicatedService checked = checkedService(id, options.service().get());
+      node.replica = new Replica(options.replicaConfig().withReplicaId(i), checked, node);
+      replicas.add(node);
+    }
+    for (int c = 0; c < options.clients(); c++) {
+      clients.add(new SimClient(FIRST_CLIENT_ID + c, this, options.operationsPerClient(),
+          options.clientRetransmitTicks()));
+    }
+  }
+
+  /** Runs until every client finished its operations or the tick budget is spent. */
+  public Result run() {
+    for (SimReplica r : replicas) {
+      r.replica.start();
+    }
+    for (SimClient c : clients) {
+      queue.at(random.nextLong(5), c::issueNext);
+    }
+    while (!allDone() && queue.now() <= options.maxTicks() && queue.step()) {
+      checkBoundedState();
+    }
+    long completed = clients.stream().mapToLong(SimClient::completed).sum();
+    long[] executed = replicas.stream().mapToLong(r -> r.replica.lastExecuted()).toArray();
+    return new Result(options.seed(), allDone(), completed, queue.now(), network.sent, network.dropped, executed,
+        java.util.HexFormat.of().formatHex(trace.digest()));
+  }
+
+  // ---------------------------------------------------------------- fault injection (scheduled)
+
+  /** Cuts a replica off from everyone between two instants. */
+  public void isolate(int replica, long from, long until) {
+    queue.at(from, () -> network.isolate(replica, true));
+    queue.at(until, () -> network.isolate(replica, false));
+  }
+
+  /** Stops a replica (it receives nothing, its timers do not fire) between two instants; its state survives. */
+  public void pause(int replica, long from, long until) {
+    queue.at(from, () -> replicas.get(replica).up = false);
+    queue.at(until, () -> replicas.get(replica).up = true);
+  }
+
+  public Replica replicaCore(int id) {
+    return replicas.get(id).replica;
+  }
+
+  // ---------------------------------------------------------------- wiring for the nodes
+
+  long now() {
+    return queue.now();
+  }
+
+  EventQueue queue() {
+    return queue;
+  }
+
+  SimNetwork network() {
+    return network;
+  }
+
+  SplittableRandom random() {
+    return random;
+  }
+
+  Quorum quorum() {
+    return quorum;
+  }
+
+  Workload workload() {
+    return options.workload();
+  }
+
+  int replicaCount() {
+    return replicas.size();
+  }
+
+  SimReplica replica(int id) {
+    return replicas.get(id);
+  }
+
+  SimClient client(int id) {
+    int index = id - FIRST_CLIENT_ID;
+    return index >= 0 && index < clients.size() ? clients.get(index) : null;
+  }
+
+  void issued(Request request) {
+    validity.issued(request.digest());
+  }
+
+  void onExecuted(int replica, long sequence, Batch batch) {
+    agreement.onExecuted(replica, sequence, batch.digest());
+    trace("x", replica, sequence + ":" + batch.digest().toHex());
+  }
+
+  void trace(String kind, int node, Object what) {
+    String line = queue.now() + " " + kind + " " + node + " " + what + "\n";
+    trace.update(line.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private boolean allDone() {
+    for (SimClient c : clients) {
+      if (!c.done()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void checkBoundedState() {
+    for (SimReplica r : replicas) {
+      bounded.check(r.id, r.replica.logSize(), r.replica.config().logWindow(), r.replica.pendingRequests(),
+          clients.size());
+    }
+  }
+
+  /** The service as the replica sees it, with validity and exactly-once checked at every execution. */
+  private ReplicatedService checkedService(int replica, ReplicatedService service) {
+    return new ReplicatedService() {
+      @Override
+      public byte[] execute(byte[] operation, ExecutionContext ctx) {
+        Digest d = RequestDigests.of(ctx.clientId(), ctx.requestNumber(), false, operation);
+        validity.onExecuted(replica, ctx.clientId(), ctx.requestNumber(), d);
+        exactlyOnce.onExecuted(replica, ctx.clientId(), ctx.requestNumber());
+        return service.execute(operation, ctx);
+      }
+
+      @Override
+      public byte[] executeReadOnly(byte[] operation) {
+        return service.executeReadOnly(operation);
+      }
+
+      @Override
+      public Digest stateDigest() {
+        return service.stateDigest();
+      }
+    };
+  }
+}

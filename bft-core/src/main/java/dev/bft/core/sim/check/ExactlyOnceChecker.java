@@ -1,0 +1,22 @@
+package dev.bft.core.sim.check;
+
+import dev.bft.core.sim.InvariantViolation;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Exactly once: each (client, request number) executes at most once per correct replica. Request
+ * numbers strictly increase per client, so it suffices to remember the last one executed.
+ */
+public final class ExactlyOnceChecker {
+  private final Map<Long, Long> lastByReplicaAndClient = new HashMap<>();
+
+  public void onExecuted(int replica, int clientId, long requestNumber) {
+    long key = ((long) replica << 32) | (clientId & 0xFFFFFFFFL);
+    Long last = lastByReplicaAndClient.put(key, requestNumber);
+    if (last != null && last >= requestNumber) {
+      throw new InvariantViolation("exactly-once", "replica " + replica + " executed request " + requestNumber
+          + " of client " + clientId + " after already executing request " + last);
+    }
+  }
+}

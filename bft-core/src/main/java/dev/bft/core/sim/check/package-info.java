@@ -1,0 +1,6 @@
+/**
+ * Invariant checkers (ARCHITECTURE.md §Invariants). Each observes what correct replicas and
+ * clients did and throws {@link dev.bft.core.sim.InvariantViolation} the moment an invariant
+ * breaks. They are fed by the simulator and by adversary scenarios; they never influence a run.
+ */
+package dev.bft.core.sim.check;

@@ -1,0 +1,63 @@
+package dev.bft.core.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bft.core.protocol.Quorum;
+import dev.bft.core.protocol.ReplicaConfig;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class NormalCaseSimulationTest {
+
+  private static Simulation.Options options(long seed, int n) {
+    return Simulation.Options.of(seed, n, AppendOnlyService::new, AppendOnlyService.workload());
+  }
+
+  @ParameterizedTest(name = "n={0}")
+  @ValueSource(ints = {4, 7, 10})
+  void everyOperationCompletesOnAReliableNetwork(int n) {
+    SimSeeds.seeds(100, 3).forEach(seed -> {
+      Simulation.Result r = SimSeeds.runPrinting("reliable n=" + n, options(seed, n).withLoad(8, 100));
+      assertThat(r.allCompleted()).as("liveness, seed %d", seed).isTrue();
+      assertThat(r.completedOperations()).isEqualTo(800);
+      assertThat(Arrays.stream(r.lastExecuted()).min().orElseThrow()).as("all replicas executed").isPositive();
+    });
+  }
+
+  @ParameterizedTest(name = "n={0}")
+  @ValueSource(ints = {4, 7, 10})
+  void everyOperationCompletesDespiteLossDuplicationAndReordering(int n) {
+    SimSeeds.seeds(200, 4).forEach(seed -> {
+      Simulation.Result r = SimSeeds.runPrinting("hostile n=" + n,
+          options(seed, n).withFaults(NetworkFaults.hostile()).withLoad(8, 150));
+      assertThat(r.allCompleted()).as("liveness, seed %d", seed).isTrue();
+      assertThat(r.messagesDropped()).as("the network did drop messages").isPositive();
+    });
+  }
+
+  @Test
+  void thousandsOfOperationsAcrossManyCheckpointsKeepTheLogBounded() {
+    long seed = SimSeeds.seeds(300, 1).findFirst().orElseThrow();
+    Quorum q = Quorum.ofReplicas(4);
+    ReplicaConfig config = new ReplicaConfig(q, 0, 8, 2, 4, 8, 16, 400);
+    Simulation.Result r = SimSeeds.runPrinting("long run",
+        options(seed, 4).withReplicaConfig(config).withFaults(NetworkFaults.hostile()).withLoad(10, 500));
+    assertThat(r.allCompleted()).isTrue();
+    assertThat(r.completedOperations()).isEqualTo(5000);
+    // With batches of at most 8 and 5000 operations, the log passed hundreds of checkpoints of 8.
+    assertThat(Arrays.stream(r.lastExecuted()).max().orElseThrow()).isGreaterThan(16 * 10);
+  }
+
+  @Test
+  void theSameSeedReplaysTheSameTraceByteForByte() {
+    Simulation.Options o = options(42, 4).withFaults(NetworkFaults.hostile()).withLoad(5, 60);
+    Simulation.Result first = new Simulation(o).run();
+    Simulation.Result second = new Simulation(o).run();
+    Simulation.Result other = new Simulation(options(43, 4).withFaults(NetworkFaults.hostile()).withLoad(5, 60)).run();
+    assertThat(second.traceDigest()).isEqualTo(first.traceDigest());
+    assertThat(second.ticks()).isEqualTo(first.ticks());
+    assertThat(other.traceDigest()).isNotEqualTo(first.traceDigest());
+  }
+}
