@@ -36,6 +36,13 @@ public final class ClientTable {
     entries.put(clientId, new Entry(requestNumber, reply));
   }
 
+  /** An independent copy, as durable storage would hold it. */
+  public ClientTable copy() {
+    ClientTable c = new ClientTable();
+    c.entries.putAll(entries);
+    return c;
+  }
+
   public int size() {
     return entries.size();
   }

@@ -36,4 +36,18 @@ public interface Effects {
 
   /** Tells observers that a batch executed at a sequence number (checkers, metrics, storage). */
   void executed(long sequence, Batch batch);
+
+  /**
+   * A checkpoint was taken after executing {@code sequence}: the service is in exactly that state
+   * now. The shell keeps a snapshot of it (copy-on-write or a read transaction) with this client
+   * table, to serve state transfer, until a later checkpoint is stable.
+   */
+  void checkpointTaken(long sequence, dev.bft.crypto.Digest digest, ClientTable clients);
+
+  /**
+   * This replica is behind a stable checkpoint it cannot reach through its log. The shell fetches
+   * that state from peers, verifies it against {@code digest} (see {@link StateDigests}), restores
+   * the service and reports back with {@link Replica#onStateInstalled}.
+   */
+  void fetchState(long sequence, dev.bft.crypto.Digest digest);
 }

@@ -4,6 +4,7 @@ import dev.bft.core.message.Checkpoint;
 import dev.bft.core.message.Commit;
 import dev.bft.core.message.PrePrepare;
 import dev.bft.core.message.Prepare;
+import dev.bft.core.message.PreparedProof;
 import java.util.List;
 
 /**
@@ -18,7 +19,14 @@ public sealed interface LogRecord {
 
   record SentCommit(Commit commit) implements LogRecord {}
 
-  record EnteredView(long view) implements LogRecord {}
+  /**
+   * The replica moved to {@code view}: {@code changing} while it waits for the view's NEW-VIEW
+   * (after sending its VIEW-CHANGE), false once the view is running.
+   */
+  record EnteredView(long view, boolean changing) implements LogRecord {}
+
+  /** A prepared certificate, kept so a restarted replica still reports it in a VIEW-CHANGE. */
+  record Prepared(PreparedProof certificate) implements LogRecord {}
 
   /** A checkpoint became stable; storage may delete every log record at or below {@code sequence}. */
   record StableCheckpoint(long sequence, List<Checkpoint> proof) implements LogRecord {

@@ -53,6 +53,11 @@ final class MessageLog {
     slots.headMap(h, true).clear();
   }
 
+  /** Forgets every slot: a new view starts with only what its NEW-VIEW re-proposes. */
+  void clearSlots() {
+    slots.clear();
+  }
+
   int size() {
     return slots.size();
   }

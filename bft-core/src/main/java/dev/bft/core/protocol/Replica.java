@@ -9,6 +9,8 @@ import dev.bft.core.message.ReplicaMessage;
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
 import dev.bft.core.message.Status;
+import dev.bft.core.message.NewView;
+import dev.bft.core.message.ViewChange;
 import dev.bft.core.service.ExecutionContext;
 import dev.bft.core.service.ReplicatedService;
 import dev.bft.crypto.Digest;
@@ -18,6 +20,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * One PBFT replica: the normal case (PROTOCOL.md §Normal case), checkpoints and log truncation,
@@ -34,8 +38,14 @@ public final class Replica {
 
   private final MessageLog log;
   private final CheckpointTracker checkpoints;
-  private final ClientTable clients;
+  private ClientTable clients;
+  private final ViewChanger viewChanger;
+  private final CheckpointVotesAhead votesAhead;
+  private long fetchingSequence = -1;
+  private List<Checkpoint> fetchingProof = List.of();
+  private final NavigableMap<Long, PreparedCertificate> preparedCertificates = new TreeMap<>();
   private long view;
+  private boolean viewChanging;
   private long lastExecuted;
 
   // Primary only: requests waiting for a batch (one per client), and what was already ordered.
@@ -53,24 +63,88 @@ public final class Replica {
   // Retransmission: stuck-detection and a per-peer limit of one answer per STATUS period.
   private long statusPeriods;
   private long executedAtLastStatus = -1;
+  private long uncommittedAtLastStatus = -1;
   private final long[] answeredStatusInPeriod;
 
   public Replica(ReplicaConfig config, ReplicatedService service, Effects effects) {
+    this(config, service, effects, new ClientTable(), 0, List.of());
+  }
+
+  private Replica(ReplicaConfig config, ReplicatedService service, Effects effects, ClientTable clients,
+                  long stableSequence, List<Checkpoint> stableProof) {
     this.config = config;
     this.quorum = config.quorum();
     this.me = config.replicaId();
     this.effects = effects;
     this.service = service;
-    this.clients = new ClientTable();
-    this.log = new MessageLog(quorum, config.logWindow(), 0);
-    this.checkpoints = new CheckpointTracker(quorum, 0, List.of());
+    this.clients = clients;
+    this.log = new MessageLog(quorum, config.logWindow(), stableSequence);
+    this.checkpoints = new CheckpointTracker(quorum, stableSequence, stableProof);
     this.answeredStatusInPeriod = new long[quorum.n()];
     java.util.Arrays.fill(answeredStatusInPeriod, -1);
+    this.viewChanger = new ViewChanger(this, config, effects, drops);
+    this.votesAhead = new CheckpointVotesAhead(quorum, config.logWindow() / config.checkpointInterval() + 1);
+  }
+
+  /**
+   * Rebuilds a replica after a crash from what it persisted. It keeps every promise it made: the
+   * PRE-PREPAREs it accepted or issued, its PREPAREs and COMMITs, its view. A primary never reuses a
+   * sequence number it had assigned. Missing messages come back through STATUS retransmission.
+   */
+  public static Replica recover(ReplicaConfig config, ReplicatedService service, Effects effects,
+                                RecoveredState state) {
+    long stable = 0;
+    List<Checkpoint> proof = List.of();
+    LogRecord.EnteredView entered = new LogRecord.EnteredView(0, false);
+    for (LogRecord r : state.log()) {
+      if (r instanceof LogRecord.StableCheckpoint sc && sc.sequence() > stable) {
+        stable = sc.sequence();
+        proof = sc.proof();
+      } else if (r instanceof LogRecord.EnteredView ev && ev.view() >= entered.view()) {
+        entered = ev;
+      }
+    }
+    Replica replica = new Replica(config, service, effects, state.clientTable(), stable, proof);
+    replica.view = entered.view();
+    replica.viewChanging = entered.changing();
+    replica.lastExecuted = state.lastExecuted();
+    replica.lastAssigned = state.lastExecuted();
+    for (LogRecord r : state.log()) {
+      replica.replay(r);
+    }
+    if (replica.viewChanging) {
+      replica.viewChanger.resumeAfterRestart();
+    }
+    return replica;
+  }
+
+  private void replay(LogRecord r) {
+    if (r instanceof LogRecord.AcceptedPrePrepare a && a.prePrepare().view() == view
+        && log.inWindow(a.prePrepare().sequence())) {
+      log.slot(a.prePrepare().sequence()).accept(a.prePrepare());
+      if (a.prePrepare().sender() == me) {
+        lastAssigned = Math.max(lastAssigned, a.prePrepare().sequence());
+      }
+    } else if (r instanceof LogRecord.SentPrepare p && p.prepare().view() == view
+        && log.inWindow(p.prepare().sequence())) {
+      log.slot(p.prepare().sequence()).add(p.prepare());
+    } else if (r instanceof LogRecord.Prepared p) {
+      PreparedCertificate cert = PreparedCertificate.validate(p.certificate(), quorum);
+      if (cert != null && cert.sequence() > checkpoints.stableSequence()) {
+        keepCertificate(cert);
+      }
+    } else if (r instanceof LogRecord.SentCommit c && c.commit().view() == view
+        && log.inWindow(c.commit().sequence())) {
+      log.slot(c.commit().sequence()).add(c.commit());
+    }
   }
 
   /** Arms the periodic timers; call once before the first event. */
   public void start() {
     effects.setTimer(TimerId.STATUS, statusPeriodTicks());
+    if (viewChanging) {
+      armViewChangeTimer(viewChanger.timeout());
+    }
   }
 
   // ---------------------------------------------------------------- inputs
@@ -110,9 +184,12 @@ public final class Replica {
       onCheckpoint(c);
     } else if (message instanceof Status s) {
       onStatus(s);
+    } else if (message instanceof ViewChange vc) {
+      viewChanger.onViewChange(vc);
+    } else if (message instanceof NewView nv) {
+      viewChanger.onNewView(nv);
     } else {
-      // VIEW-CHANGE and NEW-VIEW belong to the view-change protocol; a REPLY is never for a replica.
-      drops.count(message instanceof Reply ? DropReason.NOT_A_CLIENT_REQUEST : DropReason.WRONG_VIEW);
+      drops.count(DropReason.NOT_A_CLIENT_REQUEST);
     }
   }
 
@@ -124,10 +201,11 @@ public final class Replica {
         cutBatches();
       }
       case VIEW_CHANGE -> {
-        // Replacing the primary is the view-change protocol's job; until it runs, keep watching.
         viewChangeTimerArmed = false;
-        if (!waiting.isEmpty()) {
-          armViewChangeTimer();
+        // In view change: the NEW-VIEW did not come in time. Otherwise: a known request did not
+        // execute in time. Either way the primary is suspect and the next view is tried.
+        if (viewChanging || !waiting.isEmpty()) {
+          viewChanger.startViewChange(view + 1, viewChanging ? "no NEW-VIEW in time" : "request timed out");
         }
       }
       case STATUS -> onStatusPeriod();
@@ -153,8 +231,8 @@ public final class Replica {
   }
 
   /** A batch closes when it is full, when the pipeline has drained, or when its delay expired. */
-  private void cutBatches() {
-    if (!isPrimary()) {
+  void cutBatches() {
+    if (!isPrimary() || viewChanging) {
       return;
     }
     while (!pending.isEmpty()) {
@@ -200,6 +278,10 @@ public final class Replica {
   // ---------------------------------------------------------------- normal case
 
   private void onPrePrepare(PrePrepare pp) {
+    if (viewChanging) {
+      drops.count(DropReason.IN_VIEW_CHANGE);
+      return;
+    }
     if (pp.sender() != quorum.primary(pp.view())) {
       drops.count(DropReason.NOT_FROM_PRIMARY);
       return;
@@ -260,6 +342,10 @@ public final class Replica {
   }
 
   private SequenceSlot slotFor(long msgView, long sequence) {
+    if (viewChanging) {
+      drops.count(DropReason.IN_VIEW_CHANGE);
+      return null;
+    }
     if (msgView != view) {
       drops.count(DropReason.WRONG_VIEW);
       return null;
@@ -275,6 +361,9 @@ public final class Replica {
   private void advance(SequenceSlot slot) {
     if (slot.checkPrepared() && slot.commitFrom(me) == null) {
       PrePrepare pp = slot.prePrepare();
+      PreparedCertificate cert = PreparedCertificate.validate(pp, slot.matchingPrepares(), quorum);
+      keepCertificate(cert);
+      effects.persist(new LogRecord.Prepared(cert.toProof()));
       Commit commit = new Commit(pp.view(), slot.sequence, pp.digest(), me, null);
       slot.add(commit);
       effects.persist(new LogRecord.SentCommit(commit));
@@ -282,6 +371,13 @@ public final class Replica {
     }
     if (slot.checkCommitted() && slot.sequence == lastExecuted + 1) {
       executeReady();
+    }
+  }
+
+  private void keepCertificate(PreparedCertificate cert) {
+    PreparedCertificate known = preparedCertificates.get(cert.sequence());
+    if (known == null || known.view() <= cert.view()) {
+      preparedCertificates.put(cert.sequence(), cert);
     }
   }
 
@@ -311,6 +407,7 @@ public final class Replica {
       }
     }
     lastExecuted = sequence;
+    viewChanger.progressed();
     effects.executed(sequence, batch);
     if (viewChangeTimerArmed) {
       // Progress: restart the suspicion clock for whatever is still waiting.
@@ -335,14 +432,101 @@ public final class Replica {
     if (known == null || known.requestNumber() < request.requestNumber()) {
       waiting.put(request.clientId(), request);
     }
-    if (!viewChangeTimerArmed) {
+    if (!viewChangeTimerArmed && !viewChanging) {
       armViewChangeTimer();
     }
   }
 
   private void armViewChangeTimer() {
+    armViewChangeTimer(config.viewChangeTimeoutTicks());
+  }
+
+  void armViewChangeTimer(long ticks) {
     viewChangeTimerArmed = true;
-    effects.setTimer(TimerId.VIEW_CHANGE, config.viewChangeTimeoutTicks());
+    effects.setTimer(TimerId.VIEW_CHANGE, ticks);
+  }
+
+  void cancelViewChangeTimer() {
+    if (viewChangeTimerArmed) {
+      viewChangeTimerArmed = false;
+      effects.cancelTimer(TimerId.VIEW_CHANGE);
+    }
+  }
+
+  // ---------------------------------------------------------------- view change (driven by ViewChanger)
+
+  /** Leaves the current view: normal-case messages stop counting until the new view is installed. */
+  void enterViewChange(long newView) {
+    view = newView;
+    viewChanging = true;
+    effects.persist(new LogRecord.EnteredView(newView, true));
+    cancelViewChangeTimer();
+    if (batchTimerArmed) {
+      batchTimerArmed = false;
+      effects.cancelTimer(TimerId.BATCH);
+    }
+    log.clearSlots();
+  }
+
+  ViewChange buildViewChange(long newView) {
+    List<dev.bft.core.message.PreparedProof> prepared = new ArrayList<>();
+    for (PreparedCertificate cert : preparedCertificates.tailMap(checkpoints.stableSequence(), false).values()) {
+      prepared.add(cert.toProof());
+    }
+    return new ViewChange(newView, checkpoints.stableSequence(), checkpoints.stableProof(), prepared, me, null);
+  }
+
+  /**
+   * Runs the view NEW-VIEW started: adopts its checkpoint when this replica holds that state,
+   * accepts its PRE-PREPAREs (and prepares them, as a backup), and hands waiting requests to the
+   * new primary.
+   */
+  void installNewView(NewViewPlan plan, List<PrePrepare> prePrepares) {
+    viewChanging = false;
+    effects.persist(new LogRecord.EnteredView(view, false));
+    cancelViewChangeTimer();
+    if (plan.minSequence() > checkpoints.stableSequence() && plan.minSequence() <= lastExecuted) {
+      checkpoints.makeStable(plan.minSequence(), plan.checkpointProof(), checkpoints.voteOf(me, plan.minSequence()));
+      log.advanceLowWatermark(plan.minSequence());
+      preparedCertificates.headMap(plan.minSequence(), true).clear();
+      effects.persist(new LogRecord.StableCheckpoint(plan.minSequence(), plan.checkpointProof()));
+    } else if (plan.minSequence() > lastExecuted) {
+      // The new view starts from a checkpoint this replica has not reached: fetch it, and accept
+      // the view's PRE-PREPAREs meanwhile (they execute once the state is installed).
+      log.advanceLowWatermark(plan.minSequence());
+      fetchState(plan.checkpointProof());
+    }
+    for (PrePrepare pp : prePrepares) {
+      if (!log.inWindow(pp.sequence())) {
+        continue;
+      }
+      SequenceSlot slot = log.slot(pp.sequence());
+      slot.accept(pp);
+      if (!isPrimary()) {
+        effects.persist(new LogRecord.AcceptedPrePrepare(pp));
+        Prepare prepare = new Prepare(view, pp.sequence(), pp.digest(), me, null);
+        slot.add(prepare);
+        effects.persist(new LogRecord.SentPrepare(prepare));
+        effects.broadcast(prepare);
+      }
+    }
+    lastAssigned = Math.max(plan.maxSequence(), lastExecuted);
+    orderedUpTo.clear();
+    if (isPrimary()) {
+      for (Request r : waiting.values()) {
+        pending.putIfAbsent(r.clientId(), r);
+      }
+      waiting.clear();
+      cutBatches();
+    } else {
+      pending.clear();
+      for (Request r : waiting.values()) {
+        effects.forward(quorum.primary(view), r);
+      }
+      if (!waiting.isEmpty()) {
+        armViewChangeTimer(viewChanger.timeout());
+      }
+    }
   }
 
   // ---------------------------------------------------------------- checkpoints
@@ -351,6 +535,7 @@ public final class Replica {
     Digest digest = StateDigests.checkpoint(service.stateDigest(), clients);
     Checkpoint own = new Checkpoint(sequence, digest, me, null);
     checkpoints.add(own);
+    effects.checkpointTaken(sequence, digest, clients.copy());
     effects.broadcast(own);
     tryStabilize(sequence);
   }
@@ -358,6 +543,14 @@ public final class Replica {
   private void onCheckpoint(Checkpoint c) {
     if (c.sequence() % config.checkpointInterval() != 0) {
       drops.count(DropReason.BAD_CHECKPOINT_PROOF);
+      return;
+    }
+    if (c.sequence() > log.high()) {
+      votesAhead.add(c);
+      List<Checkpoint> proof = votesAhead.highestProven(log.high());
+      if (proof != null) {
+        fetchState(proof);
+      }
       return;
     }
     if (!log.inWindow(c.sequence())) {
@@ -386,8 +579,66 @@ public final class Replica {
     }
     checkpoints.makeStable(sequence, proof, own);
     log.advanceLowWatermark(sequence);
+    preparedCertificates.headMap(sequence, true).clear();
     effects.persist(new LogRecord.StableCheckpoint(sequence, proof));
     cutBatches();
+  }
+
+  // ---------------------------------------------------------------- state transfer
+
+  /** A checkpoint above this replica's execution that 2f + 1 replicas proved, from the window or beyond. */
+  private List<Checkpoint> provenCheckpointAhead() {
+    List<Checkpoint> beyond = votesAhead.highestProven(log.high());
+    if (beyond != null) {
+      return beyond;
+    }
+    for (long s = log.high() - log.high() % config.checkpointInterval(); s > lastExecuted;
+         s -= config.checkpointInterval()) {
+      Digest agreed = checkpoints.agreedDigest(s);
+      if (agreed != null) {
+        return checkpoints.proofFor(s, agreed);
+      }
+    }
+    return null;
+  }
+
+  void fetchState(List<Checkpoint> proof) {
+    long sequence = proof.get(0).sequence();
+    if (sequence <= lastExecuted || sequence < fetchingSequence) {
+      return;
+    }
+    fetchingSequence = sequence;
+    fetchingProof = List.copyOf(proof);
+    StateTransferLog.fetching(me, lastExecuted, sequence);
+    effects.fetchState(sequence, proof.get(0).stateDigest());
+  }
+
+  /**
+   * The shell restored the service to the checkpoint this replica asked for, after verifying it
+   * against the proven digest, and hands over that checkpoint's client table.
+   */
+  public void onStateInstalled(long sequence, ClientTable installedClients) {
+    if (sequence != fetchingSequence || sequence <= lastExecuted) {
+      drops.count(DropReason.DUPLICATE);
+      return;
+    }
+    Digest digest = fetchingProof.get(0).stateDigest();
+    clients = installedClients.copy();
+    lastExecuted = sequence;
+    lastAssigned = Math.max(lastAssigned, sequence);
+    fetchingSequence = -1;
+    Checkpoint own = new Checkpoint(sequence, digest, me, null);
+    checkpoints.add(own);
+    checkpoints.makeStable(sequence, fetchingProof, own);
+    log.advanceLowWatermark(sequence);
+    preparedCertificates.headMap(sequence, true).clear();
+    votesAhead.forgetUpTo(sequence);
+    waiting.values().removeIf(r -> clients.classify(r.clientId(), r.requestNumber()) != ClientTable.Verdict.NEW);
+    effects.persist(new LogRecord.StableCheckpoint(sequence, fetchingProof));
+    effects.checkpointTaken(sequence, digest, clients.copy());
+    StateTransferLog.installed(me, sequence);
+    viewChanger.progressed();
+    executeReady();
   }
 
   // ---------------------------------------------------------------- retransmission
@@ -398,25 +649,57 @@ public final class Replica {
 
   private void onStatusPeriod() {
     statusPeriods++;
+    if (viewChanging) {
+      viewChanger.retransmitOwnViewChange();
+      effects.setTimer(TimerId.STATUS, statusPeriodTicks());
+      return;
+    }
     boolean ownCheckpointUnstable = lastExecuted - checkpoints.stableSequence() >= config.checkpointInterval();
-    boolean stuck = lastExecuted == executedAtLastStatus
-        && (log.highestSequence() > lastExecuted || !waiting.isEmpty() || ownCheckpointUnstable);
+    long uncommitted = lowestUncommitted();
+    boolean stuck = (lastExecuted == executedAtLastStatus
+        && (log.highestSequence() > lastExecuted || !waiting.isEmpty() || ownCheckpointUnstable))
+        || (uncommitted >= 0 && uncommitted == uncommittedAtLastStatus);
     executedAtLastStatus = lastExecuted;
+    uncommittedAtLastStatus = uncommitted;
     if (stuck) {
-      effects.broadcast(new Status(view, lastExecuted, me, null));
+      List<Checkpoint> proven = provenCheckpointAhead();
+      if (proven != null) {
+        fetchState(proven);
+      }
+      long above = uncommitted >= 0 ? Math.min(lastExecuted, uncommitted - 1) : lastExecuted;
+      effects.broadcast(new Status(view, above, me, null));
     }
     effects.setTimer(TimerId.STATUS, statusPeriodTicks());
   }
 
+  /** The lowest slot of this view holding a PRE-PREPARE that has not committed here, or -1. */
+  private long lowestUncommitted() {
+    for (SequenceSlot slot : log.above(log.low())) {
+      if (slot.prePrepare() != null && !slot.isCommitted()) {
+        return slot.sequence;
+      }
+    }
+    return -1;
+  }
+
   /** Re-sends this replica's own messages above the peer's execution point, once per period per peer. */
   private void onStatus(Status s) {
-    if (s.view() != view || answeredStatusInPeriod[s.sender()] == statusPeriods) {
-      drops.count(s.view() != view ? DropReason.WRONG_VIEW : DropReason.DUPLICATE);
+    if (answeredStatusInPeriod[s.sender()] == statusPeriods) {
+      drops.count(DropReason.DUPLICATE);
+      return;
+    }
+    if (s.view() < view) {
+      answeredStatusInPeriod[s.sender()] = statusPeriods;
+      viewChanger.helpLaggingReplica(s.sender());
+      return;
+    }
+    if (s.view() > view || viewChanging) {
+      drops.count(DropReason.WRONG_VIEW);
       return;
     }
     answeredStatusInPeriod[s.sender()] = statusPeriods;
     int peer = s.sender();
-    for (SequenceSlot slot : log.above(s.lastExecuted())) {
+    for (SequenceSlot slot : log.above(s.retransmitAbove())) {
       PrePrepare pp = slot.prePrepare();
       if (pp != null && pp.sender() == me) {
         effects.send(peer, pp);
@@ -442,6 +725,10 @@ public final class Replica {
 
   public boolean isPrimary() {
     return quorum.primary(view) == me;
+  }
+
+  public boolean isViewChanging() {
+    return viewChanging;
   }
 
   public int id() {
@@ -478,6 +765,23 @@ public final class Replica {
 
   public DropCounters drops() {
     return drops;
+  }
+
+  /** For diagnostics: where the next sequence to execute stands. */
+  public String describeNextSlot() {
+    SequenceSlot next = log.existing(lastExecuted + 1);
+    if (next == null) {
+      return "slot " + (lastExecuted + 1) + " empty";
+    }
+    PrePrepare pp = next.prePrepare();
+    return "slot " + next.sequence + (pp == null ? " no pre-prepare" : " pp(v=" + pp.view() + ")")
+        + " prepares=" + next.matchingPrepares().size() + " commits=" + next.matchingCommitCount()
+        + (next.isPrepared() ? " prepared" : "") + (next.isCommitted() ? " committed" : "");
+  }
+
+  /** The sequence number whose state is being fetched, or -1. */
+  public long fetchingState() {
+    return fetchingSequence;
   }
 
   public ClientTable clientTable() {

@@ -3,10 +3,10 @@ package dev.bft.core.protocol;
 import dev.bft.crypto.Digest;
 
 /** The checkpoint digest covers the service state and the client table, so exactly-once survives a restore. */
-final class StateDigests {
+public final class StateDigests {
   private StateDigests() {}
 
-  static Digest checkpoint(Digest serviceState, ClientTable clients) {
+  public static Digest checkpoint(Digest serviceState, ClientTable clients) {
     return Digest.sha256(new byte[] {'C'}, serviceState.bytesUnsafe(), clients.encode());
   }
 }

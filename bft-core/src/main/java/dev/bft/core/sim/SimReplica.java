@@ -4,7 +4,9 @@ import dev.bft.core.message.Batch;
 import dev.bft.core.message.ReplicaMessage;
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
+import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.protocol.Effects;
+import dev.bft.core.protocol.RecoveredState;
 import dev.bft.core.protocol.LogRecord;
 import dev.bft.core.protocol.Replica;
 import dev.bft.core.protocol.TimerId;
@@ -15,14 +17,43 @@ import java.util.List;
 final class SimReplica implements Effects {
   final int id;
   Replica replica;
+  dev.bft.core.service.ReplicatedService service;
   boolean up = true;
   final List<LogRecord> persisted = new ArrayList<>();
+  /** The raw service (the replica sees it through the checkers); snapshots come from it. */
+  dev.bft.core.service.ReplicatedService rawService;
+  private final java.util.NavigableMap<Long, HeldCheckpoint> snapshots = new java.util.TreeMap<>();
+  private long fetchSequence = -1;
+  private dev.bft.crypto.Digest fetchDigest;
+  private int fetchAttempt;
   private final Simulation sim;
   private final long[] timerGeneration = new long[TimerId.values().length];
 
   SimReplica(int id, Simulation sim) {
     this.id = id;
     this.sim = sim;
+  }
+
+  /** Loses everything not persisted: messages in flight to it, its timers, its volatile protocol state. */
+  void crash() {
+    up = false;
+    for (int i = 0; i < timerGeneration.length; i++) {
+      timerGeneration[i]++;
+    }
+    sim.trace("crash", id, replica.lastExecuted());
+  }
+
+  /**
+   * Restarts from durable state. Execution is synchronous with the client table and service state
+   * here, as the storage layer commits them in one transaction, so both survive as they were.
+   */
+  void restart() {
+    fetchSequence = -1;
+    RecoveredState durable = new RecoveredState(replica.lastExecuted(), replica.clientTable().copy(), persisted);
+    replica = Replica.recover(replica.config(), service, this, durable);
+    up = true;
+    sim.trace("restart", id, replica.lastExecuted());
+    replica.start();
   }
 
   void receive(ReplicaMessage m) {
@@ -70,6 +101,9 @@ final class SimReplica implements Effects {
   public void persist(LogRecord record) {
     if (record instanceof LogRecord.StableCheckpoint sc) {
       persisted.removeIf(r -> sequenceOf(r) <= sc.sequence());
+      snapshots.headMap(sc.sequence(), false).clear();
+    } else if (record instanceof LogRecord.EnteredView) {
+      persisted.removeIf(r -> r instanceof LogRecord.EnteredView);
     }
     persisted.add(record);
   }
@@ -81,6 +115,8 @@ final class SimReplica implements Effects {
       return p.prepare().sequence();
     } else if (r instanceof LogRecord.SentCommit c) {
       return c.commit().sequence();
+    } else if (r instanceof LogRecord.Prepared p) {
+      return p.certificate().prePrepare().sequence();
     }
     return Long.MAX_VALUE;
   }
@@ -104,5 +140,59 @@ final class SimReplica implements Effects {
   @Override
   public void executed(long sequence, Batch batch) {
     sim.onExecuted(id, sequence, batch);
+  }
+
+  /** A copy of the state at a checkpoint, as storage would keep it to serve state transfer. */
+  record HeldCheckpoint(Object serviceSnapshot, ClientTable clients) {}
+
+  @Override
+  public void checkpointTaken(long sequence, dev.bft.crypto.Digest digest, ClientTable clients) {
+    if (rawService instanceof StateSnapshots s) {
+      snapshots.put(sequence, new HeldCheckpoint(s.snapshot(), clients));
+    }
+  }
+
+  @Override
+  public void fetchState(long sequence, dev.bft.crypto.Digest digest) {
+    if (sequence == fetchSequence) {
+      return; // already fetching; the retry timer takes care of lost answers
+    }
+    fetchSequence = sequence;
+    fetchDigest = digest;
+    askNextPeer(sequence);
+  }
+
+  /** Asks one peer after another, round robin, until a verified state arrives. */
+  private void askNextPeer(long sequence) {
+    if (!up || fetchSequence != sequence) {
+      return;
+    }
+    int peer = (id + 1 + fetchAttempt++ % (sim.replicaCount() - 1)) % sim.replicaCount();
+    sim.trace("fetch", id, sequence + " from " + peer);
+    sim.network().carry(id, peer, sequence, s -> sim.replica(peer).serveState(id, s));
+    sim.queue().at(sim.now() + 50, () -> askNextPeer(sequence));
+  }
+
+  void serveState(int requester, long sequence) {
+    HeldCheckpoint held = snapshots.get(sequence);
+    if (up && held != null) {
+      sim.network().carry(id, requester, held, h -> sim.replica(requester).receiveState(sequence, h));
+    }
+  }
+
+  private void receiveState(long sequence, HeldCheckpoint held) {
+    if (!up || sequence != fetchSequence || !(rawService instanceof StateSnapshots s)) {
+      return;
+    }
+    dev.bft.crypto.Digest claimed = dev.bft.core.protocol.StateDigests.checkpoint(
+        s.digestOf(held.serviceSnapshot()), held.clients());
+    if (!claimed.equals(fetchDigest)) {
+      sim.trace("bad-state", id, sequence);
+      return; // a wrong state: the next peer is asked when the retry timer fires
+    }
+    fetchSequence = -1;
+    s.restore(held.serviceSnapshot());
+    sim.trace("installed", id, sequence);
+    replica.onStateInstalled(sequence, held.clients());
   }
 }

@@ -81,8 +81,9 @@ public final class Simulation {
     for (int i = 0; i < options.replicas(); i++) {
       SimReplica node = new SimReplica(i, this);
       int id = i;
-      ReplicatedService checked = checkedService(id, options.service().get());
-      node.replica = new Replica(options.replicaConfig().withReplicaId(i), checked, node);
+      node.rawService = options.service().get();
+      node.service = checkedService(id, node.rawService);
+      node.replica = new Replica(options.replicaConfig().withReplicaId(i), node.service, node);
       replicas.add(node);
     }
     for (int c = 0; c < options.clients(); c++) {
@@ -120,6 +121,33 @@ public final class Simulation {
   public void pause(int replica, long from, long until) {
     queue.at(from, () -> replicas.get(replica).up = false);
     queue.at(until, () -> replicas.get(replica).up = true);
+  }
+
+  /** Crashes a replica (it loses all volatile state) and restarts it from what it persisted. */
+  public void crash(int replica, long at, long restartAt) {
+    if (restartAt <= at) {
+      throw new IllegalArgumentException("a replica restarts after it crashes");
+    }
+    queue.at(at, () -> replicas.get(replica).crash());
+    queue.at(restartAt, () -> replicas.get(replica).restart());
+  }
+
+  /** One line per replica and client: where each stands. For failure messages. */
+  public String describe() {
+    StringBuilder b = new StringBuilder("at tick " + queue.now() + ":\n");
+    for (SimReplica r : replicas) {
+      Replica c = r.replica;
+      b.append("  replica ").append(r.id).append(r.up ? "" : " (down)").append(": view=").append(c.view()).append(c.isViewChanging() ? " (changing)" : "")
+          .append(" primary=").append(c.isPrimary()).append(" fetching=").append(c.fetchingState())
+          .append(" executed=").append(c.lastExecuted()).append(" window=(").append(c.lowWatermark()).append(", ")
+          .append(c.highWatermark()).append("] log=").append(c.logSize()).append(" pending=")
+          .append(c.pendingRequests()).append(" next: ").append(c.describeNextSlot()).append(" drops=").append(c.drops()).append('\n');
+    }
+    for (SimClient c : clients) {
+      b.append("  client ").append(c.id).append(": completed=").append(c.completed()).append(" busy=")
+          .append(c.core.busy()).append(" retransmissions=").append(c.core.retransmissions()).append('\n');
+    }
+    return b.toString();
   }
 
   public Replica replicaCore(int id) {

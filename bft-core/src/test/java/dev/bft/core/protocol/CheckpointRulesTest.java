@@ -68,10 +68,30 @@ class CheckpointRulesTest {
   }
 
   @Test
-  void checkpointsOffTheIntervalOrOutsideTheWindowAreDropped() {
+  void checkpointsOffTheIntervalOrAtOrBelowTheWindowAreDropped() {
     fx.replica.onMessage(checkpoint(3, Digest.ZERO, 2));
-    fx.replica.onMessage(checkpoint(12, Digest.ZERO, 2));
+    fx.replica.onMessage(checkpoint(0, Digest.ZERO, 2));
     assertThat(fx.replica.drops().get(DropReason.BAD_CHECKPOINT_PROOF)).isEqualTo(1);
     assertThat(fx.replica.drops().get(DropReason.OUTSIDE_WINDOW)).isEqualTo(1);
+  }
+
+  @Test
+  void twoFPlusOneVotesBeyondTheWindowMakeABehindReplicaFetchTheState() {
+    Digest d = Digest.sha256(new byte[] {4});
+    fx.replica.onMessage(checkpoint(16, d, 0));
+    fx.replica.onMessage(checkpoint(16, d, 2));
+    assertThat(fx.effects.fetches).as("2f votes are not a proof").isEmpty();
+    fx.replica.onMessage(checkpoint(16, Digest.ZERO, 3));
+    assertThat(fx.effects.fetches).as("a mismatching vote is not a proof either").isEmpty();
+    fx.replica.onMessage(checkpoint(20, d, 3));
+    fx.replica.onMessage(checkpoint(16, d, 3));
+    assertThat(fx.effects.fetches).as("replica 3 voted at 16 only once").isEmpty();
+    // replica 1 is this replica: a third matching vote must come from another sender
+    var other = new ReplicaFixture(0);
+    other.replica.onMessage(checkpoint(16, d, 1));
+    other.replica.onMessage(checkpoint(16, d, 2));
+    other.replica.onMessage(checkpoint(16, d, 3));
+    assertThat(other.effects.fetches).containsExactly(16L);
+    assertThat(other.replica.fetchingState()).isEqualTo(16);
   }
 }

@@ -19,6 +19,8 @@ final class RecordingEffects implements Effects {
   final List<Long> executed = new ArrayList<>();
   final List<Request> forwarded = new ArrayList<>();
   final List<TimerId> timersSet = new ArrayList<>();
+  final List<Long> checkpointsTaken = new ArrayList<>();
+  final List<Long> fetches = new ArrayList<>();
 
   @Override
   public void send(int replica, ReplicaMessage message) {
@@ -61,6 +63,16 @@ final class RecordingEffects implements Effects {
   @Override
   public void executed(long sequence, Batch batch) {
     executed.add(sequence);
+  }
+
+  @Override
+  public void checkpointTaken(long sequence, dev.bft.crypto.Digest digest, ClientTable clients) {
+    checkpointsTaken.add(sequence);
+  }
+
+  @Override
+  public void fetchState(long sequence, dev.bft.crypto.Digest digest) {
+    fetches.add(sequence);
   }
 
   <T extends ReplicaMessage> List<T> broadcasts(Class<T> type) {

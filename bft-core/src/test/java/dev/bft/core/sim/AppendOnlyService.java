@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  * A test service whose state is the hash chain of every operation executed, in order: any
  * divergence in order or content between replicas shows up in its digest and in its results.
  */
-public final class AppendOnlyService implements ReplicatedService {
+public final class AppendOnlyService implements ReplicatedService, StateSnapshots {
   private Digest chain = Digest.ZERO;
   private long count;
 
@@ -28,6 +28,25 @@ public final class AppendOnlyService implements ReplicatedService {
   @Override
   public Digest stateDigest() {
     return chain;
+  }
+
+  private record Snapshot(Digest chain, long count) {}
+
+  @Override
+  public Object snapshot() {
+    return new Snapshot(chain, count);
+  }
+
+  @Override
+  public Digest digestOf(Object snapshot) {
+    return ((Snapshot) snapshot).chain();
+  }
+
+  @Override
+  public void restore(Object snapshot) {
+    Snapshot s = (Snapshot) snapshot;
+    chain = s.chain();
+    count = s.count();
   }
 
   private byte[] result() {

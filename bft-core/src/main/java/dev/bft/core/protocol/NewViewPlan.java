@@ -1,0 +1,68 @@
+package dev.bft.core.protocol;
+
+import dev.bft.core.message.Batch;
+import dev.bft.core.message.Checkpoint;
+import dev.bft.core.message.PrePrepare;
+import dev.bft.core.message.PreparedProof;
+import dev.bft.core.message.ViewChange;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The deterministic part of a NEW-VIEW (PROTOCOL.md §View change 2): from 2f + 1 valid VIEW-CHANGEs,
+ * the checkpoint to start from (min-s, the highest proven) and the PRE-PREPAREs of the new view
+ * for every sequence in (min-s, max-s]: the batch of the highest-view prepared certificate, or
+ * the null request. The new primary computes it to send; every backup computes it to check.
+ */
+record NewViewPlan(long view, long minSequence, List<Checkpoint> checkpointProof, List<PrePrepare> prePrepares) {
+
+  static NewViewPlan compute(long view, List<ViewChange> viewChanges, Quorum quorum) {
+    long minS = 0;
+    List<Checkpoint> proof = List.of();
+    long maxS = 0;
+    for (ViewChange vc : viewChanges) {
+      if (vc.stableSequence() > minS) {
+        minS = vc.stableSequence();
+        proof = vc.checkpointProof();
+      }
+      for (PreparedProof p : vc.prepared()) {
+        maxS = Math.max(maxS, p.prePrepare().sequence());
+      }
+    }
+    int primary = quorum.primary(view);
+    List<PrePrepare> prePrepares = new ArrayList<>();
+    for (long s = minS + 1; s <= maxS; s++) {
+      PrePrepare best = null;
+      for (ViewChange vc : viewChanges) {
+        for (PreparedProof p : vc.prepared()) {
+          PrePrepare pp = p.prePrepare();
+          if (pp.sequence() == s && (best == null || pp.view() > best.view())) {
+            best = pp;
+          }
+        }
+      }
+      Batch batch = best == null ? Batch.nullRequest() : best.batch();
+      prePrepares.add(new PrePrepare(view, s, batch, primary, null));
+    }
+    return new NewViewPlan(view, minS, proof, prePrepares);
+  }
+
+  /** Whether a primary's claimed PRE-PREPAREs are exactly this plan's (view, sequence, digest). */
+  boolean matches(List<PrePrepare> claimed) {
+    if (claimed.size() != prePrepares.size()) {
+      return false;
+    }
+    for (int i = 0; i < claimed.size(); i++) {
+      PrePrepare a = claimed.get(i);
+      PrePrepare b = prePrepares.get(i);
+      if (a.view() != b.view() || a.sequence() != b.sequence() || !a.digest().equals(b.digest())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  long maxSequence() {
+    return prePrepares.isEmpty() ? minSequence : prePrepares.get(prePrepares.size() - 1).sequence();
+  }
+}
