@@ -123,6 +123,11 @@ public final class Simulation {
     queue.at(until, () -> replicas.get(replica).up = true);
   }
 
+  /** From {@code at} on, the network behaves as {@code faults} (for example: reliable again). */
+  public void healNetworkAt(long at, NetworkFaults faults) {
+    queue.at(at, () -> network.setFaults(faults));
+  }
+
   /** Crashes a replica (it loses all volatile state) and restarts it from what it persisted. */
   public void crash(int replica, long at, long restartAt) {
     if (restartAt <= at) {
