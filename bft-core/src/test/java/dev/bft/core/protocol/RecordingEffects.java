@@ -19,6 +19,7 @@ final class RecordingEffects implements Effects {
   final List<Long> executed = new ArrayList<>();
   final List<Request> forwarded = new ArrayList<>();
   final List<TimerId> timersSet = new ArrayList<>();
+  final List<Long> timerTicks = new ArrayList<>();
   final List<Long> checkpointsTaken = new ArrayList<>();
   final List<Long> fetches = new ArrayList<>();
 
@@ -55,6 +56,17 @@ final class RecordingEffects implements Effects {
   @Override
   public void setTimer(TimerId timer, long ticks) {
     timersSet.add(timer);
+    timerTicks.add(ticks);
+  }
+
+  List<Long> timeouts(TimerId timer) {
+    List<Long> out = new ArrayList<>();
+    for (int i = 0; i < timersSet.size(); i++) {
+      if (timersSet.get(i) == timer) {
+        out.add(timerTicks.get(i));
+      }
+    }
+    return out;
   }
 
   @Override
@@ -88,5 +100,6 @@ final class RecordingEffects implements Effects {
     executed.clear();
     forwarded.clear();
     timersSet.clear();
+    timerTicks.clear();
   }
 }
