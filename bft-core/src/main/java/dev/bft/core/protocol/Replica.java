@@ -16,8 +16,6 @@ import dev.bft.core.service.ReplicatedService;
 import dev.bft.crypto.Digest;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -48,11 +46,9 @@ public final class Replica {
   private boolean viewChanging;
   private long lastExecuted;
 
-  // Primary only: requests waiting for a batch (one per client), and what was already ordered.
-  private final LinkedHashMap<Integer, Request> pending = new LinkedHashMap<>();
-  private final Map<Integer, Long> orderedUpTo = new HashMap<>();
+  // Primary only: requests waiting for a batch, and the last sequence number assigned.
+  private final RequestQueue pending = new RequestQueue();
   private long lastAssigned;
-  private long latestTimestamp;
   private boolean batchTimerArmed;
   private boolean batchTimerExpired;
 
@@ -60,11 +56,7 @@ public final class Replica {
   private final Map<Integer, Request> waiting = new HashMap<>();
   private boolean viewChangeTimerArmed;
 
-  // Retransmission: stuck-detection and a per-peer limit of one answer per STATUS period.
-  private long statusPeriods;
-  private long executedAtLastStatus = -1;
-  private long uncommittedAtLastStatus = -1;
-  private final long[] answeredStatusInPeriod;
+  private final Retransmission retransmission;
 
   public Replica(ReplicaConfig config, ReplicatedService service, Effects effects) {
     this(config, service, effects, new ClientTable(), 0, List.of());
@@ -80,8 +72,7 @@ public final class Replica {
     this.clients = clients;
     this.log = new MessageLog(quorum, config.logWindow(), stableSequence);
     this.checkpoints = new CheckpointTracker(quorum, stableSequence, stableProof);
-    this.answeredStatusInPeriod = new long[quorum.n()];
-    java.util.Arrays.fill(answeredStatusInPeriod, -1);
+    this.retransmission = new Retransmission(config, effects);
     this.viewChanger = new ViewChanger(this, config, effects, drops);
     this.votesAhead = new CheckpointVotesAhead(quorum, config.logWindow() / config.checkpointInterval() + 1);
   }
@@ -141,7 +132,7 @@ public final class Replica {
 
   /** Arms the periodic timers; call once before the first event. */
   public void start() {
-    effects.setTimer(TimerId.STATUS, statusPeriodTicks());
+    effects.setTimer(TimerId.STATUS, retransmission.periodTicks());
     if (viewChanging) {
       armViewChangeTimer(viewChanger.timeout());
     }
@@ -215,18 +206,10 @@ public final class Replica {
   // ---------------------------------------------------------------- primary: batching
 
   private void enqueue(Request request, long now) {
-    Long ordered = orderedUpTo.get(request.clientId());
-    if (ordered != null && request.requestNumber() <= ordered) {
+    if (!pending.offer(request, now)) {
       drops.count(DropReason.DUPLICATE);
       return;
     }
-    Request queued = pending.get(request.clientId());
-    if (queued != null && queued.requestNumber() >= request.requestNumber()) {
-      drops.count(DropReason.DUPLICATE);
-      return;
-    }
-    pending.put(request.clientId(), request);
-    latestTimestamp = Math.max(latestTimestamp, now);
     cutBatches();
   }
 
@@ -259,15 +242,8 @@ public final class Replica {
   }
 
   private void issuePrePrepare(long sequence) {
-    List<Request> requests = new ArrayList<>(Math.min(pending.size(), config.maxBatchSize()));
-    Iterator<Request> it = pending.values().iterator();
-    while (it.hasNext() && requests.size() < config.maxBatchSize()) {
-      Request r = it.next();
-      it.remove();
-      requests.add(r);
-      orderedUpTo.merge(r.clientId(), r.requestNumber(), Math::max);
-    }
-    PrePrepare pp = new PrePrepare(view, sequence, Batch.of(requests, latestTimestamp), me, null);
+    List<Request> requests = pending.take(config.maxBatchSize());
+    PrePrepare pp = new PrePrepare(view, sequence, Batch.of(requests, pending.timestamp()), me, null);
     SequenceSlot slot = log.slot(sequence);
     slot.accept(pp);
     lastAssigned = sequence;
@@ -511,15 +487,11 @@ public final class Replica {
       }
     }
     lastAssigned = Math.max(plan.maxSequence(), lastExecuted);
-    orderedUpTo.clear();
+    pending.startView(isPrimary(), waiting.values());
     if (isPrimary()) {
-      for (Request r : waiting.values()) {
-        pending.putIfAbsent(r.clientId(), r);
-      }
       waiting.clear();
       cutBatches();
     } else {
-      pending.clear();
       for (Request r : waiting.values()) {
         effects.forward(quorum.primary(view), r);
       }
@@ -643,81 +615,33 @@ public final class Replica {
 
   // ---------------------------------------------------------------- retransmission
 
-  private long statusPeriodTicks() {
-    return Math.max(1, config.viewChangeTimeoutTicks() / 4);
-  }
-
   private void onStatusPeriod() {
-    statusPeriods++;
+    retransmission.newPeriod();
     if (viewChanging) {
       viewChanger.retransmitOwnViewChange();
-      effects.setTimer(TimerId.STATUS, statusPeriodTicks());
-      return;
-    }
-    boolean ownCheckpointUnstable = lastExecuted - checkpoints.stableSequence() >= config.checkpointInterval();
-    long uncommitted = lowestUncommitted();
-    boolean stuck = (lastExecuted == executedAtLastStatus
-        && (log.highestSequence() > lastExecuted || !waiting.isEmpty() || ownCheckpointUnstable))
-        || (uncommitted >= 0 && uncommitted == uncommittedAtLastStatus);
-    executedAtLastStatus = lastExecuted;
-    uncommittedAtLastStatus = uncommitted;
-    if (stuck) {
-      List<Checkpoint> proven = provenCheckpointAhead();
-      if (proven != null) {
-        fetchState(proven);
-      }
-      long above = uncommitted >= 0 ? Math.min(lastExecuted, uncommitted - 1) : lastExecuted;
-      effects.broadcast(new Status(view, above, me, null));
-    }
-    effects.setTimer(TimerId.STATUS, statusPeriodTicks());
-  }
-
-  /** The lowest slot of this view holding a PRE-PREPARE that has not committed here, or -1. */
-  private long lowestUncommitted() {
-    for (SequenceSlot slot : log.above(log.low())) {
-      if (slot.prePrepare() != null && !slot.isCommitted()) {
-        return slot.sequence;
+    } else {
+      boolean ownCheckpointUnstable = lastExecuted - checkpoints.stableSequence() >= config.checkpointInterval();
+      long above = retransmission.endPeriod(log, lastExecuted, !waiting.isEmpty() || ownCheckpointUnstable);
+      if (above >= 0) {
+        List<Checkpoint> proven = provenCheckpointAhead();
+        if (proven != null) {
+          fetchState(proven);
+        }
+        effects.broadcast(new Status(view, above, me, null));
       }
     }
-    return -1;
+    effects.setTimer(TimerId.STATUS, retransmission.periodTicks());
   }
 
-  /** Re-sends this replica's own messages above the peer's execution point, once per period per peer. */
   private void onStatus(Status s) {
-    if (answeredStatusInPeriod[s.sender()] == statusPeriods) {
-      drops.count(DropReason.DUPLICATE);
-      return;
-    }
-    if (s.view() < view) {
-      answeredStatusInPeriod[s.sender()] = statusPeriods;
-      viewChanger.helpLaggingReplica(s.sender());
-      return;
-    }
-    if (s.view() > view || viewChanging) {
+    if (s.view() > view || (s.view() == view && viewChanging)) {
       drops.count(DropReason.WRONG_VIEW);
-      return;
-    }
-    answeredStatusInPeriod[s.sender()] = statusPeriods;
-    int peer = s.sender();
-    for (SequenceSlot slot : log.above(s.retransmitAbove())) {
-      PrePrepare pp = slot.prePrepare();
-      if (pp != null && pp.sender() == me) {
-        effects.send(peer, pp);
-      }
-      Prepare p = slot.prepareFrom(me);
-      if (p != null) {
-        effects.send(peer, p);
-      }
-      Commit c = slot.commitFrom(me);
-      if (c != null) {
-        effects.send(peer, c);
-      }
-    }
-    if (checkpoints.ownStable() != null) {
-      effects.send(peer, checkpoints.ownStable());
-    }
-    for (Checkpoint own : checkpoints.ownPending(me)) {
-      effects.send(peer, own);
+    } else if (!retransmission.mayAnswer(s.sender())) {
+      drops.count(DropReason.DUPLICATE);
+    } else if (s.view() < view) {
+      viewChanger.helpLaggingReplica(s.sender());
+    } else {
+      retransmission.answer(s.sender(), s.retransmitAbove(), log, checkpoints);
     }
   }
 

@@ -1,0 +1,100 @@
+package dev.bft.core.protocol;
+
+import dev.bft.core.message.Checkpoint;
+import dev.bft.core.message.Commit;
+import dev.bft.core.message.PrePrepare;
+import dev.bft.core.message.Prepare;
+import java.util.Arrays;
+
+/**
+ * Recovery from lost messages (the network may drop anything). Every STATUS period a replica that
+ * made no progress while it knows of unfinished work broadcasts STATUS; a peer answers with its own
+ * messages above the point the replica asks for and its checkpoint votes, at most once per period
+ * per peer, so a Byzantine replica cannot turn STATUS into a flood.
+ */
+final class Retransmission {
+  private final int me;
+  private final Effects effects;
+  private final long periodTicks;
+  private long periods;
+  private long executedAtLastPeriod = -1;
+  private long uncommittedAtLastPeriod = -1;
+  private final long[] answeredInPeriod;
+
+  Retransmission(ReplicaConfig config, Effects effects) {
+    this.me = config.replicaId();
+    this.effects = effects;
+    this.periodTicks = Math.max(1, config.viewChangeTimeoutTicks() / 4);
+    this.answeredInPeriod = new long[config.quorum().n()];
+    Arrays.fill(answeredInPeriod, -1);
+  }
+
+  /** A new STATUS period begins: every peer may be answered once again. */
+  void newPeriod() {
+    periods++;
+  }
+
+  long periodTicks() {
+    return periodTicks;
+  }
+
+  /**
+   * Closes a period; returns the sequence above which this replica needs retransmissions, or -1
+   * when it is not stuck. Stuck means: nothing executed although work is known, or the same slot
+   * stayed uncommitted for a whole period.
+   */
+  long endPeriod(MessageLog log, long lastExecuted, boolean workKnown) {
+    long uncommitted = lowestUncommitted(log);
+    boolean stuck = (lastExecuted == executedAtLastPeriod && (log.highestSequence() > lastExecuted || workKnown))
+        || (uncommitted >= 0 && uncommitted == uncommittedAtLastPeriod);
+    executedAtLastPeriod = lastExecuted;
+    uncommittedAtLastPeriod = uncommitted;
+    if (!stuck) {
+      return -1;
+    }
+    return uncommitted >= 0 ? Math.min(lastExecuted, uncommitted - 1) : lastExecuted;
+  }
+
+  /** Whether a STATUS from {@code peer} may be answered in this period (and records that it was). */
+  boolean mayAnswer(int peer) {
+    if (answeredInPeriod[peer] == periods) {
+      return false;
+    }
+    answeredInPeriod[peer] = periods;
+    return true;
+  }
+
+  /** Re-sends this replica's own messages above {@code above} and its checkpoint votes to {@code peer}. */
+  void answer(int peer, long above, MessageLog log, CheckpointTracker checkpoints) {
+    for (SequenceSlot slot : log.above(above)) {
+      PrePrepare pp = slot.prePrepare();
+      if (pp != null && pp.sender() == me) {
+        effects.send(peer, pp);
+      }
+      Prepare p = slot.prepareFrom(me);
+      if (p != null) {
+        effects.send(peer, p);
+      }
+      Commit c = slot.commitFrom(me);
+      if (c != null) {
+        effects.send(peer, c);
+      }
+    }
+    if (checkpoints.ownStable() != null) {
+      effects.send(peer, checkpoints.ownStable());
+    }
+    for (Checkpoint own : checkpoints.ownPending(me)) {
+      effects.send(peer, own);
+    }
+  }
+
+  /** The lowest slot of this view holding a PRE-PREPARE that has not committed here, or -1. */
+  private static long lowestUncommitted(MessageLog log) {
+    for (SequenceSlot slot : log.above(log.low())) {
+      if (slot.prePrepare() != null && !slot.isCommitted()) {
+        return slot.sequence;
+      }
+    }
+    return -1;
+  }
+}
