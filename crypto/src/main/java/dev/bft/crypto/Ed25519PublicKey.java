@@ -36,7 +36,7 @@ public final class Ed25519PublicKey {
     try {
       bytes = HexFormat.of().parseHex(hex.trim());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("public key is not hex: " + e.getMessage());
+      throw new IllegalArgumentException("public key is not hex");
     }
     return fromBytes(bytes);
   }

@@ -1,0 +1,51 @@
+package dev.bft.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bft.core.config.ClusterFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs {@code bin/bft} as a real process, from another working directory, the way a user does. */
+class LauncherProcessTest {
+  @TempDir
+  Path work;
+
+  static final Path LAUNCHER = Path.of(System.getProperty("user.dir")).getParent().resolve("bin/bft");
+
+  record Run(int exit, String out, String err) {}
+
+  Run bft(String... args) throws IOException, InterruptedException {
+    List<String> command = new java.util.ArrayList<>(List.of(LAUNCHER.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile());
+    pb.environment().put("BFT_NO_BUILD", "1"); // the build running this test already made the classpath
+    Path out = work.resolve("stdout.txt");
+    Path err = work.resolve("stderr.txt");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("bin/bft finished").isTrue();
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void keygenRunsAsARealProcessFromAnyDirectory() throws Exception {
+    Run r = bft("keygen", "--replicas", "4", "--clients", "2", "--out", "cluster");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(ClusterFile.load(work.resolve("cluster/cluster.conf")).n()).isEqualTo(4);
+    assertThat(work.resolve("cluster/keys/client-1001.key")).exists();
+  }
+
+  @Test
+  void anOperatorMistakeIsOneLineAndANonZeroExit() throws Exception {
+    Run r = bft("keygen", "--replicas", "5", "--out", "cluster");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err().strip()).isEqualTo("bft keygen: --replicas 5 is not 3f+1 for any f >= 1 (try 4, 7 or 10)");
+  }
+}

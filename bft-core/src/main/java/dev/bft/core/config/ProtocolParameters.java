@@ -1,0 +1,12 @@
+package dev.bft.core.config;
+
+/**
+ * The tunable parameters of a cluster, with the defaults of PROTOCOL.md. Every replica of a cluster
+ * must run with the same values (they are in the shared cluster file for that reason).
+ */
+public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipelineDepth, int checkpointInterval,
+                                 int logWindow, long viewChangeTimeoutMillis, Durability durability) {
+  public static ProtocolParameters defaults() {
+    return new ProtocolParameters(256, 2, 16, 128, 256, 2000, Durability.SYNC);
+  }
+}

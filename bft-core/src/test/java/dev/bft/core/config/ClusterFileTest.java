@@ -1,0 +1,91 @@
+package dev.bft.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bft.crypto.Ed25519KeyPair;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class ClusterFileTest {
+  static String key(int i) {
+    return Ed25519KeyPair.forTesting(i).publicKey().toHex();
+  }
+
+  /** A valid 4-replica file, one entry per line, so a test can replace a line by number. */
+  static List<String> valid() {
+    List<String> lines = new ArrayList<>(List.of(
+        "# test cluster",
+        "f = 1",
+        "replica.0 = 127.0.0.1:7000 " + key(0),
+        "replica.1 = 127.0.0.1:7001 " + key(1),
+        "replica.2 = 127.0.0.1:7002 " + key(2),
+        "replica.3 = 127.0.0.1:7003 " + key(3),
+        "client.1000 = " + key(1000),
+        "batch.size = 64",
+        "checkpoint.interval = 128"));
+    return lines;
+  }
+
+  static ClusterConfig parse(List<String> lines) {
+    return ClusterFile.parse("cluster.conf", lines, Path.of("/srv/bft"));
+  }
+
+  @Test
+  void aValidFileLoadsWithDefaultsForWhatItLeavesOut() {
+    ClusterConfig c = parse(valid());
+    assertThat(c.f()).isEqualTo(1);
+    assertThat(c.n()).isEqualTo(4);
+    assertThat(c.replica(2).address()).isEqualTo("127.0.0.1:7002");
+    assertThat(c.replica(2).publicKey().toHex()).isEqualTo(key(2));
+    assertThat(c.clients()).containsOnlyKeys(1000);
+    assertThat(c.parameters().batchSize()).isEqualTo(64);
+    assertThat(c.parameters().logWindow()).isEqualTo(256);
+    assertThat(c.parameters().durability()).isEqualTo(Durability.SYNC);
+    assertThat(c.dataDirectory()).isEqualTo(Path.of("/srv/bft/data"));
+  }
+
+  @ParameterizedTest(name = "line {0}: {1}")
+  @CsvSource(delimiter = '|', value = {
+      "2 | f = 0                              | cluster.conf:2: f 0 is out of range 1..100",
+      "2 | f = two                            | cluster.conf:2: f 'two' is not a number",
+      "2 | f = 2                              | cluster.conf:2: f = 2 needs replicas 0..6; replica 4 is missing",
+      "4 | replica.1 = 127.0.0.1:70000 KEY1   | cluster.conf:4: replica 1 port 70000 is out of range",
+      "4 | replica.1 = 127.0.0.1:x KEY1       | cluster.conf:4: replica 1 port 'x' is not a number",
+      "4 | replica.1 = 127.0.0.1 KEY1         | cluster.conf:4: replica 1: address '127.0.0.1' is not <host>:<port>",
+      "4 | replica.1 = 127.0.0.1:7001         | cluster.conf:4: replica 1: expected '<host>:<port> <public key hex>'",
+      "4 | replica.1 = 127.0.0.1:7001 abcd    | cluster.conf:4: replica 1 public key: an Ed25519 public key is 32 bytes, got 2",
+      "4 | replica.1 = 127.0.0.1:7001 zz      | cluster.conf:4: replica 1 public key: public key is not hex",
+      "4 | replica.0 = 127.0.0.1:7009 KEY1    | cluster.conf:4: replica 0 is defined twice (first on line 3)",
+      "4 | replica.1 = 127.0.0.1:7000 KEY1    | cluster.conf:4: replica 1 address 127.0.0.1:7000 is already used on line 3",
+      "4 | replica.x = 127.0.0.1:7001 KEY1    | cluster.conf:4: replica id 'x' is not a non-negative integer",
+      "6 | replica.4 = 127.0.0.1:7004 KEY1    | cluster.conf:2: f = 1 needs replicas 0..3; replica 3 is missing",
+      "7 | client.1000 = nope                 | cluster.conf:7: client 1000 public key: public key is not hex",
+      "7 | client.2 = KEY1                    | cluster.conf: client id 2 must not overlap replica ids 0..3",
+      "8 | batch.size = 0                     | cluster.conf:8: batch.size 0 is out of range 1..65536",
+      "8 | batch.sise = 10                    | cluster.conf:8: unknown key 'batch.sise' (did you mean 'batch.size'?)",
+      "8 | log.window = 200                   | cluster.conf:8: log.window 200 must be a multiple of checkpoint.interval 128",
+      "8 | durability = maybe                 | cluster.conf:8: durability must be 'sync' or 'async', got 'maybe'",
+      "8 | pipeline.depth = 9999              | cluster.conf:8: pipeline.depth 9999 is out of range 1..256",
+      "8 | just words                         | cluster.conf:8: expected 'key = value', got 'just words'",
+      "9 | f = 1                              | cluster.conf:9: 'f' is set twice (first on line 2)",
+  })
+  void everyMistakeIsOneLineWithFileAndLine(int line, String replacement, String expected) {
+    List<String> lines = valid();
+    lines.set(line - 1, replacement.replace("KEY1", key(1)));
+    assertThatThrownBy(() -> parse(lines)).isInstanceOf(ConfigException.class).hasMessage(expected);
+  }
+
+  @Test
+  void aMissingFOrFileIsReported() {
+    List<String> lines = valid();
+    lines.remove(1);
+    assertThatThrownBy(() -> parse(lines)).hasMessage("cluster.conf: missing 'f = <faults tolerated>'");
+    assertThatThrownBy(() -> ClusterFile.load(Path.of("/nonexistent/cluster.conf")))
+        .hasMessage("/nonexistent/cluster.conf: cluster file does not exist");
+  }
+}

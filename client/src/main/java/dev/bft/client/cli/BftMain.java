@@ -1,0 +1,46 @@
+package dev.bft.client.cli;
+
+import dev.bft.core.cli.CommandExtension;
+import java.util.ServiceLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bft}: the launcher's entry point. Other modules add subcommands through {@link CommandExtension}. */
+@Command(name = "bft", mixinStandardHelpOptions = true, version = "bft 0.1.0",
+    description = "A Byzantine-fault-tolerant replicated state machine (PBFT with Ed25519 signatures).",
+    subcommands = {KeygenCommand.class, NotYetAvailable.Replica.class, NotYetAvailable.Cluster.class,
+        NotYetAvailable.Client.class})
+public final class BftMain implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The command line with every subcommand, including those contributed by other modules. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new BftMain());
+    for (CommandExtension extension : ServiceLoader.load(CommandExtension.class)) {
+      cl.addSubcommand(extension.command());
+    }
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine failed = ex.getCommandLine();
+      failed.getErr().println("bft: " + ex.getMessage() + " (see 'bft " + failed.getCommandName() + " --help')");
+      return 2;
+    });
+    cl.setExecutionExceptionHandler((ex, failed, parsed) -> {
+      if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException) {
+        failed.getErr().println("bft " + failed.getCommandName() + ": " + ex.getMessage());
+        return 1;
+      }
+      throw ex;
+    });
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

@@ -1,0 +1,71 @@
+package dev.bft.client.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bft.core.config.ClusterFile;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BftMainTest {
+  @TempDir
+  Path dir;
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+
+  int run(String... args) {
+    CommandLine cl = BftMain.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  @Test
+  void keygenWritesALoadableCluster() {
+    assertThat(run("keygen", "--replicas", "4", "--clients", "2", "--out", dir.toString())).isZero();
+    assertThat(out.toString()).contains("4 replicas (f=1)");
+    assertThat(ClusterFile.load(dir.resolve("cluster.conf")).clients()).hasSize(2);
+    assertThat(dir.resolve("keys/replica-3.key")).exists();
+    assertThat(dir.resolve("keys/client-1001.key")).exists();
+  }
+
+  @Test
+  void keygenWithFTwoMakesSevenReplicas() {
+    assertThat(run("keygen", "--f", "2", "--out", dir.toString())).isZero();
+    assertThat(ClusterFile.load(dir.resolve("cluster.conf")).n()).isEqualTo(7);
+  }
+
+  @Test
+  void keygenRefusesFiveReplicasAndOverwritingInOneLine() throws Exception {
+    assertThat(run("keygen", "--replicas", "5", "--out", dir.toString())).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft keygen: --replicas 5 is not 3f+1 for any f >= 1 (try 4, 7 or 10)");
+    assertThat(run("keygen", "--out", dir.toString())).isZero();
+    String before = Files.readString(dir.resolve("cluster.conf"));
+    err.getBuffer().setLength(0);
+    assertThat(run("keygen", "--out", dir.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("already exists; use --force").doesNotContain("\tat ");
+    assertThat(Files.readString(dir.resolve("cluster.conf"))).isEqualTo(before);
+  }
+
+  @Test
+  void aBadOptionIsOneLineAndExitCodeTwo() {
+    assertThat(run("keygen", "--out", dir.toString(), "--frobnicate")).isEqualTo(2);
+    assertThat(err.toString()).startsWith("bft: Unknown option: '--frobnicate'").contains("bft keygen --help");
+  }
+
+  @Test
+  void commandsOfTheRuntimeSayHonestlyThatTheyAreNotAvailableYet() {
+    assertThat(run("cluster")).isEqualTo(2);
+    assertThat(err.toString()).contains("not yet available");
+  }
+
+  @Test
+  void helpListsTheSubcommands() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("keygen", "cluster", "replica", "client");
+  }
+}
