@@ -9,7 +9,7 @@ import dev.bft.crypto.Digest;
  * @param wire the client's signed bytes; null only for a request not yet signed by its client
  */
 public record Request(int clientId, long requestNumber, boolean readOnly, byte[] operation,
-                      Digest digest, WireForm wire) {
+                      Digest digest, WireForm wire) implements Message {
   public Request {
     if (operation == null || digest == null) {
       throw new IllegalArgumentException("a request needs its operation and digest");
@@ -20,6 +20,16 @@ public record Request(int clientId, long requestNumber, boolean readOnly, byte[]
   public static Request unsigned(int clientId, long requestNumber, boolean readOnly, byte[] operation) {
     return new Request(clientId, requestNumber, readOnly, operation,
         RequestDigests.of(clientId, requestNumber, readOnly, operation), null);
+  }
+
+  @Override
+  public int sender() {
+    return clientId;
+  }
+
+  @Override
+  public MessageType type() {
+    return MessageType.REQUEST;
   }
 
   @Override

@@ -1,0 +1,313 @@
+package dev.bft.core.message.codec;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
+import dev.bft.core.message.Batch;
+import dev.bft.core.message.Checkpoint;
+import dev.bft.core.message.Commit;
+import dev.bft.core.message.FetchState;
+import dev.bft.core.message.Hello;
+import dev.bft.core.message.Message;
+import dev.bft.core.message.MessageType;
+import dev.bft.core.message.NewView;
+import dev.bft.core.message.PrePrepare;
+import dev.bft.core.message.Prepare;
+import dev.bft.core.message.PreparedProof;
+import dev.bft.core.message.Reply;
+import dev.bft.core.message.Request;
+import dev.bft.core.message.RequestDigests;
+import dev.bft.core.message.StateChunk;
+import dev.bft.core.message.Status;
+import dev.bft.core.message.ViewChange;
+import dev.bft.core.message.WireForm;
+import dev.bft.core.message.wire.CheckpointBody;
+import dev.bft.core.message.wire.CommitBody;
+import dev.bft.core.message.wire.Envelope;
+import dev.bft.core.message.wire.FetchBody;
+import dev.bft.core.message.wire.HelloBody;
+import dev.bft.core.message.wire.NewViewBody;
+import dev.bft.core.message.wire.PrePrepareBody;
+import dev.bft.core.message.wire.PrepareBody;
+import dev.bft.core.message.wire.PreparedProofBody;
+import dev.bft.core.message.wire.ReplyBody;
+import dev.bft.core.message.wire.RequestBody;
+import dev.bft.core.message.wire.StateBody;
+import dev.bft.core.message.wire.StatusBody;
+import dev.bft.core.message.wire.ViewChangeBody;
+import dev.bft.crypto.Digest;
+import dev.bft.crypto.Ed25519PublicKey;
+import dev.bft.crypto.SignatureDomain;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Frames to verified messages. Total: {@link #decode} returns a {@link DecodeResult} for every
+ * byte string. Every envelope, embedded ones included, is checked for version, type, a configured
+ * sender and its signature over the exact body bytes received.
+ */
+public final class MessageDecoder {
+  public static final int VERSION = 1;
+  private static final int MAX_DEPTH = 5;
+
+  private final KeyDirectory keys;
+  private final WireLimits limits;
+  private final VerifiedRequests verifiedRequests;
+
+  public MessageDecoder(KeyDirectory keys, WireLimits limits, VerifiedRequests verifiedRequests) {
+    this.keys = keys;
+    this.limits = limits;
+    this.verifiedRequests = verifiedRequests;
+  }
+
+  public MessageDecoder(KeyDirectory keys) {
+    this(keys, WireLimits.defaults(), new VerifiedRequests(1 << 16));
+  }
+
+  /** Decodes a frame from any sender. */
+  public DecodeResult decode(byte[] frame) {
+    return decode(frame, -1);
+  }
+
+  /** Decodes a frame that must come from {@code expectedSender} (the connection's authenticated peer), or -1 for any. */
+  public DecodeResult decode(byte[] frame, int expectedSender) {
+    try {
+      if (frame == null) {
+        throw new Reject(Rejection.MALFORMED, "no frame");
+      }
+      if (frame.length > limits.maxFrameBytes()) {
+        throw new Reject(Rejection.TOO_LARGE, frame.length + " bytes exceed the limit of " + limits.maxFrameBytes());
+      }
+      return new DecodeResult.Accepted(envelope(ByteString.copyFrom(frame), expectedSender, null, new Budget()));
+    } catch (Reject r) {
+      return new DecodeResult.Rejected(r.reason, r.getMessage());
+    } catch (RuntimeException e) {
+      // Nothing a peer sends may escape as an exception; a bug here must still only reject the frame.
+      return new DecodeResult.Rejected(Rejection.MALFORMED, "undecodable: " + e);
+    }
+  }
+
+  /** Counts embedded messages across one frame, so nesting cannot multiply the work. */
+  private final class Budget {
+    int embedded;
+    int depth;
+
+    void enter() throws Reject {
+      if (++embedded > limits.maxEmbeddedMessages()) {
+        throw new Reject(Rejection.TOO_LARGE, "more than " + limits.maxEmbeddedMessages() + " embedded messages");
+      }
+    }
+  }
+
+  private Message envelope(ByteString bytes, int expectedSender, MessageType expectedType, Budget budget) throws Reject {
+    if (++budget.depth > MAX_DEPTH) {
+      throw new Reject(Rejection.MALFORMED, "messages nested deeper than " + MAX_DEPTH);
+    }
+    try {
+      Envelope env = parse(Envelope.parser(), bytes, "envelope");
+      if (env.getVersion() != VERSION) {
+        throw new Reject(Rejection.WRONG_VERSION, "version " + env.getVersion() + ", this replica speaks " + VERSION);
+      }
+      MessageType type = MessageType.fromCode(env.getType());
+      if (type == null) {
+        throw new Reject(Rejection.UNKNOWN_TYPE, "type " + env.getType());
+      }
+      if (expectedType != null && type != expectedType) {
+        throw new Reject(Rejection.MALFORMED, "expected an embedded " + expectedType + ", got " + type);
+      }
+      int sender = env.getSender();
+      if (expectedSender >= 0 && sender != expectedSender) {
+        throw new Reject(Rejection.WRONG_SENDER, type + " claims sender " + sender + " on the link of " + expectedSender);
+      }
+      Ed25519PublicKey key = type == MessageType.REQUEST ? keys.client(sender) : keys.replica(sender);
+      if (key == null && type == MessageType.HELLO) {
+        key = keys.client(sender);
+      }
+      if (key == null) {
+        throw new Reject(Rejection.UNKNOWN_SENDER, type + " from unknown " + (type == MessageType.REQUEST ? "client " : "replica ") + sender);
+      }
+      byte[] body = env.getBody().toByteArray();
+      byte[] signature = env.getSignature().toByteArray();
+      verify(type, key, body, signature);
+      return body(type, sender, body, new WireForm(body, signature), budget);
+    } finally {
+      budget.depth--;
+    }
+  }
+
+  private void verify(MessageType type, Ed25519PublicKey key, byte[] body, byte[] signature) throws Reject {
+    Digest cacheKey = null;
+    if (type == MessageType.REQUEST && verifiedRequests != null) {
+      cacheKey = Digest.sha256(key.toBytes(), body, signature);
+      if (verifiedRequests.contains(cacheKey)) {
+        return;
+      }
+    }
+    if (!key.verify(SignatureDomain.of(type.code()), body, signature)) {
+      throw new Reject(Rejection.BAD_SIGNATURE, type + " signature does not verify");
+    }
+    if (cacheKey != null) {
+      verifiedRequests.add(cacheKey);
+    }
+  }
+
+  private Message body(MessageType type, int sender, byte[] body, WireForm wire, Budget budget) throws Reject {
+    ByteString b = ByteString.copyFrom(body);
+    switch (type) {
+      case REQUEST: {
+        RequestBody r = parse(RequestBody.parser(), b, type);
+        if (r.getClient() != sender) {
+          throw new Reject(Rejection.WRONG_SENDER, "request of client " + r.getClient() + " signed by " + sender);
+        }
+        byte[] op = bounded(r.getOperation(), limits.maxOperationBytes(), "operation");
+        long t = nonNegative(r.getRequestNumber(), "request number");
+        return new Request(sender, t, r.getReadOnly(), op, RequestDigests.of(sender, t, r.getReadOnly(), op), wire);
+      }
+      case PRE_PREPARE: {
+        PrePrepareBody p = parse(PrePrepareBody.parser(), b, type);
+        if (p.getRequestsCount() > limits.maxBatchRequests()) {
+          throw new Reject(Rejection.TOO_LARGE, p.getRequestsCount() + " requests in one batch");
+        }
+        List<Request> requests = new ArrayList<>(p.getRequestsCount());
+        for (ByteString r : p.getRequestsList()) {
+          requests.add((Request) embedded(r, MessageType.REQUEST, budget));
+        }
+        Batch batch = Batch.of(requests, nonNegative(p.getTimestamp(), "timestamp"));
+        return new PrePrepare(nonNegative(p.getView(), "view"), positive(p.getSequence(), "sequence"), batch, sender, wire);
+      }
+      case PREPARE: {
+        PrepareBody p = parse(PrepareBody.parser(), b, type);
+        return new Prepare(nonNegative(p.getView(), "view"), positive(p.getSequence(), "sequence"),
+            digest(p.getDigest(), "digest"), sender, wire);
+      }
+      case COMMIT: {
+        CommitBody c = parse(CommitBody.parser(), b, type);
+        return new Commit(nonNegative(c.getView(), "view"), positive(c.getSequence(), "sequence"),
+            digest(c.getDigest(), "digest"), sender, wire);
+      }
+      case REPLY: {
+        ReplyBody r = parse(ReplyBody.parser(), b, type);
+        return new Reply(nonNegative(r.getView(), "view"), r.getClient(), nonNegative(r.getRequestNumber(), "request number"),
+            bounded(r.getResult(), limits.maxResultBytes(), "result"), sender, wire);
+      }
+      case CHECKPOINT: {
+        CheckpointBody c = parse(CheckpointBody.parser(), b, type);
+        return new Checkpoint(positive(c.getSequence(), "sequence"), digest(c.getStateDigest(), "state digest"), sender, wire);
+      }
+      case VIEW_CHANGE: {
+        ViewChangeBody v = parse(ViewChangeBody.parser(), b, type);
+        List<Checkpoint> proof = new ArrayList<>();
+        for (ByteString c : v.getCheckpointProofList()) {
+          proof.add((Checkpoint) embedded(c, MessageType.CHECKPOINT, budget));
+        }
+        List<PreparedProof> prepared = new ArrayList<>();
+        for (PreparedProofBody pp : v.getPreparedList()) {
+          if (pp.getPrePrepare().isEmpty()) {
+            throw new Reject(Rejection.MISSING_FIELD, "prepared certificate without its pre-prepare");
+          }
+          PrePrepare pre = (PrePrepare) embedded(pp.getPrePrepare(), MessageType.PRE_PREPARE, budget);
+          List<Prepare> prepares = new ArrayList<>();
+          for (ByteString p : pp.getPreparesList()) {
+            prepares.add((Prepare) embedded(p, MessageType.PREPARE, budget));
+          }
+          prepared.add(new PreparedProof(pre, prepares));
+        }
+        return new ViewChange(positive(v.getNewView(), "new view"), nonNegative(v.getStableSequence(), "stable sequence"),
+            proof, prepared, sender, wire);
+      }
+      case NEW_VIEW: {
+        NewViewBody n = parse(NewViewBody.parser(), b, type);
+        List<ViewChange> vcs = new ArrayList<>();
+        for (ByteString v : n.getViewChangesList()) {
+          vcs.add((ViewChange) embedded(v, MessageType.VIEW_CHANGE, budget));
+        }
+        List<PrePrepare> pps = new ArrayList<>();
+        for (ByteString p : n.getPrePreparesList()) {
+          pps.add((PrePrepare) embedded(p, MessageType.PRE_PREPARE, budget));
+        }
+        return new NewView(positive(n.getView(), "view"), vcs, pps, sender, wire);
+      }
+      case STATUS: {
+        StatusBody s = parse(StatusBody.parser(), b, type);
+        return new Status(nonNegative(s.getView(), "view"), nonNegative(s.getRetransmitAbove(), "sequence"), sender, wire);
+      }
+      case FETCH: {
+        FetchBody f = parse(FetchBody.parser(), b, type);
+        return new FetchState(positive(f.getSequence(), "sequence"), digest(f.getStateDigest(), "state digest"),
+            f.getFirstChunk(), f.getChunkCount(), sender, wire);
+      }
+      case STATE: {
+        StateBody s = parse(StateBody.parser(), b, type);
+        List<byte[]> path = new ArrayList<>();
+        for (ByteString h : s.getMerklePathList()) {
+          path.add(digest(h, "merkle path entry").toBytes());
+        }
+        return new StateChunk(positive(s.getSequence(), "sequence"), s.getChunkIndex(), s.getChunkTotal(),
+            bounded(s.getChunk(), limits.maxChunkBytes(), "chunk"), path, sender, wire);
+      }
+      case HELLO: {
+        HelloBody h = parse(HelloBody.parser(), b, type);
+        if (h.getId() != sender) {
+          throw new Reject(Rejection.WRONG_SENDER, "hello for " + h.getId() + " signed by " + sender);
+        }
+        return new Hello(sender, bounded(h.getNonce(), 64, "nonce"), wire);
+      }
+      default:
+        throw new Reject(Rejection.UNKNOWN_TYPE, type + " is not decoded by the replica protocol's decoder");
+    }
+  }
+
+  private Message embedded(ByteString bytes, MessageType type, Budget budget) throws Reject {
+    budget.enter();
+    return envelope(bytes, -1, type, budget);
+  }
+
+  private static <T> T parse(Parser<T> parser, ByteString bytes, Object what) throws Reject {
+    try {
+      return parser.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new Reject(Rejection.MALFORMED, what + " does not parse: " + e.getMessage());
+    }
+  }
+
+  private static Digest digest(ByteString b, String what) throws Reject {
+    if (b.isEmpty()) {
+      throw new Reject(Rejection.MISSING_FIELD, what + " is missing");
+    }
+    if (b.size() != Digest.SIZE) {
+      throw new Reject(Rejection.FIELD_OUT_OF_RANGE, what + " is " + b.size() + " bytes, not " + Digest.SIZE);
+    }
+    return Digest.of(b.toByteArray());
+  }
+
+  private static byte[] bounded(ByteString b, int max, String what) throws Reject {
+    if (b.size() > max) {
+      throw new Reject(Rejection.TOO_LARGE, what + " of " + b.size() + " bytes exceeds " + max);
+    }
+    return b.toByteArray();
+  }
+
+  private static long nonNegative(long v, String what) throws Reject {
+    if (v < 0) {
+      throw new Reject(Rejection.FIELD_OUT_OF_RANGE, what + " " + Long.toUnsignedString(v) + " is too large");
+    }
+    return v;
+  }
+
+  private static long positive(long v, String what) throws Reject {
+    if (v <= 0) {
+      throw new Reject(v == 0 ? Rejection.MISSING_FIELD : Rejection.FIELD_OUT_OF_RANGE, what + " must be positive");
+    }
+    return v;
+  }
+
+  /** Control flow for a refused frame; no stack trace, it is not an error of ours. */
+  private static final class Reject extends Exception {
+    final Rejection reason;
+
+    Reject(Rejection reason, String detail) {
+      super(detail, null, false, false);
+      this.reason = reason;
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.bft.core.message.codec;
+
+import com.google.protobuf.ByteString;
+import dev.bft.core.message.Checkpoint;
+import dev.bft.core.message.Commit;
+import dev.bft.core.message.FetchState;
+import dev.bft.core.message.Hello;
+import dev.bft.core.message.Message;
+import dev.bft.core.message.NewView;
+import dev.bft.core.message.PrePrepare;
+import dev.bft.core.message.Prepare;
+import dev.bft.core.message.PreparedProof;
+import dev.bft.core.message.Reply;
+import dev.bft.core.message.Request;
+import dev.bft.core.message.StateChunk;
+import dev.bft.core.message.Status;
+import dev.bft.core.message.ViewChange;
+import dev.bft.core.message.WireForm;
+import dev.bft.core.message.wire.CheckpointBody;
+import dev.bft.core.message.wire.CommitBody;
+import dev.bft.core.message.wire.Envelope;
+import dev.bft.core.message.wire.FetchBody;
+import dev.bft.core.message.wire.HelloBody;
+import dev.bft.core.message.wire.NewViewBody;
+import dev.bft.core.message.wire.PrePrepareBody;
+import dev.bft.core.message.wire.PrepareBody;
+import dev.bft.core.message.wire.PreparedProofBody;
+import dev.bft.core.message.wire.ReplyBody;
+import dev.bft.core.message.wire.RequestBody;
+import dev.bft.core.message.wire.StateBody;
+import dev.bft.core.message.wire.StatusBody;
+import dev.bft.core.message.wire.ViewChangeBody;
+import dev.bft.crypto.SignatureDomain;
+import dev.bft.crypto.Signer;
+
+/**
+ * Typed messages to envelope bytes, signed by this node. A message that came from a peer keeps its
+ * exact signed body and signature; one this node made is encoded and signed here (Ed25519 is
+ * deterministic, so signing an own message again yields the bytes sent the first time).
+ */
+public final class MessageEncoder {
+  private final int self;
+  private final Signer signer;
+
+  public MessageEncoder(int self, Signer signer) {
+    this.self = self;
+    this.signer = signer;
+  }
+
+  public byte[] encode(Message m) {
+    return envelope(m).toByteArray();
+  }
+
+  /** The signed form of a message: its body bytes and signature. */
+  public WireForm sign(Message m) {
+    if (m.wire() != null) {
+      return m.wire();
+    }
+    if (m.sender() != self) {
+      throw new IllegalStateException("cannot sign " + m.type() + " of node " + m.sender() + " as node " + self
+          + ": a message of another node must keep the bytes it was received with");
+    }
+    byte[] body = body(m);
+    return new WireForm(body, signer.sign(SignatureDomain.of(m.type().code()), body));
+  }
+
+  private Envelope envelope(Message m) {
+    WireForm w = sign(m);
+    return Envelope.newBuilder().setVersion(MessageDecoder.VERSION).setSender(m.sender()).setType(m.type().code())
+        .setBody(ByteString.copyFrom(w.body())).setSignature(ByteString.copyFrom(w.signature())).build();
+  }
+
+  private ByteString embedded(Message m) {
+    return envelope(m).toByteString();
+  }
+
+  private byte[] body(Message m) {
+    if (m instanceof Request r) {
+      return RequestBody.newBuilder().setClient(r.clientId()).setRequestNumber(r.requestNumber())
+          .setReadOnly(r.readOnly()).setOperation(ByteString.copyFrom(r.operation())).build().toByteArray();
+    } else if (m instanceof PrePrepare pp) {
+      PrePrepareBody.Builder b = PrePrepareBody.newBuilder().setView(pp.view()).setSequence(pp.sequence())
+          .setTimestamp(pp.batch().timestamp());
+      for (Request r : pp.batch().requests()) {
+        b.addRequests(embedded(r));
+      }
+      return b.build().toByteArray();
+    } else if (m instanceof Prepare p) {
+      return PrepareBody.newBuilder().setView(p.view()).setSequence(p.sequence())
+          .setDigest(ByteString.copyFrom(p.digest().bytesUnsafe())).build().toByteArray();
+    } else if (m instanceof Commit c) {
+      return CommitBody.newBuilder().setView(c.view()).setSequence(c.sequence())
+          .setDigest(ByteString.copyFrom(c.digest().bytesUnsafe())).build().toByteArray();
+    } else if (m instanceof Reply r) {
+      return ReplyBody.newBuilder().setView(r.view()).setClient(r.clientId()).setRequestNumber(r.requestNumber())
+          .setResult(ByteString.copyFrom(r.result())).build().toByteArray();
+    } else if (m instanceof Checkpoint c) {
+      return CheckpointBody.newBuilder().setSequence(c.sequence())
+          .setStateDigest(ByteString.copyFrom(c.stateDigest().bytesUnsafe())).build().toByteArray();
+    } else if (m instanceof ViewChange vc) {
+      ViewChangeBody.Builder b = ViewChangeBody.newBuilder().setNewView(vc.newView())
+          .setStableSequence(vc.stableSequence());
+      vc.checkpointProof().forEach(c -> b.addCheckpointProof(embedded(c)));
+      for (PreparedProof proof : vc.prepared()) {
+        PreparedProofBody.Builder pb = PreparedProofBody.newBuilder().setPrePrepare(embedded(proof.prePrepare()));
+        proof.prepares().forEach(p -> pb.addPrepares(embedded(p)));
+        b.addPrepared(pb);
+      }
+      return b.build().toByteArray();
+    } else if (m instanceof NewView nv) {
+      NewViewBody.Builder b = NewViewBody.newBuilder().setView(nv.view());
+      nv.viewChanges().forEach(vc -> b.addViewChanges(embedded(vc)));
+      nv.prePrepares().forEach(pp -> b.addPrePrepares(embedded(pp)));
+      return b.build().toByteArray();
+    } else if (m instanceof Status s) {
+      return StatusBody.newBuilder().setView(s.view()).setRetransmitAbove(s.retransmitAbove()).build().toByteArray();
+    } else if (m instanceof FetchState f) {
+      return FetchBody.newBuilder().setSequence(f.sequence()).setStateDigest(ByteString.copyFrom(f.stateDigest().bytesUnsafe()))
+          .setFirstChunk(f.firstChunk()).setChunkCount(f.chunkCount()).build().toByteArray();
+    } else if (m instanceof StateChunk s) {
+      StateBody.Builder b = StateBody.newBuilder().setSequence(s.sequence()).setChunkIndex(s.chunkIndex())
+          .setChunkTotal(s.chunkTotal()).setChunk(ByteString.copyFrom(s.chunk()));
+      s.merklePath().forEach(h -> b.addMerklePath(ByteString.copyFrom(h)));
+      return b.build().toByteArray();
+    } else if (m instanceof Hello h) {
+      return HelloBody.newBuilder().setId(h.sender()).setNonce(ByteString.copyFrom(h.nonce())).build().toByteArray();
+    }
+    throw new IllegalArgumentException("no wire encoding for " + m.type());
+  }
+}
