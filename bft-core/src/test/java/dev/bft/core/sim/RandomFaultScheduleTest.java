@@ -2,6 +2,7 @@ package dev.bft.core.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bft.core.sim.check.LinearizabilityChecker;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -9,7 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Seeded random fault schedules (crashes, pauses, partitions of up to f replicas, a lossy network)
- * against n = 4, 7 and 10. Every invariant is checked at every step; liveness after the faults heal.
+ * against n = 4, 7 and 10 running the key-value service with clients contending on three keys.
+ * Every invariant is checked at every step; liveness after the faults heal; linearizability of
+ * what the clients observed at the end.
  * The default run tries a few dozen seeds; {@code -Pcampaign} runs {@code -Dsim.seeds} (default
  * 1000) per configuration and reports every failing seed.
  */
@@ -21,7 +24,8 @@ class RandomFaultScheduleTest {
     for (int n : SIZES) {
       SimSeeds.seeds(base + n * 1_000_000L, count).forEach(seed -> {
         FaultSchedule schedule = FaultSchedule.random(seed, n, 3000);
-        Simulation.Options o = Simulation.Options.of(seed, n, AppendOnlyService::new, AppendOnlyService.workload())
+        KvWorkload workload = new KvWorkload(3);
+        Simulation.Options o = Simulation.Options.of(seed, n, SnapshottingKv::new, workload)
             .withFaults(schedule.before()).withLoad(5, 60);
         Simulation sim = new Simulation(o);
         schedule.applyTo(sim);
@@ -30,6 +34,10 @@ class RandomFaultScheduleTest {
           if (!r.allCompleted()) {
             failures.add("n=" + n + " seed=" + seed + ": liveness (not all operations completed)\n    " + schedule
                 + "\n" + sim.describe());
+          }
+          LinearizabilityChecker.Result lin = LinearizabilityChecker.check(workload.finish().events());
+          if (!lin.linearizable()) {
+            failures.add("n=" + n + " seed=" + seed + ": " + lin.explanation());
           }
         } catch (AssertionError | RuntimeException e) {
           failures.add("n=" + n + " seed=" + seed + ": " + e + "\n    " + schedule + "\n" + sim.describe());

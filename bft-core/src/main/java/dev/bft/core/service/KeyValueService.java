@@ -1,0 +1,87 @@
+package dev.bft.core.service;
+
+/**
+ * The built-in replicated key-value store: put, get, delete and compare-and-set on byte strings.
+ * Deterministic (sorted buckets, no hash-ordered iteration), with an incremental state digest and
+ * copy-on-write snapshots (see {@link KvState}).
+ */
+public final class KeyValueService implements ReplicatedService {
+  public static final int DEFAULT_MAX_KEY = 1024;
+  public static final int DEFAULT_MAX_VALUE = 64 * 1024;
+
+  private final KvState state;
+  private final int maxKey;
+  private final int maxValue;
+
+  public KeyValueService() {
+    this(KvState.DEFAULT_BUCKETS, DEFAULT_MAX_KEY, DEFAULT_MAX_VALUE);
+  }
+
+  public KeyValueService(int buckets, int maxKey, int maxValue) {
+    this.state = new KvState(buckets);
+    this.maxKey = maxKey;
+    this.maxValue = maxValue;
+  }
+
+  @Override
+  public byte[] execute(byte[] operation, ExecutionContext ctx) {
+    KvOperation op = KvOperation.decode(operation, maxKey, maxValue);
+    if (op == null) {
+      return KvResult.error("not a key-value operation").encode();
+    }
+    return apply(op).encode();
+  }
+
+  @Override
+  public byte[] executeReadOnly(byte[] operation) {
+    KvOperation op = KvOperation.decode(operation, maxKey, maxValue);
+    if (op == null || !op.readOnly()) {
+      return KvResult.error("not a read-only key-value operation").encode();
+    }
+    return apply(op).encode();
+  }
+
+  private KvResult apply(KvOperation op) {
+    if (op instanceof KvOperation.Get g) {
+      byte[] v = state.get(g.key());
+      return v == null ? KvResult.ABSENT : KvResult.value(v);
+    } else if (op instanceof KvOperation.Put p) {
+      state.put(p.key(), p.value());
+      return KvResult.OK;
+    } else if (op instanceof KvOperation.Delete d) {
+      state.delete(d.key());
+      return KvResult.OK;
+    }
+    KvOperation.Cas c = (KvOperation.Cas) op;
+    byte[] current = state.get(c.key());
+    boolean matches = c.expected() == null ? current == null
+        : current != null && java.util.Arrays.equals(current, c.expected());
+    if (!matches) {
+      return KvResult.casFailed(current);
+    }
+    state.put(c.key(), c.newValue());
+    return KvResult.OK;
+  }
+
+  @Override
+  public dev.bft.crypto.Digest stateDigest() {
+    return state.digest();
+  }
+
+  public KvSnapshot snapshot() {
+    return state.snapshot();
+  }
+
+  public void restore(KvSnapshot snapshot) {
+    state.restore(snapshot);
+  }
+
+  /** Installs one verified state-transfer chunk; the caller checks the final digest. */
+  public void restoreChunk(int bucket, byte[] chunk) {
+    state.restoreBucket(bucket, chunk);
+  }
+
+  public long size() {
+    return state.entries();
+  }
+}

@@ -1,0 +1,58 @@
+package dev.bft.core.service;
+
+import dev.bft.crypto.Digest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A binary Merkle tree over a power-of-two number of leaf digests. Inner nodes are
+ * SHA-256('N' ‖ left ‖ right), so a leaf can never pass for an inner node.
+ */
+public final class MerkleTree {
+  private MerkleTree() {}
+
+  public static Digest root(Digest[] leaves) {
+    Digest[] level = leaves.clone();
+    int size = level.length;
+    while (size > 1) {
+      for (int i = 0; i < size / 2; i++) {
+        level[i] = node(level[2 * i], level[2 * i + 1]);
+      }
+      size /= 2;
+    }
+    return level[0];
+  }
+
+  /** The sibling digests from leaf {@code index} up to the root. */
+  public static List<Digest> path(Digest[] leaves, int index) {
+    List<Digest> path = new ArrayList<>();
+    Digest[] level = leaves.clone();
+    int size = level.length;
+    int i = index;
+    while (size > 1) {
+      path.add(level[i ^ 1]);
+      for (int j = 0; j < size / 2; j++) {
+        level[j] = node(level[2 * j], level[2 * j + 1]);
+      }
+      size /= 2;
+      i /= 2;
+    }
+    return path;
+  }
+
+  /** Whether {@code leaf} at {@code index} with {@code path} leads to {@code root}. */
+  public static boolean verify(Digest root, Digest leaf, int index, List<Digest> path) {
+    Digest d = leaf;
+    int i = index;
+    for (Digest sibling : path) {
+      d = (i & 1) == 0 ? node(d, sibling) : node(sibling, d);
+      i >>>= 1;
+    }
+    return i == 0 && d.equals(root);
+  }
+
+  static Digest node(Digest left, Digest right) {
+    return Digest.sha256(new byte[] {'N'}, left.bytesUnsafe(), right.bytesUnsafe());
+  }
+
+}

@@ -1,0 +1,66 @@
+package dev.bft.core.sim;
+
+import dev.bft.core.service.KvOperation;
+import dev.bft.core.service.KvResult;
+import dev.bft.core.sim.check.KvHistory;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Clients contending on a few keys with puts, ordered gets, deletes and compare-and-sets of small
+ * values, so that a linearizability violation has many chances to show. Every invocation and
+ * completion is recorded in {@link #history()}.
+ */
+public final class KvWorkload implements Workload {
+  private final int keys;
+  private final KvHistory history = new KvHistory();
+  private final Map<Integer, Pending> pending = new HashMap<>();
+
+  private record Pending(long invoked, KvOperation op) {}
+
+  public KvWorkload(int keys) {
+    this.keys = keys;
+  }
+
+  public KvHistory history() {
+    return history;
+  }
+
+  @Override
+  public Operation next(int clientId, SplittableRandom random) {
+    byte[] key = ("k" + random.nextInt(keys)).getBytes(StandardCharsets.UTF_8);
+    byte[] value = {(byte) random.nextInt(4)};
+    int dice = random.nextInt(100);
+    KvOperation op;
+    if (dice < 40) {
+      op = new KvOperation.Put(key, value);
+    } else if (dice < 70) {
+      op = new KvOperation.Get(key);
+    } else if (dice < 85) {
+      op = new KvOperation.Cas(key, random.nextInt(3) == 0 ? null : new byte[] {(byte) random.nextInt(4)}, value);
+    } else {
+      op = new KvOperation.Delete(key);
+    }
+    return new Operation(op.encode(), false);
+  }
+
+  @Override
+  public void invoked(int clientId, long requestNumber, Operation op, long time) {
+    pending.put(clientId, new Pending(time, KvOperation.decode(op.bytes(), 1 << 10, 1 << 16)));
+  }
+
+  @Override
+  public void completed(int clientId, long requestNumber, byte[] result, long time) {
+    Pending p = pending.remove(clientId);
+    history.add(new KvHistory.Event(clientId, p.invoked(), time, p.op(), KvResult.decode(result)));
+  }
+
+  /** Adds the operations still outstanding as pending events; call once after the run. */
+  public KvHistory finish() {
+    pending.forEach((client, p) -> history.add(new KvHistory.Event(client, p.invoked(), Long.MAX_VALUE, p.op(), null)));
+    pending.clear();
+    return history;
+  }
+}
