@@ -99,6 +99,9 @@ final class SimReplica implements Effects {
 
   @Override
   public void persist(LogRecord record) {
+    for (SimObserver o : sim.observers()) {
+      o.persisted(id, record, sim.now());
+    }
     if (record instanceof LogRecord.StableCheckpoint sc) {
       persisted.removeIf(r -> sequenceOf(r) <= sc.sequence());
       snapshots.headMap(sc.sequence(), false).clear();
@@ -147,6 +150,9 @@ final class SimReplica implements Effects {
 
   @Override
   public void checkpointTaken(long sequence, dev.bft.crypto.Digest digest, ClientTable clients) {
+    for (SimObserver o : sim.observers()) {
+      o.checkpointTaken(id, sequence, sim.now());
+    }
     if (rawService instanceof StateSnapshots s) {
       snapshots.put(sequence, new HeldCheckpoint(s.snapshot(), clients));
     }

@@ -72,6 +72,7 @@ public final class Simulation {
   private final ValidityChecker validity = new ValidityChecker();
   private final ExactlyOnceChecker exactlyOnce = new ExactlyOnceChecker();
   private final BoundedStateChecker bounded = new BoundedStateChecker();
+  private final List<SimObserver> observers = new ArrayList<>();
 
   public Simulation(Options options) {
     this.options = options;
@@ -123,6 +124,23 @@ public final class Simulation {
     queue.at(until, () -> replicas.get(replica).up = true);
   }
 
+  public void observe(SimObserver observer) {
+    observers.add(observer);
+  }
+
+  List<SimObserver> observers() {
+    return observers;
+  }
+
+  /** Crashes a replica for good, right after the event being handled now (for triggers in observers). */
+  public void crashNow(int replica) {
+    queue.at(queue.now(), () -> replicas.get(replica).crash());
+  }
+
+  public long now() {
+    return queue.now();
+  }
+
   /** From {@code at} on, the network behaves as {@code faults} (for example: reliable again). */
   public void healNetworkAt(long at, NetworkFaults faults) {
     queue.at(at, () -> network.setFaults(faults));
@@ -160,10 +178,6 @@ public final class Simulation {
   }
 
   // ---------------------------------------------------------------- wiring for the nodes
-
-  long now() {
-    return queue.now();
-  }
 
   EventQueue queue() {
     return queue;
@@ -204,6 +218,9 @@ public final class Simulation {
 
   void onExecuted(int replica, long sequence, Batch batch) {
     agreement.onExecuted(replica, sequence, batch.digest());
+    for (SimObserver o : observers) {
+      o.executed(replica, sequence, replicas.get(replica).replica.view(), queue.now());
+    }
     trace("x", replica, sequence + ":" + batch.digest().toHex());
   }
 
