@@ -5,7 +5,7 @@ package dev.bft.core.service;
  * Deterministic (sorted buckets, no hash-ordered iteration), with an incremental state digest and
  * copy-on-write snapshots (see {@link KvState}).
  */
-public final class KeyValueService implements ReplicatedService {
+public final class KeyValueService implements ReplicatedService, ChunkedState {
   public static final int DEFAULT_MAX_KEY = 1024;
   public static final int DEFAULT_MAX_VALUE = 64 * 1024;
 
@@ -79,6 +79,26 @@ public final class KeyValueService implements ReplicatedService {
   /** Installs one verified state-transfer chunk; the caller checks the final digest. */
   public void restoreChunk(int bucket, byte[] chunk) {
     state.restoreBucket(bucket, chunk);
+  }
+
+  @Override
+  public int chunkCount() {
+    return state.bucketCount();
+  }
+
+  @Override
+  public dev.bft.crypto.Digest[] chunkDigests() {
+    return state.bucketDigests();
+  }
+
+  @Override
+  public void installChunk(int index, byte[] chunk) {
+    state.restoreBucket(index, chunk);
+  }
+
+  @Override
+  public dev.bft.crypto.Digest digestOfChunk(byte[] chunk) {
+    return KvState.bucketDigest(chunk);
   }
 
   public long size() {

@@ -41,6 +41,11 @@ public final class KvSnapshot {
     return KvState.encodeBucket(buckets[b]);
   }
 
+  /** The chunk digests (Merkle leaves) of this snapshot; their root is {@link #root()}. */
+  public Digest[] chunkDigests() {
+    return bucketDigests.clone();
+  }
+
   public List<Digest> proof(int b) {
     return MerkleTree.path(bucketDigests, b);
   }

@@ -97,6 +97,16 @@ final class KvState {
 
   /** The Merkle root over the bucket digests, rehashing dirty buckets only. */
   Digest digest() {
+    refreshDigests();
+    return MerkleTree.root(bucketDigests);
+  }
+
+  Digest[] bucketDigests() {
+    refreshDigests();
+    return bucketDigests.clone();
+  }
+
+  private void refreshDigests() {
     if (dirtyCount > 0) {
       for (int b = 0; b < bucketCount; b++) {
         if (dirty[b]) {
@@ -106,7 +116,6 @@ final class KvState {
       }
       dirtyCount = 0;
     }
-    return MerkleTree.root(bucketDigests);
   }
 
   /** An immutable view of the current state, sharing buckets until they are next written. */

@@ -5,6 +5,9 @@ import dev.bft.core.message.ReplicaMessage;
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
 import dev.bft.core.protocol.ClientTable;
+import dev.bft.core.service.ChunkedState;
+import dev.bft.core.service.KvSnapshot;
+import dev.bft.crypto.Digest;
 import dev.bft.core.protocol.Effects;
 import dev.bft.core.protocol.RecoveredState;
 import dev.bft.core.protocol.LogRecord;
@@ -24,6 +27,9 @@ final class SimReplica implements Effects {
   dev.bft.core.service.ReplicatedService rawService;
   private final java.util.NavigableMap<Long, HeldCheckpoint> snapshots = new java.util.TreeMap<>();
   private long fetchSequence = -1;
+  private SimStateTransfer transfer;
+  /** A Byzantine state server: every manifest and chunk it serves is corrupted. */
+  boolean servesCorruptState;
   private dev.bft.crypto.Digest fetchDigest;
   private int fetchAttempt;
   private final Simulation sim;
@@ -49,6 +55,9 @@ final class SimReplica implements Effects {
    */
   void restart() {
     fetchSequence = -1;
+    if (transfer != null) {
+      transfer.stop();
+    }
     RecoveredState durable = new RecoveredState(replica.lastExecuted(), replica.clientTable().copy(), persisted);
     replica = Replica.recover(replica.config(), service, this, durable);
     up = true;
@@ -160,6 +169,13 @@ final class SimReplica implements Effects {
 
   @Override
   public void fetchState(long sequence, dev.bft.crypto.Digest digest) {
+    if (rawService instanceof ChunkedState chunked) {
+      if (transfer == null) {
+        transfer = new SimStateTransfer(this, sim, chunked, sim.transferStats());
+      }
+      transfer.start(sequence, digest);
+      return;
+    }
     if (sequence == fetchSequence) {
       return; // already fetching; the retry timer takes care of lost answers
     }
@@ -177,6 +193,33 @@ final class SimReplica implements Effects {
     sim.trace("fetch", id, sequence + " from " + peer);
     sim.network().carry(id, peer, sequence, s -> sim.replica(peer).serveState(id, s));
     sim.queue().at(sim.now() + 50, () -> askNextPeer(sequence));
+  }
+
+  void serveManifest(int requester, long sequence) {
+    HeldCheckpoint held = snapshots.get(sequence);
+    if (up && held != null && held.serviceSnapshot() instanceof KvSnapshot ks) {
+      Digest[] leaves = ks.chunkDigests();
+      if (servesCorruptState) {
+        leaves[leaves.length - 1] = Digest.sha256(leaves[leaves.length - 1].bytesUnsafe());
+      }
+      sim.network().carry(id, requester, leaves, l -> sim.replica(requester).transfer.onManifest(id, sequence, l,
+          held.clients()));
+    }
+  }
+
+  void serveChunk(int requester, long sequence, int index) {
+    HeldCheckpoint held = snapshots.get(sequence);
+    if (up && held != null && held.serviceSnapshot() instanceof KvSnapshot ks) {
+      byte[] chunk = ks.chunk(index);
+      if (servesCorruptState) {
+        chunk[chunk.length - 1] ^= 1;
+      }
+      sim.network().carry(id, requester, chunk, c -> sim.replica(requester).transfer.onChunk(id, sequence, index, c));
+    }
+  }
+
+  void stateInstalled(long sequence, ClientTable clients) {
+    replica.onStateInstalled(sequence, clients);
   }
 
   void serveState(int requester, long sequence) {

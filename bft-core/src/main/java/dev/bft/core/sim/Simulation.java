@@ -73,6 +73,7 @@ public final class Simulation {
   private final ExactlyOnceChecker exactlyOnce = new ExactlyOnceChecker();
   private final BoundedStateChecker bounded = new BoundedStateChecker();
   private final List<SimObserver> observers = new ArrayList<>();
+  private final SimStateTransfer.Stats transferStats = new SimStateTransfer.Stats();
 
   public Simulation(Options options) {
     this.options = options;
@@ -122,6 +123,30 @@ public final class Simulation {
   public void pause(int replica, long from, long until) {
     queue.at(from, () -> replicas.get(replica).up = false);
     queue.at(until, () -> replicas.get(replica).up = true);
+  }
+
+  SimStateTransfer.Stats transferStats() {
+    return transferStats;
+  }
+
+  /** State transfers so far: completed transfers, chunks and bytes fetched, bad chunks and manifests detected. */
+  public String stateTransferReport() {
+    return "transfers=" + transferStats.transfers + " chunks=" + transferStats.chunksFetched + " bytes="
+        + transferStats.bytesFetched + " badChunks=" + transferStats.badChunks + " badManifests="
+        + transferStats.badManifests;
+  }
+
+  public long badStateDetected() {
+    return transferStats.badChunks + transferStats.badManifests;
+  }
+
+  public long stateTransfersCompleted() {
+    return transferStats.transfers;
+  }
+
+  /** Makes a replica a Byzantine state server: everything it serves for state transfer is corrupted. */
+  public void serveCorruptState(int replica) {
+    replicas.get(replica).servesCorruptState = true;
   }
 
   public void observe(SimObserver observer) {

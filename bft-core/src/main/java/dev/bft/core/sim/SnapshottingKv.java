@@ -1,5 +1,6 @@
 package dev.bft.core.sim;
 
+import dev.bft.core.service.ChunkedState;
 import dev.bft.core.service.ExecutionContext;
 import dev.bft.core.service.KeyValueService;
 import dev.bft.core.service.KvSnapshot;
@@ -11,7 +12,7 @@ import dev.bft.crypto.Digest;
  * {@link KvSnapshot}s, and a snapshot's digest is recomputed from its chunks, so a substituted or
  * corrupted snapshot cannot pass for the one a checkpoint proved.
  */
-public final class SnapshottingKv implements ReplicatedService, StateSnapshots {
+public final class SnapshottingKv implements ReplicatedService, StateSnapshots, ChunkedState {
   private final KeyValueService kv = new KeyValueService();
 
   @Override
@@ -47,5 +48,25 @@ public final class SnapshottingKv implements ReplicatedService, StateSnapshots {
   @Override
   public void restore(Object snapshot) {
     kv.restore((KvSnapshot) snapshot);
+  }
+
+  @Override
+  public int chunkCount() {
+    return kv.chunkCount();
+  }
+
+  @Override
+  public Digest[] chunkDigests() {
+    return kv.chunkDigests();
+  }
+
+  @Override
+  public void installChunk(int index, byte[] chunk) {
+    kv.installChunk(index, chunk);
+  }
+
+  @Override
+  public Digest digestOfChunk(byte[] chunk) {
+    return kv.digestOfChunk(chunk);
   }
 }
