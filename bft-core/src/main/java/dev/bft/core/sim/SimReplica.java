@@ -7,6 +7,8 @@ import dev.bft.core.message.Request;
 import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.service.ChunkedState;
 import dev.bft.core.service.KvSnapshot;
+import dev.bft.core.statetransfer.FetchEffects;
+import dev.bft.core.statetransfer.StateFetcher;
 import dev.bft.crypto.Digest;
 import dev.bft.core.protocol.Effects;
 import dev.bft.core.protocol.RecoveredState;
@@ -27,7 +29,8 @@ final class SimReplica implements Effects {
   dev.bft.core.service.ReplicatedService rawService;
   private final java.util.NavigableMap<Long, HeldCheckpoint> snapshots = new java.util.TreeMap<>();
   private long fetchSequence = -1;
-  private SimStateTransfer transfer;
+  private StateFetcher transfer;
+  private long transferTimerGeneration;
   /** A Byzantine state server: every manifest and chunk it serves is corrupted. */
   boolean servesCorruptState;
   private dev.bft.crypto.Digest fetchDigest;
@@ -171,7 +174,7 @@ final class SimReplica implements Effects {
   public void fetchState(long sequence, dev.bft.crypto.Digest digest) {
     if (rawService instanceof ChunkedState chunked) {
       if (transfer == null) {
-        transfer = new SimStateTransfer(this, sim, chunked, sim.transferStats());
+        transfer = new StateFetcher(id, sim.replicaCount(), chunked, new TransferShell(), sim.transferStats());
       }
       transfer.start(sequence, digest);
       return;
@@ -202,7 +205,7 @@ final class SimReplica implements Effects {
       if (servesCorruptState) {
         leaves[leaves.length - 1] = Digest.sha256(leaves[leaves.length - 1].bytesUnsafe());
       }
-      sim.network().carry(id, requester, leaves, l -> sim.replica(requester).transfer.onManifest(id, sequence, l,
+      sim.network().carry(id, requester, leaves, l -> sim.replica(requester).receiveManifest(id, sequence, l,
           held.clients()));
     }
   }
@@ -214,12 +217,50 @@ final class SimReplica implements Effects {
       if (servesCorruptState) {
         chunk[chunk.length - 1] ^= 1;
       }
-      sim.network().carry(id, requester, chunk, c -> sim.replica(requester).transfer.onChunk(id, sequence, index, c));
+      sim.network().carry(id, requester, chunk, c -> sim.replica(requester).receiveChunk(id, sequence, index, c));
     }
   }
 
-  void stateInstalled(long sequence, ClientTable clients) {
-    replica.onStateInstalled(sequence, clients);
+  private void receiveManifest(int peer, long sequence, Digest[] leaves, ClientTable clients) {
+    if (up && transfer != null) {
+      transfer.onManifest(peer, sequence, leaves, clients);
+    }
+  }
+
+  private void receiveChunk(int peer, long sequence, int index, byte[] chunk) {
+    if (up && transfer != null) {
+      transfer.onChunk(peer, sequence, index, chunk);
+    }
+  }
+
+  /** Carries the fetcher's requests over the simulated network to the peers' snapshot stores. */
+  private final class TransferShell implements FetchEffects {
+    @Override
+    public void requestManifest(int peer, long sequence) {
+      sim.trace("fetch-manifest", id, sequence + " from " + peer);
+      sim.network().carry(id, peer, sequence, s -> sim.replica(peer).serveManifest(id, s));
+    }
+
+    @Override
+    public void requestChunk(int peer, long sequence, int index) {
+      sim.network().carry(id, peer, index, i -> sim.replica(peer).serveChunk(id, sequence, i));
+    }
+
+    @Override
+    public void setRetryTimer(long ticks) {
+      long generation = ++transferTimerGeneration;
+      sim.queue().at(sim.now() + ticks, () -> {
+        if (up && generation == transferTimerGeneration) {
+          transfer.onRetryTimer();
+        }
+      });
+    }
+
+    @Override
+    public void installed(long sequence, ClientTable clients) {
+      sim.trace("installed", id, sequence);
+      replica.onStateInstalled(sequence, clients);
+    }
   }
 
   void serveState(int requester, long sequence) {

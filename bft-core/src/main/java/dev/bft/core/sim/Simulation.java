@@ -12,6 +12,7 @@ import dev.bft.core.sim.check.AgreementChecker;
 import dev.bft.core.sim.check.BoundedStateChecker;
 import dev.bft.core.sim.check.ExactlyOnceChecker;
 import dev.bft.core.sim.check.ValidityChecker;
+import dev.bft.core.statetransfer.TransferStats;
 import dev.bft.crypto.Digest;
 import dev.bft.crypto.Digests;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ public final class Simulation {
   private final ExactlyOnceChecker exactlyOnce = new ExactlyOnceChecker();
   private final BoundedStateChecker bounded = new BoundedStateChecker();
   private final List<SimObserver> observers = new ArrayList<>();
-  private final SimStateTransfer.Stats transferStats = new SimStateTransfer.Stats();
+  private final TransferStats transferStats = new TransferStats();
 
   public Simulation(Options options) {
     this.options = options;
@@ -125,15 +126,13 @@ public final class Simulation {
     queue.at(until, () -> replicas.get(replica).up = true);
   }
 
-  SimStateTransfer.Stats transferStats() {
+  TransferStats transferStats() {
     return transferStats;
   }
 
   /** State transfers so far: completed transfers, chunks and bytes fetched, bad chunks and manifests detected. */
   public String stateTransferReport() {
-    return "transfers=" + transferStats.transfers + " chunks=" + transferStats.chunksFetched + " bytes="
-        + transferStats.bytesFetched + " badChunks=" + transferStats.badChunks + " badManifests="
-        + transferStats.badManifests;
+    return transferStats.toString();
   }
 
   public long badStateDetected() {
