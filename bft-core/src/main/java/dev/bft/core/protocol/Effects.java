@@ -50,4 +50,13 @@ public interface Effects {
    * the service and reports back with {@link Replica#onStateInstalled}.
    */
   void fetchState(long sequence, dev.bft.crypto.Digest digest);
+
+  /**
+   * The replica left view {@code from} for {@code to}. With {@link #viewInstalled} this lets the
+   * shell, which has a clock, log one line per view change with its duration.
+   */
+  default void viewChangeStarted(long from, long to, String reason) {}
+
+  /** The replica is running {@code view}, started by a NEW-VIEW. */
+  default void viewInstalled(long view) {}
 }

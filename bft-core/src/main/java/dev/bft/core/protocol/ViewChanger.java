@@ -56,6 +56,7 @@ final class ViewChanger {
     changeStartedView = newView;
     effects.broadcast(own);
     ViewChangeLog.started(replica.id(), from, newView, reason);
+    effects.viewChangeStarted(from, newView, reason);
     afterVote();
   }
 
@@ -139,6 +140,7 @@ final class ViewChanger {
     }
     if (nv.view() > view) {
       replica.enterViewChange(nv.view());
+      effects.viewChangeStarted(view, nv.view(), "joined on a valid NEW-VIEW");
     }
     install(plan, nv.prePrepares());
   }
@@ -161,6 +163,7 @@ final class ViewChanger {
     newViewTimerArmed = false;
     ViewChangeLog.installed(replica.id(), plan.view(), plan.minSequence(), plan.maxSequence());
     replica.installNewView(plan, prePrepares);
+    effects.viewInstalled(plan.view());
   }
 
   /** Every STATUS period while changing views: lost VIEW-CHANGEs are sent again. */

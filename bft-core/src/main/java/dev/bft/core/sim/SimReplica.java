@@ -33,6 +33,8 @@ final class SimReplica implements Effects {
   private long transferTimerGeneration;
   /** A Byzantine state server: every manifest and chunk it serves is corrupted. */
   boolean servesCorruptState;
+  /** A censoring replica: while it is primary it ignores this client's requests (-1: nobody). */
+  int censoredClient = -1;
   private dev.bft.crypto.Digest fetchDigest;
   private int fetchAttempt;
   private final Simulation sim;
@@ -76,7 +78,7 @@ final class SimReplica implements Effects {
   }
 
   void receive(Request r) {
-    if (up) {
+    if (up && !(r.clientId() == censoredClient && replica.isPrimary())) {
       sim.trace("q", id, r);
       replica.onRequest(r, sim.now());
     }
@@ -155,6 +157,29 @@ final class SimReplica implements Effects {
   @Override
   public void executed(long sequence, Batch batch) {
     sim.onExecuted(id, sequence, batch);
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SimReplica.class);
+  private long viewChangeFrom = -1;
+  private long viewChangeStartedAt;
+  private String viewChangeReason;
+
+  @Override
+  public void viewChangeStarted(long from, long to, String reason) {
+    if (viewChangeFrom < 0) {
+      viewChangeFrom = from;
+      viewChangeStartedAt = sim.now();
+      viewChangeReason = reason;
+    }
+  }
+
+  @Override
+  public void viewInstalled(long view) {
+    if (viewChangeFrom >= 0) {
+      LOG.info("replica {}: view change {} -> {} ({}) took {} ticks", id, viewChangeFrom, view, viewChangeReason,
+          sim.now() - viewChangeStartedAt);
+      viewChangeFrom = -1;
+    }
   }
 
   /** A copy of the state at a checkpoint, as storage would keep it to serve state transfer. */

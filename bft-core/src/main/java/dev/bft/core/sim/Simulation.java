@@ -148,6 +148,11 @@ public final class Simulation {
     replicas.get(replica).servesCorruptState = true;
   }
 
+  /** Makes a replica censor one client: while primary, it ignores that client's requests. */
+  public void censor(int replica, int clientId) {
+    replicas.get(replica).censoredClient = clientId;
+  }
+
   public void observe(SimObserver observer) {
     observers.add(observer);
   }

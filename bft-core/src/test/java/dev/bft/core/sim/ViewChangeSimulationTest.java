@@ -50,4 +50,16 @@ class ViewChangeSimulationTest {
       assertThat(r.allCompleted()).as("liveness, seed %d\n%s", seed, sim.describe()).isTrue();
     });
   }
+
+  @Test
+  void aPrimaryThatCensorsAClientIsDetectedAndReplaced() {
+    SimSeeds.seeds(1100, 3).forEach(seed -> {
+      Simulation sim = new Simulation(options(seed, 4));
+      sim.censor(0, Simulation.FIRST_CLIENT_ID);
+      System.out.println("[sim] censoring primary seed=" + seed + " (replay: -Dsim.seed=" + seed + ")");
+      Simulation.Result r = sim.run();
+      assertThat(r.allCompleted()).as("the censored client is served, seed %d\n%s", seed, sim.describe()).isTrue();
+      assertThat(sim.replicaCore(1).view()).as("the censor was replaced").isPositive();
+    });
+  }
 }
