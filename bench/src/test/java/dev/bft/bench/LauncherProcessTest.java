@@ -30,7 +30,11 @@ class LauncherProcessTest {
     Path err = work.resolve("stderr.txt");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
     Process p = pb.start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("bin/bft finished").isTrue();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      throw new AssertionError("bin/bft did not finish: " + Files.readString(out));
+    }
     return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
   }
 
@@ -40,6 +44,14 @@ class LauncherProcessTest {
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(ClusterFile.load(work.resolve("cluster/cluster.conf")).n()).isEqualTo(4);
     assertThat(work.resolve("cluster/keys/client-1001.key")).exists();
+  }
+
+  @Test
+  void clusterStartsRealReplicaProcessesAndAClientCompletesSignedOperations() throws Exception {
+    Run r = bft("cluster", "--dir", "local", "--operations", "5");
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("started 4 replica processes", "put key-5 = value-5 -> ok", "get key-3 -> value-3",
+        "every result as expected", "stopped the replicas");
   }
 
   @Test

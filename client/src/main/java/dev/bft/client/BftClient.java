@@ -1,0 +1,256 @@
+package dev.bft.client;
+
+import dev.bft.core.client.ClientCore;
+import dev.bft.core.client.ClientEffects;
+import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.ReplicaEndpoint;
+import dev.bft.core.message.Reply;
+import dev.bft.core.message.Request;
+import dev.bft.core.message.codec.DecodeResult;
+import dev.bft.core.message.codec.KeyDirectory;
+import dev.bft.core.message.codec.MessageDecoder;
+import dev.bft.core.message.codec.MessageEncoder;
+import dev.bft.core.protocol.Quorum;
+import dev.bft.core.runtime.Frames;
+import dev.bft.core.runtime.Handshake;
+import dev.bft.core.service.KvOperation;
+import dev.bft.core.service.KvResult;
+import dev.bft.crypto.Ed25519KeyPair;
+import dev.bft.crypto.Ed25519PublicKey;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * A client identity connected to every replica of a cluster. Operations are signed with the
+ * client's key and queued: PBFT gives each identity one request in flight, so they run one after
+ * another (use several identities for parallelism). A result is accepted on f + 1 matching replies
+ * from distinct replicas; on timeout the request goes to every replica, which is how a primary
+ * that drops it gets replaced. Thread-safe.
+ */
+public final class BftClient implements AutoCloseable {
+  private final int clientId;
+  private final MessageEncoder encoder;
+  private final MessageDecoder decoder;
+  private final ClientCore core;
+  private final ExecutorService thread;
+  private final ScheduledExecutorService scheduler;
+  private final EventLoopGroup group;
+  private final AtomicReferenceArray<Channel> links;
+  private final ClusterConfig config;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private Pending current;
+  private ScheduledFuture<?> timer;
+  private volatile boolean closed;
+
+  private record Pending(byte[] operation, boolean readOnly, CompletableFuture<byte[]> result) {}
+
+  public BftClient(ClusterConfig config, int clientId, Ed25519KeyPair key, long retransmitMillis) {
+    Ed25519PublicKey registered = config.clients().get(clientId);
+    if (registered == null || !registered.equals(key.publicKey())) {
+      throw new IllegalArgumentException("client " + clientId + " is not in the cluster file with this key");
+    }
+    this.config = config;
+    this.clientId = clientId;
+    Map<Integer, Ed25519PublicKey> replicaKeys = new HashMap<>();
+    config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
+    this.encoder = new MessageEncoder(clientId, key);
+    this.decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()));
+    this.thread = Executors.newSingleThreadExecutor(r -> daemon(r, "client-" + clientId));
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "client-timer-" + clientId));
+    this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    this.links = new AtomicReferenceArray<>(config.n());
+    this.core = new ClientCore(clientId, new Quorum(config.n(), config.f()), retransmitMillis,
+        System.currentTimeMillis() * 1000, new Effects());
+    for (int r = 0; r < config.n(); r++) {
+      connect(r, 0);
+    }
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  public CompletableFuture<byte[]> invoke(byte[] operation) {
+    return submit(operation, false);
+  }
+
+  /** Executed without ordering; needs 2f + 1 matching replies, else it is re-issued as an ordered request. */
+  public CompletableFuture<byte[]> invokeReadOnly(byte[] operation) {
+    return submit(operation, true);
+  }
+
+  public CompletableFuture<KvResult> put(byte[] key, byte[] value) {
+    return invoke(new KvOperation.Put(key, value).encode()).thenApply(KvResult::decode);
+  }
+
+  public CompletableFuture<KvResult> get(byte[] key) {
+    return invoke(new KvOperation.Get(key).encode()).thenApply(KvResult::decode);
+  }
+
+  public CompletableFuture<KvResult> delete(byte[] key) {
+    return invoke(new KvOperation.Delete(key).encode()).thenApply(KvResult::decode);
+  }
+
+  public CompletableFuture<KvResult> compareAndSet(byte[] key, byte[] expected, byte[] newValue) {
+    return invoke(new KvOperation.Cas(key, expected, newValue).encode()).thenApply(KvResult::decode);
+  }
+
+  private CompletableFuture<byte[]> submit(byte[] operation, boolean readOnly) {
+    CompletableFuture<byte[]> f = new CompletableFuture<>();
+    thread.execute(() -> {
+      queue.add(new Pending(operation.clone(), readOnly, f));
+      next();
+    });
+    return f;
+  }
+
+  private void next() {
+    if (current == null && !queue.isEmpty()) {
+      current = queue.poll();
+      core.invoke(current.operation(), current.readOnly());
+    }
+  }
+
+  private void connect(int replica, int attempt) {
+    if (closed) {
+      return;
+    }
+    ReplicaEndpoint target = config.replica(replica);
+    new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            Frames.install(ch.pipeline(), 64 << 20);
+            ch.pipeline().addLast(Handshake.connecting(clientId, replica, encoder, decoder, (ctx, peer) -> linkUp(ctx, peer)));
+          }
+        }).connect(target.host(), target.port()).addListener(f -> {
+          if (closed) {
+            return;
+          }
+          if (!f.isSuccess()) {
+            scheduler.schedule(() -> connect(replica, attempt + 1), Math.min(1000, 50L << Math.min(attempt, 5)),
+                TimeUnit.MILLISECONDS);
+          } else {
+            ((io.netty.channel.ChannelFuture) f).channel().closeFuture().addListener(c -> later(
+                () -> connect(replica, 0)));
+          }
+        });
+  }
+
+  private void linkUp(ChannelHandlerContext ctx, int replica) {
+    links.set(replica, ctx.channel());
+    ctx.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext c, Object msg) {
+        byte[] frame = Frames.bytes((ByteBuf) msg);
+        ((ByteBuf) msg).release();
+        DecodeResult r = decoder.decode(frame, replica);
+        if (r instanceof DecodeResult.Accepted a && a.message() instanceof Reply reply) {
+          thread.execute(() -> core.onReply(reply));
+        }
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+        c.close();
+      }
+    });
+  }
+
+  /** Connected replicas right now (for waiting until a cluster is up). */
+  public int connectedReplicas() {
+    int n = 0;
+    for (int i = 0; i < links.length(); i++) {
+      Channel c = links.get(i);
+      if (c != null && c.isActive()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Reconnects a little later, unless closing (then the scheduler is gone). */
+  private void later(Runnable reconnect) {
+    if (!closed) {
+      try {
+        scheduler.schedule(reconnect, 100, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        // shutting down: nothing to reconnect
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    thread.shutdownNow();
+    scheduler.shutdownNow();
+  }
+
+  /** The client core's effects, on the client thread. */
+  private final class Effects implements ClientEffects {
+    @Override
+    public void send(int replica, Request request) {
+      Channel c = links.get(replica);
+      if (c != null && c.isActive()) {
+        Frames.write(c, encoder.encode(request));
+      }
+    }
+
+    @Override
+    public void sendToAll(Request request) {
+      byte[] frame = encoder.encode(request);
+      for (int i = 0; i < links.length(); i++) {
+        Channel c = links.get(i);
+        if (c != null && c.isActive()) {
+          Frames.write(c, frame);
+        }
+      }
+    }
+
+    @Override
+    public void setTimer(long ticks) {
+      cancelTimer();
+      timer = scheduler.schedule(() -> thread.execute(core::onTimer), ticks, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void cancelTimer() {
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
+    }
+
+    @Override
+    public void completed(long requestNumber, byte[] result) {
+      Pending done = current;
+      current = null;
+      done.result().complete(result);
+      next();
+    }
+  }
+}

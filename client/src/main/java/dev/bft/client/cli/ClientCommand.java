@@ -1,0 +1,83 @@
+package dev.bft.client.cli;
+
+import dev.bft.client.BftClient;
+import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.ClusterFile;
+import dev.bft.core.config.ClusterKeygen;
+import dev.bft.core.service.KvResult;
+import dev.bft.crypto.KeyFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bft client put|get|delete|cas ...}: one key-value operation against a running cluster. */
+@Command(name = "client", mixinStandardHelpOptions = true,
+    description = "Send one key-value operation: put KEY VALUE | get KEY | delete KEY | cas KEY EXPECTED|- NEW")
+final class ClientCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--config", required = true, description = "the cluster file")
+  Path config;
+
+  @Option(names = "--id", defaultValue = "1000", description = "client id (default: ${DEFAULT-VALUE})")
+  int id;
+
+  @Option(names = "--key", description = "private key file (default: keys/client-<id>.key next to the cluster file)")
+  Path key;
+
+  @Option(names = "--timeout-ms", defaultValue = "10000", description = "give up after this long (default: ${DEFAULT-VALUE})")
+  long timeoutMs;
+
+  @Parameters(arity = "2..4", description = "the operation and its arguments")
+  List<String> words;
+
+  @Override
+  public Integer call() throws Exception {
+    ClusterConfig cluster = ClusterFile.load(config);
+    Path keyFile = key != null ? key : ClusterKeygen.clientKeyFile(config.toAbsolutePath().getParent(), id);
+    try (BftClient client = new BftClient(cluster, id, KeyFiles.read(keyFile), 1000)) {
+      KvResult r = run(client, words).get(timeoutMs, TimeUnit.MILLISECONDS);
+      spec.commandLine().getOut().println(describe(r));
+      return r.status() == KvResult.Status.ERROR ? 1 : 0;
+    }
+  }
+
+  static java.util.concurrent.CompletableFuture<KvResult> run(BftClient client, List<String> w) {
+    byte[] k = bytes(w.get(1));
+    return switch (w.get(0)) {
+      case "put" -> { arity(w, 3); yield client.put(k, bytes(w.get(2))); }
+      case "get" -> { arity(w, 2); yield client.get(k); }
+      case "delete" -> { arity(w, 2); yield client.delete(k); }
+      case "cas" -> { arity(w, 4); yield client.compareAndSet(k, w.get(2).equals("-") ? null : bytes(w.get(2)), bytes(w.get(3))); }
+      default -> throw new IllegalArgumentException("unknown operation '" + w.get(0) + "' (put, get, delete, cas)");
+    };
+  }
+
+  private static void arity(List<String> w, int n) {
+    if (w.size() != n) {
+      throw new IllegalArgumentException(w.get(0) + " takes " + (n - 1) + " argument(s), got " + (w.size() - 1));
+    }
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String describe(KvResult r) {
+    return switch (r.status()) {
+      case OK -> "ok";
+      case VALUE -> new String(r.value(), StandardCharsets.UTF_8);
+      case ABSENT -> "(absent)";
+      case CAS_FAILED -> "cas failed; current value: " + (r.value() == null ? "(absent)" : new String(r.value(), StandardCharsets.UTF_8));
+      case ERROR -> "error: " + new String(r.value(), StandardCharsets.UTF_8);
+    };
+  }
+}

@@ -1,0 +1,153 @@
+package dev.bft.client.cli;
+
+import dev.bft.client.BftClient;
+import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.ClusterFile;
+import dev.bft.core.config.ClusterKeygen;
+import dev.bft.core.service.KvResult;
+import dev.bft.crypto.KeyFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code bft cluster}: a real local cluster. Creates keys and a cluster file on free ports if the
+ * directory has none, starts one replica process per replica, runs a client through a series of
+ * signed key-value operations against it, prints what it got, and stops the replicas.
+ */
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+    description = "Start a local cluster of replica processes and run a client against it.")
+final class ClusterCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--dir", defaultValue = "bft-local", description = "cluster directory (default: ${DEFAULT-VALUE})")
+  Path dir;
+
+  @Option(names = "--replicas", defaultValue = "4", description = "replicas when creating the cluster (default: ${DEFAULT-VALUE})")
+  int replicas;
+
+  @Option(names = "--operations", defaultValue = "20", description = "puts (and as many gets) the client runs (default: ${DEFAULT-VALUE})")
+  int operations;
+
+  @Option(names = "--keep-running", description = "leave the replicas running after the client is done")
+  boolean keepRunning;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path file = dir.resolve(ClusterKeygen.CLUSTER_FILE);
+    if (!Files.exists(file)) {
+      if (replicas < 4 || (replicas - 1) % 3 != 0) {
+        throw new IllegalArgumentException("--replicas " + replicas + " is not 3f+1 for any f >= 1");
+      }
+      ClusterKeygen.generate(dir, (replicas - 1) / 3, 1, "127.0.0.1", freeBasePort(replicas), false, new SecureRandom());
+      out.println("created " + file);
+    }
+    ClusterConfig cluster = ClusterFile.load(file);
+    List<Process> processes = new ArrayList<>();
+    try {
+      for (int i = 0; i < cluster.n(); i++) {
+        processes.add(startReplica(file, i));
+      }
+      out.printf("started %d replica processes (f=%d) on %s..%s; logs in %s%n", cluster.n(), cluster.f(),
+          cluster.replica(0).address(), cluster.replica(cluster.n() - 1).address(), dir.resolve("logs"));
+      out.flush();
+      int clientId = cluster.clients().firstKey();
+      try (BftClient client = new BftClient(cluster, clientId, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, clientId)), 1000)) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (client.connectedReplicas() < cluster.n() && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+          for (Process p : processes) {
+            if (!p.isAlive()) {
+              throw new IllegalStateException("a replica process exited with code " + p.exitValue() + "; see " + dir.resolve("logs"));
+            }
+          }
+        }
+        return runOperations(client, out);
+      }
+    } finally {
+      if (!keepRunning) {
+        for (Process p : processes) {
+          p.destroy();
+        }
+        for (Process p : processes) {
+          if (!p.waitFor(5, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+          }
+        }
+        out.println("stopped the replicas");
+      } else {
+        out.println("replicas keep running (pids " + processes.stream().map(p -> String.valueOf(p.pid())).toList() + ")");
+      }
+    }
+  }
+
+  private int runOperations(BftClient client, PrintWriter out) throws Exception {
+    long start = System.nanoTime();
+    int wrong = 0;
+    for (int i = 1; i <= operations; i++) {
+      String key = "key-" + i;
+      KvResult r = client.put(ClientCommand.bytes(key), ClientCommand.bytes("value-" + i)).get(30, TimeUnit.SECONDS);
+      out.printf("put %s = value-%d -> %s%n", key, i, ClientCommand.describe(r));
+      wrong += r.status() == KvResult.Status.OK ? 0 : 1;
+    }
+    for (int i = 1; i <= operations; i++) {
+      String key = "key-" + i;
+      KvResult r = client.get(ClientCommand.bytes(key)).get(30, TimeUnit.SECONDS);
+      out.printf("get %s -> %s%n", key, ClientCommand.describe(r));
+      wrong += ("value-" + i).equals(ClientCommand.describe(r)) ? 0 : 1;
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    out.printf("%d signed operations completed in %.2f s (%.0f ops/s with one client, one request in flight); %s%n",
+        2 * operations, seconds, 2 * operations / seconds, wrong == 0 ? "every result as expected" : wrong + " unexpected results");
+    out.flush();
+    return wrong == 0 ? 0 : 1;
+  }
+
+  private Process startReplica(Path file, int id) throws IOException {
+    Path logs = Files.createDirectories(dir.resolve("logs"));
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(java, "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        BftMain.class.getName(), "replica", "--config", file.toString(), "--id", String.valueOf(id)));
+    Path log = logs.resolve("replica-" + id + ".log");
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** A base port with n free ports above it. */
+  private static int freeBasePort(int n) throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base;
+      try (ServerSocket s = new ServerSocket(0)) {
+        base = s.getLocalPort();
+      }
+      if (base + n > 65_535) {
+        continue;
+      }
+      boolean free = true;
+      for (int p = base; p < base + n && free; p++) {
+        try (ServerSocket s = new ServerSocket(p)) {
+          s.setReuseAddress(true);
+        } catch (IOException taken) {
+          free = false;
+        }
+      }
+      if (free) {
+        return base;
+      }
+    }
+    throw new IOException("found no " + n + " consecutive free ports");
+  }
+}

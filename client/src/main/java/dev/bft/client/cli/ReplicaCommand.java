@@ -1,0 +1,45 @@
+package dev.bft.client.cli;
+
+import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.ClusterFile;
+import dev.bft.core.config.ClusterKeygen;
+import dev.bft.core.runtime.ReplicaNode;
+import dev.bft.crypto.KeyFiles;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bft replica}: runs one replica process until it is stopped. */
+@Command(name = "replica", mixinStandardHelpOptions = true, description = "Run one replica of a cluster.")
+final class ReplicaCommand implements Callable<Integer> {
+  @Option(names = "--config", required = true, description = "the cluster file")
+  Path config;
+
+  @Option(names = "--id", required = true, description = "this replica's id")
+  int id;
+
+  @Option(names = "--key", description = "private key file (default: keys/replica-<id>.key next to the cluster file)")
+  Path key;
+
+  @Override
+  public Integer call() throws Exception {
+    ClusterConfig cluster = ClusterFile.load(config);
+    if (!cluster.replicas().containsKey(id)) {
+      throw new IllegalArgumentException("--id " + id + " is not a replica of " + config + " (ids 0.." + (cluster.n() - 1) + ")");
+    }
+    Path keyFile = key != null ? key : ClusterKeygen.replicaKeyFile(config.toAbsolutePath().getParent(), id);
+    ReplicaNode node = new ReplicaNode(cluster, id, KeyFiles.read(keyFile));
+    node.start();
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      node.close();
+      stop.countDown();
+    }));
+    System.out.println("replica " + id + " running on " + cluster.replica(id).address());
+    System.out.flush();
+    stop.await();
+    return 0;
+  }
+}
