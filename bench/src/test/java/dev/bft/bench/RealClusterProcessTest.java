@@ -7,6 +7,7 @@ import dev.bft.core.config.ClusterConfig;
 import dev.bft.core.config.ClusterFile;
 import dev.bft.core.config.ClusterKeygen;
 import dev.bft.core.service.KvResult;
+import dev.bft.crypto.Ed25519KeyPair;
 import dev.bft.crypto.KeyFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ class RealClusterProcessTest {
       for (int i = 10; i < 20; i++) {
         assertThat(client.put(b("k" + i), b("v" + i)).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
       }
-      replicas.set(2, start(file, 2)); // it comes back empty-handed (storage is not durable yet) and catches up by ordering
+      replicas.set(2, start(file, 2)); // it recovers from its LMDB directory and catches up
       Thread.sleep(1500);
       replicas.get(0).destroyForcibly().waitFor(); // SIGKILL the primary of view 0
       for (int i = 20; i < 30; i++) {
@@ -71,6 +72,35 @@ class RealClusterProcessTest {
         assertThat(client.get(b("k" + i)).get(30, TimeUnit.SECONDS)).as("k%d", i).isEqualTo(KvResult.value(b("v" + i)));
       }
     }
+  }
+
+  @Test
+  void nothingAcknowledgedIsLostWhenEveryReplicaIsKilledAndRestarted() throws Exception {
+    Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", freeBase(), false, new SecureRandom());
+    ClusterConfig cluster = ClusterFile.load(file);
+    for (int i = 0; i < 4; i++) {
+      replicas.add(start(file, i));
+    }
+    Ed25519KeyPair key = KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000));
+    try (BftClient client = new BftClient(cluster, 1000, key, 500)) {
+      for (int i = 0; i < 15; i++) {
+        assertThat(client.put(b("k" + i), b("v" + i)).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
+      }
+    }
+    for (Process p : replicas) {
+      p.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs
+    }
+    replicas.clear();
+    for (int i = 0; i < 4; i++) {
+      replicas.add(start(file, i));
+    }
+    try (BftClient client = new BftClient(cluster, 1000, key, 500)) {
+      for (int i = 0; i < 15; i++) {
+        assertThat(client.get(b("k" + i)).get(60, TimeUnit.SECONDS)).as("k%d after restart", i)
+            .isEqualTo(KvResult.value(b("v" + i)));
+      }
+    }
+    assertThat(java.nio.file.Files.readString(dir.resolve("replica-0.log"))).contains("recovered from");
   }
 
   private static int freeBase() throws Exception {

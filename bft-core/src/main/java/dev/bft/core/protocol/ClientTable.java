@@ -47,6 +47,31 @@ public final class ClientTable {
     return entries.size();
   }
 
+  /**
+   * Rebuilds a table from {@link #encode()}; the cached replies are re-signed as from {@code replica}
+   * in {@code view} when they are sent again. Throws IllegalArgumentException on bytes that are not a table.
+   */
+  public static ClientTable decode(byte[] bytes, long view, int replica) {
+    try {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      int count = b.getInt();
+      ClientTable t = new ClientTable();
+      for (int i = 0; i < count; i++) {
+        int client = b.getInt();
+        long number = b.getLong();
+        byte[] result = new byte[b.getInt()];
+        b.get(result);
+        t.record(client, number, new Reply(view, client, number, result, replica, null));
+      }
+      if (b.hasRemaining()) {
+        throw new IllegalArgumentException("trailing bytes");
+      }
+      return t;
+    } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+      throw new IllegalArgumentException("not a client table: " + e);
+    }
+  }
+
   /** Deterministic bytes of the table for the checkpoint digest: client id, request number, result. */
   public byte[] encode() {
     int size = 4;

@@ -123,6 +123,13 @@ public final class Replica {
       PreparedCertificate cert = PreparedCertificate.validate(p.certificate(), quorum);
       if (cert != null && cert.sequence() > checkpoints.stableSequence()) {
         keepCertificate(cert);
+        if (cert.view() == view && log.inWindow(cert.sequence())) {
+          SequenceSlot slot = log.slot(cert.sequence());
+          if (slot.prePrepare() == null) {
+            slot.accept(p.certificate().prePrepare());
+          }
+          p.certificate().prepares().forEach(slot::add);
+        }
       }
     } else if (r instanceof LogRecord.SentCommit c && c.commit().view() == view
         && log.inWindow(c.commit().sequence())) {

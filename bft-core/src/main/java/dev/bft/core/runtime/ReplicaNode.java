@@ -1,6 +1,13 @@
 package dev.bft.core.runtime;
 
 import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.Durability;
+import dev.bft.core.protocol.RecoveredState;
+import dev.bft.storage.LmdbStore;
+import dev.bft.storage.StorageException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import dev.bft.core.config.ReplicaEndpoint;
 import dev.bft.core.message.Batch;
 import dev.bft.core.message.Message;
@@ -58,6 +65,7 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaNode.class);
   private static final int MAX_FRAME = WireLimits.defaults().maxFrameBytes();
+  private static final long MAP_SIZE = 1L << 30;
 
   private final ClusterConfig config;
   private final int self;
@@ -75,8 +83,18 @@ public final class ReplicaNode implements AutoCloseable {
   private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
   private volatile boolean closed;
   private Channel server;
+  private final LmdbStore store;
+  private final DurableLog durable;
+  private final KeyValueService service = new KeyValueService();
+  private final List<Runnable> sendsAfterCommit = new ArrayList<>();
+  private final java.util.function.Consumer<Throwable> onFatal;
 
-  public ReplicaNode(ClusterConfig config, int self, Ed25519KeyPair key) {
+  /**
+   * @param onFatal called (once, off the protocol thread) when the replica cannot go on safely, e.g.
+   *                its storage can no longer be written: it must not send what it cannot remember
+   */
+  public ReplicaNode(ClusterConfig config, int self, Ed25519KeyPair key, java.util.function.Consumer<Throwable> onFatal) {
+    this.onFatal = onFatal;
     this.config = config;
     this.self = self;
     this.quorum = new Quorum(config.n(), config.f());
@@ -97,8 +115,42 @@ public final class ReplicaNode implements AutoCloseable {
     var p = config.parameters();
     ReplicaConfig rc = new ReplicaConfig(quorum, self, p.batchSize(), p.batchDelayMillis(), p.pipelineDepth(),
         p.checkpointInterval(), p.logWindow(), p.viewChangeTimeoutMillis());
-    this.timers = new ProtocolTimers(scheduler, protocolThread, this::fireTimer);
-    this.replica = new Replica(rc, new KeyValueService(), new NodeEffects());
+    this.timers = new ProtocolTimers(scheduler, protocolThread, t -> onProtocolThread(() -> fireTimer(t)));
+    Path data = config.dataDirectory().resolve("replica-" + self);
+    this.store = LmdbStore.open(data, MAP_SIZE, p.durability() == Durability.SYNC, true);
+    this.durable = new DurableLog(store, encoder, decoder, self);
+    if (durable.isEmpty()) {
+      this.replica = new Replica(rc, service, new NodeEffects());
+    } else {
+      long[] view = new long[1];
+      RecoveredState recovered = durable.recover(service, view);
+      this.replica = Replica.recover(rc, service, new NodeEffects(), recovered);
+      LOG.info("replica {}: recovered from {}: view {}, state at sequence {}, {} log records", self, data, view[0],
+          recovered.lastExecuted(), recovered.log().size());
+    }
+  }
+
+  /** Runs one protocol event, then makes its records durable, then lets its messages go. */
+  private void onProtocolThread(Runnable event) {
+    protocolThread.execute(() -> {
+      if (closed) {
+        return;
+      }
+      try {
+        event.run();
+        durable.commit();
+      } catch (StorageException e) {
+        sendsAfterCommit.clear();
+        closed = true;
+        LOG.error("replica {}: {}", self, e.getMessage());
+        new Thread(() -> onFatal.accept(e), "fatal-" + self).start();
+        return;
+      }
+      for (Runnable send : sendsAfterCommit) {
+        send.run();
+      }
+      sendsAfterCommit.clear();
+    });
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -122,7 +174,7 @@ public final class ReplicaNode implements AutoCloseable {
     for (int peer = self + 1; peer < config.n(); peer++) {
       connect(peer, 0);
     }
-    protocolThread.execute(replica::start);
+    onProtocolThread(replica::start);
     LOG.info("replica {} listening on {} (n={}, f={})", self, me.address(), config.n(), config.f());
   }
 
@@ -194,7 +246,7 @@ public final class ReplicaNode implements AutoCloseable {
     }
     Message m = r.message();
     long now = System.currentTimeMillis();
-    protocolThread.execute(() -> {
+    onProtocolThread(() -> {
       if (m instanceof Request req) {
         replica.onRequest(req, now);
       } else if (m instanceof ReplicaMessage rm && quorum.isReplica(peer)) {
@@ -234,6 +286,12 @@ public final class ReplicaNode implements AutoCloseable {
     protocolThread.shutdownNow();
     verifyPool.shutdownNow();
     scheduler.shutdownNow();
+    try {
+      protocolThread.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    store.close();
   }
 
   /** The replica's effects, carried out on the protocol thread. */
@@ -241,29 +299,37 @@ public final class ReplicaNode implements AutoCloseable {
 
     @Override
     public void send(int to, ReplicaMessage message) {
-      Channel c = peers[to];
-      if (c != null && c.isActive()) {
-        Frames.write(c, encoder.encode(message));
-      }
+      byte[] frame = encoder.encode(message);
+      sendsAfterCommit.add(() -> {
+        Channel c = peers[to];
+        if (c != null && c.isActive()) {
+          Frames.write(c, frame);
+        }
+      });
     }
 
     @Override
     public void broadcast(ReplicaMessage message) {
       byte[] frame = encoder.encode(message);
-      for (int to = 0; to < peers.length; to++) {
-        Channel c = peers[to];
-        if (to != self && c != null && c.isActive()) {
-          Frames.write(c, frame);
+      sendsAfterCommit.add(() -> {
+        for (int to = 0; to < peers.length; to++) {
+          Channel c = peers[to];
+          if (to != self && c != null && c.isActive()) {
+            Frames.write(c, frame);
+          }
         }
-      }
+      });
     }
 
     @Override
     public void reply(Reply reply) {
-      Channel c = clients.get(reply.clientId());
-      if (c != null && c.isActive()) {
-        Frames.write(c, encoder.encode(reply));
-      }
+      byte[] frame = encoder.encode(reply);
+      sendsAfterCommit.add(() -> {
+        Channel c = clients.get(reply.clientId());
+        if (c != null && c.isActive()) {
+          Frames.write(c, frame);
+        }
+      });
     }
 
     @Override
@@ -273,7 +339,7 @@ public final class ReplicaNode implements AutoCloseable {
 
     @Override
     public void persist(LogRecord record) {
-      // Volatile until the storage issue lands: a restarted replica rejoins by state transfer.
+      durable.add(record);
     }
 
     @Override
@@ -293,7 +359,7 @@ public final class ReplicaNode implements AutoCloseable {
 
     @Override
     public void checkpointTaken(long sequence, Digest digest, ClientTable clients) {
-      LOG.debug("replica {}: checkpoint {}", self, sequence);
+      durable.addState(sequence, service, clients);
     }
 
     @Override

@@ -30,7 +30,8 @@ public final class BftMain implements Runnable {
       return 2;
     });
     cl.setExecutionExceptionHandler((ex, failed, parsed) -> {
-      if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException) {
+      if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
+          || ex instanceof dev.bft.storage.StorageException) {
         failed.getErr().println("bft " + failed.getCommandName() + ": " + ex.getMessage());
         return 1;
       }

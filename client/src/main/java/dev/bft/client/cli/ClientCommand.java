@@ -4,6 +4,7 @@ import dev.bft.client.BftClient;
 import dev.bft.core.config.ClusterConfig;
 import dev.bft.core.config.ClusterFile;
 import dev.bft.core.config.ClusterKeygen;
+import dev.bft.core.service.KvOperation;
 import dev.bft.core.service.KvResult;
 import dev.bft.crypto.KeyFiles;
 import java.nio.charset.StandardCharsets;
@@ -42,21 +43,22 @@ final class ClientCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ClusterConfig cluster = ClusterFile.load(config);
+    KvOperation op = parse(words);
     Path keyFile = key != null ? key : ClusterKeygen.clientKeyFile(config.toAbsolutePath().getParent(), id);
     try (BftClient client = new BftClient(cluster, id, KeyFiles.read(keyFile), 1000)) {
-      KvResult r = run(client, words).get(timeoutMs, TimeUnit.MILLISECONDS);
+      KvResult r = client.invoke(op.encode()).thenApply(KvResult::decode).get(timeoutMs, TimeUnit.MILLISECONDS);
       spec.commandLine().getOut().println(describe(r));
       return r.status() == KvResult.Status.ERROR ? 1 : 0;
     }
   }
 
-  static java.util.concurrent.CompletableFuture<KvResult> run(BftClient client, List<String> w) {
+  static KvOperation parse(List<String> w) {
     byte[] k = bytes(w.get(1));
     return switch (w.get(0)) {
-      case "put" -> { arity(w, 3); yield client.put(k, bytes(w.get(2))); }
-      case "get" -> { arity(w, 2); yield client.get(k); }
-      case "delete" -> { arity(w, 2); yield client.delete(k); }
-      case "cas" -> { arity(w, 4); yield client.compareAndSet(k, w.get(2).equals("-") ? null : bytes(w.get(2)), bytes(w.get(3))); }
+      case "put" -> { arity(w, 3); yield new KvOperation.Put(k, bytes(w.get(2))); }
+      case "get" -> { arity(w, 2); yield new KvOperation.Get(k); }
+      case "delete" -> { arity(w, 2); yield new KvOperation.Delete(k); }
+      case "cas" -> { arity(w, 4); yield new KvOperation.Cas(k, w.get(2).equals("-") ? null : bytes(w.get(2)), bytes(w.get(3))); }
       default -> throw new IllegalArgumentException("unknown operation '" + w.get(0) + "' (put, get, delete, cas)");
     };
   }

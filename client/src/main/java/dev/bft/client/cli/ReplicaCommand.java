@@ -30,7 +30,10 @@ final class ReplicaCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--id " + id + " is not a replica of " + config + " (ids 0.." + (cluster.n() - 1) + ")");
     }
     Path keyFile = key != null ? key : ClusterKeygen.replicaKeyFile(config.toAbsolutePath().getParent(), id);
-    ReplicaNode node = new ReplicaNode(cluster, id, KeyFiles.read(keyFile));
+    ReplicaNode node = new ReplicaNode(cluster, id, KeyFiles.read(keyFile), fatal -> {
+      System.err.println("bft replica " + id + ": stopping: " + fatal.getMessage());
+      Runtime.getRuntime().halt(3);
+    });
     node.start();
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

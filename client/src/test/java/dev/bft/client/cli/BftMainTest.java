@@ -58,9 +58,16 @@ class BftMainTest {
   }
 
   @Test
-  void commandsOfTheRuntimeSayHonestlyThatTheyAreNotAvailableYet() {
-    assertThat(run("cluster")).isEqualTo(2);
-    assertThat(err.toString()).contains("not yet available");
+  void runtimeCommandsReportConfigurationMistakesInOneLine() {
+    assertThat(run("client", "--config", dir.resolve("none.conf").toString(), "get", "k")).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft client: " + dir.resolve("none.conf") + ": cluster file does not exist");
+    assertThat(run("keygen", "--out", dir.toString())).isZero();
+    err.getBuffer().setLength(0);
+    assertThat(run("replica", "--config", dir.resolve("cluster.conf").toString(), "--id", "9")).isEqualTo(1);
+    assertThat(err.toString().strip()).startsWith("bft replica: --id 9 is not a replica of");
+    err.getBuffer().setLength(0);
+    assertThat(run("client", "--config", dir.resolve("cluster.conf").toString(), "frob", "k")).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft client: unknown operation 'frob' (put, get, delete, cas)");
   }
 
   @Test

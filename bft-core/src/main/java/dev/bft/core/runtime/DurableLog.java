@@ -1,0 +1,198 @@
+package dev.bft.core.runtime;
+
+import dev.bft.core.message.Checkpoint;
+import dev.bft.core.message.Commit;
+import dev.bft.core.message.Message;
+import dev.bft.core.message.PrePrepare;
+import dev.bft.core.message.Prepare;
+import dev.bft.core.message.PreparedProof;
+import dev.bft.core.message.codec.DecodeResult;
+import dev.bft.core.message.codec.MessageDecoder;
+import dev.bft.core.message.codec.MessageEncoder;
+import dev.bft.core.protocol.ClientTable;
+import dev.bft.core.protocol.LogRecord;
+import dev.bft.core.protocol.RecoveredState;
+import dev.bft.core.service.ChunkedState;
+import dev.bft.crypto.Digest;
+import dev.bft.storage.LmdbStore;
+import dev.bft.storage.StorageException;
+import dev.bft.storage.Table;
+import dev.bft.storage.WriteBatch;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The replica's records on LMDB. LOG holds, per sequence number, the PRE-PREPARE it accepted, its
+ * own PREPARE and COMMIT and its prepared certificate, each as signed envelope bytes; META holds its
+ * view and stable checkpoint (with proof) and the checkpoint the stored state belongs to; STATE
+ * holds the service's chunks at that checkpoint, rewritten only where they changed. Records at or
+ * below a new stable checkpoint are deleted in the transaction that records it.
+ */
+final class DurableLog {
+  private static final byte PRE_PREPARE = 1;
+  private static final byte PREPARE = 2;
+  private static final byte COMMIT = 3;
+  private static final byte PREPARED = 4;
+  private static final byte[] VIEW = "view".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] STABLE = "stable".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] STATE_SEQUENCE = "state.sequence".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] STATE_CLIENTS = "state.clients".getBytes(StandardCharsets.US_ASCII);
+
+  private final LmdbStore store;
+  private final MessageEncoder encoder;
+  private final MessageDecoder decoder;
+  private final int self;
+  private final WriteBatch batch = new WriteBatch();
+  private Digest[] persistedChunks;
+
+  DurableLog(LmdbStore store, MessageEncoder encoder, MessageDecoder decoder, int self) {
+    this.store = store;
+    this.encoder = encoder;
+    this.decoder = decoder;
+    this.self = self;
+  }
+
+  static byte[] key(long sequence, byte kind, int sender) {
+    return ByteBuffer.allocate(13).putLong(sequence).put(kind).putInt(sender).array();
+  }
+
+  void add(LogRecord record) {
+    if (record instanceof LogRecord.AcceptedPrePrepare a) {
+      PrePrepare pp = a.prePrepare();
+      batch.put(Table.LOG, key(pp.sequence(), PRE_PREPARE, pp.sender()), encoder.encode(pp));
+    } else if (record instanceof LogRecord.SentPrepare p) {
+      batch.put(Table.LOG, key(p.prepare().sequence(), PREPARE, self), encoder.encode(p.prepare()));
+    } else if (record instanceof LogRecord.SentCommit c) {
+      batch.put(Table.LOG, key(c.commit().sequence(), COMMIT, self), encoder.encode(c.commit()));
+    } else if (record instanceof LogRecord.Prepared p) {
+      List<Message> parts = new ArrayList<>();
+      parts.add(p.certificate().prePrepare());
+      parts.addAll(p.certificate().prepares());
+      batch.put(Table.LOG, key(p.certificate().prePrepare().sequence(), PREPARED, 0), frames(parts));
+    } else if (record instanceof LogRecord.EnteredView v) {
+      batch.put(Table.META, VIEW, ByteBuffer.allocate(9).putLong(v.view()).put((byte) (v.changing() ? 1 : 0)).array());
+    } else if (record instanceof LogRecord.StableCheckpoint sc) {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      b.writeBytes(ByteBuffer.allocate(8).putLong(sc.sequence()).array());
+      b.writeBytes(frames(new ArrayList<>(sc.proof())));
+      batch.put(Table.META, STABLE, b.toByteArray());
+      batch.deleteBelow(Table.LOG, key(sc.sequence() + 1, (byte) 0, 0));
+    }
+  }
+
+  /** Adds the service state at checkpoint {@code sequence}: the chunks that changed since the last time, and the client table. */
+  void addState(long sequence, ChunkedState state, ClientTable clients) {
+    Digest[] now = state.chunkDigests();
+    if (state instanceof dev.bft.core.service.KeyValueService kv) {
+      dev.bft.core.service.KvSnapshot snap = kv.snapshot();
+      for (int i = 0; i < now.length; i++) {
+        if (persistedChunks == null || !now[i].equals(persistedChunks[i])) {
+          batch.put(Table.STATE, ByteBuffer.allocate(4).putInt(i).array(), snap.chunk(i));
+        }
+      }
+    }
+    persistedChunks = now;
+    batch.put(Table.META, STATE_SEQUENCE, ByteBuffer.allocate(8).putLong(sequence).array());
+    batch.put(Table.META, STATE_CLIENTS, clients.encode());
+  }
+
+  /** Makes everything added since the last commit durable, in one transaction. */
+  void commit() {
+    if (!batch.isEmpty()) {
+      store.commit(batch);
+      batch.clear();
+    }
+  }
+
+  boolean isEmpty() {
+    return store.get(Table.META, VIEW) == null && store.get(Table.META, STATE_SEQUENCE) == null
+        && store.count(Table.LOG) == 0;
+  }
+
+  /** Reads everything back: installs the stored state into {@code state} and returns the records. */
+  RecoveredState recover(ChunkedState state, long[] viewOut) {
+    List<LogRecord> records = new ArrayList<>();
+    byte[] view = store.get(Table.META, VIEW);
+    long v = 0;
+    if (view != null) {
+      ByteBuffer b = ByteBuffer.wrap(view);
+      v = b.getLong();
+      records.add(new LogRecord.EnteredView(v, b.get() == 1));
+    }
+    viewOut[0] = v;
+    byte[] stable = store.get(Table.META, STABLE);
+    if (stable != null) {
+      ByteBuffer b = ByteBuffer.wrap(stable);
+      long seq = b.getLong();
+      List<Checkpoint> proof = new ArrayList<>();
+      for (Message m : unframe(b)) {
+        proof.add((Checkpoint) m);
+      }
+      records.add(new LogRecord.StableCheckpoint(seq, proof));
+    }
+    store.forEach(Table.LOG, (k, value) -> {
+      byte kind = k[8];
+      if (kind == PREPARED) {
+        List<Message> parts = unframe(ByteBuffer.wrap(value));
+        List<Prepare> prepares = new ArrayList<>();
+        for (Message m : parts.subList(1, parts.size())) {
+          prepares.add((Prepare) m);
+        }
+        records.add(new LogRecord.Prepared(new PreparedProof((PrePrepare) parts.get(0), prepares)));
+        return;
+      }
+      Message m = decode(value);
+      if (m instanceof PrePrepare pp) {
+        records.add(new LogRecord.AcceptedPrePrepare(pp));
+      } else if (m instanceof Prepare p) {
+        records.add(new LogRecord.SentPrepare(p));
+      } else if (m instanceof Commit c) {
+        records.add(new LogRecord.SentCommit(c));
+      }
+    });
+    long executed = 0;
+    ClientTable clients = new ClientTable();
+    byte[] seq = store.get(Table.META, STATE_SEQUENCE);
+    if (seq != null) {
+      executed = ByteBuffer.wrap(seq).getLong();
+      clients = ClientTable.decode(store.get(Table.META, STATE_CLIENTS), v, self);
+      store.forEach(Table.STATE, (k, chunk) -> state.installChunk(ByteBuffer.wrap(k).getInt(), chunk));
+      persistedChunks = state.chunkDigests();
+    }
+    return new RecoveredState(executed, clients, records);
+  }
+
+  private byte[] frames(List<Message> messages) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(ByteBuffer.allocate(4).putInt(messages.size()).array());
+    for (Message m : messages) {
+      byte[] f = encoder.encode(m);
+      b.writeBytes(ByteBuffer.allocate(4).putInt(f.length).array());
+      b.writeBytes(f);
+    }
+    return b.toByteArray();
+  }
+
+  private List<Message> unframe(ByteBuffer b) {
+    int count = b.getInt();
+    List<Message> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      byte[] f = new byte[b.getInt()];
+      b.get(f);
+      out.add(decode(f));
+    }
+    return out;
+  }
+
+  private Message decode(byte[] frame) {
+    DecodeResult r = decoder.decode(frame);
+    if (r instanceof DecodeResult.Rejected rej) {
+      throw new StorageException("stored record does not decode (" + rej.reason() + ": " + rej.detail()
+          + "); the data directory is corrupt or belongs to another cluster");
+    }
+    return r.message();
+  }
+}

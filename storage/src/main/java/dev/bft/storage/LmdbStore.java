@@ -1,0 +1,167 @@
+package dev.bft.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.lmdbjava.ByteArrayProxy;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.LmdbException;
+import org.lmdbjava.Txn;
+
+/**
+ * A replica's LMDB environment. Opening it takes an exclusive lock file, so a second process on the
+ * same directory fails at once instead of corrupting the first one's log. Uses lmdbjava's byte-array
+ * proxy, so no JDK internals are opened for it.
+ */
+public final class LmdbStore implements AutoCloseable {
+  private static final String LOCK_FILE = "bft.lock";
+
+  private final Path dir;
+  private final Env<byte[]> env;
+  private final Map<Table, Dbi<byte[]>> tables = new EnumMap<>(Table.class);
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+
+  private LmdbStore(Path dir, Env<byte[]> env, FileChannel lockChannel, FileLock lock) {
+    this.dir = dir;
+    this.env = env;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  /**
+   * Opens (creating if {@code create}) the environment in {@code dir}.
+   *
+   * @param sync fsync every commit (the default durability); false for write-behind (MDB_NOSYNC)
+   */
+  public static LmdbStore open(Path dir, long mapSizeBytes, boolean sync, boolean create) {
+    boolean exists = Files.isDirectory(dir) && Files.exists(dir.resolve("data.mdb"));
+    if (!exists && !create) {
+      throw new StorageException(dir + ": no replica data here (expected data.mdb)");
+    }
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new StorageException(dir + ": is a file, not a data directory");
+    }
+    FileChannel channel = null;
+    FileLock lock;
+    try {
+      Files.createDirectories(dir);
+      channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lock = channel.tryLock();
+      if (lock == null) {
+        channel.close();
+        throw new StorageException(dir + ": in use by another process (lock on " + LOCK_FILE + " is held)");
+      }
+    } catch (OverlappingFileLockException e) {
+      closeQuietly(channel);
+      throw new StorageException(dir + ": already open in this process");
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new StorageException(dir + ": cannot open: " + e.getMessage(), e);
+    }
+    try {
+      EnvFlags[] flags = sync ? new EnvFlags[0] : new EnvFlags[] {EnvFlags.MDB_NOSYNC};
+      Env<byte[]> env = Env.create(ByteArrayProxy.PROXY_BA).setMapSize(mapSizeBytes).setMaxDbs(Table.values().length)
+          .open(dir.toFile(), flags);
+      LmdbStore store = new LmdbStore(dir, env, channel, lock);
+      for (Table t : Table.values()) {
+        store.tables.put(t, env.openDbi(t.name(), DbiFlags.MDB_CREATE));
+      }
+      return store;
+    } catch (LmdbException | IllegalArgumentException e) {
+      try {
+        lock.release();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+      closeQuietly(channel);
+      throw new StorageException(dir + ": not a usable LMDB environment (corrupt, truncated or incompatible): "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(FileChannel c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException ignored) {
+        // nothing more to do
+      }
+    }
+  }
+
+  /** Applies a batch atomically; durable on return when opened with sync. */
+  public void commit(WriteBatch batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    try (Txn<byte[]> txn = env.txnWrite()) {
+      for (WriteBatch.Op op : batch.ops) {
+        if (op instanceof WriteBatch.Put p) {
+          tables.get(p.table()).put(txn, p.key(), p.value());
+        } else if (op instanceof WriteBatch.Delete d) {
+          tables.get(d.table()).delete(txn, d.key());
+        } else if (op instanceof WriteBatch.DeleteBelow db) {
+          try (Cursor<byte[]> c = tables.get(db.table()).openCursor(txn)) {
+            while (c.first() && Arrays.compareUnsigned(c.key(), db.bound()) < 0) {
+              c.delete();
+            }
+          }
+        }
+      }
+      txn.commit();
+    } catch (Env.MapFullException e) {
+      throw new StorageException(dir + ": the LMDB map is full; raise the map size (storage.map.size)", e);
+    } catch (LmdbException e) {
+      throw new StorageException(dir + ": write failed: " + e.getMessage(), e);
+    }
+  }
+
+  public byte[] get(Table table, byte[] key) {
+    try (Txn<byte[]> txn = env.txnRead()) {
+      byte[] v = tables.get(table).get(txn, key);
+      return v == null ? null : v.clone();
+    }
+  }
+
+  /** Visits every entry of a table in key order, in one consistent read snapshot. */
+  public void forEach(Table table, BiConsumer<byte[], byte[]> visitor) {
+    try (Txn<byte[]> txn = env.txnRead(); Cursor<byte[]> c = tables.get(table).openCursor(txn)) {
+      if (c.first()) {
+        do {
+          visitor.accept(c.key().clone(), c.val().clone());
+        } while (c.next());
+      }
+    }
+  }
+
+  public long count(Table table) {
+    try (Txn<byte[]> txn = env.txnRead()) {
+      return tables.get(table).stat(txn).entries;
+    }
+  }
+
+  @Override
+  public void close() {
+    env.close();
+    try {
+      lock.release();
+    } catch (IOException ignored) {
+      // the channel is closed next anyway
+    }
+    closeQuietly(lockChannel);
+  }
+
+}
