@@ -103,6 +103,43 @@ class RealClusterProcessTest {
     assertThat(java.nio.file.Files.readString(dir.resolve("replica-0.log"))).contains("recovered from");
   }
 
+  @Test
+  void aReplicaThatMissedManyCheckpointsCatchesUpByStateTransferOverTheNetwork() throws Exception {
+    Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", freeBase(), false, new SecureRandom());
+    // checkpoints every 8 sequence numbers in a window of 16, so missing 60 puts leaves a replica far behind
+    String text = java.nio.file.Files.readString(file).replace("checkpoint.interval = 128", "checkpoint.interval = 8")
+        .replace("log.window = 256", "log.window = 16").replace("pipeline.depth = 16", "pipeline.depth = 4");
+    java.nio.file.Files.writeString(file, text);
+    ClusterConfig cluster = ClusterFile.load(file);
+    for (int i = 0; i < 4; i++) {
+      replicas.add(start(file, i));
+    }
+    try (BftClient client = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500)) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(client.put(b("k" + i), b("v" + i)).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
+      }
+      replicas.get(3).destroyForcibly().waitFor();
+      for (int i = 5; i < 65; i++) {
+        assertThat(client.put(b("k" + i), b("v" + i)).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
+      }
+      replicas.set(3, start(file, 3));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!java.nio.file.Files.readString(dir.resolve("replica-3.log")).contains("installed the state")
+          && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertThat(java.nio.file.Files.readString(dir.resolve("replica-3.log"))).contains("installed the state of checkpoint");
+      // Without replica 2, progress needs replica 3: it must really have caught up.
+      replicas.get(2).destroyForcibly().waitFor();
+      for (int i = 65; i < 75; i++) {
+        assertThat(client.put(b("k" + i), b("v" + i)).get(60, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
+      }
+      for (int i = 0; i < 75; i += 7) {
+        assertThat(client.get(b("k" + i)).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.value(b("v" + i)));
+      }
+    }
+  }
+
   private static int freeBase() throws Exception {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       return Math.min(s.getLocalPort(), 65_000);

@@ -87,6 +87,13 @@ public final class ReplicaNode implements AutoCloseable {
   private final DurableLog durable;
   private final KeyValueService service = new KeyValueService();
   private final List<Runnable> sendsAfterCommit = new ArrayList<>();
+  /** Checkpoint snapshots this replica serves to others: copy-on-write, kept until a later one is stable. */
+  private final java.util.NavigableMap<Long, HeldCheckpoint> snapshots = new java.util.concurrent.ConcurrentSkipListMap<>();
+  private final dev.bft.core.statetransfer.TransferStats transferStats = new dev.bft.core.statetransfer.TransferStats();
+  private dev.bft.core.statetransfer.StateFetcher fetcher;
+  private java.util.concurrent.ScheduledFuture<?> fetchRetry;
+
+  private record HeldCheckpoint(dev.bft.core.service.KvSnapshot snapshot, ClientTable clients) {}
   private final java.util.function.Consumer<Throwable> onFatal;
 
   /**
@@ -246,13 +253,50 @@ public final class ReplicaNode implements AutoCloseable {
     }
     Message m = r.message();
     long now = System.currentTimeMillis();
+    if (m instanceof dev.bft.core.message.FetchState fetch) {
+      serve(peer, fetch); // served from an immutable snapshot, off the protocol thread
+      return;
+    }
     onProtocolThread(() -> {
       if (m instanceof Request req) {
         replica.onRequest(req, now);
       } else if (m instanceof ReplicaMessage rm && quorum.isReplica(peer)) {
         replica.onMessage(rm);
+      } else if (m instanceof dev.bft.core.message.StateChunk chunk && fetcher != null) {
+        if (chunk.chunkTotal() == 0) {
+          StateTransferWire.Manifest manifest = StateTransferWire.decodeManifest(chunk.chunk(), replica.view(), self);
+          if (manifest != null) {
+            fetcher.onManifest(peer, chunk.sequence(), manifest.leaves(), manifest.clients());
+          }
+        } else {
+          fetcher.onChunk(peer, chunk.sequence(), chunk.chunkIndex(), chunk.chunk());
+        }
       }
     });
+  }
+
+  /** Answers a peer's FETCH from the snapshot of that checkpoint, if this replica still holds it. */
+  private void serve(int peer, dev.bft.core.message.FetchState fetch) {
+    HeldCheckpoint held = snapshots.get(fetch.sequence());
+    Channel c = peers[peer];
+    if (held == null || c == null || !c.isActive()) {
+      return;
+    }
+    if (fetch.chunkCount() == 0) {
+      byte[] manifest = StateTransferWire.encodeManifest(held.snapshot().chunkDigests(), held.clients());
+      Frames.write(c, encoder.encode(new dev.bft.core.message.StateChunk(fetch.sequence(), 0, 0, manifest,
+          List.of(), self, null)));
+      return;
+    }
+    int total = held.snapshot().bucketCount();
+    for (int i = fetch.firstChunk(); i < Math.min(total, fetch.firstChunk() + Math.min(fetch.chunkCount(), 64)); i++) {
+      Frames.write(c, encoder.encode(new dev.bft.core.message.StateChunk(fetch.sequence(), i, total,
+          held.snapshot().chunk(i), List.of(), self, null)));
+    }
+  }
+
+  public dev.bft.core.statetransfer.TransferStats transferStats() {
+    return transferStats;
   }
 
   private void fireTimer(TimerId timer) {
@@ -292,6 +336,43 @@ public final class ReplicaNode implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     store.close();
+  }
+
+  /** Carries the state fetcher's requests to peers as FETCH messages; its timer posts to the protocol thread. */
+  private final class FetchShell implements dev.bft.core.statetransfer.FetchEffects {
+    @Override
+    public void requestManifest(int peer, long sequence) {
+      send(peer, new dev.bft.core.message.FetchState(sequence, Digest.ZERO, 0, 0, self, null));
+    }
+
+    @Override
+    public void requestChunk(int peer, long sequence, int index) {
+      send(peer, new dev.bft.core.message.FetchState(sequence, Digest.ZERO, index, 1, self, null));
+    }
+
+    private void send(int peer, dev.bft.core.message.FetchState fetch) {
+      byte[] frame = encoder.encode(fetch);
+      Channel c = peers[peer];
+      if (c != null && c.isActive()) {
+        Frames.write(c, frame);
+      }
+    }
+
+    @Override
+    public void setRetryTimer(long ticks) {
+      if (fetchRetry != null) {
+        fetchRetry.cancel(false);
+      }
+      // ticks are milliseconds; a real link needs more than the simulator's default period
+      fetchRetry = scheduler.schedule(() -> onProtocolThread(fetcher::onRetryTimer), Math.max(ticks, 500),
+          TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void installed(long sequence, ClientTable clients) {
+      LOG.info("replica {}: installed the state of checkpoint {} ({})", self, sequence, transferStats);
+      replica.onStateInstalled(sequence, clients);
+    }
   }
 
   /** The replica's effects, carried out on the protocol thread. */
@@ -340,6 +421,9 @@ public final class ReplicaNode implements AutoCloseable {
     @Override
     public void persist(LogRecord record) {
       durable.add(record);
+      if (record instanceof LogRecord.StableCheckpoint sc) {
+        snapshots.headMap(sc.sequence(), false).clear();
+      }
     }
 
     @Override
@@ -360,11 +444,16 @@ public final class ReplicaNode implements AutoCloseable {
     @Override
     public void checkpointTaken(long sequence, Digest digest, ClientTable clients) {
       durable.addState(sequence, service, clients);
+      snapshots.put(sequence, new HeldCheckpoint(service.snapshot(), clients));
     }
 
     @Override
     public void fetchState(long sequence, Digest digest) {
-      LOG.warn("replica {}: behind stable checkpoint {}; networked state transfer is not wired yet", self, sequence);
+      if (fetcher == null) {
+        fetcher = new dev.bft.core.statetransfer.StateFetcher(self, config.n(), service, new FetchShell(), transferStats);
+      }
+      LOG.info("replica {}: fetching the state of checkpoint {}", self, sequence);
+      fetcher.start(sequence, digest);
     }
 
     @Override
