@@ -48,9 +48,9 @@ class LauncherProcessTest {
 
   @Test
   void clusterStartsRealReplicaProcessesAndAClientCompletesSignedOperations() throws Exception {
-    Run r = bft("cluster", "--dir", "local", "--operations", "5");
+    Run r = bft("cluster", "--dir", "local", "--operations", "5", "--demo-only");
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
-    assertThat(r.out()).contains("started 4 replica processes", "put key-5 = value-5 -> ok", "get key-3 -> value-3",
+    assertThat(r.out()).contains("started 4 replica processes", "put key-5 = value-5 -> ok", "get key-3 -> value-3", "delete key-1 -> ok", "get key-1 -> (absent)",
         "every result as expected", "stopped the replicas");
   }
 

@@ -456,14 +456,27 @@ public final class ReplicaNode implements AutoCloseable {
       fetcher.start(sequence, digest);
     }
 
-    @Override
-    public void viewInstalled(long view) {
-      LOG.info("replica {}: running view {}", self, view);
-    }
+    private long changeFrom = -1;
+    private long changeStartedNanos;
+    private String changeReason;
 
     @Override
     public void viewChangeStarted(long from, long to, String reason) {
-      LOG.info("replica {}: view change {} -> {} ({})", self, from, to, reason);
+      if (changeFrom < 0) {
+        changeFrom = from;
+        changeStartedNanos = System.nanoTime();
+        changeReason = reason;
+      }
+    }
+
+    /** One INFO line per view change: from, to, why, and how long it took. */
+    @Override
+    public void viewInstalled(long view) {
+      if (changeFrom >= 0) {
+        LOG.info("replica {}: view change {} -> {} ({}) took {} ms", self, changeFrom, view, changeReason,
+            (System.nanoTime() - changeStartedNanos) / 1_000_000);
+        changeFrom = -1;
+      }
     }
   }
 }

@@ -41,8 +41,8 @@ final class ClusterCommand implements Callable<Integer> {
   @Option(names = "--operations", defaultValue = "20", description = "puts (and as many gets) the client runs (default: ${DEFAULT-VALUE})")
   int operations;
 
-  @Option(names = "--keep-running", description = "leave the replicas running after the client is done")
-  boolean keepRunning;
+  @Option(names = "--demo-only", description = "stop the replicas and exit after the demo client (default: keep the cluster running until Ctrl-C)")
+  boolean demoOnly;
 
   @Override
   public Integer call() throws Exception {
@@ -57,6 +57,8 @@ final class ClusterCommand implements Callable<Integer> {
     }
     ClusterConfig cluster = ClusterFile.load(file);
     List<Process> processes = new ArrayList<>();
+    Thread stopOnExit = new Thread(() -> processes.forEach(Process::destroy), "stop-replicas");
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
     try {
       for (int i = 0; i < cluster.n(); i++) {
         processes.add(startReplica(file, i));
@@ -75,21 +77,32 @@ final class ClusterCommand implements Callable<Integer> {
             }
           }
         }
-        return runOperations(client, out);
+        int result = runOperations(client, out);
+        if (demoOnly || result != 0) {
+          return result;
+        }
       }
+      out.printf("the cluster keeps running; try: bin/bft client --config %s get key-1   (Ctrl-C stops it)%n", file);
+      out.flush();
+      for (Process p : processes) {
+        p.waitFor();
+      }
+      return 0;
     } finally {
-      if (!keepRunning) {
-        for (Process p : processes) {
-          p.destroy();
+      for (Process p : processes) {
+        p.destroy();
+      }
+      for (Process p : processes) {
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
         }
-        for (Process p : processes) {
-          if (!p.waitFor(5, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-          }
-        }
-        out.println("stopped the replicas");
-      } else {
-        out.println("replicas keep running (pids " + processes.stream().map(p -> String.valueOf(p.pid())).toList() + ")");
+      }
+      out.println("stopped the replicas");
+      out.flush();
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopOnExit);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running already
       }
     }
   }
@@ -109,9 +122,13 @@ final class ClusterCommand implements Callable<Integer> {
       out.printf("get %s -> %s%n", key, ClientCommand.describe(r));
       wrong += ("value-" + i).equals(ClientCommand.describe(r)) ? 0 : 1;
     }
+    KvResult deleted = client.delete(ClientCommand.bytes("key-1")).get(30, TimeUnit.SECONDS);
+    KvResult gone = client.get(ClientCommand.bytes("key-1")).get(30, TimeUnit.SECONDS);
+    out.printf("delete key-1 -> %s%nget key-1 -> %s%n", ClientCommand.describe(deleted), ClientCommand.describe(gone));
+    wrong += deleted.status() == KvResult.Status.OK && gone.status() == KvResult.Status.ABSENT ? 0 : 1;
     double seconds = (System.nanoTime() - start) / 1e9;
     out.printf("%d signed operations completed in %.2f s (%.0f ops/s with one client, one request in flight); %s%n",
-        2 * operations, seconds, 2 * operations / seconds, wrong == 0 ? "every result as expected" : wrong + " unexpected results");
+        2 * operations + 2, seconds, (2 * operations + 2) / seconds, wrong == 0 ? "every result as expected" : wrong + " unexpected results");
     out.flush();
     return wrong == 0 ? 0 : 1;
   }
