@@ -86,14 +86,17 @@ final class SimReplica implements Effects {
 
   @Override
   public void send(int to, ReplicaMessage message) {
+    sim.sent(id, message);
     sim.network().carry(id, to, message, m -> sim.replica(to).receive(m));
   }
 
   @Override
   public void broadcast(ReplicaMessage message) {
+    sim.sent(id, message);
     for (int to = 0; to < sim.replicaCount(); to++) {
       if (to != id) {
-        send(to, message);
+        int target = to;
+        sim.network().carry(id, target, message, m -> sim.replica(target).receive(m));
       }
     }
   }

@@ -73,6 +73,7 @@ public final class Simulation {
   private final ValidityChecker validity = new ValidityChecker();
   private final ExactlyOnceChecker exactlyOnce = new ExactlyOnceChecker();
   private final BoundedStateChecker bounded = new BoundedStateChecker();
+  private final dev.bft.core.sim.check.VoteConsistencyChecker votes = new dev.bft.core.sim.check.VoteConsistencyChecker();
   private final List<SimObserver> observers = new ArrayList<>();
   private final TransferStats transferStats = new TransferStats();
 
@@ -239,6 +240,10 @@ public final class Simulation {
   SimClient client(int id) {
     int index = id - FIRST_CLIENT_ID;
     return index >= 0 && index < clients.size() ? clients.get(index) : null;
+  }
+
+  void sent(int replica, dev.bft.core.message.ReplicaMessage message) {
+    votes.onSent(replica, message);
   }
 
   void issued(Request request) {

@@ -47,6 +47,23 @@ class CheckersCatchPlantedViolationsTest {
   }
 
   @Test
+  void voteConsistencyCatchesAReplicaThatContradictsItself() {
+    VoteConsistencyChecker c = new VoteConsistencyChecker();
+    assertThatCode(() -> {
+      c.onSent(1, new dev.bft.core.message.Prepare(0, 5, A, 1, null));
+      c.onSent(1, new dev.bft.core.message.Prepare(0, 5, A, 1, null)); // a retransmission is fine
+      c.onSent(1, new dev.bft.core.message.Prepare(1, 5, B, 1, null)); // another view may differ
+      c.onSent(2, new dev.bft.core.message.Prepare(0, 5, B, 2, null)); // another replica may differ
+    }).doesNotThrowAnyException();
+    assertThatThrownBy(() -> c.onSent(1, new dev.bft.core.message.Prepare(0, 5, B, 1, null)))
+        .isInstanceOf(InvariantViolation.class).hasMessageContaining("replica 1 sent a PREPARE for view 0, sequence 5");
+    assertThatThrownBy(() -> {
+      c.onSent(3, new dev.bft.core.message.Commit(0, 6, A, 3, null));
+      c.onSent(3, new dev.bft.core.message.Commit(0, 6, B, 3, null));
+    }).isInstanceOf(InvariantViolation.class);
+  }
+
+  @Test
   void boundedStateCatchesALogBeyondTheWindow() {
     BoundedStateChecker c = new BoundedStateChecker();
     assertThatCode(() -> c.check(0, 64, 64, 3, 4)).doesNotThrowAnyException();
