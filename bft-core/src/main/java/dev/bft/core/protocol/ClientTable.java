@@ -43,6 +43,11 @@ public final class ClientTable {
     return c;
   }
 
+  /** Every client's last executed request, by client id. */
+  public Map<Integer, Entry> entries() {
+    return java.util.Collections.unmodifiableMap(entries);
+  }
+
   public int size() {
     return entries.size();
   }

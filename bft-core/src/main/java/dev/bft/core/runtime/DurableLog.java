@@ -31,7 +31,7 @@ import java.util.List;
  * holds the service's chunks at that checkpoint, rewritten only where they changed. Records at or
  * below a new stable checkpoint are deleted in the transaction that records it.
  */
-final class DurableLog {
+public final class DurableLog {
   private static final byte PRE_PREPARE = 1;
   private static final byte PREPARE = 2;
   private static final byte COMMIT = 3;
@@ -48,18 +48,18 @@ final class DurableLog {
   private final WriteBatch batch = new WriteBatch();
   private Digest[] persistedChunks;
 
-  DurableLog(LmdbStore store, MessageEncoder encoder, MessageDecoder decoder, int self) {
+  public DurableLog(LmdbStore store, MessageEncoder encoder, MessageDecoder decoder, int self) {
     this.store = store;
     this.encoder = encoder;
     this.decoder = decoder;
     this.self = self;
   }
 
-  static byte[] key(long sequence, byte kind, int sender) {
+  public static byte[] key(long sequence, byte kind, int sender) {
     return ByteBuffer.allocate(13).putLong(sequence).put(kind).putInt(sender).array();
   }
 
-  void add(LogRecord record) {
+  public void add(LogRecord record) {
     if (record instanceof LogRecord.AcceptedPrePrepare a) {
       PrePrepare pp = a.prePrepare();
       batch.put(Table.LOG, key(pp.sequence(), PRE_PREPARE, pp.sender()), encoder.encode(pp));
@@ -84,14 +84,11 @@ final class DurableLog {
   }
 
   /** Adds the service state at checkpoint {@code sequence}: the chunks that changed since the last time, and the client table. */
-  void addState(long sequence, ChunkedState state, ClientTable clients) {
+  public void addState(long sequence, ChunkedState state, ClientTable clients) {
     Digest[] now = state.chunkDigests();
-    if (state instanceof dev.bft.core.service.KeyValueService kv) {
-      dev.bft.core.service.KvSnapshot snap = kv.snapshot();
-      for (int i = 0; i < now.length; i++) {
-        if (persistedChunks == null || !now[i].equals(persistedChunks[i])) {
-          batch.put(Table.STATE, ByteBuffer.allocate(4).putInt(i).array(), snap.chunk(i));
-        }
+    for (int i = 0; i < now.length; i++) {
+      if (persistedChunks == null || !now[i].equals(persistedChunks[i])) {
+        batch.put(Table.STATE, ByteBuffer.allocate(4).putInt(i).array(), state.chunk(i));
       }
     }
     persistedChunks = now;
@@ -100,20 +97,25 @@ final class DurableLog {
   }
 
   /** Makes everything added since the last commit durable, in one transaction. */
-  void commit() {
+  public void commit() {
     if (!batch.isEmpty()) {
       store.commit(batch);
       batch.clear();
     }
   }
 
-  boolean isEmpty() {
+  /** Forgets what was added since the last commit (the process "crashed" before writing it). */
+  public void discardUncommitted() {
+    batch.clear();
+  }
+
+  public boolean isEmpty() {
     return store.get(Table.META, VIEW) == null && store.get(Table.META, STATE_SEQUENCE) == null
         && store.count(Table.LOG) == 0;
   }
 
   /** Reads everything back: installs the stored state into {@code state} and returns the records. */
-  RecoveredState recover(ChunkedState state, long[] viewOut) {
+  public RecoveredState recover(ChunkedState state, long[] viewOut) {
     List<LogRecord> records = new ArrayList<>();
     byte[] view = store.get(Table.META, VIEW);
     long v = 0;

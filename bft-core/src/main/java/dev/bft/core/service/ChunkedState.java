@@ -14,6 +14,9 @@ public interface ChunkedState {
   /** The current digest of every chunk (the Merkle leaves; their root is the state digest). */
   Digest[] chunkDigests();
 
+  /** The current content of one chunk (what {@link #installChunk} takes). */
+  byte[] chunk(int index);
+
   /** Replaces one chunk with verified content. */
   void installChunk(int index, byte[] chunk);
 

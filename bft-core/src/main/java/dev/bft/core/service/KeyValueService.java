@@ -92,6 +92,11 @@ public final class KeyValueService implements ReplicatedService, ChunkedState {
   }
 
   @Override
+  public byte[] chunk(int index) {
+    return state.chunk(index);
+  }
+
+  @Override
   public void installChunk(int index, byte[] chunk) {
     state.restoreBucket(index, chunk);
   }

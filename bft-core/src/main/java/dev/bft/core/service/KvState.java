@@ -145,6 +145,10 @@ final class KvState {
     dirtyCount = bucketCount;
   }
 
+  byte[] chunk(int b) {
+    return encodeBucket(buckets[b]);
+  }
+
   /** Replaces one bucket from a verified state-transfer chunk. */
   void restoreBucket(int b, byte[] chunk) {
     TreeMap<byte[], byte[]> decoded = decodeBucket(chunk);

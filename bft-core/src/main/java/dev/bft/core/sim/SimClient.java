@@ -47,14 +47,19 @@ final class SimClient implements ClientEffects {
 
   @Override
   public void send(int replica, Request request) {
+    if (sim.signing() != null && request.wire() == null) {
+      request = sim.signing().sign(request);
+    }
     sim.issued(request);
-    sim.network().carry(-1, replica, request, r -> sim.replica(replica).receive(r));
+    Request delivered = request;
+    sim.network().carry(-1, replica, delivered, r -> sim.replica(replica).receive(r));
   }
 
   @Override
   public void sendToAll(Request request) {
+    Request signed = sim.signing() != null && request.wire() == null ? sim.signing().sign(request) : request;
     for (int r = 0; r < sim.replicaCount(); r++) {
-      send(r, request);
+      send(r, signed);
     }
   }
 

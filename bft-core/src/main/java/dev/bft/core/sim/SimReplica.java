@@ -45,9 +45,35 @@ final class SimReplica implements Effects {
     this.sim = sim;
   }
 
+  private dev.bft.storage.LmdbStore store;
+  private dev.bft.core.runtime.DurableLog durable;
+
+  /** From now on this replica persists to a real LMDB environment and restarts from it. */
+  void openDurableLog(java.nio.file.Path dir, SimSigning signing) {
+    store = dev.bft.storage.LmdbStore.open(dir, 256L << 20, false, true);
+    durable = new dev.bft.core.runtime.DurableLog(store, signing.replicaEncoders[id], signing.decoder, id);
+  }
+
+  void closeDurableLog() {
+    if (store != null) {
+      store.close();
+      store = null;
+    }
+  }
+
+  /** The end of one event: what it persisted becomes durable (its messages are already on their way, later in time). */
+  private void afterEvent() {
+    if (durable != null) {
+      durable.commit();
+    }
+  }
+
   /** Loses everything not persisted: messages in flight to it, its timers, its volatile protocol state. */
   void crash() {
     up = false;
+    if (durable != null) {
+      durable.discardUncommitted();
+    }
     for (int i = 0; i < timerGeneration.length; i++) {
       timerGeneration[i]++;
     }
@@ -62,6 +88,22 @@ final class SimReplica implements Effects {
     fetchSequence = -1;
     if (transfer != null) {
       transfer.stop();
+      transfer = null; // it held the old service; a new fetch builds a new one
+      transferTimerGeneration++;
+    }
+    if (durable != null) {
+      // Everything in memory is gone, the service state included: rebuild from LMDB.
+      rawService = sim.options().service().get();
+      service = sim.checkedService(id, rawService);
+      RecoveredState recovered = durable.recover((ChunkedState) rawService, new long[1]);
+      sim.restartedFrom(id, recovered.clientTable());
+      snapshots.clear();
+      replica = Replica.recover(replica.config(), service, this, recovered);
+      up = true;
+      sim.trace("restart-lmdb", id, replica.lastExecuted());
+      replica.start();
+      afterEvent();
+      return;
     }
     RecoveredState durable = new RecoveredState(replica.lastExecuted(), replica.clientTable().copy(), persisted);
     replica = Replica.recover(replica.config(), service, this, durable);
@@ -74,6 +116,7 @@ final class SimReplica implements Effects {
     if (up) {
       sim.trace("r", id, m);
       replica.onMessage(m);
+      afterEvent();
     }
   }
 
@@ -81,17 +124,29 @@ final class SimReplica implements Effects {
     if (up && !(r.clientId() == censoredClient && replica.isPrimary())) {
       sim.trace("q", id, r);
       replica.onRequest(r, sim.now());
+      afterEvent();
     }
   }
 
+  /** In LMDB mode messages travel signed, as on the wire, so receivers can persist them as received. */
+  private ReplicaMessage wire(ReplicaMessage message) {
+    SimSigning signing = sim.signing();
+    if (signing == null || message.wire() != null) {
+      return message;
+    }
+    return (ReplicaMessage) signing.decoder.decode(signing.replicaEncoders[id].encode(message)).message();
+  }
+
   @Override
-  public void send(int to, ReplicaMessage message) {
+  public void send(int to, ReplicaMessage original) {
+    ReplicaMessage message = wire(original);
     sim.sent(id, message);
     sim.network().carry(id, to, message, m -> sim.replica(to).receive(m));
   }
 
   @Override
-  public void broadcast(ReplicaMessage message) {
+  public void broadcast(ReplicaMessage original) {
+    ReplicaMessage message = wire(original);
     sim.sent(id, message);
     for (int to = 0; to < sim.replicaCount(); to++) {
       if (to != id) {
@@ -118,6 +173,9 @@ final class SimReplica implements Effects {
   public void persist(LogRecord record) {
     for (SimObserver o : sim.observers()) {
       o.persisted(id, record, sim.now());
+    }
+    if (durable != null) {
+      durable.add(record);
     }
     if (record instanceof LogRecord.StableCheckpoint sc) {
       persisted.removeIf(r -> sequenceOf(r) <= sc.sequence());
@@ -148,6 +206,7 @@ final class SimReplica implements Effects {
       if (up && timerGeneration[timer.ordinal()] == generation) {
         sim.trace("t", id, timer);
         replica.onTimer(timer);
+        afterEvent();
       }
     });
   }
@@ -195,6 +254,9 @@ final class SimReplica implements Effects {
     }
     if (rawService instanceof StateSnapshots s) {
       snapshots.put(sequence, new HeldCheckpoint(s.snapshot(), clients));
+    }
+    if (durable != null) {
+      durable.addState(sequence, (ChunkedState) rawService, clients);
     }
   }
 
@@ -278,7 +340,7 @@ final class SimReplica implements Effects {
     public void setRetryTimer(long ticks) {
       long generation = ++transferTimerGeneration;
       sim.queue().at(sim.now() + ticks, () -> {
-        if (up && generation == transferTimerGeneration) {
+        if (up && generation == transferTimerGeneration && transfer != null) {
           transfer.onRetryTimer();
         }
       });
@@ -288,6 +350,7 @@ final class SimReplica implements Effects {
     public void installed(long sequence, ClientTable clients) {
       sim.trace("installed", id, sequence);
       replica.onStateInstalled(sequence, clients);
+      afterEvent();
     }
   }
 

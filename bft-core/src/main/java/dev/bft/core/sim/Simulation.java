@@ -31,26 +31,35 @@ public final class Simulation {
   /** What to simulate. Replica ids are 0..n-1; client ids are 1000, 1001, …. */
   public record Options(long seed, int replicas, int clients, int operationsPerClient, NetworkFaults faults,
                         ReplicaConfig replicaConfig, Supplier<ReplicatedService> service, Workload workload,
-                        long maxTicks, long clientRetransmitTicks) {
+                        long maxTicks, long clientRetransmitTicks, java.nio.file.Path lmdbRoot) {
     public static Options of(long seed, int replicas, Supplier<ReplicatedService> service, Workload workload) {
       Quorum q = Quorum.ofReplicas(replicas);
       ReplicaConfig config = new ReplicaConfig(q, 0, 16, 2, 8, 16, 64, 400);
-      return new Options(seed, replicas, 4, 50, NetworkFaults.reliable(), config, service, workload, 2_000_000, 300);
+      return new Options(seed, replicas, 4, 50, NetworkFaults.reliable(), config, service, workload, 2_000_000, 300, null);
     }
 
     public Options withFaults(NetworkFaults f) {
       return new Options(seed, replicas, clients, operationsPerClient, f, replicaConfig, service, workload, maxTicks,
-          clientRetransmitTicks);
+          clientRetransmitTicks, lmdbRoot);
     }
 
     public Options withLoad(int clientCount, int operations) {
       return new Options(seed, replicas, clientCount, operations, faults, replicaConfig, service, workload, maxTicks,
-          clientRetransmitTicks);
+          clientRetransmitTicks, lmdbRoot);
+    }
+
+    /**
+     * Replicas persist to real LMDB environments under {@code root} (one directory each) and restart
+     * from them: messages and client requests are then signed with test keys, as stored records are.
+     */
+    public Options withLmdb(java.nio.file.Path root) {
+      return new Options(seed, replicas, clients, operationsPerClient, faults, replicaConfig, service, workload, maxTicks,
+          clientRetransmitTicks, root);
     }
 
     public Options withReplicaConfig(ReplicaConfig config) {
       return new Options(seed, replicas, clients, operationsPerClient, faults, config, service, workload, maxTicks,
-          clientRetransmitTicks);
+          clientRetransmitTicks, lmdbRoot);
     }
   }
 
@@ -75,6 +84,8 @@ public final class Simulation {
   private final BoundedStateChecker bounded = new BoundedStateChecker();
   private final dev.bft.core.sim.check.VoteConsistencyChecker votes = new dev.bft.core.sim.check.VoteConsistencyChecker();
   private final List<SimObserver> observers = new ArrayList<>();
+  private SimSigning signing;
+  private int restartsFromStorage;
   private final TransferStats transferStats = new TransferStats();
 
   public Simulation(Options options) {
@@ -89,6 +100,12 @@ public final class Simulation {
       node.service = checkedService(id, node.rawService);
       node.replica = new Replica(options.replicaConfig().withReplicaId(i), node.service, node);
       replicas.add(node);
+    }
+    if (options.lmdbRoot() != null) {
+      signing = new SimSigning(options.replicas(), options.clients());
+      for (SimReplica node : replicas) {
+        node.openDurableLog(options.lmdbRoot().resolve("replica-" + node.id), signing);
+      }
     }
     for (int c = 0; c < options.clients(); c++) {
       clients.add(new SimClient(FIRST_CLIENT_ID + c, this, options.operationsPerClient(),
@@ -280,7 +297,34 @@ public final class Simulation {
   }
 
   /** The service as the replica sees it, with validity and exactly-once checked at every execution. */
-  private ReplicatedService checkedService(int replica, ReplicatedService service) {
+  /** Null unless replicas persist to LMDB, in which case requests must be signed by their clients. */
+  SimSigning signing() {
+    return signing;
+  }
+
+  Options options() {
+    return options;
+  }
+
+  /** After a replica restarted from storage, exactly-once continues from its recovered client table. */
+  void restartedFrom(int replica, dev.bft.core.protocol.ClientTable clients) {
+    exactlyOnce.reset(replica, clients);
+    restartsFromStorage++;
+  }
+
+  /** How many times a replica came back from its LMDB environment. */
+  public int restartsFromStorage() {
+    return restartsFromStorage;
+  }
+
+  /** Closes the replicas' LMDB environments (after a run that used them). */
+  public void closeStorage() {
+    for (SimReplica r : replicas) {
+      r.closeDurableLog();
+    }
+  }
+
+  ReplicatedService checkedService(int replica, ReplicatedService service) {
     return new ReplicatedService() {
       @Override
       public byte[] execute(byte[] operation, ExecutionContext ctx) {

@@ -61,6 +61,11 @@ public final class SnapshottingKv implements ReplicatedService, StateSnapshots, 
   }
 
   @Override
+  public byte[] chunk(int index) {
+    return kv.chunk(index);
+  }
+
+  @Override
   public void installChunk(int index, byte[] chunk) {
     kv.installChunk(index, chunk);
   }

@@ -11,6 +11,16 @@ import java.util.Map;
 public final class ExactlyOnceChecker {
   private final Map<Long, Long> lastByReplicaAndClient = new HashMap<>();
 
+  /**
+   * A replica restarted from storage with the state of an earlier checkpoint: it will execute again
+   * what came after, which is correct, so its record restarts from the recovered client table.
+   */
+  public void reset(int replica, dev.bft.core.protocol.ClientTable clients) {
+    lastByReplicaAndClient.keySet().removeIf(k -> (int) (k >>> 32) == replica);
+    clients.entries().forEach((client, entry) ->
+        lastByReplicaAndClient.put(((long) replica << 32) | (client & 0xFFFFFFFFL), entry.requestNumber()));
+  }
+
   public void onExecuted(int replica, int clientId, long requestNumber) {
     long key = ((long) replica << 32) | (clientId & 0xFFFFFFFFL);
     Long last = lastByReplicaAndClient.put(key, requestNumber);
