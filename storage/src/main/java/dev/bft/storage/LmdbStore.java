@@ -123,7 +123,7 @@ public final class LmdbStore implements AutoCloseable {
       }
       txn.commit();
     } catch (Env.MapFullException e) {
-      throw new StorageException(dir + ": the LMDB map is full; raise the map size (storage.map.size)", e);
+      throw new StorageException(dir + ": the LMDB map is full; raise storage.map.mb in the cluster file", e);
     } catch (LmdbException e) {
       throw new StorageException(dir + ": write failed: " + e.getMessage(), e);
     }

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  */
 public final class ClusterFile {
   static final List<String> PARAMETER_KEYS = List.of("f", "batch.size", "batch.delay.ms", "pipeline.depth",
-      "checkpoint.interval", "log.window", "viewchange.timeout.ms", "durability", "data.dir");
+      "checkpoint.interval", "log.window", "viewchange.timeout.ms", "durability", "data.dir", "storage.map.mb");
 
   private ClusterFile() {}
 
@@ -124,9 +124,10 @@ public final class ClusterFile {
       }
       durability = v.equals("sync") ? Durability.SYNC : Durability.ASYNC;
     }
+    long mapMb = opt(name, values, lineOf, "storage.map.mb", d.storageMapMegabytes(), 16, 1L << 24);
     Path data = base.resolve(values.getOrDefault("data.dir", "data")).normalize();
     return new ClusterConfig(f, replicas, clients,
-        new ProtocolParameters(batch, delay, depth, interval, window, timeout, durability), data);
+        new ProtocolParameters(batch, delay, depth, interval, window, timeout, durability, mapMb), data);
   }
 
   private static int id(String name, int ln, String key, String kind) {
@@ -248,6 +249,8 @@ public final class ClusterFile {
     b.append("log.window = ").append(p.logWindow()).append('\n');
     b.append("viewchange.timeout.ms = ").append(p.viewChangeTimeoutMillis()).append('\n');
     b.append("durability = ").append(p.durability().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
+    b.append("# largest size, in MiB, each replica's LMDB environment may grow to\n");
+    b.append("storage.map.mb = ").append(p.storageMapMegabytes()).append('\n');
     b.append("# replica i keeps its LMDB environment in <data.dir>/replica-i (relative to this file)\n");
     b.append("data.dir = ").append(dataDir).append('\n');
     return b.toString();

@@ -5,8 +5,9 @@ package dev.bft.core.config;
  * must run with the same values (they are in the shared cluster file for that reason).
  */
 public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipelineDepth, int checkpointInterval,
-                                 int logWindow, long viewChangeTimeoutMillis, Durability durability) {
+                                 int logWindow, long viewChangeTimeoutMillis, Durability durability,
+                                 long storageMapMegabytes) {
   public static ProtocolParameters defaults() {
-    return new ProtocolParameters(256, 2, 16, 128, 256, 2000, Durability.SYNC);
+    return new ProtocolParameters(256, 2, 16, 128, 256, 2000, Durability.SYNC, 1024);
   }
 }

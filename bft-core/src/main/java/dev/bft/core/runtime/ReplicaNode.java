@@ -65,7 +65,6 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaNode.class);
   private static final int MAX_FRAME = WireLimits.defaults().maxFrameBytes();
-  private static final long MAP_SIZE = 1L << 30;
 
   private final ClusterConfig config;
   private final int self;
@@ -124,7 +123,7 @@ public final class ReplicaNode implements AutoCloseable {
         p.checkpointInterval(), p.logWindow(), p.viewChangeTimeoutMillis());
     this.timers = new ProtocolTimers(scheduler, protocolThread, t -> onProtocolThread(() -> fireTimer(t)));
     Path data = config.dataDirectory().resolve("replica-" + self);
-    this.store = LmdbStore.open(data, MAP_SIZE, p.durability() == Durability.SYNC, true);
+    this.store = LmdbStore.open(data, p.storageMapMegabytes() << 20, p.durability() == Durability.SYNC, true);
     this.durable = new DurableLog(store, encoder, decoder, self);
     if (durable.isEmpty()) {
       this.replica = new Replica(rc, service, new NodeEffects());

@@ -73,6 +73,7 @@ class ClusterFileTest {
       "8 | pipeline.depth = 9999              | cluster.conf:8: pipeline.depth 9999 is out of range 1..256",
       "8 | just words                         | cluster.conf:8: expected 'key = value', got 'just words'",
       "9 | f = 1                              | cluster.conf:9: 'f' is set twice (first on line 2)",
+      "9 | storage.map.mb = 1                 | cluster.conf:9: storage.map.mb 1 is out of range 16..16777216",
   })
   void everyMistakeIsOneLineWithFileAndLine(int line, String replacement, String expected) {
     List<String> lines = valid();
