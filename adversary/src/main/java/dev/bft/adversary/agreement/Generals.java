@@ -67,6 +67,24 @@ public final class Generals {
   /** OM(m) with the given traitors, each played by {@code traitorFor.apply(id)}. */
   public static Outcome<OralMessage> oral(int n, int m, String value, Set<Integer> traitors,
                                          IntFunction<General<OralMessage>> traitorFor, RoundNetwork network) {
+    return oral(n, m, value, traitors, traitorFor, (dev.bft.core.agreement.RoundTransport<OralMessage>) (round, sent, count) -> {
+      List<List<OralMessage>> inboxes = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        inboxes.add(new ArrayList<>());
+      }
+      for (OralMessage msg : sent) {
+        if (network.delivers(round, msg)) {
+          inboxes.get(msg.to()).add(msg);
+        }
+      }
+      return inboxes;
+    });
+  }
+
+  /** OM(m) over any transport (in memory, or real sockets). */
+  public static Outcome<OralMessage> oral(int n, int m, String value, Set<Integer> traitors,
+                                         IntFunction<General<OralMessage>> traitorFor,
+                                         dev.bft.core.agreement.RoundTransport<OralMessage> transport) {
     List<General<OralMessage>> generals = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       if (traitors.contains(i)) {
@@ -75,13 +93,27 @@ public final class Generals {
         generals.add(i == 0 ? OralGeneral.commander(0, n, m, value) : OralGeneral.lieutenant(i, n, m, 0));
       }
     }
-    RoundRunner.Run<OralMessage> run = RoundRunner.run(generals, m + 1, network);
+    RoundRunner.Run<OralMessage> run = RoundRunner.run(generals, m + 1, transport);
     return new Outcome<>(run, InteractiveConsistency.check(run.decisions(), loyalLieutenants(n, traitors),
         !traitors.contains(0), value));
   }
 
   public static Outcome<OralMessage> oral(int n, int m, String value, Set<Integer> traitors, Strategy strategy) {
     return oral(n, m, value, traitors, id -> oralTraitor(id, n, m, value, strategy), RoundNetwork.RELIABLE);
+  }
+
+  public static Outcome<OralMessage> oral(int n, int m, String value, Set<Integer> traitors, Strategy strategy,
+                                         dev.bft.core.agreement.RoundTransport<OralMessage> transport) {
+    return oral(n, m, value, traitors, id -> oralTraitor(id, n, m, value, strategy), transport);
+  }
+
+  /** The deterministic test keys of generals 0..n-1 (general i has key i), shared with the socket transport. */
+  public static Ed25519KeyPair[] testKeys(int n) {
+    Ed25519KeyPair[] keys = new Ed25519KeyPair[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = Ed25519KeyPair.forTesting(i);
+    }
+    return keys;
   }
 
   static General<OralMessage> oralTraitor(int id, int n, int m, String value, Strategy strategy) {
@@ -97,6 +129,12 @@ public final class Generals {
 
   /** SM(m) with the given traitors; keys are deterministic test keys (general i has key i). */
   public static Outcome<SignedOrder> signed(int n, int m, String value, Set<Integer> traitors, Strategy strategy) {
+    return signed(n, m, value, traitors, strategy, null);
+  }
+
+  /** SM(m) over a transport; null means in memory. */
+  public static Outcome<SignedOrder> signed(int n, int m, String value, Set<Integer> traitors, Strategy strategy,
+                                           dev.bft.core.agreement.RoundTransport<SignedOrder> transport) {
     Map<Integer, Ed25519PublicKey> publicKeys = new HashMap<>();
     Ed25519KeyPair[] keys = new Ed25519KeyPair[n];
     for (int i = 0; i < n; i++) {
@@ -116,7 +154,8 @@ public final class Generals {
             : SignedGeneral.lieutenant(i, n, m, 0, keys[i], sigs));
       }
     }
-    RoundRunner.Run<SignedOrder> run = RoundRunner.run(generals, m + 1, RoundNetwork.RELIABLE);
+    RoundRunner.Run<SignedOrder> run = transport == null ? RoundRunner.run(generals, m + 1, RoundNetwork.RELIABLE)
+        : RoundRunner.run(generals, m + 1, transport);
     return new Outcome<>(run, InteractiveConsistency.check(run.decisions(), loyalLieutenants(n, traitors),
         !traitors.contains(0), value));
   }

@@ -40,6 +40,9 @@ public final class OmCommand implements Callable<Integer> {
   @Option(names = "--signed", description = "run SM(m) with Ed25519-signed orders instead of OM(m)")
   boolean signed;
 
+  @Option(names = "--tcp", description = "carry every message over real loopback sockets as a signed envelope")
+  boolean tcp;
+
   @Option(names = "--exhaustive", description = "try every behaviour of --traitors-count traitors (OM only, small n)")
   boolean exhaustive;
 
@@ -64,11 +67,21 @@ public final class OmCommand implements Callable<Integer> {
       out.println(theory(n, m, traitorCount));
       return 0;
     }
-    Generals.Outcome<? extends AgreementMessage> o = signed
-        ? Generals.signed(n, m, value, traitorSet, strategy)
-        : Generals.oral(n, m, value, traitorSet, strategy);
-    out.printf("%s(%d), n=%d, commander 0 says %s, traitors %s (%s)%n", signed ? "SM" : "OM", m, n, value,
-        traitorSet, traitorSet.isEmpty() ? "none" : strategy.name().toLowerCase(java.util.Locale.ROOT));
+    Generals.Outcome<? extends AgreementMessage> o;
+    if (tcp) {
+      try (var sockets = new dev.bft.core.runtime.AgreementSockets<>(Generals.testKeys(n), signed, 2000)) {
+        o = signed ? Generals.signed(n, m, value, traitorSet, strategy, castSigned(sockets))
+            : Generals.oral(n, m, value, traitorSet, strategy, castOral(sockets));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while opening sockets", e);
+      }
+    } else {
+      o = signed ? Generals.signed(n, m, value, traitorSet, strategy) : Generals.oral(n, m, value, traitorSet, strategy);
+    }
+    out.printf("%s(%d), n=%d, commander 0 says %s, traitors %s (%s)%s%n", signed ? "SM" : "OM", m, n, value,
+        traitorSet, traitorSet.isEmpty() ? "none" : strategy.name().toLowerCase(java.util.Locale.ROOT),
+        tcp ? ", over loopback TCP" : "");
     for (int r = 0; r < o.run().rounds().size(); r++) {
       out.printf("round %d: %d messages%n", r, o.run().rounds().get(r).size());
       for (AgreementMessage msg : o.run().rounds().get(r)) {
@@ -80,6 +93,18 @@ public final class OmCommand implements Callable<Integer> {
     out.println(o.ic().explanation());
     out.println(signed ? "theory: SM(m) reaches agreement whenever n >= m + 2" : theory(n, m, traitorSet.size()));
     return 0;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static dev.bft.core.agreement.RoundTransport<dev.bft.core.agreement.SignedOrder> castSigned(
+      dev.bft.core.runtime.AgreementSockets<?> s) {
+    return (dev.bft.core.agreement.RoundTransport<dev.bft.core.agreement.SignedOrder>) s;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static dev.bft.core.agreement.RoundTransport<dev.bft.core.agreement.OralMessage> castOral(
+      dev.bft.core.runtime.AgreementSockets<?> s) {
+    return (dev.bft.core.agreement.RoundTransport<dev.bft.core.agreement.OralMessage>) s;
   }
 
   private static String theory(int n, int m, int traitors) {

@@ -25,11 +25,24 @@ public final class RoundRunner {
    */
   public static <M extends AgreementMessage> Run<M> run(List<? extends General<M>> generals, int sendingRounds,
                                                          RoundNetwork network) {
+    return run(generals, sendingRounds, (RoundTransport<M>) (round, sent, n) -> {
+      List<List<M>> inboxes = emptyInboxes(n);
+      for (M msg : sent) {
+        if (network.delivers(round, msg)) {
+          inboxes.get(msg.to()).add(msg);
+        }
+      }
+      return inboxes;
+    });
+  }
+
+  /** The same rounds over any transport, e.g. real sockets. */
+  public static <M extends AgreementMessage> Run<M> run(List<? extends General<M>> generals, int sendingRounds,
+                                                         RoundTransport<M> transport) {
     int n = generals.size();
     List<List<M>> inboxes = emptyInboxes(n);
     List<List<M>> rounds = new ArrayList<>();
     for (int r = 0; r <= sendingRounds; r++) {
-      List<List<M>> next = emptyInboxes(n);
       List<M> sent = new ArrayList<>();
       for (General<M> g : generals) {
         List<M> out = g.round(r, inboxes.get(g.id()));
@@ -41,15 +54,12 @@ public final class RoundRunner {
             continue; // a general speaks only for itself, to someone else
           }
           sent.add(msg);
-          if (network.delivers(r, msg)) {
-            next.get(msg.to()).add(msg);
-          }
         }
       }
       if (r < sendingRounds) {
         rounds.add(sent);
+        inboxes = transport.carry(r, sent, n);
       }
-      inboxes = next;
     }
     Map<Integer, String> decisions = new HashMap<>();
     for (General<M> g : generals) {
