@@ -13,22 +13,18 @@ import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.core.protocol.Quorum;
 import dev.bft.core.runtime.Frames;
 import dev.bft.core.runtime.Handshake;
+import dev.bft.core.runtime.ReconnectingLink;
 import dev.bft.core.service.KvOperation;
 import dev.bft.core.service.KvResult;
 import dev.bft.crypto.Ed25519KeyPair;
 import dev.bft.crypto.Ed25519PublicKey;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -82,7 +78,7 @@ public final class BftClient implements AutoCloseable {
     this.core = new ClientCore(clientId, new Quorum(config.n(), config.f()), retransmitMillis,
         System.currentTimeMillis() * 1000, new Effects());
     for (int r = 0; r < config.n(); r++) {
-      connect(r, 0);
+      connect(r);
     }
   }
 
@@ -133,30 +129,10 @@ public final class BftClient implements AutoCloseable {
     }
   }
 
-  private void connect(int replica, int attempt) {
-    if (closed) {
-      return;
-    }
+  private void connect(int replica) {
     ReplicaEndpoint target = config.replica(replica);
-    new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            Frames.install(ch.pipeline(), 64 << 20);
-            ch.pipeline().addLast(Handshake.connecting(clientId, replica, encoder, decoder, (ctx, peer) -> linkUp(ctx, peer)));
-          }
-        }).connect(target.host(), target.port()).addListener(f -> {
-          if (closed) {
-            return;
-          }
-          if (!f.isSuccess()) {
-            scheduler.schedule(() -> connect(replica, attempt + 1), Math.min(1000, 50L << Math.min(attempt, 5)),
-                TimeUnit.MILLISECONDS);
-          } else {
-            ((io.netty.channel.ChannelFuture) f).channel().closeFuture().addListener(c -> later(
-                () -> connect(replica, 0)));
-          }
-        });
+    new ReconnectingLink(group, scheduler, target.host(), target.port(), 64 << 20, 1000,
+        () -> Handshake.connecting(clientId, replica, encoder, decoder, this::linkUp), () -> closed).start();
   }
 
   private void linkUp(ChannelHandlerContext ctx, int replica) {
@@ -189,17 +165,6 @@ public final class BftClient implements AutoCloseable {
       }
     }
     return n;
-  }
-
-  /** Reconnects a little later, unless closing (then the scheduler is gone). */
-  private void later(Runnable reconnect) {
-    if (!closed) {
-      try {
-        scheduler.schedule(reconnect, 100, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException closing) {
-        // shutting down: nothing to reconnect
-      }
-    }
   }
 
   @Override

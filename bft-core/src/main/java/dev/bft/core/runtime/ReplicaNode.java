@@ -31,7 +31,6 @@ import dev.bft.core.service.KeyValueService;
 import dev.bft.crypto.Digest;
 import dev.bft.crypto.Ed25519KeyPair;
 import dev.bft.crypto.Ed25519PublicKey;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -44,7 +43,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -178,36 +176,16 @@ public final class ReplicaNode implements AutoCloseable {
           }
         }).bind(me.host(), me.port()).sync().channel();
     for (int peer = self + 1; peer < config.n(); peer++) {
-      connect(peer, 0);
+      connect(peer);
     }
     onProtocolThread(replica::start);
     LOG.info("replica {} listening on {} (n={}, f={})", self, me.address(), config.n(), config.f());
   }
 
-  private void connect(int peer, int attempt) {
-    if (closed) {
-      return;
-    }
+  private void connect(int peer) {
     ReplicaEndpoint target = config.replica(peer);
-    new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            Frames.install(ch.pipeline(), MAX_FRAME);
-            ch.pipeline().addLast(Handshake.connecting(self, peer, encoder, decoder, ReplicaNode.this::linkUp));
-          }
-        }).connect(target.host(), target.port()).addListener(f -> {
-          if (closed) {
-            return;
-          }
-          if (!f.isSuccess()) {
-            long backoff = Math.min(2000, 50L << Math.min(attempt, 6));
-            scheduler.schedule(() -> connect(peer, attempt + 1), backoff, TimeUnit.MILLISECONDS);
-          } else {
-            ((io.netty.channel.ChannelFuture) f).channel().closeFuture().addListener(c -> later(
-                () -> connect(peer, 0)));
-          }
-        });
+    new ReconnectingLink(group, scheduler, target.host(), target.port(), MAX_FRAME, 2000,
+        () -> Handshake.connecting(self, peer, encoder, decoder, this::linkUp), () -> closed).start();
   }
 
   /** A link passed the handshake: from now on its frames come from {@code peer} and nobody else. */
@@ -306,17 +284,6 @@ public final class ReplicaNode implements AutoCloseable {
     Map<String, Long> out = new HashMap<>();
     rejected.forEach((k, v) -> out.put(k, v.get()));
     return out;
-  }
-
-  /** Reconnects a little later, unless closing (then the scheduler is gone). */
-  private void later(Runnable reconnect) {
-    if (!closed) {
-      try {
-        scheduler.schedule(reconnect, 100, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException closing) {
-        // shutting down: nothing to reconnect
-      }
-    }
   }
 
   @Override
@@ -455,27 +422,16 @@ public final class ReplicaNode implements AutoCloseable {
       fetcher.start(sequence, digest);
     }
 
-    private long changeFrom = -1;
-    private long changeStartedNanos;
-    private String changeReason;
+    private final ViewChangeLogger viewChanges = new ViewChangeLogger(self, () -> System.nanoTime() / 1_000_000, "ms");
 
     @Override
     public void viewChangeStarted(long from, long to, String reason) {
-      if (changeFrom < 0) {
-        changeFrom = from;
-        changeStartedNanos = System.nanoTime();
-        changeReason = reason;
-      }
+      viewChanges.started(from, to, reason);
     }
 
-    /** One INFO line per view change: from, to, why, and how long it took. */
     @Override
     public void viewInstalled(long view) {
-      if (changeFrom >= 0) {
-        LOG.info("replica {}: view change {} -> {} ({}) took {} ms", self, changeFrom, view, changeReason,
-            (System.nanoTime() - changeStartedNanos) / 1_000_000);
-        changeFrom = -1;
-      }
+      viewChanges.installed(view);
     }
   }
 }

@@ -221,26 +221,20 @@ final class SimReplica implements Effects {
     sim.onExecuted(id, sequence, batch);
   }
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SimReplica.class);
-  private long viewChangeFrom = -1;
-  private long viewChangeStartedAt;
-  private String viewChangeReason;
+  private dev.bft.core.runtime.ViewChangeLogger viewChanges;
 
   @Override
   public void viewChangeStarted(long from, long to, String reason) {
-    if (viewChangeFrom < 0) {
-      viewChangeFrom = from;
-      viewChangeStartedAt = sim.now();
-      viewChangeReason = reason;
+    if (viewChanges == null) {
+      viewChanges = new dev.bft.core.runtime.ViewChangeLogger(id, sim::now, "ticks");
     }
+    viewChanges.started(from, to, reason);
   }
 
   @Override
   public void viewInstalled(long view) {
-    if (viewChangeFrom >= 0) {
-      LOG.info("replica {}: view change {} -> {} ({}) took {} ticks", id, viewChangeFrom, view, viewChangeReason,
-          sim.now() - viewChangeStartedAt);
-      viewChangeFrom = -1;
+    if (viewChanges != null) {
+      viewChanges.installed(view);
     }
   }
 
