@@ -63,6 +63,9 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaNode.class);
   private static final int MAX_FRAME = WireLimits.defaults().maxFrameBytes();
+  /** Per link: above 8 MiB queued, a link is unwritable and further messages to it are dropped and counted. */
+  private static final io.netty.channel.WriteBufferWaterMark OUTBOUND_LIMIT =
+      new io.netty.channel.WriteBufferWaterMark(4 << 20, 8 << 20);
 
   private final ClusterConfig config;
   private final int self;
@@ -98,6 +101,12 @@ public final class ReplicaNode implements AutoCloseable {
    *                its storage can no longer be written: it must not send what it cannot remember
    */
   public ReplicaNode(ClusterConfig config, int self, Ed25519KeyPair key, java.util.function.Consumer<Throwable> onFatal) {
+    this(config, self, key, config.dataDirectory().resolve("replica-" + self), onFatal);
+  }
+
+  /** As above, with the LMDB environment in {@code data} instead of {@code <data.dir>/replica-<id>}. */
+  public ReplicaNode(ClusterConfig config, int self, Ed25519KeyPair key, Path data,
+                     java.util.function.Consumer<Throwable> onFatal) {
     this.onFatal = onFatal;
     this.config = config;
     this.self = self;
@@ -120,7 +129,6 @@ public final class ReplicaNode implements AutoCloseable {
     ReplicaConfig rc = new ReplicaConfig(quorum, self, p.batchSize(), p.batchDelayMillis(), p.pipelineDepth(),
         p.checkpointInterval(), p.logWindow(), p.viewChangeTimeoutMillis());
     this.timers = new ProtocolTimers(scheduler, protocolThread, t -> onProtocolThread(() -> fireTimer(t)));
-    Path data = config.dataDirectory().resolve("replica-" + self);
     this.store = LmdbStore.open(data, p.storageMapMegabytes() << 20, p.durability() == Durability.SYNC, true);
     this.durable = new DurableLog(store, encoder, decoder, self);
     if (durable.isEmpty()) {
@@ -168,6 +176,7 @@ public final class ReplicaNode implements AutoCloseable {
     ReplicaEndpoint me = config.replica(self);
     server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, OUTBOUND_LIMIT)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
@@ -220,6 +229,21 @@ public final class ReplicaNode implements AutoCloseable {
     });
   }
 
+  /**
+   * Sends unless the link's outbound buffer is over its limit: a slow or stuck peer then loses
+   * messages (PBFT recovers them by retransmission) instead of exhausting this replica's memory.
+   */
+  private void write(Channel c, byte[] frame) {
+    if (c == null || !c.isActive()) {
+      return;
+    }
+    if (!c.isWritable()) {
+      rejected.computeIfAbsent("OUTBOUND_QUEUE_FULL", k -> new AtomicLong()).incrementAndGet();
+      return;
+    }
+    Frames.write(c, frame);
+  }
+
   /** On the verification pool: decode and verify, then hand the message to the protocol thread. */
   private void deliver(int peer, byte[] frame) {
     DecodeResult r = decoder.decode(frame, peer);
@@ -261,13 +285,13 @@ public final class ReplicaNode implements AutoCloseable {
     }
     if (fetch.chunkCount() == 0) {
       byte[] manifest = StateTransferWire.encodeManifest(held.snapshot().chunkDigests(), held.clients());
-      Frames.write(c, encoder.encode(new dev.bft.core.message.StateChunk(fetch.sequence(), 0, 0, manifest,
+      write(c, encoder.encode(new dev.bft.core.message.StateChunk(fetch.sequence(), 0, 0, manifest,
           List.of(), self, null)));
       return;
     }
     int total = held.snapshot().bucketCount();
     for (int i = fetch.firstChunk(); i < Math.min(total, fetch.firstChunk() + Math.min(fetch.chunkCount(), 64)); i++) {
-      Frames.write(c, encoder.encode(new dev.bft.core.message.StateChunk(fetch.sequence(), i, total,
+      write(c, encoder.encode(new dev.bft.core.message.StateChunk(fetch.sequence(), i, total,
           held.snapshot().chunk(i), List.of(), self, null)));
     }
   }
@@ -280,6 +304,7 @@ public final class ReplicaNode implements AutoCloseable {
     replica.onTimer(timer);
   }
 
+  /** Frames refused by the decoder, by reason, and messages dropped because a peer's queue was full. */
   public Map<String, Long> rejectedFrames() {
     Map<String, Long> out = new HashMap<>();
     rejected.forEach((k, v) -> out.put(k, v.get()));
@@ -320,7 +345,7 @@ public final class ReplicaNode implements AutoCloseable {
       byte[] frame = encoder.encode(fetch);
       Channel c = peers[peer];
       if (c != null && c.isActive()) {
-        Frames.write(c, frame);
+        write(c, frame);
       }
     }
 
@@ -347,12 +372,7 @@ public final class ReplicaNode implements AutoCloseable {
     @Override
     public void send(int to, ReplicaMessage message) {
       byte[] frame = encoder.encode(message);
-      sendsAfterCommit.add(() -> {
-        Channel c = peers[to];
-        if (c != null && c.isActive()) {
-          Frames.write(c, frame);
-        }
-      });
+      sendsAfterCommit.add(() -> write(peers[to], frame));
     }
 
     @Override
@@ -360,9 +380,8 @@ public final class ReplicaNode implements AutoCloseable {
       byte[] frame = encoder.encode(message);
       sendsAfterCommit.add(() -> {
         for (int to = 0; to < peers.length; to++) {
-          Channel c = peers[to];
-          if (to != self && c != null && c.isActive()) {
-            Frames.write(c, frame);
+          if (to != self) {
+            write(peers[to], frame);
           }
         }
       });
@@ -371,12 +390,7 @@ public final class ReplicaNode implements AutoCloseable {
     @Override
     public void reply(Reply reply) {
       byte[] frame = encoder.encode(reply);
-      sendsAfterCommit.add(() -> {
-        Channel c = clients.get(reply.clientId());
-        if (c != null && c.isActive()) {
-          Frames.write(c, frame);
-        }
-      });
+      sendsAfterCommit.add(() -> write(clients.get(reply.clientId()), frame));
     }
 
     @Override

@@ -23,6 +23,9 @@ final class ReplicaCommand implements Callable<Integer> {
   @Option(names = "--key", description = "private key file (default: keys/replica-<id>.key next to the cluster file)")
   Path key;
 
+  @Option(names = "--data", description = "LMDB directory (default: <data.dir>/replica-<id> from the cluster file)")
+  Path data;
+
   @Override
   public Integer call() throws Exception {
     ClusterConfig cluster = ClusterFile.load(config);
@@ -30,7 +33,8 @@ final class ReplicaCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--id " + id + " is not a replica of " + config + " (ids 0.." + (cluster.n() - 1) + ")");
     }
     Path keyFile = key != null ? key : ClusterKeygen.replicaKeyFile(config.toAbsolutePath().getParent(), id);
-    ReplicaNode node = new ReplicaNode(cluster, id, KeyFiles.read(keyFile), fatal -> {
+    Path dataDir = data != null ? data : cluster.dataDirectory().resolve("replica-" + id);
+    ReplicaNode node = new ReplicaNode(cluster, id, KeyFiles.read(keyFile), dataDir, fatal -> {
       System.err.println("bft replica " + id + ": stopping: " + fatal.getMessage());
       Runtime.getRuntime().halt(3);
     });
