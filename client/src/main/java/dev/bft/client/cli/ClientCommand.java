@@ -19,13 +19,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bft client put|get|delete|cas ...}: one key-value operation against a running cluster. */
-@Command(name = "client", mixinStandardHelpOptions = true,
-    description = "Send one key-value operation: put KEY VALUE | get KEY | delete KEY | cas KEY EXPECTED|- NEW")
+@Command(name = "client", mixinStandardHelpOptions = true, subcommands = LoadCommand.class,
+    description = "Send one key-value operation: put KEY VALUE | get KEY | delete KEY | cas KEY EXPECTED|- NEW; or 'load'")
 final class ClientCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--config", required = true, description = "the cluster file")
+  @Option(names = "--config", description = "the cluster file")
   Path config;
 
   @Option(names = "--id", defaultValue = "1000", description = "client id (default: ${DEFAULT-VALUE})")
@@ -37,11 +37,14 @@ final class ClientCommand implements Callable<Integer> {
   @Option(names = "--timeout-ms", defaultValue = "10000", description = "give up after this long (default: ${DEFAULT-VALUE})")
   long timeoutMs;
 
-  @Parameters(arity = "2..4", description = "the operation and its arguments")
+  @Parameters(arity = "0..4", description = "the operation and its arguments")
   List<String> words;
 
   @Override
   public Integer call() throws Exception {
+    if (config == null || words == null) {
+      throw new IllegalArgumentException("usage: bft client --config FILE put|get|delete|cas ...  or  bft client load --config FILE ...");
+    }
     ClusterConfig cluster = ClusterFile.load(config);
     KvOperation op = parse(words);
     Path keyFile = key != null ? key : ClusterKeygen.clientKeyFile(config.toAbsolutePath().getParent(), id);
