@@ -52,6 +52,18 @@ class BftMainTest {
   }
 
   @Test
+  void theLoadGeneratorChecksItsArgumentsBeforeConnecting() {
+    assertThat(run("keygen", "--out", dir.toString(), "--clients", "2")).isZero();
+    String conf = dir.resolve("cluster.conf").toString();
+    assertThat(run("client", "load", "--config", conf, "--clients", "3")).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo(
+        "bft load: --clients 3: the cluster file has 2 client identities (bft keygen --clients N makes more)");
+    err.getBuffer().setLength(0);
+    assertThat(run("client", "load", "--config", conf, "--duration", "5x")).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft load: --duration '5x' is not like 30s, 2m or 500ms");
+  }
+
+  @Test
   void aBadOptionIsOneLineAndExitCodeTwo() {
     assertThat(run("keygen", "--out", dir.toString(), "--frobnicate")).isEqualTo(2);
     assertThat(err.toString()).startsWith("bft: Unknown option: '--frobnicate'").contains("bft keygen --help");
