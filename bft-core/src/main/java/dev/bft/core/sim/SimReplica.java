@@ -33,6 +33,8 @@ final class SimReplica implements Effects {
   private long transferTimerGeneration;
   /** A Byzantine state server: every manifest and chunk it serves is corrupted. */
   boolean servesCorruptState;
+  /** A Byzantine replica's rewriting of what it sends; null for a correct replica. */
+  OutboundFilter byzantine;
   /** A censoring replica: while it is primary it ignores this client's requests (-1: nobody). */
   int censoredClient = -1;
   private dev.bft.crypto.Digest fetchDigest;
@@ -140,12 +142,28 @@ final class SimReplica implements Effects {
   @Override
   public void send(int to, ReplicaMessage original) {
     ReplicaMessage message = wire(original);
+    if (byzantine != null) {
+      for (OutboundFilter.Outbound o : byzantine.toReplica(id, to, message, sim.now())) {
+        if (o.to() != id && o.to() >= 0 && o.to() < sim.replicaCount()) {
+          sim.network().carry(id, o.to(), o.message(), m -> sim.replica(o.to()).receive(m));
+        }
+      }
+      return;
+    }
     sim.sent(id, message);
     sim.network().carry(id, to, message, m -> sim.replica(to).receive(m));
   }
 
   @Override
   public void broadcast(ReplicaMessage original) {
+    if (byzantine != null) {
+      for (int to = 0; to < sim.replicaCount(); to++) {
+        if (to != id) {
+          send(to, original);
+        }
+      }
+      return;
+    }
     ReplicaMessage message = wire(original);
     sim.sent(id, message);
     for (int to = 0; to < sim.replicaCount(); to++) {
@@ -157,8 +175,9 @@ final class SimReplica implements Effects {
   }
 
   @Override
-  public void reply(Reply reply) {
-    SimClient client = sim.client(reply.clientId());
+  public void reply(Reply original) {
+    Reply reply = byzantine == null ? original : byzantine.toClient(id, original, sim.now());
+    SimClient client = reply == null ? null : sim.client(reply.clientId());
     if (client != null) {
       sim.network().carry(id, -1, reply, client::receive);
     }

@@ -86,6 +86,7 @@ public final class Simulation {
   private final List<SimObserver> observers = new ArrayList<>();
   private SimSigning signing;
   private int restartsFromStorage;
+  private boolean[] byzantine;
   private final TransferStats transferStats = new TransferStats();
 
   public Simulation(Options options) {
@@ -93,6 +94,7 @@ public final class Simulation {
     this.quorum = Quorum.ofReplicas(options.replicas());
     this.random = new SplittableRandom(options.seed());
     this.network = new SimNetwork(queue, random.split(), options.faults(), options.replicas());
+    this.byzantine = new boolean[options.replicas()];
     for (int i = 0; i < options.replicas(); i++) {
       SimReplica node = new SimReplica(i, this);
       int id = i;
@@ -164,6 +166,24 @@ public final class Simulation {
   /** Makes a replica a Byzantine state server: everything it serves for state transfer is corrupted. */
   public void serveCorruptState(int replica) {
     replicas.get(replica).servesCorruptState = true;
+  }
+
+  /**
+   * Makes a replica Byzantine: its core runs as usual but everything it sends passes through
+   * {@code filter}. It no longer counts as correct for agreement, exactly-once, validity and the
+   * no-self-contradiction check; at most f replicas may be made Byzantine.
+   */
+  public void makeByzantine(int replica, OutboundFilter filter) {
+    long byzantineCount = replicas.stream().filter(r -> r.byzantine != null).count() + 1;
+    if (byzantineCount > quorum.f()) {
+      throw new IllegalArgumentException("at most f = " + quorum.f() + " replicas may be Byzantine");
+    }
+    replicas.get(replica).byzantine = filter;
+    byzantine[replica] = true;
+  }
+
+  public boolean isByzantine(int replica) {
+    return byzantine[replica];
   }
 
   /** Makes a replica censor one client: while primary, it ignores that client's requests. */
@@ -260,7 +280,9 @@ public final class Simulation {
   }
 
   void sent(int replica, dev.bft.core.message.ReplicaMessage message) {
-    votes.onSent(replica, message);
+    if (!byzantine[replica]) {
+      votes.onSent(replica, message);
+    }
   }
 
   void issued(Request request) {
@@ -268,7 +290,9 @@ public final class Simulation {
   }
 
   void onExecuted(int replica, long sequence, Batch batch) {
-    agreement.onExecuted(replica, sequence, batch.digest());
+    if (!byzantine[replica]) {
+      agreement.onExecuted(replica, sequence, batch.digest());
+    }
     for (SimObserver o : observers) {
       o.executed(replica, sequence, replicas.get(replica).replica.view(), queue.now());
     }
@@ -328,9 +352,11 @@ public final class Simulation {
     return new ReplicatedService() {
       @Override
       public byte[] execute(byte[] operation, ExecutionContext ctx) {
-        Digest d = RequestDigests.of(ctx.clientId(), ctx.requestNumber(), false, operation);
-        validity.onExecuted(replica, ctx.clientId(), ctx.requestNumber(), d);
-        exactlyOnce.onExecuted(replica, ctx.clientId(), ctx.requestNumber());
+        if (!byzantine[replica]) {
+          Digest d = RequestDigests.of(ctx.clientId(), ctx.requestNumber(), false, operation);
+          validity.onExecuted(replica, ctx.clientId(), ctx.requestNumber(), d);
+          exactlyOnce.onExecuted(replica, ctx.clientId(), ctx.requestNumber());
+        }
         return service.execute(operation, ctx);
       }
 

@@ -1,0 +1,24 @@
+package dev.bft.core.sim;
+
+import dev.bft.core.message.ReplicaMessage;
+import dev.bft.core.message.Reply;
+import java.util.List;
+
+/**
+ * How a Byzantine replica rewrites what its (correct) core decided to send: replace a message,
+ * send different messages to different peers, add, delay for replay, or drop. Behaviours live in
+ * the adversary module; the simulator applies the filter to every message the replica emits and
+ * excludes the replica from the checks that bind only correct replicas.
+ */
+public interface OutboundFilter {
+  /** One message to one destination. */
+  record Outbound(int to, ReplicaMessage message) {}
+
+  /** What to send instead of {@code message} to replica {@code to}; an empty list drops it. */
+  List<Outbound> toReplica(int self, int to, ReplicaMessage message, long now);
+
+  /** What to reply instead of {@code reply}; null drops it. */
+  default Reply toClient(int self, Reply reply, long now) {
+    return reply;
+  }
+}
