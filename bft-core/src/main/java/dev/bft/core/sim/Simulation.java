@@ -182,6 +182,15 @@ public final class Simulation {
     byzantine[replica] = true;
   }
 
+  /**
+   * For experiments on the bound itself: like {@link #makeByzantine} but without the limit of f,
+   * to show that the guarantees end there.
+   */
+  public void makeByzantineBeyondTheBound(int replica, OutboundFilter filter) {
+    replicas.get(replica).byzantine = filter;
+    byzantine[replica] = true;
+  }
+
   public boolean isByzantine(int replica) {
     return byzantine[replica];
   }
