@@ -42,15 +42,21 @@ public final class DurableLog {
   private static final byte[] STATE_CLIENTS = "state.clients".getBytes(StandardCharsets.US_ASCII);
 
   private final LmdbStore store;
-  private final MessageEncoder encoder;
+  private final java.util.function.Function<Message, byte[]> encoder;
   private final MessageDecoder decoder;
   private final int self;
   private final WriteBatch batch = new WriteBatch();
   private Digest[] persistedChunks;
 
   public DurableLog(LmdbStore store, MessageEncoder encoder, MessageDecoder decoder, int self) {
+    this(store, encoder::encode, decoder, self);
+  }
+
+  /** With {@code encode} shared with the sender, so a message persisted and sent is signed once. */
+  public DurableLog(LmdbStore store, java.util.function.Function<Message, byte[]> encode, MessageDecoder decoder,
+                    int self) {
     this.store = store;
-    this.encoder = encoder;
+    this.encoder = encode;
     this.decoder = decoder;
     this.self = self;
   }
@@ -62,11 +68,11 @@ public final class DurableLog {
   public void add(LogRecord record) {
     if (record instanceof LogRecord.AcceptedPrePrepare a) {
       PrePrepare pp = a.prePrepare();
-      batch.put(Table.LOG, key(pp.sequence(), PRE_PREPARE, pp.sender()), encoder.encode(pp));
+      batch.put(Table.LOG, key(pp.sequence(), PRE_PREPARE, pp.sender()), encoder.apply(pp));
     } else if (record instanceof LogRecord.SentPrepare p) {
-      batch.put(Table.LOG, key(p.prepare().sequence(), PREPARE, self), encoder.encode(p.prepare()));
+      batch.put(Table.LOG, key(p.prepare().sequence(), PREPARE, self), encoder.apply(p.prepare()));
     } else if (record instanceof LogRecord.SentCommit c) {
-      batch.put(Table.LOG, key(c.commit().sequence(), COMMIT, self), encoder.encode(c.commit()));
+      batch.put(Table.LOG, key(c.commit().sequence(), COMMIT, self), encoder.apply(c.commit()));
     } else if (record instanceof LogRecord.Prepared p) {
       List<Message> parts = new ArrayList<>();
       parts.add(p.certificate().prePrepare());
@@ -171,7 +177,7 @@ public final class DurableLog {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.writeBytes(ByteBuffer.allocate(4).putInt(messages.size()).array());
     for (Message m : messages) {
-      byte[] f = encoder.encode(m);
+      byte[] f = encoder.apply(m);
       b.writeBytes(ByteBuffer.allocate(4).putInt(f.length).array());
       b.writeBytes(f);
     }

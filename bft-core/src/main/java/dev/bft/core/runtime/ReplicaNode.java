@@ -130,7 +130,7 @@ public final class ReplicaNode implements AutoCloseable {
         p.checkpointInterval(), p.logWindow(), p.viewChangeTimeoutMillis());
     this.timers = new ProtocolTimers(scheduler, protocolThread, t -> onProtocolThread(() -> fireTimer(t)));
     this.store = LmdbStore.open(data, p.storageMapMegabytes() << 20, p.durability() == Durability.SYNC, true);
-    this.durable = new DurableLog(store, encoder, decoder, self);
+    this.durable = new DurableLog(store, this::encodeOnce, decoder, self);
     if (durable.isEmpty()) {
       this.replica = new Replica(rc, service, new NodeEffects());
     } else {
@@ -142,6 +142,13 @@ public final class ReplicaNode implements AutoCloseable {
     }
   }
 
+  /** Signed frames of this event's messages: one signature for a message both persisted and sent. */
+  private final java.util.IdentityHashMap<Message, byte[]> encodedThisEvent = new java.util.IdentityHashMap<>();
+
+  private byte[] encodeOnce(Message m) {
+    return encodedThisEvent.computeIfAbsent(m, encoder::encode);
+  }
+
   /** Runs one protocol event, then makes its records durable, then lets its messages go. */
   private void onProtocolThread(Runnable event) {
     protocolThread.execute(() -> {
@@ -151,6 +158,7 @@ public final class ReplicaNode implements AutoCloseable {
       try {
         event.run();
         durable.commit();
+        encodedThisEvent.clear();
       } catch (StorageException e) {
         sendsAfterCommit.clear();
         closed = true;
@@ -371,13 +379,13 @@ public final class ReplicaNode implements AutoCloseable {
 
     @Override
     public void send(int to, ReplicaMessage message) {
-      byte[] frame = encoder.encode(message);
+      byte[] frame = encodeOnce(message);
       sendsAfterCommit.add(() -> write(peers[to], frame));
     }
 
     @Override
     public void broadcast(ReplicaMessage message) {
-      byte[] frame = encoder.encode(message);
+      byte[] frame = encodeOnce(message);
       sendsAfterCommit.add(() -> {
         for (int to = 0; to < peers.length; to++) {
           if (to != self) {
