@@ -91,6 +91,14 @@ public final class ReplicaNode implements AutoCloseable {
   private final java.util.NavigableMap<Long, HeldCheckpoint> snapshots = new java.util.concurrent.ConcurrentSkipListMap<>();
   private final dev.bft.core.statetransfer.TransferStats transferStats = new dev.bft.core.statetransfer.TransferStats();
   private dev.bft.core.statetransfer.StateFetcher fetcher;
+  private final ReplicaMetrics metrics;
+  /** Arrival times of requests received directly from clients, for the latency metric (bounded). */
+  private final java.util.LinkedHashMap<Digest, Long> arrivals = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Digest, Long> eldest) {
+      return size() > 100_000;
+    }
+  };
   private java.util.concurrent.ScheduledFuture<?> fetchRetry;
 
   private record HeldCheckpoint(dev.bft.core.service.KvSnapshot snapshot, ClientTable clients) {}
@@ -129,6 +137,8 @@ public final class ReplicaNode implements AutoCloseable {
     ReplicaConfig rc = new ReplicaConfig(quorum, self, p.batchSize(), p.batchDelayMillis(), p.pipelineDepth(),
         p.checkpointInterval(), p.logWindow(), p.viewChangeTimeoutMillis());
     this.timers = new ProtocolTimers(scheduler, protocolThread, t -> onProtocolThread(() -> fireTimer(t)));
+    this.metrics = new ReplicaMetrics(self, this::rejectedFrames,
+        () -> ((java.util.concurrent.ThreadPoolExecutor) verifyPool).getQueue().size());
     this.store = LmdbStore.open(data, p.storageMapMegabytes() << 20, p.durability() == Durability.SYNC, true);
     this.durable = new DurableLog(store, this::encodeOnce, decoder, self);
     if (durable.isEmpty()) {
@@ -159,6 +169,9 @@ public final class ReplicaNode implements AutoCloseable {
         event.run();
         durable.commit();
         encodedThisEvent.clear();
+        metrics.view.set(replica.view());
+        metrics.lastExecuted.set(replica.lastExecuted());
+        metrics.stableCheckpoint.set(replica.stableCheckpoint());
       } catch (StorageException e) {
         sendsAfterCommit.clear();
         closed = true;
@@ -268,6 +281,7 @@ public final class ReplicaNode implements AutoCloseable {
     }
     onProtocolThread(() -> {
       if (m instanceof Request req) {
+        arrivals.putIfAbsent(req.digest(), System.nanoTime());
         replica.onRequest(req, now);
       } else if (m instanceof ReplicaMessage rm && quorum.isReplica(peer)) {
         replica.onMessage(rm);
@@ -304,6 +318,10 @@ public final class ReplicaNode implements AutoCloseable {
     }
   }
 
+  public ReplicaMetrics metrics() {
+    return metrics;
+  }
+
   public dev.bft.core.statetransfer.TransferStats transferStats() {
     return transferStats;
   }
@@ -335,6 +353,7 @@ public final class ReplicaNode implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     store.close();
+    metrics.close();
   }
 
   /** Carries the state fetcher's requests to peers as FETCH messages; its timer posts to the protocol thread. */
@@ -426,7 +445,14 @@ public final class ReplicaNode implements AutoCloseable {
 
     @Override
     public void executed(long sequence, Batch batch) {
-      LOG.debug("replica {}: executed {} ({} requests)", self, sequence, batch.size());
+      metrics.executed(batch.size());
+      long now = System.nanoTime();
+      for (Request r : batch.requests()) {
+        Long arrived = arrivals.remove(r.digest());
+        if (arrived != null) {
+          metrics.requestLatency(now - arrived);
+        }
+      }
     }
 
     @Override

@@ -26,6 +26,9 @@ final class ReplicaCommand implements Callable<Integer> {
   @Option(names = "--data", description = "LMDB directory (default: <data.dir>/replica-<id> from the cluster file)")
   Path data;
 
+  @Option(names = "--metrics-port", description = "serve Prometheus metrics at http://<host>:<port>/metrics")
+  Integer metricsPort;
+
   @Override
   public Integer call() throws Exception {
     ClusterConfig cluster = ClusterFile.load(config);
@@ -39,6 +42,10 @@ final class ReplicaCommand implements Callable<Integer> {
       Runtime.getRuntime().halt(3);
     });
     node.start();
+    if (metricsPort != null) {
+      int port = node.metrics().serve(cluster.replica(id).host(), metricsPort);
+      System.out.println("replica " + id + " metrics on http://" + cluster.replica(id).host() + ":" + port + "/metrics");
+    }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       node.close();

@@ -1,0 +1,42 @@
+package dev.bft.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.ClusterFile;
+import dev.bft.core.config.ClusterKeygen;
+import dev.bft.core.runtime.ReplicaNode;
+import dev.bft.crypto.KeyFiles;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A replica serves its metrics for Prometheus over HTTP. */
+class MetricsTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aReplicaServesPrometheusMetrics() throws Exception {
+    Path file;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", Math.min(s.getLocalPort(), 65_000), false, new SecureRandom());
+    }
+    ClusterConfig cluster = ClusterFile.load(file);
+    try (ReplicaNode node = new ReplicaNode(cluster, 0, KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, 0)), e -> { })) {
+      node.start();
+      int port = node.metrics().serve("127.0.0.1", 0);
+      HttpResponse<String> r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).contains("bft_view{replica=\"0\"} 0.0", "bft_last_executed", "bft_frames_rejected",
+          "bft_requests_executed_total", "bft_verify_queue_depth");
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.bft.core.runtime;
+
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * A replica's metrics in Micrometer, served for Prometheus at {@code /metrics} on an optional port:
+ * executed requests and batches, batch sizes, view, last executed sequence, stable checkpoint,
+ * frames rejected by reason, the verification queue's depth, and request latency from arrival to
+ * execution at this replica.
+ */
+public final class ReplicaMetrics implements AutoCloseable {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Counter requests;
+  private final Counter batches;
+  private final DistributionSummary batchSize;
+  private final io.micrometer.core.instrument.Timer latency;
+  final AtomicLong view = new AtomicLong();
+  final AtomicLong lastExecuted = new AtomicLong();
+  final AtomicLong stableCheckpoint = new AtomicLong();
+  private HttpServer server;
+
+  ReplicaMetrics(int replica, Supplier<Map<String, Long>> rejected, Supplier<Integer> verifyQueue) {
+    String id = String.valueOf(replica);
+    requests = Counter.builder("bft.requests.executed").tag("replica", id).register(registry);
+    batches = Counter.builder("bft.batches.executed").tag("replica", id).register(registry);
+    batchSize = DistributionSummary.builder("bft.batch.size").tag("replica", id).publishPercentiles(0.5, 0.99)
+        .register(registry);
+    latency = io.micrometer.core.instrument.Timer.builder("bft.request.latency").tag("replica", id)
+        .description("from a request's arrival at this replica to its execution").publishPercentiles(0.5, 0.99)
+        .register(registry);
+    Gauge.builder("bft.view", view, AtomicLong::get).tag("replica", id).register(registry);
+    Gauge.builder("bft.last.executed", lastExecuted, AtomicLong::get).tag("replica", id).register(registry);
+    Gauge.builder("bft.stable.checkpoint", stableCheckpoint, AtomicLong::get).tag("replica", id).register(registry);
+    Gauge.builder("bft.verify.queue.depth", verifyQueue, q -> q.get()).tag("replica", id).register(registry);
+    for (String reason : new String[] {"TOO_LARGE", "MALFORMED", "WRONG_VERSION", "UNKNOWN_TYPE", "UNKNOWN_SENDER",
+        "WRONG_SENDER", "MISSING_FIELD", "FIELD_OUT_OF_RANGE", "BAD_SIGNATURE", "OUTBOUND_QUEUE_FULL"}) {
+      Gauge.builder("bft.frames.rejected", rejected, r -> r.get().getOrDefault(reason, 0L)).tag("replica", id)
+          .tag("reason", reason).register(registry);
+    }
+  }
+
+  void executed(int requestCount) {
+    batches.increment();
+    requests.increment(requestCount);
+    batchSize.record(requestCount);
+  }
+
+  void requestLatency(long nanos) {
+    latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** Serves {@code /metrics} on {@code port} (0 picks a free one); returns the port. */
+  public int serve(String host, int port) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(host, port), 0);
+    server.createContext("/metrics", exchange -> {
+      byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.start();
+    return server.getAddress().getPort();
+  }
+
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.stop(0);
+    }
+  }
+}
