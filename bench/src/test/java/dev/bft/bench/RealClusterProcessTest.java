@@ -71,6 +71,10 @@ class RealClusterProcessTest {
       for (int i = 0; i < 30; i++) {
         assertThat(client.get(b("k" + i)).get(30, TimeUnit.SECONDS)).as("k%d", i).isEqualTo(KvResult.value(b("v" + i)));
       }
+      // the read-only path: executed at once by each replica, accepted on 2f + 1 matching replies
+      byte[] readOnly = client.invokeReadOnly(new dev.bft.core.service.KvOperation.Get(b("k7")).encode())
+          .get(30, TimeUnit.SECONDS);
+      assertThat(KvResult.decode(readOnly)).isEqualTo(KvResult.value(b("v7")));
     }
   }
 
