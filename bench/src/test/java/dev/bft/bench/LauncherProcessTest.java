@@ -55,6 +55,19 @@ class LauncherProcessTest {
   }
 
   @Test
+  void aRealClusterSurvivesAnEquivocatingPrimaryAndALyingReplier() throws Exception {
+    Run equivocation = bft("cluster", "--dir", "attacked", "--operations", "3", "--demo-only", "--byzantine", "0=equivocate");
+    assertThat(equivocation.exit()).as(equivocation.out() + equivocation.err()).isZero();
+    assertThat(equivocation.out()).contains("Byzantine: {0=equivocate}", "every result as expected");
+    Run liar = bft("cluster", "--dir", "lied-to", "--operations", "3", "--demo-only", "--byzantine", "3=wrong-replies");
+    assertThat(liar.exit()).as(liar.out() + liar.err()).isZero();
+    assertThat(liar.out()).contains("every result as expected");
+    Run tooMany = bft("cluster", "--dir", "attacked", "--demo-only", "--byzantine", "0=lie,1=lie");
+    assertThat(tooMany.exit()).isEqualTo(1);
+    assertThat(tooMany.err().strip()).isEqualTo("bft cluster: --byzantine names 2 replicas; the cluster tolerates f = 1");
+  }
+
+  @Test
   void anOperatorMistakeIsOneLineAndANonZeroExit() throws Exception {
     Run r = bft("keygen", "--replicas", "5", "--out", "cluster");
     assertThat(r.exit()).isEqualTo(1);

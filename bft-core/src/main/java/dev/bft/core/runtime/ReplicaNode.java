@@ -92,6 +92,8 @@ public final class ReplicaNode implements AutoCloseable {
   private final dev.bft.core.statetransfer.TransferStats transferStats = new dev.bft.core.statetransfer.TransferStats();
   private dev.bft.core.statetransfer.StateFetcher fetcher;
   private final ReplicaMetrics metrics;
+  /** Set only when this replica was told to play a Byzantine behaviour (bin/bft replica --byzantine). */
+  private volatile dev.bft.core.sim.OutboundFilter byzantine;
   /** Arrival times of requests received directly from clients, for the latency metric (bounded). */
   private final java.util.LinkedHashMap<Digest, Long> arrivals = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
     @Override
@@ -318,6 +320,13 @@ public final class ReplicaNode implements AutoCloseable {
     }
   }
 
+  /** Makes this replica Byzantine: everything it sends passes through {@code behaviour}. For attack demos and tests. */
+  public void playByzantine(dev.bft.core.sim.OutboundFilter behaviour) {
+    LOG.warn("replica {}: playing a Byzantine behaviour ({}); it no longer follows the protocol", self,
+        behaviour.getClass().getSimpleName());
+    this.byzantine = behaviour;
+  }
+
   public ReplicaMetrics metrics() {
     return metrics;
   }
@@ -398,12 +407,29 @@ public final class ReplicaNode implements AutoCloseable {
 
     @Override
     public void send(int to, ReplicaMessage message) {
+      if (byzantine != null) {
+        for (var o : byzantine.toReplica(self, to, message, System.currentTimeMillis())) {
+          if (o.to() != self && quorum.isReplica(o.to())) {
+            byte[] frame = encoder.encode(o.message());
+            sendsAfterCommit.add(() -> write(peers[o.to()], frame));
+          }
+        }
+        return;
+      }
       byte[] frame = encodeOnce(message);
       sendsAfterCommit.add(() -> write(peers[to], frame));
     }
 
     @Override
     public void broadcast(ReplicaMessage message) {
+      if (byzantine != null) {
+        for (int to = 0; to < peers.length; to++) {
+          if (to != self) {
+            send(to, message);
+          }
+        }
+        return;
+      }
       byte[] frame = encodeOnce(message);
       sendsAfterCommit.add(() -> {
         for (int to = 0; to < peers.length; to++) {
@@ -415,7 +441,11 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     @Override
-    public void reply(Reply reply) {
+    public void reply(Reply original) {
+      Reply reply = byzantine == null ? original : byzantine.toClient(self, original, System.currentTimeMillis());
+      if (reply == null) {
+        return;
+      }
       byte[] frame = encoder.encode(reply);
       sendsAfterCommit.add(() -> write(clients.get(reply.clientId()), frame));
     }

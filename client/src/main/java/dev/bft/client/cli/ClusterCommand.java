@@ -41,6 +41,9 @@ final class ClusterCommand implements Callable<Integer> {
   @Option(names = "--operations", defaultValue = "20", description = "puts (and as many gets) the client runs (default: ${DEFAULT-VALUE})")
   int operations;
 
+  @Option(names = "--byzantine", split = ",", description = "replicas that play an attack, e.g. 3=lie or 0=equivocate (at most f)")
+  List<String> byzantine = List.of();
+
   @Option(names = "--demo-only", description = "stop the replicas and exit after the demo client (default: keep the cluster running until Ctrl-C)")
   boolean demoOnly;
 
@@ -56,15 +59,32 @@ final class ClusterCommand implements Callable<Integer> {
       out.println("created " + file);
     }
     ClusterConfig cluster = ClusterFile.load(file);
+    java.util.Map<Integer, String> attacks = new java.util.HashMap<>();
+    for (String b : byzantine) {
+      String[] parts = b.split("=", 2);
+      try {
+        int id = Integer.parseInt(parts[0].trim());
+        if (parts.length != 2 || !cluster.replicas().containsKey(id)) {
+          throw new NumberFormatException();
+        }
+        attacks.put(id, parts[1].trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--byzantine " + b + ": expected <replica id>=<behaviour>, e.g. 3=lie");
+      }
+    }
+    if (attacks.size() > cluster.f()) {
+      throw new IllegalArgumentException("--byzantine names " + attacks.size() + " replicas; the cluster tolerates f = " + cluster.f());
+    }
     List<Process> processes = new ArrayList<>();
     Thread stopOnExit = new Thread(() -> processes.forEach(Process::destroy), "stop-replicas");
     Runtime.getRuntime().addShutdownHook(stopOnExit);
     try {
       for (int i = 0; i < cluster.n(); i++) {
-        processes.add(startReplica(file, i));
+        processes.add(startReplica(file, i, attacks.get(i)));
       }
-      out.printf("started %d replica processes (f=%d) on %s..%s; logs in %s%n", cluster.n(), cluster.f(),
-          cluster.replica(0).address(), cluster.replica(cluster.n() - 1).address(), dir.resolve("logs"));
+      out.printf("started %d replica processes (f=%d) on %s..%s; logs in %s%s%n", cluster.n(), cluster.f(),
+          cluster.replica(0).address(), cluster.replica(cluster.n() - 1).address(), dir.resolve("logs"),
+          attacks.isEmpty() ? "" : "; Byzantine: " + attacks);
       out.flush();
       int clientId = cluster.clients().firstKey();
       try (BftClient client = new BftClient(cluster, clientId, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, clientId)), 1000)) {
@@ -133,12 +153,15 @@ final class ClusterCommand implements Callable<Integer> {
     return wrong == 0 ? 0 : 1;
   }
 
-  private Process startReplica(Path file, int id) throws IOException {
+  private Process startReplica(Path file, int id, String attack) throws IOException {
     Path logs = Files.createDirectories(dir.resolve("logs"));
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "--add-opens", "java.base/java.nio=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
         BftMain.class.getName(), "replica", "--config", file.toString(), "--id", String.valueOf(id)));
+    if (attack != null) {
+      cmd.addAll(List.of("--byzantine", attack));
+    }
     Path log = logs.resolve("replica-" + id + ".log");
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }

@@ -26,6 +26,9 @@ final class ReplicaCommand implements Callable<Integer> {
   @Option(names = "--data", description = "LMDB directory (default: <data.dir>/replica-<id> from the cluster file)")
   Path data;
 
+  @Option(names = "--byzantine", description = "play a Byzantine behaviour (for attack demos): equivocate, lie, wrong-replies, replay, silent")
+  String byzantine;
+
   @Option(names = "--metrics-port", description = "serve Prometheus metrics at http://<host>:<port>/metrics")
   Integer metricsPort;
 
@@ -36,11 +39,27 @@ final class ReplicaCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--id " + id + " is not a replica of " + config + " (ids 0.." + (cluster.n() - 1) + ")");
     }
     Path keyFile = key != null ? key : ClusterKeygen.replicaKeyFile(config.toAbsolutePath().getParent(), id);
+    dev.bft.core.cli.ByzantineBehaviour behaviour = null;
+    if (byzantine != null) {
+      java.util.List<String> known = new java.util.ArrayList<>();
+      for (dev.bft.core.cli.ByzantineBehaviour b : java.util.ServiceLoader.load(dev.bft.core.cli.ByzantineBehaviour.class)) {
+        known.add(b.name());
+        if (b.name().equals(byzantine)) {
+          behaviour = b;
+        }
+      }
+      if (behaviour == null) {
+        throw new IllegalArgumentException("--byzantine " + byzantine + " is not a behaviour (known: " + String.join(", ", known) + ")");
+      }
+    }
     Path dataDir = data != null ? data : cluster.dataDirectory().resolve("replica-" + id);
     ReplicaNode node = new ReplicaNode(cluster, id, KeyFiles.read(keyFile), dataDir, fatal -> {
       System.err.println("bft replica " + id + ": stopping: " + fatal.getMessage());
       Runtime.getRuntime().halt(3);
     });
+    if (behaviour != null) {
+      node.playByzantine(behaviour.create(id, cluster.n()));
+    }
     node.start();
     if (metricsPort != null) {
       int port = node.metrics().serve(cluster.replica(id).host(), metricsPort);

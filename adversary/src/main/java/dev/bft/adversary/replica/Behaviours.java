@@ -1,0 +1,62 @@
+package dev.bft.adversary.replica;
+
+import dev.bft.core.cli.ByzantineBehaviour;
+import dev.bft.core.sim.OutboundFilter;
+import java.util.function.BiFunction;
+
+/** The behaviours a real replica can be told to play with {@code bin/bft replica --byzantine NAME}. */
+public final class Behaviours {
+  private Behaviours() {}
+
+  private record Named(String name, String description, BiFunction<Integer, Integer, OutboundFilter> factory)
+      implements ByzantineBehaviour {
+    @Override
+    public OutboundFilter create(int replica, int n) {
+      return factory.apply(replica, n);
+    }
+  }
+
+  public static final class Equivocate implements ByzantineBehaviour {
+    private final ByzantineBehaviour b = new Named("equivocate",
+        "as primary, send odd replicas a different batch for each sequence number", (id, n) -> new EquivocatingPrimary());
+
+    public String name() { return b.name(); }
+    public String description() { return b.description(); }
+    public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
+  }
+
+  public static final class Lie implements ByzantineBehaviour {
+    private final ByzantineBehaviour b = new Named("lie",
+        "vote (PREPARE, COMMIT, CHECKPOINT) for random digests", (id, n) -> new LyingBackup(id));
+
+    public String name() { return b.name(); }
+    public String description() { return b.description(); }
+    public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
+  }
+
+  public static final class WrongReplies implements ByzantineBehaviour {
+    private final ByzantineBehaviour b = new Named("wrong-replies",
+        "tell clients a wrong result for every request", (id, n) -> new WrongReplier());
+
+    public String name() { return b.name(); }
+    public String description() { return b.description(); }
+    public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
+  }
+
+  public static final class Replay implements ByzantineBehaviour {
+    private final ByzantineBehaviour b = new Named("replay",
+        "re-send old messages of earlier views and sequence numbers", (id, n) -> new Replayer(id, n));
+
+    public String name() { return b.name(); }
+    public String description() { return b.description(); }
+    public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
+  }
+
+  public static final class Silent implements ByzantineBehaviour {
+    private final ByzantineBehaviour b = new Named("silent", "send nothing at all", (id, n) -> new SilentReplica());
+
+    public String name() { return b.name(); }
+    public String description() { return b.description(); }
+    public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
+  }
+}
