@@ -52,6 +52,15 @@ public final class Behaviours {
     public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
   }
 
+  public static final class Flood implements ByzantineBehaviour {
+    private final ByzantineBehaviour b = new Named("flood",
+        "add 50 far-future, future-view and junk messages to every message sent", (id, n) -> new Flooder(id));
+
+    public String name() { return b.name(); }
+    public String description() { return b.description(); }
+    public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
+  }
+
   public static final class Silent implements ByzantineBehaviour {
     private final ByzantineBehaviour b = new Named("silent", "send nothing at all", (id, n) -> new SilentReplica());
 
