@@ -195,6 +195,18 @@ public final class Simulation {
     return byzantine[replica];
   }
 
+  /**
+   * Has a (Byzantine) client outside the workload send {@code request} to {@code replica} at
+   * {@code at}: request numbers reused, conflicting operations under one number, floods. Its
+   * requests count as signed by it (a Byzantine client signs what it likes in its own name).
+   */
+  public void injectRequest(int replica, Request request, long at) {
+    queue.at(at, () -> {
+      validity.issued(request.digest());
+      network.carry(-1, replica, request, r -> replicas.get(replica).receive(r));
+    });
+  }
+
   /** Makes a replica censor one client: while primary, it ignores that client's requests. */
   public void censor(int replica, int clientId) {
     replicas.get(replica).censoredClient = clientId;
