@@ -411,7 +411,11 @@ public final class ReplicaNode implements AutoCloseable {
         for (var o : byzantine.toReplica(self, to, message, System.currentTimeMillis())) {
           if (o.to() != self && quorum.isReplica(o.to())) {
             byte[] frame = encoder.encode(o.message());
-            sendsAfterCommit.add(() -> write(peers[o.to()], frame));
+            if (o.delay() > 0) {
+              sendsAfterCommit.add(() -> scheduler.schedule(() -> write(peers[o.to()], frame), o.delay(), TimeUnit.MILLISECONDS));
+            } else {
+              sendsAfterCommit.add(() -> write(peers[o.to()], frame));
+            }
           }
         }
         return;

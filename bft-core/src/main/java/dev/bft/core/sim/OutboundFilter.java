@@ -11,8 +11,12 @@ import java.util.List;
  * excludes the replica from the checks that bind only correct replicas.
  */
 public interface OutboundFilter {
-  /** One message to one destination. */
-  record Outbound(int to, ReplicaMessage message) {}
+  /** One message to one destination, sent {@code delay} ticks (milliseconds in a real replica) late. */
+  record Outbound(int to, ReplicaMessage message, long delay) {
+    public Outbound(int to, ReplicaMessage message) {
+      this(to, message, 0);
+    }
+  }
 
   /** What to send instead of {@code message} to replica {@code to}; an empty list drops it. */
   List<Outbound> toReplica(int self, int to, ReplicaMessage message, long now);

@@ -145,7 +145,8 @@ final class SimReplica implements Effects {
     if (byzantine != null) {
       for (OutboundFilter.Outbound o : byzantine.toReplica(id, to, message, sim.now())) {
         if (o.to() != id && o.to() >= 0 && o.to() < sim.replicaCount()) {
-          sim.network().carry(id, o.to(), o.message(), m -> sim.replica(o.to()).receive(m));
+          sim.queue().at(sim.now() + o.delay(),
+              () -> sim.network().carry(id, o.to(), o.message(), m -> sim.replica(o.to()).receive(m)));
         }
       }
       return;
