@@ -33,6 +33,84 @@ final class SimReplica implements Effects {
   private long transferTimerGeneration;
   /** A Byzantine state server: every manifest and chunk it serves is corrupted. */
   boolean servesCorruptState;
+  /**
+   * Twins: a second, independent copy of this replica with the same identity. The original talks
+   * only to {@code twinGroup}'s complement... see {@link #makeTwin}. Null unless this replica is twinned.
+   */
+  Replica twin;
+  private java.util.Set<Integer> originalAudience;
+
+  /**
+   * Runs a second copy of this replica (same id, same key) that talks to the replicas outside
+   * {@code originalAudience}, while the original talks only to those inside: each half of the
+   * cluster sees a consistent replica, but not the same one.
+   */
+  void makeTwin(java.util.Set<Integer> audience, dev.bft.core.service.ReplicatedService twinService) {
+    originalAudience = java.util.Set.copyOf(audience);
+    byzantine = (self, to, message, now) -> audience.contains(to) ? java.util.List.of(new OutboundFilter.Outbound(to, message))
+        : java.util.List.of();
+    TwinEffects effects = new TwinEffects();
+    twin = new Replica(replica.config(), twinService, effects);
+    twin.start();
+  }
+
+  /** The twin's effects: it speaks only to the replicas outside the original's audience. */
+  private final class TwinEffects implements dev.bft.core.protocol.Effects {
+    private final long[] generation = new long[TimerId.values().length];
+
+    @Override
+    public void send(int to, ReplicaMessage message) {
+      if (to != id && !originalAudience.contains(to)) {
+        sim.network().carry(id, to, message, m -> sim.replica(to).receive(m));
+      }
+    }
+
+    @Override
+    public void broadcast(ReplicaMessage message) {
+      for (int to = 0; to < sim.replicaCount(); to++) {
+        send(to, message);
+      }
+    }
+
+    @Override
+    public void reply(Reply reply) {
+      SimClient client = sim.client(reply.clientId());
+      if (client != null) {
+        sim.network().carry(id, -1, reply, client::receive);
+      }
+    }
+
+    @Override
+    public void forward(int to, Request request) {}
+
+    @Override
+    public void persist(LogRecord record) {}
+
+    @Override
+    public void setTimer(TimerId timer, long ticks) {
+      long g = ++generation[timer.ordinal()];
+      sim.queue().at(sim.now() + ticks, () -> {
+        if (generation[timer.ordinal()] == g) {
+          twin.onTimer(timer);
+        }
+      });
+    }
+
+    @Override
+    public void cancelTimer(TimerId timer) {
+      generation[timer.ordinal()]++;
+    }
+
+    @Override
+    public void executed(long sequence, Batch batch) {}
+
+    @Override
+    public void checkpointTaken(long sequence, Digest digest, ClientTable clients) {}
+
+    @Override
+    public void fetchState(long sequence, Digest digest) {}
+  }
+
   /** A Byzantine replica's rewriting of what it sends; null for a correct replica. */
   OutboundFilter byzantine;
   /** A censoring replica: while it is primary it ignores this client's requests (-1: nobody). */
@@ -115,6 +193,10 @@ final class SimReplica implements Effects {
   }
 
   void receive(ReplicaMessage m) {
+    if (twin != null && !originalAudience.contains(m.sender())) {
+      twin.onMessage(m);
+      return;
+    }
     if (up) {
       sim.trace("r", id, m);
       replica.onMessage(m);
@@ -123,6 +205,9 @@ final class SimReplica implements Effects {
   }
 
   void receive(Request r) {
+    if (twin != null) {
+      twin.onRequest(r, sim.now());
+    }
     if (up && !(r.clientId() == censoredClient && replica.isPrimary())) {
       sim.trace("q", id, r);
       replica.onRequest(r, sim.now());

@@ -191,6 +191,15 @@ public final class Simulation {
     byzantine[replica] = true;
   }
 
+  /**
+   * Twins (Bano et al.): replica {@code replica} runs as two copies with the same identity; the
+   * original talks to {@code audience}, the twin to everyone else. Counts as its one Byzantine fault.
+   */
+  public void makeTwins(int replica, java.util.Set<Integer> audience) {
+    makeByzantine(replica, (self, to, m, now) -> java.util.List.of(new OutboundFilter.Outbound(to, m)));
+    replicas.get(replica).makeTwin(audience, options.service().get());
+  }
+
   public boolean isByzantine(int replica) {
     return byzantine[replica];
   }
