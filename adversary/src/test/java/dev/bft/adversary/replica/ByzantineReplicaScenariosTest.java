@@ -35,6 +35,8 @@ class ByzantineReplicaScenariosTest {
         Arguments.of("flooding primary", (IntFunction<OutboundFilter>) id -> new Flooder(id), true),
         Arguments.of("slow primary", (IntFunction<OutboundFilter>) id -> new SlowPrimary(350), true),
         Arguments.of("selectively silent primary", (IntFunction<OutboundFilter>) id -> new SelectivelySilent(java.util.Set.of(1)), true),
+        Arguments.of("stale view-changer", (IntFunction<OutboundFilter>) id -> new StaleViewChanger(), false),
+        Arguments.of("lying new primary", (IntFunction<OutboundFilter>) id -> new ComposedLiar(), true),
         Arguments.of("selectively silent backup", (IntFunction<OutboundFilter>) id -> new SelectivelySilent(java.util.Set.of(0, 1)), false));
   }
 
@@ -59,9 +61,24 @@ class ByzantineReplicaScenariosTest {
           assertThat(sim.replicaCore(correct).view()).as("%s was replaced", name).isPositive();
         }
         assertThat(sim.replicaCore(correct).stableCheckpoint()).as("checkpoints still become stable").isPositive();
+        if (name.equals("lying new primary") && n == 7) {
+          assertThat(sim.replicaCore(correct).drops().get(dev.bft.core.protocol.DropReason.INVALID_NEW_VIEW))
+              .as("the lying NEW-VIEW was seen and rejected").isPositive();
+        }
         LinearizabilityChecker.Result lin = LinearizabilityChecker.check(workload.finish().events());
         assertThat(lin.linearizable()).as("%s, seed %d: %s", name, seed, lin.explanation()).isTrue();
       });
+    }
+  }
+
+  /** Silent as the first primary (forcing a view change) and a liar as any later one. */
+  static final class ComposedLiar implements OutboundFilter {
+    private final SilentReplica silent = new SilentReplica();
+    private final LyingNewPrimary liar = new LyingNewPrimary();
+
+    @Override
+    public java.util.List<Outbound> toReplica(int self, int to, dev.bft.core.message.ReplicaMessage m, long now) {
+      return m instanceof dev.bft.core.message.NewView ? liar.toReplica(self, to, m, now) : silent.toReplica(self, to, m, now);
     }
   }
 }
