@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A randomized Byzantine campaign (ByzzFuzz-like): f randomly chosen replicas drop, duplicate,
- * misdirect and mutate their messages at random, on top of a random network fault schedule. Every
+ * A randomized Byzantine campaign: f randomly chosen replicas either drop, duplicate, misdirect and
+ * mutate their messages at random (ByzzFuzz-like) or run as Twins (two copies with one identity,
+ * each talking to a random part of the cluster), on top of a random network fault schedule. Every
  * invariant among the correct replicas, liveness after the faults heal, and linearizability.
  * A couple of hundred seeds by default; {@code -Pcampaign -Dsim.seeds=10000} for the long run.
  */
@@ -38,7 +39,18 @@ class ByzantineCampaignTest {
           int id = random.nextInt(n);
           if (!faulty.contains(id)) {
             faulty.add(id);
-            sim.makeByzantine(id, new RandomMutator(seed * 31 + id, 0.05 + random.nextDouble() * 0.3, n));
+            if (random.nextInt(4) == 0) {
+              // Twins: this faulty replica runs as two copies, each talking to a random half of the others
+              java.util.Set<Integer> audience = new java.util.HashSet<>();
+              for (int other = 0; other < n; other++) {
+                if (other != id && random.nextBoolean()) {
+                  audience.add(other);
+                }
+              }
+              sim.makeTwins(id, audience);
+            } else {
+              sim.makeByzantine(id, new RandomMutator(seed * 31 + id, 0.05 + random.nextDouble() * 0.3, n));
+            }
           }
         }
         try {
