@@ -68,4 +68,42 @@ public final class Behaviours {
     public String description() { return b.description(); }
     public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
   }
+
+  public static final class Slow implements ByzantineBehaviour {
+    private final ByzantineBehaviour b = new Named("slow",
+        "as primary, hold every PRE-PREPARE back for 1.5 s (just under the default 2 s view-change timeout)",
+        (id, n) -> new SlowPrimary(1500));
+
+    public String name() { return b.name(); }
+    public String description() { return b.description(); }
+    public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
+  }
+
+  public static final class Selective implements ByzantineBehaviour {
+    private final ByzantineBehaviour b = new Named("selective",
+        "talk only to the replica after this one, ignore the others",
+        (id, n) -> new SelectivelySilent(java.util.Set.of((id + 1) % n)));
+
+    public String name() { return b.name(); }
+    public String description() { return b.description(); }
+    public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
+  }
+
+  public static final class StaleViewChange implements ByzantineBehaviour {
+    private final ByzantineBehaviour b = new Named("stale-view-change",
+        "send VIEW-CHANGEs without prepared certificates or checkpoint", (id, n) -> new StaleViewChanger());
+
+    public String name() { return b.name(); }
+    public String description() { return b.description(); }
+    public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
+  }
+
+  public static final class LyingNewView implements ByzantineBehaviour {
+    private final ByzantineBehaviour b = new Named("lying-new-view",
+        "as a new primary, re-propose the null request where a prepared batch belongs", (id, n) -> new LyingNewPrimary());
+
+    public String name() { return b.name(); }
+    public String description() { return b.description(); }
+    public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
+  }
 }

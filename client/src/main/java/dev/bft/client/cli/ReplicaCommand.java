@@ -26,7 +26,7 @@ final class ReplicaCommand implements Callable<Integer> {
   @Option(names = "--data", description = "LMDB directory (default: <data.dir>/replica-<id> from the cluster file)")
   Path data;
 
-  @Option(names = "--byzantine", description = "play a Byzantine behaviour (for attack demos): equivocate, lie, wrong-replies, replay, flood, silent")
+  @Option(names = "--byzantine", description = "play a Byzantine behaviour (for attack demos): equivocate, lie, wrong-replies, replay, flood, silent, slow, selective, stale-view-change, lying-new-view")
   String byzantine;
 
   @Option(names = "--metrics-port", description = "serve Prometheus metrics at http://<host>:<port>/metrics")
