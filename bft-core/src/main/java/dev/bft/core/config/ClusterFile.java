@@ -44,6 +44,8 @@ public final class ClusterFile {
     TreeMap<Integer, Integer> replicaLine = new TreeMap<>();
     TreeMap<Integer, Ed25519PublicKey> clients = new TreeMap<>();
     Map<String, Integer> addresses = new HashMap<>();
+    Map<Integer, Integer> metricsPorts = new HashMap<>();
+    Map<Integer, Integer> metricsLines = new HashMap<>();
     for (int i = 0; i < lines.size(); i++) {
       int ln = i + 1;
       String line = lines.get(i).strip();
@@ -56,7 +58,12 @@ public final class ClusterFile {
       }
       String key = line.substring(0, eq).strip();
       String value = line.substring(eq + 1).strip();
-      if (key.startsWith("replica.")) {
+      if (key.startsWith("replica.") && key.endsWith(".metrics")) {
+        String digits = key.substring("replica.".length(), key.length() - ".metrics".length());
+        int id = id(name, ln, "replica." + digits, "replica");
+        metricsPorts.put(id, (int) number(name, ln, key, value, 1, 65_535));
+        metricsLines.put(id, ln);
+      } else if (key.startsWith("replica.")) {
         int id = id(name, ln, key, "replica");
         if (replicas.containsKey(id)) {
           throw new ConfigException(name, ln, "replica " + id + " is defined twice (first on line " + replicaLine.get(id) + ")");
@@ -99,6 +106,14 @@ public final class ClusterFile {
       int extra = replicas.lastKey();
       throw new ConfigException(name, replicaLine.get(extra), "replica " + extra + " is beyond 0.." + (n - 1)
           + ": f = " + f + " means exactly " + n + " replicas");
+    }
+    for (Map.Entry<Integer, Integer> m : metricsPorts.entrySet()) {
+      ReplicaEndpoint r = replicas.get(m.getKey());
+      if (r == null) {
+        throw new ConfigException(name, metricsLines.get(m.getKey()), "metrics port for replica " + m.getKey()
+            + ", which is not in the cluster");
+      }
+      replicas.put(r.id(), new ReplicaEndpoint(r.id(), r.host(), r.port(), r.publicKey(), m.getValue()));
     }
     for (int c : clients.keySet()) {
       if (c < n) {
@@ -238,6 +253,14 @@ public final class ClusterFile {
     for (ReplicaEndpoint r : replicas) {
       b.append("replica.").append(r.id()).append(" = ").append(r.address()).append(' ')
           .append(r.publicKey().toHex()).append('\n');
+    }
+    if (replicas.stream().anyMatch(r -> r.metricsPort() > 0)) {
+      b.append("# replica.<id>.metrics = <port>: its Prometheus endpoint, used by 'bft status'\n");
+      for (ReplicaEndpoint r : replicas) {
+        if (r.metricsPort() > 0) {
+          b.append("replica.").append(r.id()).append(".metrics = ").append(r.metricsPort()).append('\n');
+        }
+      }
     }
     b.append("\n# client.<id> = <ed25519 public key>; only these clients may submit requests\n");
     new TreeMap<>(clients).forEach((id, key) -> b.append("client.").append(id).append(" = ").append(key.toHex()).append('\n'));

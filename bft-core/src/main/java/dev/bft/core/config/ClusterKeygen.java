@@ -35,8 +35,8 @@ public final class ClusterKeygen {
   public static Path generate(Path dir, int f, int clients, String host, int basePort, boolean force,
                               SecureRandom random) throws IOException {
     int n = 3 * f + 1;
-    if (basePort < 1 || basePort + n - 1 > 65_535) {
-      throw new IllegalArgumentException("ports " + basePort + ".." + (basePort + n - 1) + " are out of range 1..65535");
+    if (basePort < 1 || basePort + 2 * n - 1 > 65_535) {
+      throw new IllegalArgumentException("ports " + basePort + ".." + (basePort + 2 * n - 1) + " are out of range 1..65535");
     }
     Path clusterFile = dir.resolve(CLUSTER_FILE);
     List<Path> targets = new ArrayList<>();
@@ -58,7 +58,8 @@ public final class ClusterKeygen {
     for (int i = 0; i < n; i++) {
       Ed25519KeyPair keys = Ed25519KeyPair.generate(random);
       KeyFiles.write(replicaKeyFile(dir, i), keys, force);
-      replicas.add(new ReplicaEndpoint(i, host, basePort + i, keys.publicKey()));
+      // replica i listens on base+i and serves its metrics on base+n+i
+      replicas.add(new ReplicaEndpoint(i, host, basePort + i, keys.publicKey(), basePort + n + i));
     }
     Map<Integer, Ed25519PublicKey> clientKeys = new LinkedHashMap<>();
     for (int c = 0; c < clients; c++) {

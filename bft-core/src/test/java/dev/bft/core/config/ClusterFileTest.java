@@ -74,11 +74,22 @@ class ClusterFileTest {
       "8 | just words                         | cluster.conf:8: expected 'key = value', got 'just words'",
       "9 | f = 1                              | cluster.conf:9: 'f' is set twice (first on line 2)",
       "9 | storage.map.mb = 1                 | cluster.conf:9: storage.map.mb 1 is out of range 16..16777216",
+      "9 | replica.2.metrics = 0              | cluster.conf:9: replica.2.metrics 0 is out of range 1..65535",
+      "9 | replica.9.metrics = 9100           | cluster.conf:9: metrics port for replica 9, which is not in the cluster",
   })
   void everyMistakeIsOneLineWithFileAndLine(int line, String replacement, String expected) {
     List<String> lines = valid();
     lines.set(line - 1, replacement.replace("KEY1", key(1)));
     assertThatThrownBy(() -> parse(lines)).isInstanceOf(ConfigException.class).hasMessage(expected);
+  }
+
+  @Test
+  void aMetricsPortIsOptionalPerReplica() {
+    List<String> lines = valid();
+    lines.add("replica.3.metrics = 9103");
+    ClusterConfig c = parse(lines);
+    assertThat(c.replica(3).metricsPort()).isEqualTo(9103);
+    assertThat(c.replica(2).metricsPort()).isZero();
   }
 
   @Test

@@ -20,6 +20,7 @@ class ClusterKeygenTest {
     ClusterConfig c = ClusterFile.load(file);
     assertThat(c.n()).isEqualTo(7);
     assertThat(c.replica(6).port()).isEqualTo(9006);
+    assertThat(c.replica(6).metricsPort()).as("metrics on base + n + i").isEqualTo(9013);
     for (int i = 0; i < 7; i++) {
       assertThat(KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, i)).publicKey()).isEqualTo(c.replica(i).publicKey());
     }

@@ -55,7 +55,7 @@ final class ClusterCommand implements Callable<Integer> {
       if (replicas < 4 || (replicas - 1) % 3 != 0) {
         throw new IllegalArgumentException("--replicas " + replicas + " is not 3f+1 for any f >= 1");
       }
-      ClusterKeygen.generate(dir, (replicas - 1) / 3, 1, "127.0.0.1", freeBasePort(replicas), false, new SecureRandom());
+      ClusterKeygen.generate(dir, (replicas - 1) / 3, 1, "127.0.0.1", freeBasePort(2 * replicas), false, new SecureRandom());
       out.println("created " + file);
     }
     ClusterConfig cluster = ClusterFile.load(file);

@@ -64,6 +64,14 @@ class BftMainTest {
   }
 
   @Test
+  void statusReportsUnreachableReplicasAndFailsWhenMoreThanFAreDown() {
+    assertThat(run("keygen", "--out", dir.toString())).isZero();
+    out.getBuffer().setLength(0);
+    assertThat(run("status", "--config", dir.resolve("cluster.conf").toString())).isEqualTo(1);
+    assertThat(out.toString()).contains("DOWN", "4 replica(s) down or unreachable; the cluster tolerates f = 1");
+  }
+
+  @Test
   void aBadOptionIsOneLineAndExitCodeTwo() {
     assertThat(run("keygen", "--out", dir.toString(), "--frobnicate")).isEqualTo(2);
     assertThat(err.toString()).startsWith("bft: Unknown option: '--frobnicate'").contains("bft keygen --help");
