@@ -55,6 +55,18 @@ public final class InProcessCluster {
   private final Random random = new Random(7);
 
   public InProcessCluster(int n, int batchSize, int clients, boolean signed) {
+    this(n, batchSize, clients, signed, 1);
+  }
+
+  /** Decoded and verified in parallel on a pool of this many threads before delivery (1: inline). */
+  private final java.util.concurrent.ForkJoinPool verifyPool;
+
+  /**
+   * @param verifyThreads with more than one, frames are decoded and verified on a pool before they
+   *                      are delivered in arrival order, as the replica runtime's verification stage does
+   */
+  public InProcessCluster(int n, int batchSize, int clients, boolean signed, int verifyThreads) {
+    this.verifyPool = verifyThreads > 1 ? new java.util.concurrent.ForkJoinPool(verifyThreads) : null;
     this.n = n;
     this.signed = signed;
     this.clients = clients;
@@ -113,6 +125,10 @@ public final class InProcessCluster {
     // Run until every request executed everywhere and nothing is left in flight (checkpoint votes
     // included: dropping them would stall the window).
     while (executedRequests < target || !queue.isEmpty()) {
+      if (verifyPool != null && queue.size() > 1) {
+        deliverAllVerifiedInParallel();
+        continue;
+      }
       Delivery d = queue.poll();
       if (d == null) {
         for (int i = 0; i < n; i++) {
@@ -130,6 +146,29 @@ public final class InProcessCluster {
     }
     for (int c = 0; c < count; c++) {
       prepareNext(c);
+    }
+  }
+
+  /** The verification stage: everything queued now is decoded on the pool, then delivered in order. */
+  private void deliverAllVerifiedInParallel() {
+    java.util.List<Delivery> batch = new java.util.ArrayList<>(queue);
+    queue.clear();
+    Message[] decoded = new Message[batch.size()];
+    verifyPool.submit(() -> java.util.stream.IntStream.range(0, batch.size()).parallel().forEach(i -> {
+      Delivery d = batch.get(i);
+      decoded[i] = d.payload() instanceof byte[] frame
+          ? decoders[d.to()].decode(frame, d.from() >= 0 ? d.from() : -1).message() : (Message) d.payload();
+    })).join();
+    for (int i = 0; i < batch.size(); i++) {
+      dispatch(batch.get(i).to(), decoded[i]);
+    }
+  }
+
+  private void dispatch(int to, Message m) {
+    if (m instanceof Request r) {
+      replicas[to].onRequest(r, 0);
+    } else {
+      replicas[to].onMessage((ReplicaMessage) m);
     }
   }
 

@@ -29,11 +29,15 @@ public class NormalCaseBenchmark {
   @Param({"ed25519", "none"})
   String crypto;
 
+  /** 1: everything on one thread; 2: signatures verified on a pool first, as in the replica runtime. */
+  @Param({"1"})
+  int verifyThreads;
+
   InProcessCluster cluster;
 
   @Setup
   public void setup() {
-    cluster = new InProcessCluster(4, batchSize, REQUESTS, crypto.equals("ed25519"));
+    cluster = new InProcessCluster(4, batchSize, REQUESTS, crypto.equals("ed25519"), verifyThreads);
   }
 
   @Benchmark
