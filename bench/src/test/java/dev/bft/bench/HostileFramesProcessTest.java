@@ -107,8 +107,7 @@ class HostileFramesProcessTest {
   }
 
   private static int freeBase() throws Exception {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return Math.min(s.getLocalPort(), 65_000);
-    }
+    return dev.bft.core.config.FreePorts.consecutive(8); // 4 replica ports and 4 metrics ports
   }
+
 }

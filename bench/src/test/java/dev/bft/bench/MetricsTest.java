@@ -23,10 +23,8 @@ class MetricsTest {
 
   @Test
   void aReplicaServesPrometheusMetrics() throws Exception {
-    Path file;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", Math.min(s.getLocalPort(), 65_000), false, new SecureRandom());
-    }
+    Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", dev.bft.core.config.FreePorts.consecutive(8), false,
+        new SecureRandom());
     ClusterConfig cluster = ClusterFile.load(file);
     try (ReplicaNode node = new ReplicaNode(cluster, 0, KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, 0)), e -> { })) {
       node.start();

@@ -147,10 +147,7 @@ class RealClusterProcessTest {
   @Test
   void eightConcurrentClientsCompleteOperationsAndTheMetricsCountThem() throws Exception {
     Path file = ClusterKeygen.generate(dir, 1, 8, "127.0.0.1", freeBase(), false, new SecureRandom());
-    int metricsPort;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      metricsPort = s.getLocalPort();
-    }
+    int metricsPort = dev.bft.core.config.FreePorts.consecutive(1);
     for (int i = 0; i < 4; i++) {
       Path launcher = Path.of(System.getProperty("user.dir")).getParent().resolve("bin/bft");
       List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "replica", "--config", file.toString(), "--id",
@@ -183,8 +180,7 @@ class RealClusterProcessTest {
   }
 
   private static int freeBase() throws Exception {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return Math.min(s.getLocalPort(), 65_000);
-    }
+    return dev.bft.core.config.FreePorts.consecutive(8); // 4 replica ports and 4 metrics ports
   }
+
 }

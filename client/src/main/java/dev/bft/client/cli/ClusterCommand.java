@@ -8,7 +8,6 @@ import dev.bft.core.service.KvResult;
 import dev.bft.crypto.KeyFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -55,7 +54,7 @@ final class ClusterCommand implements Callable<Integer> {
       if (replicas < 4 || (replicas - 1) % 3 != 0) {
         throw new IllegalArgumentException("--replicas " + replicas + " is not 3f+1 for any f >= 1");
       }
-      ClusterKeygen.generate(dir, (replicas - 1) / 3, 1, "127.0.0.1", freeBasePort(2 * replicas), false, new SecureRandom());
+      ClusterKeygen.generate(dir, (replicas - 1) / 3, 1, "127.0.0.1", dev.bft.core.config.FreePorts.consecutive(2 * replicas), false, new SecureRandom());
       out.println("created " + file);
     }
     ClusterConfig cluster = ClusterFile.load(file);
@@ -166,28 +165,5 @@ final class ClusterCommand implements Callable<Integer> {
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
-  /** A base port with n free ports above it. */
-  private static int freeBasePort(int n) throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int base;
-      try (ServerSocket s = new ServerSocket(0)) {
-        base = s.getLocalPort();
-      }
-      if (base + n > 65_535) {
-        continue;
-      }
-      boolean free = true;
-      for (int p = base; p < base + n && free; p++) {
-        try (ServerSocket s = new ServerSocket(p)) {
-          s.setReuseAddress(true);
-        } catch (IOException taken) {
-          free = false;
-        }
-      }
-      if (free) {
-        return base;
-      }
-    }
-    throw new IOException("found no " + n + " consecutive free ports");
-  }
+
 }
