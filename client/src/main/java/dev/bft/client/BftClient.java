@@ -61,16 +61,23 @@ public final class BftClient implements AutoCloseable {
   private record Pending(byte[] operation, boolean readOnly, CompletableFuture<byte[]> result) {}
 
   public BftClient(ClusterConfig config, int clientId, Ed25519KeyPair key, long retransmitMillis) {
+    this(config, clientId, key, retransmitMillis, replyDecoder(config));
+  }
+
+  /**
+   * As above, checking replies with {@code replies}: clients of one process that share a decoder
+   * (see {@link #replyDecoder}) verify each replica's signed reply root once for all of them, since
+   * a replica signs the replies of a whole batch together.
+   */
+  public BftClient(ClusterConfig config, int clientId, Ed25519KeyPair key, long retransmitMillis, MessageDecoder replies) {
     Ed25519PublicKey registered = config.clients().get(clientId);
     if (registered == null || !registered.equals(key.publicKey())) {
       throw new IllegalArgumentException("client " + clientId + " is not in the cluster file with this key");
     }
     this.config = config;
     this.clientId = clientId;
-    Map<Integer, Ed25519PublicKey> replicaKeys = new HashMap<>();
-    config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
     this.encoder = new MessageEncoder(clientId, key);
-    this.decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()));
+    this.decoder = replies;
     this.thread = Executors.newSingleThreadExecutor(r -> daemon(r, "client-" + clientId));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "client-timer-" + clientId));
     this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -80,6 +87,13 @@ public final class BftClient implements AutoCloseable {
     for (int r = 0; r < config.n(); r++) {
       connect(r);
     }
+  }
+
+  /** A decoder of the cluster's replies, to share among the clients of one process. */
+  public static MessageDecoder replyDecoder(ClusterConfig config) {
+    Map<Integer, Ed25519PublicKey> replicaKeys = new HashMap<>();
+    config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
+    return new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()));
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -142,10 +156,13 @@ public final class BftClient implements AutoCloseable {
       public void channelRead(ChannelHandlerContext c, Object msg) {
         byte[] frame = Frames.bytes((ByteBuf) msg);
         ((ByteBuf) msg).release();
-        DecodeResult r = decoder.decode(frame, replica);
-        if (r instanceof DecodeResult.Accepted a && a.message() instanceof Reply reply) {
-          thread.execute(() -> core.onReply(reply));
-        }
+        // Checked on the client thread, where the core can say whether the reply is still needed.
+        thread.execute(() -> {
+          DecodeResult r = decoder.decodeReply(frame, replica, core::wants);
+          if (r instanceof DecodeResult.Accepted a) {
+            core.onReply((Reply) a.message());
+          }
+        });
       }
 
       @Override

@@ -8,7 +8,7 @@ import dev.bft.core.message.Request;
 import dev.bft.core.message.codec.KeyDirectory;
 import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.message.codec.MessageEncoder;
-import dev.bft.core.message.codec.VerifiedRequests;
+import dev.bft.core.message.codec.VerifiedSignatures;
 import dev.bft.core.message.codec.WireLimits;
 import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.protocol.Effects;
@@ -92,7 +92,7 @@ public final class InProcessCluster {
     ReplicaConfig base = new ReplicaConfig(q, 0, batchSize, 1, 8, 128, 1024, 1_000_000);
     for (int i = 0; i < n; i++) {
       decoders[i] = new MessageDecoder(KeyDirectory.of(replicaKeys, clientKeys), WireLimits.defaults(),
-          new VerifiedRequests(1 << 16));
+          new VerifiedSignatures(1 << 16));
       replicas[i] = new Replica(base.withReplicaId(i), new KeyValueService(), new Sink(i));
     }
     nextRequestFrame = new byte[clients][];
@@ -217,10 +217,13 @@ public final class InProcessCluster {
       }
     }
 
+    /** Replies of the batch executing now: signed together when it has executed, as the replica runtime does. */
+    private final java.util.List<Reply> replies = new java.util.ArrayList<>();
+
     @Override
     public void reply(Reply reply) {
       if (signed) {
-        encoders[id].encode(reply); // a real replica signs each reply; the client is not simulated
+        replies.add(reply); // the client is not simulated
       }
     }
 
@@ -247,6 +250,10 @@ public final class InProcessCluster {
     @Override
     public void executed(long sequence, Batch batch) {
       executedRequests += batch.size();
+      if (!replies.isEmpty()) {
+        encoders[id].encodeReplies(replies);
+        replies.clear();
+      }
     }
 
     @Override

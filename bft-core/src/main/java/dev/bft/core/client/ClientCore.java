@@ -52,12 +52,20 @@ public final class ClientCore {
     return outstanding.requestNumber();
   }
 
+  /**
+   * Whether {@code reply} could still count towards the outstanding request: the shell checks a
+   * reply's signature only when it could, so replies beyond the f + 1 (or 2f + 1) needed cost nothing.
+   */
+  public boolean wants(Reply reply) {
+    return outstanding != null && reply.clientId() == clientId && reply.requestNumber() == outstanding.requestNumber()
+        && quorum.isReplica(reply.sender()) && !replies.containsKey(reply.sender());
+  }
+
   public void onReply(Reply reply) {
-    if (outstanding == null || reply.clientId() != clientId
-        || reply.requestNumber() != outstanding.requestNumber() || !quorum.isReplica(reply.sender())) {
+    if (!wants(reply)) {
       return;
     }
-    replies.putIfAbsent(reply.sender(), reply);
+    replies.put(reply.sender(), reply);
     int needed = outstanding.readOnly() ? quorum.certificate() : quorum.weak();
     int matching = 0;
     long maxView = view;

@@ -18,7 +18,7 @@ import dev.bft.core.message.codec.DecodeResult;
 import dev.bft.core.message.codec.KeyDirectory;
 import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.message.codec.MessageEncoder;
-import dev.bft.core.message.codec.VerifiedRequests;
+import dev.bft.core.message.codec.VerifiedSignatures;
 import dev.bft.core.message.codec.WireLimits;
 import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.protocol.Effects;
@@ -72,7 +72,7 @@ public final class ReplicaNode implements AutoCloseable {
   private final Quorum quorum;
   private final MessageEncoder encoder;
   private final MessageDecoder decoder;
-  private final ExecutorService protocolThread;
+  private final ProtocolLoop protocolLoop;
   private final ExecutorService verifyPool;
   private final ScheduledExecutorService scheduler;
   private final EventLoopGroup group;
@@ -128,8 +128,8 @@ public final class ReplicaNode implements AutoCloseable {
     config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
     this.encoder = new MessageEncoder(self, key);
     this.decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()), WireLimits.defaults(),
-        new VerifiedRequests(1 << 16));
-    this.protocolThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "protocol-" + self));
+        new VerifiedSignatures(1 << 16));
+    this.protocolLoop = new ProtocolLoop("protocol-" + self, 256, this::commitAndSend);
     int cores = Runtime.getRuntime().availableProcessors();
     this.verifyPool = Executors.newFixedThreadPool(cores, r -> daemon(r, "verify-" + self));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "timers-" + self));
@@ -138,7 +138,7 @@ public final class ReplicaNode implements AutoCloseable {
     var p = config.parameters();
     ReplicaConfig rc = new ReplicaConfig(quorum, self, p.batchSize(), p.batchDelayMillis(), p.pipelineDepth(),
         p.checkpointInterval(), p.logWindow(), p.viewChangeTimeoutMillis());
-    this.timers = new ProtocolTimers(scheduler, protocolThread, t -> onProtocolThread(() -> fireTimer(t)));
+    this.timers = new ProtocolTimers(scheduler, protocolLoop, t -> onProtocolThread(() -> fireTimer(t)));
     this.metrics = new ReplicaMetrics(self, this::rejectedFrames,
         () -> ((java.util.concurrent.ThreadPoolExecutor) verifyPool).getQueue().size());
     this.store = LmdbStore.open(data, p.storageMapMegabytes() << 20, p.durability() == Durability.SYNC, true);
@@ -161,31 +161,62 @@ public final class ReplicaNode implements AutoCloseable {
     return encodedThisEvent.computeIfAbsent(m, encoder::encode);
   }
 
-  /** Runs one protocol event, then makes its records durable, then lets its messages go. */
+  /** Runs a protocol event; its records become durable, and then its messages leave, after its group (see {@link ProtocolLoop}). */
   private void onProtocolThread(Runnable event) {
-    protocolThread.execute(() -> {
-      if (closed) {
-        return;
-      }
-      try {
+    protocolLoop.execute(() -> {
+      if (!closed) {
         event.run();
-        durable.commit();
-        encodedThisEvent.clear();
-        metrics.view.set(replica.view());
-        metrics.lastExecuted.set(replica.lastExecuted());
-        metrics.stableCheckpoint.set(replica.stableCheckpoint());
-      } catch (StorageException e) {
-        sendsAfterCommit.clear();
-        closed = true;
-        LOG.error("replica {}: {}", self, e.getMessage());
-        new Thread(() -> onFatal.accept(e), "fatal-" + self).start();
-        return;
       }
-      for (Runnable send : sendsAfterCommit) {
-        send.run();
-      }
-      sendsAfterCommit.clear();
     });
+  }
+
+  /** After a group of events: sign its replies, commit its records in one transaction, then send, one flush per link. */
+  private void commitAndSend() {
+    if (closed) {
+      return;
+    }
+    try {
+      signReplies();
+      durable.commit();
+      encodedThisEvent.clear();
+      metrics.view.set(replica.view());
+      metrics.lastExecuted.set(replica.lastExecuted());
+      metrics.stableCheckpoint.set(replica.stableCheckpoint());
+    } catch (StorageException e) {
+      sendsAfterCommit.clear();
+      repliesThisEvent.clear();
+      closed = true;
+      LOG.error("replica {}: {}", self, e.getMessage());
+      new Thread(() -> onFatal.accept(e), "fatal-" + self).start();
+      return;
+    }
+    for (Runnable send : sendsAfterCommit) {
+      send.run();
+    }
+    sendsAfterCommit.clear();
+    for (Channel c : unflushed) {
+      c.flush();
+    }
+    unflushed.clear();
+  }
+
+  /** Links written to by this group and not flushed yet. */
+  private final java.util.Set<Channel> unflushed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+  /** Replies produced by this event: signed together, one signature over their Merkle root. */
+  private final List<Reply> repliesThisEvent = new ArrayList<>();
+
+  private void signReplies() {
+    if (repliesThisEvent.isEmpty()) {
+      return;
+    }
+    List<byte[]> frames = encoder.encodeReplies(repliesThisEvent);
+    for (int i = 0; i < frames.size(); i++) {
+      int client = repliesThisEvent.get(i).clientId();
+      byte[] frame = frames.get(i);
+      sendsAfterCommit.add(() -> write(clients.get(client), frame));
+    }
+    repliesThisEvent.clear();
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -210,6 +241,7 @@ public final class ReplicaNode implements AutoCloseable {
     for (int peer = self + 1; peer < config.n(); peer++) {
       connect(peer);
     }
+    protocolLoop.start();
     onProtocolThread(replica::start);
     LOG.info("replica {} listening on {} (n={}, f={})", self, me.address(), config.n(), config.f());
   }
@@ -264,7 +296,12 @@ public final class ReplicaNode implements AutoCloseable {
       rejected.computeIfAbsent("OUTBOUND_QUEUE_FULL", k -> new AtomicLong()).incrementAndGet();
       return;
     }
-    Frames.write(c, frame);
+    if (protocolLoop.onLoopThread()) {
+      c.write(io.netty.buffer.Unpooled.wrappedBuffer(frame));
+      unflushed.add(c);
+    } else {
+      Frames.write(c, frame);
+    }
   }
 
   /** On the verification pool: decode and verify, then hand the message to the protocol thread. */
@@ -353,14 +390,9 @@ public final class ReplicaNode implements AutoCloseable {
       server.close();
     }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    protocolThread.shutdownNow();
+    protocolLoop.stop(2000);
     verifyPool.shutdownNow();
     scheduler.shutdownNow();
-    try {
-      protocolThread.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
     store.close();
     metrics.close();
   }
@@ -450,8 +482,7 @@ public final class ReplicaNode implements AutoCloseable {
       if (reply == null) {
         return;
       }
-      byte[] frame = encoder.encode(reply);
-      sendsAfterCommit.add(() -> write(clients.get(reply.clientId()), frame));
+      repliesThisEvent.add(reply);
     }
 
     @Override

@@ -42,13 +42,40 @@ public final class MerkleTree {
 
   /** Whether {@code leaf} at {@code index} with {@code path} leads to {@code root}. */
   public static boolean verify(Digest root, Digest leaf, int index, List<Digest> path) {
+    return root.equals(rootFrom(leaf, index, path));
+  }
+
+  /** The root that {@code leaf} at {@code index} with {@code path} leads to, or null when the index does not fit the path. */
+  public static Digest rootFrom(Digest leaf, int index, List<Digest> path) {
     Digest d = leaf;
     int i = index;
     for (Digest sibling : path) {
       d = (i & 1) == 0 ? node(d, sibling) : node(sibling, d);
       i >>>= 1;
     }
-    return i == 0 && d.equals(root);
+    return i == 0 ? d : null;
+  }
+
+  /** Every leaf's path at once, in O(n log n) hashes rather than n trees. */
+  public static List<List<Digest>> allPaths(Digest[] leaves) {
+    List<List<Digest>> paths = new ArrayList<>(leaves.length);
+    for (int i = 0; i < leaves.length; i++) {
+      paths.add(new ArrayList<>());
+    }
+    Digest[] level = leaves.clone();
+    int size = level.length;
+    int span = 1; // leaves under each node of the current level
+    while (size > 1) {
+      for (int leaf = 0; leaf < leaves.length; leaf++) {
+        paths.get(leaf).add(level[(leaf / span) ^ 1]);
+      }
+      for (int j = 0; j < size / 2; j++) {
+        level[j] = node(level[2 * j], level[2 * j + 1]);
+      }
+      size /= 2;
+      span *= 2;
+    }
+    return paths;
   }
 
   static Digest node(Digest left, Digest right) {

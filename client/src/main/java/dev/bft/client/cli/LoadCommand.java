@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +39,9 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--duration", defaultValue = "10s", description = "how long, e.g. 30s or 2m (default: ${DEFAULT-VALUE})")
   String duration;
 
+  @Option(names = "--warmup", defaultValue = "0s", description = "load run first and left out of the figures, e.g. 30s while the JIT compiles (default: ${DEFAULT-VALUE})")
+  String warmup;
+
   @Option(names = "--size", defaultValue = "64", description = "operation size in bytes, at least 13 (default: ${DEFAULT-VALUE})")
   int size;
 
@@ -47,6 +49,7 @@ final class LoadCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ClusterConfig cluster = ClusterFile.load(config);
     Duration d = parseDuration(duration);
+    Duration w = parseDuration(warmup);
     if (size < 13) {
       throw new IllegalArgumentException("--size " + size + " is too small for a put (at least 13 bytes)");
     }
@@ -58,35 +61,37 @@ final class LoadCommand implements Callable<Integer> {
     Path base = config.toAbsolutePath().getParent();
     PrintWriter out = spec.commandLine().getOut();
     List<BftClient> connections = new ArrayList<>();
-    ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
     AtomicLong completed = new AtomicLong();
     try {
+      var replies = BftClient.replyDecoder(cluster); // shared: one check per replica and batch of replies
       for (int c = 0; c < clients; c++) {
         int id = ids.get(c);
-        connections.add(new BftClient(cluster, id, KeyFiles.read(ClusterKeygen.clientKeyFile(base, id)), 1000));
+        connections.add(new BftClient(cluster, id, KeyFiles.read(ClusterKeygen.clientKeyFile(base, id)), 1000, replies));
       }
-      long deadline = System.nanoTime() + d.toNanos();
+      long measureFrom = System.nanoTime() + w.toNanos();
+      long deadline = measureFrom + d.toNanos();
       long[][] perClient = new long[clients][];
       List<Thread> threads = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
         int index = c;
-        Thread t = new Thread(() -> perClient[index] = drive(connections.get(index), index, deadline, completed), "load-" + c);
+        Thread t = new Thread(() -> perClient[index] = drive(connections.get(index), index, measureFrom, deadline, completed), "load-" + c);
         threads.add(t);
         t.start();
       }
-      long start = System.nanoTime();
+      long started = System.nanoTime();
       long last = 0;
       while (threads.stream().anyMatch(Thread::isAlive)) {
         Thread.sleep(1000);
         long now = completed.get();
-        System.err.printf("\r%5.0f s  %8d ops  %7d ops/s   ", (System.nanoTime() - start) / 1e9, now, now - last);
+        String phase = System.nanoTime() < measureFrom ? "warm-up" : "";
+        System.err.printf("\r%5.0f s  %8d ops  %7d ops/s  %s ", (System.nanoTime() - started) / 1e9, now, now - last, phase);
         last = now;
       }
       System.err.println();
       for (Thread t : threads) {
         t.join();
       }
-      double seconds = (System.nanoTime() - start) / 1e9;
+      double seconds = (System.nanoTime() - Math.max(started, measureFrom)) / 1e9;
       long[] all = Arrays.stream(perClient).flatMapToLong(Arrays::stream).sorted().toArray();
       out.printf("clients  ops      seconds  ops/s     p50 ms  p90 ms  p99 ms  p99.9 ms%n");
       out.printf("%-8d %-8d %-8.1f %-9.0f %-7.2f %-7.2f %-7.2f %-7.2f%n", clients, all.length, seconds, all.length / seconds,
@@ -97,7 +102,8 @@ final class LoadCommand implements Callable<Integer> {
     }
   }
 
-  private long[] drive(BftClient client, int index, long deadline, AtomicLong completed) {
+  /** Runs one client until {@code deadline}; returns the latencies of operations that started after {@code measureFrom}. */
+  private long[] drive(BftClient client, int index, long measureFrom, long deadline, AtomicLong completed) {
     Random random = new Random(index);
     long[] latencies = new long[1 << 16];
     int n = 0;
@@ -111,11 +117,14 @@ final class LoadCommand implements Callable<Integer> {
       } catch (Exception e) {
         break;
       }
+      completed.incrementAndGet();
+      if (t0 < measureFrom) {
+        continue;
+      }
       if (n == latencies.length) {
         latencies = Arrays.copyOf(latencies, n * 2);
       }
       latencies[n++] = System.nanoTime() - t0;
-      completed.incrementAndGet();
     }
     return Arrays.copyOf(latencies, n);
   }

@@ -40,6 +40,7 @@ import dev.bft.crypto.Ed25519PublicKey;
 import dev.bft.crypto.SignatureDomain;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Frames to verified messages. Total: {@link #decode} returns a {@link DecodeResult} for every
@@ -52,16 +53,17 @@ public final class MessageDecoder {
 
   private final KeyDirectory keys;
   private final WireLimits limits;
-  private final VerifiedRequests verifiedRequests;
+  private final VerifiedSignatures verifiedRequests;
+  private final VerifiedSignatures verifiedReplyRoots = new VerifiedSignatures(4096);
 
-  public MessageDecoder(KeyDirectory keys, WireLimits limits, VerifiedRequests verifiedRequests) {
+  public MessageDecoder(KeyDirectory keys, WireLimits limits, VerifiedSignatures verifiedRequests) {
     this.keys = keys;
     this.limits = limits;
     this.verifiedRequests = verifiedRequests;
   }
 
   public MessageDecoder(KeyDirectory keys) {
-    this(keys, WireLimits.defaults(), new VerifiedRequests(1 << 16));
+    this(keys, WireLimits.defaults(), new VerifiedSignatures(1 << 16));
   }
 
   /** Decodes a frame from any sender. */
@@ -128,6 +130,11 @@ public final class MessageDecoder {
       }
       byte[] body = env.getBody().toByteArray();
       byte[] signature = env.getSignature().toByteArray();
+      if (type == MessageType.REPLY) {
+        ReplyTree.Opened opened = openReply(body);
+        verify(type, key, opened.root().bytesUnsafe(), signature);
+        return reply(opened, sender, new WireForm(body, signature));
+      }
       verify(type, key, body, signature);
       return body(type, sender, body, new WireForm(body, signature), budget);
     } finally {
@@ -135,19 +142,77 @@ public final class MessageDecoder {
     }
   }
 
-  private void verify(MessageType type, Ed25519PublicKey key, byte[] body, byte[] signature) throws Reject {
+  /**
+   * Decodes a REPLY frame from {@code expectedSender}, but checks its signature only when
+   * {@code wanted} accepts the reply it carries: a client skips the signature work for replies it
+   * no longer needs (f + 1 matching ones already arrived). An unwanted reply is rejected as
+   * {@link Rejection#UNWANTED}; a wanted one is returned only if its signature verifies.
+   */
+  public DecodeResult decodeReply(byte[] frame, int expectedSender, Predicate<Reply> wanted) {
+    try {
+      if (frame == null || frame.length > limits.maxFrameBytes()) {
+        throw new Reject(Rejection.TOO_LARGE, "not a frame within the limit of " + limits.maxFrameBytes() + " bytes");
+      }
+      Envelope env = parse(Envelope.parser(), ByteString.copyFrom(frame), "envelope");
+      if (env.getVersion() != VERSION || env.getType() != MessageType.REPLY.code()) {
+        throw new Reject(Rejection.UNKNOWN_TYPE, "expected a version " + VERSION + " REPLY");
+      }
+      if (env.getSender() != expectedSender) {
+        throw new Reject(Rejection.WRONG_SENDER, "REPLY claims sender " + env.getSender() + " on the link of " + expectedSender);
+      }
+      Ed25519PublicKey key = keys.replica(expectedSender);
+      if (key == null) {
+        throw new Reject(Rejection.UNKNOWN_SENDER, "REPLY from unknown replica " + expectedSender);
+      }
+      byte[] body = env.getBody().toByteArray();
+      byte[] signature = env.getSignature().toByteArray();
+      ReplyTree.Opened opened = openReply(body);
+      Reply reply = reply(opened, expectedSender, new WireForm(body, signature));
+      if (!wanted.test(reply)) {
+        throw new Reject(Rejection.UNWANTED, "reply not needed");
+      }
+      verify(MessageType.REPLY, key, opened.root().bytesUnsafe(), signature);
+      return new DecodeResult.Accepted(reply);
+    } catch (Reject r) {
+      return new DecodeResult.Rejected(r.reason, r.getMessage());
+    } catch (RuntimeException e) {
+      return new DecodeResult.Rejected(Rejection.MALFORMED, "undecodable: " + e);
+    }
+  }
+
+  private static ReplyTree.Opened openReply(byte[] body) throws Reject {
+    ReplyTree.Opened opened = ReplyTree.open(body);
+    if (opened == null) {
+      throw new Reject(Rejection.MALFORMED, "REPLY proof does not parse or its path is malformed");
+    }
+    return opened;
+  }
+
+  private Reply reply(ReplyTree.Opened opened, int sender, WireForm wire) throws Reject {
+    ReplyBody r = parse(ReplyBody.parser(), ByteString.copyFrom(opened.replyBody()), MessageType.REPLY);
+    return new Reply(nonNegative(r.getView(), "view"), r.getClient(), nonNegative(r.getRequestNumber(), "request number"),
+        bounded(r.getResult(), limits.maxResultBytes(), "result"), sender, wire);
+  }
+
+  /**
+   * Client requests and reply roots are remembered once verified: a request comes again inside a
+   * PRE-PREPARE, and one signed reply root covers the replies of many clients.
+   */
+  private void verify(MessageType type, Ed25519PublicKey key, byte[] signed, byte[] signature) throws Reject {
+    VerifiedSignatures cache = type == MessageType.REQUEST ? verifiedRequests
+        : type == MessageType.REPLY ? verifiedReplyRoots : null;
     Digest cacheKey = null;
-    if (type == MessageType.REQUEST && verifiedRequests != null) {
-      cacheKey = Digest.sha256(key.toBytes(), body, signature);
-      if (verifiedRequests.contains(cacheKey)) {
+    if (cache != null) {
+      cacheKey = Digest.sha256(key.toBytes(), signed, signature);
+      if (cache.contains(cacheKey)) {
         return;
       }
     }
-    if (!key.verify(SignatureDomain.of(type.code()), body, signature)) {
+    if (!key.verify(SignatureDomain.of(type.code()), signed, signature)) {
       throw new Reject(Rejection.BAD_SIGNATURE, type + " signature does not verify");
     }
     if (cacheKey != null) {
-      verifiedRequests.add(cacheKey);
+      cache.add(cacheKey);
     }
   }
 
@@ -184,11 +249,6 @@ public final class MessageDecoder {
         CommitBody c = parse(CommitBody.parser(), b, type);
         return new Commit(nonNegative(c.getView(), "view"), positive(c.getSequence(), "sequence"),
             digest(c.getDigest(), "digest"), sender, wire);
-      }
-      case REPLY: {
-        ReplyBody r = parse(ReplyBody.parser(), b, type);
-        return new Reply(nonNegative(r.getView(), "view"), r.getClient(), nonNegative(r.getRequestNumber(), "request number"),
-            bounded(r.getResult(), limits.maxResultBytes(), "result"), sender, wire);
       }
       case CHECKPOINT: {
         CheckpointBody c = parse(CheckpointBody.parser(), b, type);

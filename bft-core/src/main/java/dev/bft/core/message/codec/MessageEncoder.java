@@ -6,6 +6,7 @@ import dev.bft.core.message.Commit;
 import dev.bft.core.message.FetchState;
 import dev.bft.core.message.Hello;
 import dev.bft.core.message.Message;
+import dev.bft.core.message.MessageType;
 import dev.bft.core.message.NewView;
 import dev.bft.core.message.PrePrepare;
 import dev.bft.core.message.Prepare;
@@ -32,6 +33,8 @@ import dev.bft.core.message.wire.StatusBody;
 import dev.bft.core.message.wire.ViewChangeBody;
 import dev.bft.crypto.SignatureDomain;
 import dev.bft.crypto.Signer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Typed messages to envelope bytes, signed by this node. A message that came from a peer keeps its
@@ -60,13 +63,49 @@ public final class MessageEncoder {
       throw new IllegalStateException("cannot sign " + m.type() + " of node " + m.sender() + " as node " + self
           + ": a message of another node must keep the bytes it was received with");
     }
+    if (m instanceof Reply r) {
+      return signReplies(List.of(r)).get(0); // a tree of one leaf
+    }
     byte[] body = body(m);
     return new WireForm(body, signer.sign(SignatureDomain.of(m.type().code()), body));
   }
 
+  /**
+   * Signs replies of this replica together: one signature over the Merkle root of their bodies
+   * (see {@link ReplyTree}); returns each reply's frame, in the order given.
+   */
+  public List<byte[]> encodeReplies(List<Reply> replies) {
+    List<byte[]> frames = new ArrayList<>(replies.size());
+    for (WireForm w : signReplies(replies)) {
+      frames.add(envelope(MessageType.REPLY, self, w).toByteArray());
+    }
+    return frames;
+  }
+
+  private List<WireForm> signReplies(List<Reply> replies) {
+    List<byte[]> bodies = new ArrayList<>(replies.size());
+    for (Reply r : replies) {
+      if (r.sender() != self) {
+        throw new IllegalStateException("cannot sign a reply of node " + r.sender() + " as node " + self);
+      }
+      bodies.add(ReplyBody.newBuilder().setView(r.view()).setClient(r.clientId()).setRequestNumber(r.requestNumber())
+          .setResult(ByteString.copyFrom(r.result())).build().toByteArray());
+    }
+    ReplyTree.Signed tree = ReplyTree.build(bodies);
+    byte[] signature = signer.sign(SignatureDomain.of(MessageType.REPLY.code()), tree.root().bytesUnsafe());
+    List<WireForm> forms = new ArrayList<>(replies.size());
+    for (byte[] proof : tree.proofBodies()) {
+      forms.add(new WireForm(proof, signature));
+    }
+    return forms;
+  }
+
   private Envelope envelope(Message m) {
-    WireForm w = sign(m);
-    return Envelope.newBuilder().setVersion(MessageDecoder.VERSION).setSender(m.sender()).setType(m.type().code())
+    return envelope(m.type(), m.sender(), sign(m));
+  }
+
+  private static Envelope envelope(MessageType type, int sender, WireForm w) {
+    return Envelope.newBuilder().setVersion(MessageDecoder.VERSION).setSender(sender).setType(type.code())
         .setBody(ByteString.copyFrom(w.body())).setSignature(ByteString.copyFrom(w.signature())).build();
   }
 
@@ -91,9 +130,6 @@ public final class MessageEncoder {
     } else if (m instanceof Commit c) {
       return CommitBody.newBuilder().setView(c.view()).setSequence(c.sequence())
           .setDigest(ByteString.copyFrom(c.digest().bytesUnsafe())).build().toByteArray();
-    } else if (m instanceof Reply r) {
-      return ReplyBody.newBuilder().setView(r.view()).setClient(r.clientId()).setRequestNumber(r.requestNumber())
-          .setResult(ByteString.copyFrom(r.result())).build().toByteArray();
     } else if (m instanceof Checkpoint c) {
       return CheckpointBody.newBuilder().setSequence(c.sequence())
           .setStateDigest(ByteString.copyFrom(c.stateDigest().bytesUnsafe())).build().toByteArray();

@@ -10,5 +10,7 @@ public enum Rejection {
   WRONG_SENDER,
   MISSING_FIELD,
   FIELD_OUT_OF_RANGE,
-  BAD_SIGNATURE
+  BAD_SIGNATURE,
+  /** Not an error: a client declined to verify a reply it no longer needs ({@link MessageDecoder#decodeReply}). */
+  UNWANTED
 }

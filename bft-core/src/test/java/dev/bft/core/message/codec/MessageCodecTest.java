@@ -91,7 +91,7 @@ class MessageCodecTest {
 
   @Test
   void aClientSignatureIsVerifiedOnceAndRemembered() {
-    VerifiedRequests cache = new VerifiedRequests(10);
+    VerifiedSignatures cache = new VerifiedSignatures(10);
     MessageDecoder decoder = new MessageDecoder(KeyDirectory.of(java.util.Map.of(),
         java.util.Map.of(1000, fx.clientKeys.publicKey())), WireLimits.defaults(), cache);
     byte[] frame = fx.client.encode(Request.unsigned(1000, 1, false, new byte[] {1}));

@@ -5,14 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Client signatures already checked, by digest of the exact signed envelope, so each replica
- * verifies a request's signature once even when it arrives again inside a PRE-PREPARE. Bounded:
- * the oldest entries are forgotten first. Thread-safe.
+ * Signatures already checked, by a digest of (key, signed bytes, signature): a replica verifies a
+ * client's request once even when it arrives again inside a PRE-PREPARE, and a client process
+ * verifies a replica's signed reply root once for all the replies under it. Bounded: the oldest
+ * entries are forgotten first. Thread-safe.
  */
-public final class VerifiedRequests {
+public final class VerifiedSignatures {
   private final Map<Digest, Boolean> verified;
 
-  public VerifiedRequests(int capacity) {
+  public VerifiedSignatures(int capacity) {
     this.verified = new LinkedHashMap<>(capacity, 0.75f, false) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<Digest, Boolean> eldest) {
