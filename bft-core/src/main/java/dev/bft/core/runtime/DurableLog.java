@@ -91,10 +91,14 @@ public final class DurableLog {
 
   /** Adds the service state at checkpoint {@code sequence}: the chunks that changed since the last time, and the client table. */
   public void addState(long sequence, ChunkedState state, ClientTable clients) {
-    Digest[] now = state.chunkDigests();
+    addState(sequence, state.chunkDigests(), state::chunk, clients);
+  }
+
+  /** As above, from a snapshot's chunk digests and chunks (the live state may have moved on). */
+  public void addState(long sequence, Digest[] now, java.util.function.IntFunction<byte[]> chunk, ClientTable clients) {
     for (int i = 0; i < now.length; i++) {
       if (persistedChunks == null || !now[i].equals(persistedChunks[i])) {
-        batch.put(Table.STATE, ByteBuffer.allocate(4).putInt(i).array(), state.chunk(i));
+        batch.put(Table.STATE, ByteBuffer.allocate(4).putInt(i).array(), chunk.apply(i));
       }
     }
     persistedChunks = now;

@@ -29,6 +29,19 @@ public final class ReplicaMetrics implements AutoCloseable {
   final AtomicLong view = new AtomicLong();
   final AtomicLong lastExecuted = new AtomicLong();
   final AtomicLong stableCheckpoint = new AtomicLong();
+
+  /** The view this replica is in (as of its last group of events). */
+  public long view() {
+    return view.get();
+  }
+
+  public long lastExecuted() {
+    return lastExecuted.get();
+  }
+
+  public long stableCheckpoint() {
+    return stableCheckpoint.get();
+  }
   private HttpServer server;
 
   ReplicaMetrics(int replica, Supplier<Map<String, Long>> rejected, Supplier<Integer> verifyQueue) {

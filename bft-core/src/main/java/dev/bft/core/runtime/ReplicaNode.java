@@ -72,7 +72,8 @@ public final class ReplicaNode implements AutoCloseable {
   private final Quorum quorum;
   private final MessageEncoder encoder;
   private final MessageDecoder decoder;
-  private final ProtocolLoop protocolLoop;
+  private final GroupedExecutor protocolLoop;
+  private final CommitStage commits;
   private final ExecutorService verifyPool;
   private final ScheduledExecutorService scheduler;
   private final EventLoopGroup group;
@@ -86,7 +87,6 @@ public final class ReplicaNode implements AutoCloseable {
   private final LmdbStore store;
   private final DurableLog durable;
   private final KeyValueService service = new KeyValueService();
-  private final List<Runnable> sendsAfterCommit = new ArrayList<>();
   /** Checkpoint snapshots this replica serves to others: copy-on-write, kept until a later one is stable. */
   private final java.util.NavigableMap<Long, HeldCheckpoint> snapshots = new java.util.concurrent.ConcurrentSkipListMap<>();
   private final dev.bft.core.statetransfer.TransferStats transferStats = new dev.bft.core.statetransfer.TransferStats();
@@ -129,7 +129,7 @@ public final class ReplicaNode implements AutoCloseable {
     this.encoder = new MessageEncoder(self, key);
     this.decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()), WireLimits.defaults(),
         new VerifiedSignatures(1 << 16));
-    this.protocolLoop = new ProtocolLoop("protocol-" + self, 256, this::commitAndSend);
+    this.protocolLoop = new GroupedExecutor("protocol-" + self, 256, this::handOff);
     int cores = Runtime.getRuntime().availableProcessors();
     this.verifyPool = Executors.newFixedThreadPool(cores, r -> daemon(r, "verify-" + self));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "timers-" + self));
@@ -142,7 +142,8 @@ public final class ReplicaNode implements AutoCloseable {
     this.metrics = new ReplicaMetrics(self, this::rejectedFrames,
         () -> ((java.util.concurrent.ThreadPoolExecutor) verifyPool).getQueue().size());
     this.store = LmdbStore.open(data, p.storageMapMegabytes() << 20, p.durability() == Durability.SYNC, true);
-    this.durable = new DurableLog(store, this::encodeOnce, decoder, self);
+    this.durable = new DurableLog(store, this::signOwn, decoder, self);
+    this.commits = new CommitStage(self, encoder, durable, clients::get, this::write, this::storageFailed);
     if (durable.isEmpty()) {
       this.replica = new Replica(rc, service, new NodeEffects());
     } else {
@@ -154,14 +155,7 @@ public final class ReplicaNode implements AutoCloseable {
     }
   }
 
-  /** Signed frames of this event's messages: one signature for a message both persisted and sent. */
-  private final java.util.IdentityHashMap<Message, byte[]> encodedThisEvent = new java.util.IdentityHashMap<>();
-
-  private byte[] encodeOnce(Message m) {
-    return encodedThisEvent.computeIfAbsent(m, encoder::encode);
-  }
-
-  /** Runs a protocol event; its records become durable, and then its messages leave, after its group (see {@link ProtocolLoop}). */
+  /** Runs a protocol event; what it decided is handed to the storage writer after its group (see {@link GroupedExecutor}). */
   private void onProtocolThread(Runnable event) {
     protocolLoop.execute(() -> {
       if (!closed) {
@@ -170,53 +164,34 @@ public final class ReplicaNode implements AutoCloseable {
     });
   }
 
-  /** After a group of events: sign its replies, commit its records in one transaction, then send, one flush per link. */
-  private void commitAndSend() {
-    if (closed) {
+  // What the current group of events decided; confined to the protocol thread.
+  private List<Runnable> persistsThisGroup = new ArrayList<>();
+  private List<Runnable> sendsThisGroup = new ArrayList<>();
+  private List<Reply> repliesThisGroup = new ArrayList<>();
+
+  /** After a group of events on the protocol thread: publish progress, hand the group's effects to the writer. */
+  private void handOff() {
+    metrics.view.set(replica.view());
+    metrics.lastExecuted.set(replica.lastExecuted());
+    metrics.stableCheckpoint.set(replica.stableCheckpoint());
+    if (persistsThisGroup.isEmpty() && sendsThisGroup.isEmpty() && repliesThisGroup.isEmpty()) {
       return;
     }
-    try {
-      signReplies();
-      durable.commit();
-      encodedThisEvent.clear();
-      metrics.view.set(replica.view());
-      metrics.lastExecuted.set(replica.lastExecuted());
-      metrics.stableCheckpoint.set(replica.stableCheckpoint());
-    } catch (StorageException e) {
-      sendsAfterCommit.clear();
-      repliesThisEvent.clear();
-      closed = true;
-      LOG.error("replica {}: {}", self, e.getMessage());
-      new Thread(() -> onFatal.accept(e), "fatal-" + self).start();
-      return;
-    }
-    for (Runnable send : sendsAfterCommit) {
-      send.run();
-    }
-    sendsAfterCommit.clear();
-    for (Channel c : unflushed) {
-      c.flush();
-    }
-    unflushed.clear();
+    commits.submit(persistsThisGroup, sendsThisGroup, repliesThisGroup);
+    persistsThisGroup = new ArrayList<>();
+    sendsThisGroup = new ArrayList<>();
+    repliesThisGroup = new ArrayList<>();
   }
 
-  /** Links written to by this group and not flushed yet. */
-  private final java.util.Set<Channel> unflushed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  /** Signs an own message as the durable log stores it; on the writer thread, once per commit. */
+  private byte[] signOwn(Message m) {
+    return commits.signed(m);
+  }
 
-  /** Replies produced by this event: signed together, one signature over their Merkle root. */
-  private final List<Reply> repliesThisEvent = new ArrayList<>();
-
-  private void signReplies() {
-    if (repliesThisEvent.isEmpty()) {
-      return;
-    }
-    List<byte[]> frames = encoder.encodeReplies(repliesThisEvent);
-    for (int i = 0; i < frames.size(); i++) {
-      int client = repliesThisEvent.get(i).clientId();
-      byte[] frame = frames.get(i);
-      sendsAfterCommit.add(() -> write(clients.get(client), frame));
-    }
-    repliesThisEvent.clear();
+  private void storageFailed(StorageException e) {
+    closed = true;
+    LOG.error("replica {}: {}", self, e.getMessage());
+    new Thread(() -> onFatal.accept(e), "fatal-" + self).start();
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -241,6 +216,7 @@ public final class ReplicaNode implements AutoCloseable {
     for (int peer = self + 1; peer < config.n(); peer++) {
       connect(peer);
     }
+    commits.start();
     protocolLoop.start();
     onProtocolThread(replica::start);
     LOG.info("replica {} listening on {} (n={}, f={})", self, me.address(), config.n(), config.f());
@@ -296,9 +272,8 @@ public final class ReplicaNode implements AutoCloseable {
       rejected.computeIfAbsent("OUTBOUND_QUEUE_FULL", k -> new AtomicLong()).incrementAndGet();
       return;
     }
-    if (protocolLoop.onLoopThread()) {
-      c.write(io.netty.buffer.Unpooled.wrappedBuffer(frame));
-      unflushed.add(c);
+    if (commits.onWriterThread()) {
+      commits.writeDeferred(c, frame);
     } else {
       Frames.write(c, frame);
     }
@@ -306,7 +281,13 @@ public final class ReplicaNode implements AutoCloseable {
 
   /** On the verification pool: decode and verify, then hand the message to the protocol thread. */
   private void deliver(int peer, byte[] frame) {
-    DecodeResult r = decoder.decode(frame, peer);
+    // A replica link also carries client requests that backup forwarded (signed by their clients);
+    // everything else on it must be the peer's own.
+    DecodeResult r = decoder.decode(frame, quorum.isReplica(peer) ? -1 : peer);
+    if (r.accepted() && quorum.isReplica(peer) && !(r.message() instanceof Request) && r.message().sender() != peer) {
+      r = new DecodeResult.Rejected(dev.bft.core.message.codec.Rejection.WRONG_SENDER,
+          r.message().type() + " of " + r.message().sender() + " on the link of " + peer);
+    }
     if (r instanceof DecodeResult.Rejected rej) {
       rejected.computeIfAbsent(rej.reason().name(), k -> new AtomicLong()).incrementAndGet();
       LOG.debug("replica {}: rejected a frame from {}: {} {}", self, peer, rej.reason(), rej.detail());
@@ -391,6 +372,7 @@ public final class ReplicaNode implements AutoCloseable {
     }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     protocolLoop.stop(2000);
+    commits.stop(2000);
     verifyPool.shutdownNow();
     scheduler.shutdownNow();
     store.close();
@@ -442,18 +424,19 @@ public final class ReplicaNode implements AutoCloseable {
       if (byzantine != null) {
         for (var o : byzantine.toReplica(self, to, message, System.currentTimeMillis())) {
           if (o.to() != self && quorum.isReplica(o.to())) {
-            byte[] frame = encoder.encode(o.message());
-            if (o.delay() > 0) {
-              sendsAfterCommit.add(() -> scheduler.schedule(() -> write(peers[o.to()], frame), o.delay(), TimeUnit.MILLISECONDS));
-            } else {
-              sendsAfterCommit.add(() -> write(peers[o.to()], frame));
-            }
+            sendsThisGroup.add(() -> {
+              byte[] frame = encoder.encode(o.message());
+              if (o.delay() > 0) {
+                scheduler.schedule(() -> write(peers[o.to()], frame), o.delay(), TimeUnit.MILLISECONDS);
+              } else {
+                write(peers[o.to()], frame);
+              }
+            });
           }
         }
         return;
       }
-      byte[] frame = encodeOnce(message);
-      sendsAfterCommit.add(() -> write(peers[to], frame));
+      sendsThisGroup.add(() -> write(peers[to], commits.signed(message)));
     }
 
     @Override
@@ -466,8 +449,8 @@ public final class ReplicaNode implements AutoCloseable {
         }
         return;
       }
-      byte[] frame = encodeOnce(message);
-      sendsAfterCommit.add(() -> {
+      sendsThisGroup.add(() -> {
+        byte[] frame = commits.signed(message);
         for (int to = 0; to < peers.length; to++) {
           if (to != self) {
             write(peers[to], frame);
@@ -479,20 +462,20 @@ public final class ReplicaNode implements AutoCloseable {
     @Override
     public void reply(Reply original) {
       Reply reply = byzantine == null ? original : byzantine.toClient(self, original, System.currentTimeMillis());
-      if (reply == null) {
-        return;
+      if (reply != null) {
+        repliesThisGroup.add(reply);
       }
-      repliesThisEvent.add(reply);
     }
 
     @Override
     public void forward(int replica, Request request) {
-      // A replica link carries only its peer's own messages; clients retransmit to every replica instead.
+      // The request keeps its client's signature: the primary verifies it as if the client sent it.
+      sendsThisGroup.add(() -> write(peers[replica], encoder.encode(request)));
     }
 
     @Override
     public void persist(LogRecord record) {
-      durable.add(record);
+      persistsThisGroup.add(() -> durable.add(record));
       if (record instanceof LogRecord.StableCheckpoint sc) {
         snapshots.headMap(sc.sequence(), false).clear();
       }
@@ -522,8 +505,9 @@ public final class ReplicaNode implements AutoCloseable {
 
     @Override
     public void checkpointTaken(long sequence, Digest digest, ClientTable clients) {
-      durable.addState(sequence, service, clients);
-      snapshots.put(sequence, new HeldCheckpoint(service.snapshot(), clients));
+      dev.bft.core.service.KvSnapshot snapshot = service.snapshot();
+      persistsThisGroup.add(() -> durable.addState(sequence, snapshot.chunkDigests(), snapshot::chunk, clients));
+      snapshots.put(sequence, new HeldCheckpoint(snapshot, clients));
     }
 
     @Override

@@ -10,25 +10,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replica's single protocol thread. It takes events in groups: whatever queued up while the
- * previous group was being committed runs back to back, then {@code afterGroup} makes the whole
- * group's records durable in one transaction and releases its messages. Under load this is group
- * commit: one fsync and one flush per link for many events, instead of one per event.
+ * One thread that runs tasks in groups: whatever queued up while the previous group ran goes back
+ * to back, then {@code afterGroup} runs once. The replica's protocol thread is one (after a group
+ * of events it hands their effects on); its storage writer is another (after a group it commits
+ * once and flushes each link once). Under load that is group commit: one fsync for many tasks.
  */
-final class ProtocolLoop implements Executor {
-  private static final Logger LOG = LoggerFactory.getLogger(ProtocolLoop.class);
+final class GroupedExecutor implements Executor {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupedExecutor.class);
 
-  private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
   private final Thread thread;
   private final int maxGroup;
   private final Runnable afterGroup;
   private volatile boolean stopped;
 
   /**
-   * @param maxGroup   most events run before a commit, bounding how long a message waits to leave
-   * @param afterGroup runs on the protocol thread after each group: commit, then send
+   * @param maxGroup   most tasks run before {@code afterGroup}, bounding how long a message waits to leave
+   * @param afterGroup runs on this executor's thread after each group
    */
-  ProtocolLoop(String name, int maxGroup, Runnable afterGroup) {
+  GroupedExecutor(String name, int maxGroup, Runnable afterGroup) {
     this.maxGroup = maxGroup;
     this.afterGroup = afterGroup;
     this.thread = new Thread(this::run, name);
@@ -39,13 +39,13 @@ final class ProtocolLoop implements Executor {
   }
 
   @Override
-  public void execute(Runnable event) {
+  public void execute(Runnable task) {
     if (!stopped) {
-      events.add(event);
+      tasks.add(task);
     }
   }
 
-  boolean onLoopThread() {
+  boolean onThisThread() {
     return Thread.currentThread() == thread;
   }
 
@@ -53,20 +53,20 @@ final class ProtocolLoop implements Executor {
     List<Runnable> group = new ArrayList<>(maxGroup);
     while (!stopped) {
       try {
-        group.add(events.take());
+        group.add(tasks.take());
       } catch (InterruptedException e) {
         return;
       }
-      events.drainTo(group, maxGroup - 1);
-      for (Runnable event : group) {
+      tasks.drainTo(group, maxGroup - 1);
+      for (Runnable task : group) {
         if (stopped) {
           return;
         }
         try {
-          event.run();
+          task.run();
         } catch (RuntimeException e) {
           // A bug, not a peer: peers' bad input is dropped and counted inside the core.
-          LOG.error("{}: an event failed", thread.getName(), e);
+          LOG.error("{}: a task failed", thread.getName(), e);
         }
       }
       group.clear();
@@ -76,7 +76,7 @@ final class ProtocolLoop implements Executor {
     }
   }
 
-  /** Stops after the event running now; queued events are dropped. */
+  /** Stops after the task running now; queued tasks are dropped. */
   void stop(long waitMillis) {
     stopped = true;
     thread.interrupt();
@@ -90,6 +90,6 @@ final class ProtocolLoop implements Executor {
   }
 
   int queued() {
-    return events.size();
+    return tasks.size();
   }
 }
