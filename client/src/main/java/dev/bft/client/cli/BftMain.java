@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** {@code bft}: the launcher's entry point. Other modules add subcommands through {@link CommandExtension}. */
 @Command(name = "bft", mixinStandardHelpOptions = true, version = "bft 0.1.0",
     description = "A Byzantine-fault-tolerant replicated state machine (PBFT with Ed25519 signatures).",
-    subcommands = {ClusterCommand.class, ReplicaCommand.class, ClientCommand.class, StatusCommand.class, KeygenCommand.class})
+    subcommands = {ClusterCommand.class, ReplicaCommand.class, ClientCommand.class, StatusCommand.class, KeygenCommand.class,
+        BenchCommand.class})
 public final class BftMain implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -6,12 +6,10 @@ import dev.bft.core.config.ClusterFile;
 import dev.bft.core.config.ClusterKeygen;
 import dev.bft.core.service.KvResult;
 import dev.bft.crypto.KeyFiles;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -74,28 +72,18 @@ final class ClusterCommand implements Callable<Integer> {
     if (attacks.size() > cluster.f()) {
       throw new IllegalArgumentException("--byzantine names " + attacks.size() + " replicas; the cluster tolerates f = " + cluster.f());
     }
-    List<Process> processes = new ArrayList<>();
-    Thread stopOnExit = new Thread(() -> processes.forEach(Process::destroy), "stop-replicas");
-    Runtime.getRuntime().addShutdownHook(stopOnExit);
-    try {
+    Path logs = dir.resolve("logs");
+    try (LocalReplicas processes = new LocalReplicas()) {
       for (int i = 0; i < cluster.n(); i++) {
-        processes.add(startReplica(file, i, attacks.get(i)));
+        processes.start(file, i, attacks.get(i), logs);
       }
       out.printf("started %d replica processes (f=%d) on %s..%s; logs in %s%s%n", cluster.n(), cluster.f(),
-          cluster.replica(0).address(), cluster.replica(cluster.n() - 1).address(), dir.resolve("logs"),
+          cluster.replica(0).address(), cluster.replica(cluster.n() - 1).address(), logs,
           attacks.isEmpty() ? "" : "; Byzantine: " + attacks);
       out.flush();
       int clientId = cluster.clients().firstKey();
       try (BftClient client = new BftClient(cluster, clientId, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, clientId)), 1000)) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (client.connectedReplicas() < cluster.n() && System.nanoTime() < deadline) {
-          Thread.sleep(50);
-          for (Process p : processes) {
-            if (!p.isAlive()) {
-              throw new IllegalStateException("a replica process exited with code " + p.exitValue() + "; see " + dir.resolve("logs"));
-            }
-          }
-        }
+        awaitConnected(client, cluster.n(), processes, logs);
         int result = runOperations(client, out);
         if (demoOnly || result != 0) {
           return result;
@@ -103,26 +91,20 @@ final class ClusterCommand implements Callable<Integer> {
       }
       out.printf("the cluster keeps running; try: bin/bft client --config %s get key-1   (Ctrl-C stops it)%n", file);
       out.flush();
-      for (Process p : processes) {
-        p.waitFor();
-      }
+      processes.awaitExit();
       return 0;
     } finally {
-      for (Process p : processes) {
-        p.destroy();
-      }
-      for (Process p : processes) {
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      }
       out.println("stopped the replicas");
       out.flush();
-      try {
-        Runtime.getRuntime().removeShutdownHook(stopOnExit);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running already
-      }
+    }
+  }
+
+  /** Waits (up to 30 s) until the client is connected to all {@code n} replicas. */
+  static void awaitConnected(BftClient client, int n, LocalReplicas processes, Path logs) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (client.connectedReplicas() < n && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      processes.checkAlive(logs);
     }
   }
 
@@ -151,19 +133,4 @@ final class ClusterCommand implements Callable<Integer> {
     out.flush();
     return wrong == 0 ? 0 : 1;
   }
-
-  private Process startReplica(Path file, int id, String attack) throws IOException {
-    Path logs = Files.createDirectories(dir.resolve("logs"));
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        BftMain.class.getName(), "replica", "--config", file.toString(), "--id", String.valueOf(id)));
-    if (attack != null) {
-      cmd.addAll(List.of("--byzantine", attack));
-    }
-    Path log = logs.resolve("replica-" + id + ".log");
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-  }
-
-
 }

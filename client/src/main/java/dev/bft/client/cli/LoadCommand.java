@@ -1,21 +1,11 @@
 package dev.bft.client.cli;
 
-import dev.bft.client.BftClient;
 import dev.bft.core.config.ClusterConfig;
 import dev.bft.core.config.ClusterFile;
-import dev.bft.core.config.ClusterKeygen;
-import dev.bft.core.service.KvOperation;
-import dev.bft.crypto.KeyFiles;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,89 +38,13 @@ final class LoadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ClusterConfig cluster = ClusterFile.load(config);
-    Duration d = parseDuration(duration);
-    Duration w = parseDuration(warmup);
-    if (size < 13) {
-      throw new IllegalArgumentException("--size " + size + " is too small for a put (at least 13 bytes)");
-    }
-    List<Integer> ids = new ArrayList<>(cluster.clients().keySet());
-    if (clients < 1 || clients > ids.size()) {
-      throw new IllegalArgumentException("--clients " + clients + ": the cluster file has " + ids.size()
-          + " client identities (bft keygen --clients N makes more)");
-    }
-    Path base = config.toAbsolutePath().getParent();
+    LoadRun.Result r = LoadRun.run(cluster, config.toAbsolutePath().getParent(), clients, size, parseDuration(warmup),
+        parseDuration(duration), true);
     PrintWriter out = spec.commandLine().getOut();
-    List<BftClient> connections = new ArrayList<>();
-    AtomicLong completed = new AtomicLong();
-    try {
-      var replies = BftClient.replyDecoder(cluster); // shared: one check per replica and batch of replies
-      for (int c = 0; c < clients; c++) {
-        int id = ids.get(c);
-        connections.add(new BftClient(cluster, id, KeyFiles.read(ClusterKeygen.clientKeyFile(base, id)), 1000, replies));
-      }
-      long measureFrom = System.nanoTime() + w.toNanos();
-      long deadline = measureFrom + d.toNanos();
-      long[][] perClient = new long[clients][];
-      List<Thread> threads = new ArrayList<>();
-      for (int c = 0; c < clients; c++) {
-        int index = c;
-        Thread t = new Thread(() -> perClient[index] = drive(connections.get(index), index, measureFrom, deadline, completed), "load-" + c);
-        threads.add(t);
-        t.start();
-      }
-      long started = System.nanoTime();
-      long last = 0;
-      while (threads.stream().anyMatch(Thread::isAlive)) {
-        Thread.sleep(1000);
-        long now = completed.get();
-        String phase = System.nanoTime() < measureFrom ? "warm-up" : "";
-        System.err.printf("\r%5.0f s  %8d ops  %7d ops/s  %s ", (System.nanoTime() - started) / 1e9, now, now - last, phase);
-        last = now;
-      }
-      System.err.println();
-      for (Thread t : threads) {
-        t.join();
-      }
-      double seconds = (System.nanoTime() - Math.max(started, measureFrom)) / 1e9;
-      long[] all = Arrays.stream(perClient).flatMapToLong(Arrays::stream).sorted().toArray();
-      out.printf("clients  ops      seconds  ops/s     p50 ms  p90 ms  p99 ms  p99.9 ms%n");
-      out.printf("%-8d %-8d %-8.1f %-9.0f %-7.2f %-7.2f %-7.2f %-7.2f%n", clients, all.length, seconds, all.length / seconds,
-          pct(all, 0.50), pct(all, 0.90), pct(all, 0.99), pct(all, 0.999));
-      return all.length > 0 ? 0 : 1;
-    } finally {
-      connections.forEach(BftClient::close);
-    }
-  }
-
-  /** Runs one client until {@code deadline}; returns the latencies of operations that started after {@code measureFrom}. */
-  private long[] drive(BftClient client, int index, long measureFrom, long deadline, AtomicLong completed) {
-    Random random = new Random(index);
-    long[] latencies = new long[1 << 16];
-    int n = 0;
-    byte[] key = ByteBuffer.allocate(8).putLong(index).array();
-    byte[] value = new byte[size - 13 - key.length + 4];
-    while (System.nanoTime() < deadline) {
-      random.nextBytes(value);
-      long t0 = System.nanoTime();
-      try {
-        client.invoke(new KvOperation.Put(key, value).encode()).get();
-      } catch (Exception e) {
-        break;
-      }
-      completed.incrementAndGet();
-      if (t0 < measureFrom) {
-        continue;
-      }
-      if (n == latencies.length) {
-        latencies = Arrays.copyOf(latencies, n * 2);
-      }
-      latencies[n++] = System.nanoTime() - t0;
-    }
-    return Arrays.copyOf(latencies, n);
-  }
-
-  private static double pct(long[] sorted, double q) {
-    return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (q * sorted.length))] / 1e6;
+    out.printf("clients  ops      seconds  ops/s     p50 ms  p90 ms  p99 ms  p99.9 ms%n");
+    out.printf("%-8d %-8d %-8.1f %-9.0f %-7.2f %-7.2f %-7.2f %-7.2f%n", clients, r.latencies().length, r.seconds(),
+        r.opsPerSecond(), r.millis(0.50), r.millis(0.90), r.millis(0.99), r.millis(0.999));
+    return r.latencies().length > 0 ? 0 : 1;
   }
 
   static Duration parseDuration(String text) {

@@ -64,6 +64,16 @@ class BftMainTest {
   }
 
   @Test
+  void theBenchmarkSuiteChecksItsArgumentsBeforeStartingAnything() {
+    assertThat(run("bench", "--dir", dir.toString(), "--attacks", "slow")).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft bench: --attacks slow: expected <replica id>=<behaviour>, e.g. 0=slow");
+    err.getBuffer().setLength(0);
+    assertThat(run("bench", "--dir", dir.toString(), "--set", "batch.delay.ms")).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft bench: --set batch.delay.ms: expected key=value, e.g. batch.delay.ms=5");
+    assertThat(dir.resolve("throughput.csv")).doesNotExist();
+  }
+
+  @Test
   void statusReportsUnreachableReplicasAndFailsWhenMoreThanFAreDown() {
     assertThat(run("keygen", "--out", dir.toString())).isZero();
     out.getBuffer().setLength(0);

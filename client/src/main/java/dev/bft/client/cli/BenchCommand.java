@@ -1,0 +1,195 @@
+package dev.bft.client.cli;
+
+import dev.bft.client.BftClient;
+import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.ClusterFile;
+import dev.bft.core.config.ClusterKeygen;
+import dev.bft.core.config.FreePorts;
+import dev.bft.crypto.Ed25519KeyPair;
+import dev.bft.crypto.KeyFiles;
+import dev.bft.crypto.SignatureDomain;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code bft bench}: the standard end-to-end suite on this machine. Fault-free: throughput and
+ * latency against the number of closed-loop clients. Under attack: the same load with one replica
+ * playing a Byzantine behaviour, as a ratio of fault-free. Beside them, the crypto bound of the
+ * machine (every replica verifies every client signature once). Writes CSV files that
+ * bench/scripts/plot_benchmarks.py turns into the charts of docs/benchmarks.md.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Run the end-to-end benchmark suite on local replica processes and write CSV results.")
+final class BenchCommand implements Callable<Integer> {
+  /** BFT-SMaRt on a 2-core machine, 4 replicas, 30 clients, signed 64-byte requests, as quoted in the performance issue. */
+  static final double BFT_SMART_REFERENCE = 300;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--dir", defaultValue = "bft-bench", description = "work directory for clusters, logs and results (default: ${DEFAULT-VALUE})")
+  Path dir;
+
+  @Option(names = "--clients", split = ",", defaultValue = "1,10,30,50,100", description = "client counts of the fault-free sweep (default: ${DEFAULT-VALUE})")
+  List<Integer> clients;
+
+  @Option(names = "--attacks", split = ",", defaultValue = "0=slow,0=equivocate,3=flood",
+      description = "<replica>=<behaviour> runs under attack, one at a time, or 'none' (default: ${DEFAULT-VALUE})")
+  List<String> attacks;
+
+  @Option(names = "--attack-clients", defaultValue = "30", description = "clients during the attack runs and the latency CDF (default: ${DEFAULT-VALUE})")
+  int attackClients;
+
+  @Option(names = "--warmup", defaultValue = "40s", description = "load before the first measurement of each cluster, while the JIT compiles (default: ${DEFAULT-VALUE})")
+  String warmup;
+
+  @Option(names = "--duration", defaultValue = "20s", description = "measurement per point (default: ${DEFAULT-VALUE})")
+  String duration;
+
+  @Option(names = "--set", split = ",", description = "cluster parameters for every run, e.g. batch.delay.ms=5,durability=async")
+  List<String> parameters = List.of();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Duration warm = LoadCommand.parseDuration(warmup);
+    Duration measure = LoadCommand.parseDuration(duration);
+    Map<String, String> scenarios = new LinkedHashMap<>();
+    scenarios.put("fault-free", null);
+    for (String a : attacks) {
+      if (!a.equals("none")) {
+        if (!a.matches("\\d+=[a-z-]+")) {
+          throw new IllegalArgumentException("--attacks " + a + ": expected <replica id>=<behaviour>, e.g. 0=slow");
+        }
+        scenarios.put(a.substring(a.indexOf('=') + 1), a);
+      }
+    }
+    for (String p : parameters) {
+      if (!p.matches("[a-z.]+=\\S+")) {
+        throw new IllegalArgumentException("--set " + p + ": expected key=value, e.g. batch.delay.ms=5");
+      }
+    }
+    Files.createDirectories(dir);
+    double verifiesPerCore = verifiesPerCoreSecond();
+    int cores = Runtime.getRuntime().availableProcessors();
+    double bound = cores * verifiesPerCore / 4;
+    out.printf(Locale.ROOT, "machine: %d cores, Java %s; Ed25519 verify %.0f/s per core -> crypto bound for 4 replicas on this machine %.0f ops/s%n",
+        cores, System.getProperty("java.version"), verifiesPerCore, bound);
+    out.flush();
+
+    Path throughput = dir.resolve("throughput.csv");
+    Path cdf = dir.resolve("latency-cdf.csv");
+    List<String> rows = new ArrayList<>(List.of("scenario,clients,ops,seconds,ops_per_s,p50_ms,p90_ms,p99_ms,p999_ms,crypto_bound_ops_per_s"));
+    List<String> cdfRows = new ArrayList<>(List.of("percentile,latency_ms"));
+    Map<String, Double> atAttackLoad = new LinkedHashMap<>();
+    for (Map.Entry<String, String> scenario : scenarios.entrySet()) {
+      List<Integer> counts = scenario.getValue() == null ? clients : List.of(attackClients);
+      int most = counts.stream().mapToInt(Integer::intValue).max().orElse(attackClients);
+      Path clusterDir = dir.resolve(scenario.getKey());
+      ClusterConfig cluster = newCluster(clusterDir, Math.max(most, attackClients));
+      Path logs = clusterDir.resolve("logs");
+      try (LocalReplicas replicas = new LocalReplicas()) {
+        String attack = scenario.getValue();
+        int attacker = attack == null ? -1 : Integer.parseInt(attack.substring(0, attack.indexOf('=')));
+        for (int i = 0; i < cluster.n(); i++) {
+          replicas.start(clusterDir.resolve(ClusterKeygen.CLUSTER_FILE), i, i == attacker ? scenario.getKey() : null, logs);
+        }
+        int probe = cluster.clients().firstKey();
+        try (BftClient c = new BftClient(cluster, probe, KeyFiles.read(ClusterKeygen.clientKeyFile(clusterDir, probe)), 1000)) {
+          ClusterCommand.awaitConnected(c, cluster.n(), replicas, logs);
+        }
+        boolean first = true;
+        for (int n : counts) {
+          LoadRun.Result r = LoadRun.run(cluster, clusterDir, n, 64, first ? warm : Duration.ofSeconds(5), measure, false);
+          first = false;
+          replicas.checkAlive(logs);
+          rows.add(String.format(Locale.ROOT, "%s,%d,%d,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%.0f", scenario.getKey(), n,
+              r.latencies().length, r.seconds(), r.opsPerSecond(), r.millis(0.5), r.millis(0.9), r.millis(0.99),
+              r.millis(0.999), bound));
+          out.printf(Locale.ROOT, "%-12s clients %4d  %8.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms%n",
+              scenario.getKey(), n, r.opsPerSecond(), r.millis(0.5), r.millis(0.99), r.millis(0.999));
+          out.flush();
+          if (n == attackClients) {
+            atAttackLoad.put(scenario.getKey(), r.opsPerSecond());
+            if (attack == null) {
+              for (int p = 1; p <= 1000; p++) {
+                double q = p / 1000.0;
+                cdfRows.add(String.format(Locale.ROOT, "%.3f,%.3f", q, r.millis(Math.min(q, 0.9999))));
+              }
+            }
+          }
+        }
+      }
+      Files.write(throughput, rows);
+      Files.write(cdf, cdfRows);
+    }
+    out.println();
+    Double base = atAttackLoad.get("fault-free");
+    if (base != null) {
+      out.printf(Locale.ROOT, "fault-free, %d clients: %.0f ops/s = %.1fx BFT-SMaRt's quoted %.0f, %.0f%% of the crypto bound %.0f%n",
+          attackClients, base, base / BFT_SMART_REFERENCE, BFT_SMART_REFERENCE, 100 * base / bound, bound);
+      atAttackLoad.forEach((name, ops) -> {
+        if (!name.equals("fault-free")) {
+          out.printf(Locale.ROOT, "under %-12s %.0f ops/s = %.0f%% of fault-free%n", name, ops, 100 * ops / base);
+        }
+      });
+    }
+    out.printf("results: %s, %s (charts: python3 bench/scripts/plot_benchmarks.py %s docs/benchmarks)%n", throughput, cdf, dir);
+    return 0;
+  }
+
+  private ClusterConfig newCluster(Path clusterDir, int clientCount) throws Exception {
+    if (Files.exists(clusterDir)) {
+      try (var walk = Files.walk(clusterDir)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    Path file = ClusterKeygen.generate(clusterDir, 1, clientCount, "127.0.0.1", FreePorts.consecutive(8), false,
+        new SecureRandom());
+    if (!parameters.isEmpty()) {
+      List<String> lines = new ArrayList<>(Files.readAllLines(file));
+      for (String p : parameters) {
+        String[] kv = p.split("=", 2);
+        lines.removeIf(l -> l.startsWith(kv[0].trim() + " ") || l.startsWith(kv[0].trim() + "="));
+        lines.add(kv[0].trim() + " = " + kv[1].trim());
+      }
+      Files.write(file, lines);
+    }
+    return ClusterFile.load(file);
+  }
+
+  /** Single-thread Ed25519 verifications per second of a signed 64-byte message, after a short warm-up. */
+  static double verifiesPerCoreSecond() {
+    Ed25519KeyPair key = Ed25519KeyPair.generate(new SecureRandom());
+    byte[] message = new byte[64];
+    SignatureDomain domain = SignatureDomain.of(1);
+    byte[] signature = key.sign(domain, message);
+    long end = System.nanoTime() + 2_000_000_000L;
+    while (System.nanoTime() < end) {
+      key.publicKey().verify(domain, message, signature);
+    }
+    int count = 0;
+    long start = System.nanoTime();
+    end = start + 3_000_000_000L;
+    while (System.nanoTime() < end) {
+      if (!key.publicKey().verify(domain, message, signature)) {
+        throw new IllegalStateException("a fresh signature did not verify");
+      }
+      count++;
+    }
+    return count / ((System.nanoTime() - start) / 1e9);
+  }
+}

@@ -1,0 +1,121 @@
+package dev.bft.client.cli;
+
+import dev.bft.client.BftClient;
+import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.ClusterKeygen;
+import dev.bft.core.service.KvOperation;
+import dev.bft.crypto.KeyFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Closed-loop load: N client identities, each with one signed put in flight, for a while. What
+ * {@code bft client load} and {@code bft bench} measure with.
+ */
+final class LoadRun {
+  private LoadRun() {}
+
+  /** Latencies (ns, sorted) of the operations that started after the warm-up, over {@code seconds}. */
+  record Result(int clients, long[] latencies, double seconds) {
+    double opsPerSecond() {
+      return latencies.length / seconds;
+    }
+
+    /** The q-quantile of latency in milliseconds. */
+    double millis(double q) {
+      return latencies.length == 0 ? 0 : latencies[Math.min(latencies.length - 1, (int) (q * latencies.length))] / 1e6;
+    }
+  }
+
+  /**
+   * @param base     the cluster file's directory, where the client keys are
+   * @param progress prints ops/s every second to stderr when true
+   */
+  static Result run(ClusterConfig cluster, Path base, int clients, int size, Duration warmup, Duration duration,
+                    boolean progress) throws IOException, InterruptedException {
+    if (size < 13) {
+      throw new IllegalArgumentException("--size " + size + " is too small for a put (at least 13 bytes)");
+    }
+    List<Integer> ids = new ArrayList<>(cluster.clients().keySet());
+    if (clients < 1 || clients > ids.size()) {
+      throw new IllegalArgumentException("--clients " + clients + ": the cluster file has " + ids.size()
+          + " client identities (bft keygen --clients N makes more)");
+    }
+    List<BftClient> connections = new ArrayList<>();
+    AtomicLong completed = new AtomicLong();
+    try {
+      var replies = BftClient.replyDecoder(cluster); // shared: one check per replica and batch of replies
+      for (int c = 0; c < clients; c++) {
+        int id = ids.get(c);
+        connections.add(new BftClient(cluster, id, KeyFiles.read(ClusterKeygen.clientKeyFile(base, id)), 1000, replies));
+      }
+      long measureFrom = System.nanoTime() + warmup.toNanos();
+      long deadline = measureFrom + duration.toNanos();
+      long[][] perClient = new long[clients][];
+      List<Thread> threads = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        int index = c;
+        Thread t = new Thread(() -> perClient[index] = drive(connections.get(index), index, size, measureFrom, deadline,
+            completed), "load-" + c);
+        threads.add(t);
+        t.start();
+      }
+      long started = System.nanoTime();
+      long last = 0;
+      while (threads.stream().anyMatch(Thread::isAlive)) {
+        Thread.sleep(1000);
+        long now = completed.get();
+        if (progress) {
+          String phase = System.nanoTime() < measureFrom ? "warm-up" : "";
+          System.err.printf("\r%5.0f s  %8d ops  %7d ops/s  %s ", (System.nanoTime() - started) / 1e9, now, now - last, phase);
+        }
+        last = now;
+      }
+      if (progress) {
+        System.err.println();
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      double seconds = (System.nanoTime() - Math.max(started, measureFrom)) / 1e9;
+      long[] all = Arrays.stream(perClient).flatMapToLong(Arrays::stream).sorted().toArray();
+      return new Result(clients, all, seconds);
+    } finally {
+      connections.forEach(BftClient::close);
+    }
+  }
+
+  /** Runs one client until {@code deadline}; returns the latencies of operations that started after {@code measureFrom}. */
+  private static long[] drive(BftClient client, int index, int size, long measureFrom, long deadline, AtomicLong completed) {
+    Random random = new Random(index);
+    long[] latencies = new long[1 << 16];
+    int n = 0;
+    byte[] key = ByteBuffer.allocate(8).putLong(index).array();
+    byte[] value = new byte[size - 13 - key.length + 4];
+    while (System.nanoTime() < deadline) {
+      random.nextBytes(value);
+      long t0 = System.nanoTime();
+      try {
+        client.invoke(new KvOperation.Put(key, value).encode()).get();
+      } catch (Exception e) {
+        break;
+      }
+      completed.incrementAndGet();
+      if (t0 < measureFrom) {
+        continue;
+      }
+      if (n == latencies.length) {
+        latencies = Arrays.copyOf(latencies, n * 2);
+      }
+      latencies[n++] = System.nanoTime() - t0;
+    }
+    return Arrays.copyOf(latencies, n);
+  }
+}

@@ -1,0 +1,67 @@
+package dev.bft.client.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Replica processes of a local cluster, started with this JVM's java and class path, each logging to a file. */
+final class LocalReplicas implements AutoCloseable {
+  private final List<Process> processes = new ArrayList<>();
+  private final Thread stopOnExit = new Thread(this::destroyAll, "stop-replicas");
+
+  LocalReplicas() {
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
+  }
+
+  /** Starts replica {@code id} of the cluster in {@code file}; {@code attack} names a Byzantine behaviour or is null. */
+  void start(Path file, int id, String attack, Path logs) throws IOException {
+    Files.createDirectories(logs);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(java, "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        BftMain.class.getName(), "replica", "--config", file.toString(), "--id", String.valueOf(id)));
+    if (attack != null) {
+      cmd.addAll(List.of("--byzantine", attack));
+    }
+    Path log = logs.resolve("replica-" + id + ".log");
+    processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+  }
+
+  /** Fails with a clear message if a replica process has exited. */
+  void checkAlive(Path logs) {
+    for (Process p : processes) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("a replica process exited with code " + p.exitValue() + "; see " + logs);
+      }
+    }
+  }
+
+  /** Waits until every replica process has exited. */
+  void awaitExit() throws InterruptedException {
+    for (Process p : processes) {
+      p.waitFor();
+    }
+  }
+
+  private void destroyAll() {
+    processes.forEach(Process::destroy);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    destroyAll();
+    for (Process p : processes) {
+      if (!p.waitFor(5, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running already
+    }
+  }
+}
