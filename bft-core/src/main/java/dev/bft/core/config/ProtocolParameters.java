@@ -8,6 +8,6 @@ public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipel
                                  int logWindow, long viewChangeTimeoutMillis, Durability durability,
                                  long storageMapMegabytes) {
   public static ProtocolParameters defaults() {
-    return new ProtocolParameters(256, 2, 16, 128, 256, 2000, Durability.SYNC, 1024);
+    return new ProtocolParameters(256, 6, 16, 128, 256, 2000, Durability.SYNC, 1024);
   }
 }

@@ -46,7 +46,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +73,7 @@ public final class ReplicaNode implements AutoCloseable {
   private final MessageDecoder decoder;
   private final GroupedExecutor protocolLoop;
   private final CommitStage commits;
-  private final ExecutorService verifyPool;
+  private final FairVerificationQueue verifyPool;
   private final ScheduledExecutorService scheduler;
   private final EventLoopGroup group;
   private final Channel[] peers;
@@ -131,7 +130,7 @@ public final class ReplicaNode implements AutoCloseable {
         new VerifiedSignatures(1 << 16));
     this.protocolLoop = new GroupedExecutor("protocol-" + self, 256, this::handOff);
     int cores = Runtime.getRuntime().availableProcessors();
-    this.verifyPool = Executors.newFixedThreadPool(cores, r -> daemon(r, "verify-" + self));
+    this.verifyPool = new FairVerificationQueue("verify-" + self, cores, 4096);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "timers-" + self));
     this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     this.peers = new Channel[config.n()];
@@ -140,7 +139,7 @@ public final class ReplicaNode implements AutoCloseable {
         p.checkpointInterval(), p.logWindow(), p.viewChangeTimeoutMillis());
     this.timers = new ProtocolTimers(scheduler, protocolLoop, t -> onProtocolThread(() -> fireTimer(t)));
     this.metrics = new ReplicaMetrics(self, this::rejectedFrames,
-        () -> ((java.util.concurrent.ThreadPoolExecutor) verifyPool).getQueue().size());
+        verifyPool::size);
     this.store = LmdbStore.open(data, p.storageMapMegabytes() << 20, p.durability() == Durability.SYNC, true);
     this.durable = new DurableLog(store, this::signOwn, decoder, self);
     this.commits = new CommitStage(self, encoder, durable, clients::get, this::write, this::storageFailed);
@@ -153,6 +152,7 @@ public final class ReplicaNode implements AutoCloseable {
       LOG.info("replica {}: recovered from {}: view {}, state at sequence {}, {} log records", self, data, view[0],
           recovered.lastExecuted(), recovered.log().size());
     }
+    publishProgress();
   }
 
   /** Runs a protocol event; what it decided is handed to the storage writer after its group (see {@link GroupedExecutor}). */
@@ -169,11 +169,46 @@ public final class ReplicaNode implements AutoCloseable {
   private List<Runnable> sendsThisGroup = new ArrayList<>();
   private List<Reply> repliesThisGroup = new ArrayList<>();
 
-  /** After a group of events on the protocol thread: publish progress, hand the group's effects to the writer. */
-  private void handOff() {
+  // Published by the protocol thread after each group, for the verification pool's cheap checks.
+  // They only grow, so a stale value makes the check more lenient, never stricter.
+  private volatile long publishedView;
+  private volatile long publishedLow;
+  private volatile long publishedHigh;
+
+  /**
+   * Whether a PREPARE or COMMIT could still count here, judged before its signature is checked: the
+   * protocol drops votes of older views and outside the window, so a flood of them costs a parse.
+   * One view ahead and one window beyond are let through, for what the published values lag.
+   */
+  private boolean worthVerifying(Message m) {
+    long view;
+    long sequence;
+    if (m instanceof dev.bft.core.message.Prepare p) {
+      view = p.view();
+      sequence = p.sequence();
+    } else if (m instanceof dev.bft.core.message.Commit c) {
+      view = c.view();
+      sequence = c.sequence();
+    } else {
+      return true;
+    }
+    long window = publishedHigh - publishedLow;
+    return view >= publishedView && view <= publishedView + 1 && sequence > publishedLow
+        && sequence <= publishedHigh + window;
+  }
+
+  private void publishProgress() {
+    publishedView = replica.view();
+    publishedLow = replica.lowWatermark();
+    publishedHigh = replica.highWatermark();
     metrics.view.set(replica.view());
     metrics.lastExecuted.set(replica.lastExecuted());
     metrics.stableCheckpoint.set(replica.stableCheckpoint());
+  }
+
+  /** After a group of events on the protocol thread: publish progress, hand the group's effects to the writer. */
+  private void handOff() {
+    publishProgress();
     if (persistsThisGroup.isEmpty() && sendsThisGroup.isEmpty() && repliesThisGroup.isEmpty()) {
       return;
     }
@@ -216,6 +251,7 @@ public final class ReplicaNode implements AutoCloseable {
     for (int peer = self + 1; peer < config.n(); peer++) {
       connect(peer);
     }
+    verifyPool.start();
     commits.start();
     protocolLoop.start();
     onProtocolThread(replica::start);
@@ -241,7 +277,9 @@ public final class ReplicaNode implements AutoCloseable {
       public void channelRead(ChannelHandlerContext c, Object msg) {
         byte[] frame = Frames.bytes((ByteBuf) msg);
         ((ByteBuf) msg).release();
-        verifyPool.execute(() -> deliver(peer, frame));
+        if (!verifyPool.submit(peer, () -> deliver(peer, frame))) {
+          rejected.computeIfAbsent("VERIFY_QUEUE_FULL", k -> new AtomicLong()).incrementAndGet();
+        }
       }
 
       @Override
@@ -283,7 +321,7 @@ public final class ReplicaNode implements AutoCloseable {
   private void deliver(int peer, byte[] frame) {
     // A replica link also carries client requests that backup forwarded (signed by their clients);
     // everything else on it must be the peer's own.
-    DecodeResult r = decoder.decode(frame, quorum.isReplica(peer) ? -1 : peer);
+    DecodeResult r = decoder.decode(frame, quorum.isReplica(peer) ? -1 : peer, this::worthVerifying);
     if (r.accepted() && quorum.isReplica(peer) && !(r.message() instanceof Request) && r.message().sender() != peer) {
       r = new DecodeResult.Rejected(dev.bft.core.message.codec.Rejection.WRONG_SENDER,
           r.message().type() + " of " + r.message().sender() + " on the link of " + peer);
@@ -373,7 +411,7 @@ public final class ReplicaNode implements AutoCloseable {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     protocolLoop.stop(2000);
     commits.stop(2000);
-    verifyPool.shutdownNow();
+    verifyPool.stop();
     scheduler.shutdownNow();
     store.close();
     metrics.close();

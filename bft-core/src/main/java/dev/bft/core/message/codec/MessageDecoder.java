@@ -73,6 +73,16 @@ public final class MessageDecoder {
 
   /** Decodes a frame that must come from {@code expectedSender} (the connection's authenticated peer), or -1 for any. */
   public DecodeResult decode(byte[] frame, int expectedSender) {
+    return decode(frame, expectedSender, m -> true);
+  }
+
+  /**
+   * As {@link #decode(byte[], int)}, but a top-level PREPARE or COMMIT is first shown to
+   * {@code worthVerifying} and, if refused, rejected as {@link Rejection#UNWANTED} without its
+   * signature being checked: a replica drops votes outside its view and window anyway, so a peer
+   * flooding it with such votes costs it a parse, not a signature check.
+   */
+  public DecodeResult decode(byte[] frame, int expectedSender, Predicate<Message> worthVerifying) {
     try {
       if (frame == null) {
         throw new Reject(Rejection.MALFORMED, "no frame");
@@ -80,7 +90,7 @@ public final class MessageDecoder {
       if (frame.length > limits.maxFrameBytes()) {
         throw new Reject(Rejection.TOO_LARGE, frame.length + " bytes exceed the limit of " + limits.maxFrameBytes());
       }
-      return new DecodeResult.Accepted(envelope(ByteString.copyFrom(frame), expectedSender, null, new Budget()));
+      return new DecodeResult.Accepted(envelope(ByteString.copyFrom(frame), expectedSender, null, new Budget(worthVerifying)));
     } catch (Reject r) {
       return new DecodeResult.Rejected(r.reason, r.getMessage());
     } catch (RuntimeException e) {
@@ -91,8 +101,13 @@ public final class MessageDecoder {
 
   /** Counts embedded messages across one frame, so nesting cannot multiply the work. */
   private final class Budget {
+    final Predicate<Message> worthVerifying;
     int embedded;
     int depth;
+
+    Budget(Predicate<Message> worthVerifying) {
+      this.worthVerifying = worthVerifying;
+    }
 
     void enter() throws Reject {
       if (++embedded > limits.maxEmbeddedMessages()) {
@@ -134,6 +149,14 @@ public final class MessageDecoder {
         ReplyTree.Opened opened = openReply(body);
         verify(type, key, opened.root().bytesUnsafe(), signature);
         return reply(opened, sender, new WireForm(body, signature));
+      }
+      if (budget.depth == 1 && (type == MessageType.PREPARE || type == MessageType.COMMIT)) {
+        Message vote = body(type, sender, body, new WireForm(body, signature), budget); // no embedded messages
+        if (!budget.worthVerifying.test(vote)) {
+          throw new Reject(Rejection.UNWANTED, type + " outside the receiver's view or window");
+        }
+        verify(type, key, body, signature);
+        return vote;
       }
       verify(type, key, body, signature);
       return body(type, sender, body, new WireForm(body, signature), budget);

@@ -11,6 +11,9 @@ public enum Rejection {
   MISSING_FIELD,
   FIELD_OUT_OF_RANGE,
   BAD_SIGNATURE,
-  /** Not an error: a client declined to verify a reply it no longer needs ({@link MessageDecoder#decodeReply}). */
+  /**
+   * Dropped before its signature was checked because the receiver has no use for it: a client's
+   * surplus replies ({@link MessageDecoder#decodeReply}), a replica's votes outside its view or window.
+   */
   UNWANTED
 }

@@ -142,6 +142,20 @@ class MessageCodecTest {
   }
 
   @Test
+  void aVoteTheReceiverHasNoUseForIsDroppedBeforeItsSignatureIsChecked() throws Exception {
+    byte[] forged = envelope(prepareFrame()).setSignature(ByteString.copyFrom(new byte[64])).build().toByteArray();
+    List<Message> shown = new java.util.ArrayList<>();
+    DecodeResult unwanted = fx.decoder.decode(forged, 1, m -> shown.add(m) && false);
+    assertThat(((DecodeResult.Rejected) unwanted).reason()).isEqualTo(Rejection.UNWANTED); // never verified
+    assertThat(shown).singleElement().isInstanceOf(Prepare.class);
+    assertThat(((DecodeResult.Rejected) fx.decoder.decode(forged, 1, m -> true)).reason()).isEqualTo(Rejection.BAD_SIGNATURE);
+    assertThat(fx.decoder.decode(prepareFrame(), 1, m -> true).accepted()).isTrue();
+    // messages other than top-level votes are always verified, whatever the check says
+    PrePrepare pp = fx.prePrepare(0, 1);
+    assertThat(fx.decoder.decode(fx.encodeAs(0, pp), 0, m -> false).accepted()).isTrue();
+  }
+
+  @Test
   void aPrepareRelabelledAsACommitFailsItsSignature() throws Exception {
     byte[] relabelled = envelope(prepareFrame()).setType(MessageType.COMMIT.code()).build().toByteArray();
     assertThat(fx.decoder.decode(relabelled))
