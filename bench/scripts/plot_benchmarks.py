@@ -3,9 +3,10 @@
 
 usage: python3 bench/scripts/plot_benchmarks.py RESULTS_DIR OUT_DIR
 
-Reads RESULTS_DIR/throughput.csv and RESULTS_DIR/latency-cdf.csv and writes three SVG files to
-OUT_DIR: throughput against clients, the latency CDF, and throughput under each attack as a share
-of fault-free. Plain Python (no plotting library), so it runs on any machine with python3.
+Reads RESULTS_DIR/throughput.csv and RESULTS_DIR/latency-cdf.csv and writes SVG files to OUT_DIR:
+throughput against clients, throughput against batch size, the latency CDF, and throughput under
+each attack as a share of fault-free. Plain Python (no plotting library), so it runs on any
+machine with python3.
 """
 import csv
 import math
@@ -98,6 +99,22 @@ def main(results, out):
         c.line([(0, 300), (max(xs), 300)], "#ff7f0e", "BFT-SMaRt, quoted (300)", 3)
         c.save(os.path.join(out, "throughput-vs-clients.svg"))
 
+    at = attack_clients(rows)
+    by_batch = {}
+    for r in rows:
+        if (r["scenario"].startswith("batch-") or r["scenario"] == "fault-free") and r["clients"] == at and r.get("batch_size"):
+            by_batch[int(r["batch_size"])] = (float(r["ops_per_s"]), float(r["p99_ms"]))
+    if len(by_batch) > 1:
+        sizes = sorted(by_batch)
+        c = Chart(f"Throughput and p99 latency vs batch size ({at} clients)", "batch.size (log scale)",
+                  "ops/s  |  p99 latency (ms)", max(sizes), nice_max(max(v for pair in by_batch.values() for v in pair) * 1.05),
+                  xlog=True)
+        for b in sizes:
+            c.xtick(b, str(b))
+        c.line([(b, by_batch[b][0]) for b in sizes], "#1f77b4", "throughput (ops/s)", 0)
+        c.line([(b, by_batch[b][1]) for b in sizes], "#d62728", "p99 latency (ms)", 1)
+        c.save(os.path.join(out, "throughput-vs-batch-size.svg"))
+
     cdf_path = os.path.join(results, "latency-cdf.csv")
     if os.path.exists(cdf_path):
         cdf = [(float(r["latency_ms"]), float(r["percentile"])) for r in read(cdf_path)]
@@ -111,7 +128,7 @@ def main(results, out):
 
     base = next((float(r["ops_per_s"]) for r in rows if r["scenario"] == "fault-free"
                  and r["clients"] == attack_clients(rows)), None)
-    attacks = [r for r in rows if r["scenario"] != "fault-free"]
+    attacks = [r for r in rows if r["scenario"] != "fault-free" and not r["scenario"].startswith("batch-")]
     if base and attacks:
         c = Chart("Throughput under attack, as % of fault-free", "", "% of fault-free", 1, 100)
         bar_w = (W - LEFT - RIGHT) / (len(attacks) + 1) * 0.6
@@ -129,8 +146,8 @@ def main(results, out):
 
 
 def attack_clients(rows):
-    attacks = [r for r in rows if r["scenario"] != "fault-free"]
-    return attacks[0]["clients"] if attacks else "30"
+    others = [r for r in rows if r["scenario"] != "fault-free"]
+    return others[0]["clients"] if others else "30"
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +81,7 @@ final class GroupedExecutor implements Executor {
     thread.interrupt();
     if (Thread.currentThread() != thread) {
       try {
-        thread.join(TimeUnit.MILLISECONDS.toMillis(waitMillis));
+        thread.join(waitMillis);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -50,6 +50,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "<replica>=<behaviour> runs under attack, one at a time, or 'none' (default: ${DEFAULT-VALUE})")
   List<String> attacks;
 
+  @Option(names = "--batch-sizes", split = ",", defaultValue = "1,16,64",
+      description = "batch.size values measured at --attack-clients besides the default 256, or 'none' (default: ${DEFAULT-VALUE})")
+  List<String> batchSizes;
+
   @Option(names = "--attack-clients", defaultValue = "30", description = "clients during the attack runs and the latency CDF (default: ${DEFAULT-VALUE})")
   int attackClients;
 
@@ -67,14 +71,22 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Duration warm = LoadCommand.parseDuration(warmup);
     Duration measure = LoadCommand.parseDuration(duration);
-    Map<String, String> scenarios = new LinkedHashMap<>();
-    scenarios.put("fault-free", null);
+    List<Scenario> scenarios = new ArrayList<>();
+    scenarios.add(new Scenario("fault-free", null, 0, clients));
+    for (String b : batchSizes) {
+      if (!b.equals("none")) {
+        if (!b.matches("\\d{1,5}") || Integer.parseInt(b) < 1) {
+          throw new IllegalArgumentException("--batch-sizes " + b + ": expected a batch size of at least 1");
+        }
+        scenarios.add(new Scenario("batch-" + b, null, Integer.parseInt(b), List.of(attackClients)));
+      }
+    }
     for (String a : attacks) {
       if (!a.equals("none")) {
         if (!a.matches("\\d+=[a-z-]+")) {
           throw new IllegalArgumentException("--attacks " + a + ": expected <replica id>=<behaviour>, e.g. 0=slow");
         }
-        scenarios.put(a.substring(a.indexOf('=') + 1), a);
+        scenarios.add(new Scenario(a.substring(a.indexOf('=') + 1), a, 0, List.of(attackClients)));
       }
     }
     for (String p : parameters) {
@@ -92,20 +104,20 @@ final class BenchCommand implements Callable<Integer> {
 
     Path throughput = dir.resolve("throughput.csv");
     Path cdf = dir.resolve("latency-cdf.csv");
-    List<String> rows = new ArrayList<>(List.of("scenario,clients,ops,seconds,ops_per_s,p50_ms,p90_ms,p99_ms,p999_ms,crypto_bound_ops_per_s"));
+    List<String> rows = new ArrayList<>(List.of("scenario,batch_size,clients,ops,seconds,ops_per_s,p50_ms,p90_ms,p99_ms,p999_ms,crypto_bound_ops_per_s"));
     List<String> cdfRows = new ArrayList<>(List.of("percentile,latency_ms"));
     Map<String, Double> atAttackLoad = new LinkedHashMap<>();
-    for (Map.Entry<String, String> scenario : scenarios.entrySet()) {
-      List<Integer> counts = scenario.getValue() == null ? clients : List.of(attackClients);
+    for (Scenario scenario : scenarios) {
+      List<Integer> counts = scenario.clients();
       int most = counts.stream().mapToInt(Integer::intValue).max().orElse(attackClients);
-      Path clusterDir = dir.resolve(scenario.getKey());
-      ClusterConfig cluster = newCluster(clusterDir, Math.max(most, attackClients));
+      Path clusterDir = dir.resolve(scenario.name());
+      ClusterConfig cluster = newCluster(clusterDir, Math.max(most, attackClients), scenario.batchSize());
       Path logs = clusterDir.resolve("logs");
       try (LocalReplicas replicas = new LocalReplicas()) {
-        String attack = scenario.getValue();
+        String attack = scenario.attack();
         int attacker = attack == null ? -1 : Integer.parseInt(attack.substring(0, attack.indexOf('=')));
         for (int i = 0; i < cluster.n(); i++) {
-          replicas.start(clusterDir.resolve(ClusterKeygen.CLUSTER_FILE), i, i == attacker ? scenario.getKey() : null, logs);
+          replicas.start(clusterDir.resolve(ClusterKeygen.CLUSTER_FILE), i, i == attacker ? scenario.name() : null, logs);
         }
         int probe = cluster.clients().firstKey();
         try (BftClient c = new BftClient(cluster, probe, KeyFiles.read(ClusterKeygen.clientKeyFile(clusterDir, probe)), 1000)) {
@@ -113,17 +125,18 @@ final class BenchCommand implements Callable<Integer> {
         }
         boolean first = true;
         for (int n : counts) {
-          LoadRun.Result r = LoadRun.run(cluster, clusterDir, n, 64, first ? warm : Duration.ofSeconds(5), measure, false);
+          LoadRun.Result r = LoadRun.run(cluster, clusterDir, n, 64, 0, first ? warm : Duration.ofSeconds(5), measure, false);
           first = false;
           replicas.checkAlive(logs);
-          rows.add(String.format(Locale.ROOT, "%s,%d,%d,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%.0f", scenario.getKey(), n,
+          rows.add(String.format(Locale.ROOT, "%s,%d,%d,%d,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%.0f", scenario.name(),
+              cluster.parameters().batchSize(), n,
               r.latencies().length, r.seconds(), r.opsPerSecond(), r.millis(0.5), r.millis(0.9), r.millis(0.99),
               r.millis(0.999), bound));
           out.printf(Locale.ROOT, "%-12s clients %4d  %8.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms%n",
-              scenario.getKey(), n, r.opsPerSecond(), r.millis(0.5), r.millis(0.99), r.millis(0.999));
+              scenario.name(), n, r.opsPerSecond(), r.millis(0.5), r.millis(0.99), r.millis(0.999));
           out.flush();
-          if (n == attackClients) {
-            atAttackLoad.put(scenario.getKey(), r.opsPerSecond());
+          if (n == attackClients && !scenario.name().startsWith("batch-")) {
+            atAttackLoad.put(scenario.name(), r.opsPerSecond());
             if (attack == null) {
               for (int p = 1; p <= 1000; p++) {
                 double q = p / 1000.0;
@@ -151,7 +164,10 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private ClusterConfig newCluster(Path clusterDir, int clientCount) throws Exception {
+  /** One cluster of the suite: an attack ({@code replica=behaviour}) or null, a batch size or 0 for the default. */
+  private record Scenario(String name, String attack, int batchSize, List<Integer> clients) {}
+
+  private ClusterConfig newCluster(Path clusterDir, int clientCount, int batchSize) throws Exception {
     if (Files.exists(clusterDir)) {
       try (var walk = Files.walk(clusterDir)) {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -159,9 +175,13 @@ final class BenchCommand implements Callable<Integer> {
     }
     Path file = ClusterKeygen.generate(clusterDir, 1, clientCount, "127.0.0.1", FreePorts.consecutive(8), false,
         new SecureRandom());
-    if (!parameters.isEmpty()) {
+    List<String> settings = new ArrayList<>(parameters);
+    if (batchSize > 0) {
+      settings.add("batch.size=" + batchSize);
+    }
+    if (!settings.isEmpty()) {
       List<String> lines = new ArrayList<>(Files.readAllLines(file));
-      for (String p : parameters) {
+      for (String p : settings) {
         String[] kv = p.split("=", 2);
         lines.removeIf(l -> l.startsWith(kv[0].trim() + " ") || l.startsWith(kv[0].trim() + "="));
         lines.add(kv[0].trim() + " = " + kv[1].trim());

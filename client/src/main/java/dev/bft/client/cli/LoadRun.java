@@ -16,7 +16,8 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Closed-loop load: N client identities, each with one signed put in flight, for a while. What
+ * Closed-loop load: N client identities, each with one signed operation in flight (a put, or a
+ * read-only get of the client's key for the given share of operations), for a while. What
  * {@code bft client load} and {@code bft bench} measure with.
  */
 final class LoadRun {
@@ -38,8 +39,11 @@ final class LoadRun {
    * @param base     the cluster file's directory, where the client keys are
    * @param progress prints ops/s every second to stderr when true
    */
-  static Result run(ClusterConfig cluster, Path base, int clients, int size, Duration warmup, Duration duration,
-                    boolean progress) throws IOException, InterruptedException {
+  static Result run(ClusterConfig cluster, Path base, int clients, int size, double readRatio, Duration warmup,
+                    Duration duration, boolean progress) throws IOException, InterruptedException {
+    if (readRatio < 0 || readRatio > 1) {
+      throw new IllegalArgumentException("--read-ratio " + readRatio + " is not between 0 and 1");
+    }
     if (size < 13) {
       throw new IllegalArgumentException("--size " + size + " is too small for a put (at least 13 bytes)");
     }
@@ -62,8 +66,8 @@ final class LoadRun {
       List<Thread> threads = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
         int index = c;
-        Thread t = new Thread(() -> perClient[index] = drive(connections.get(index), index, size, measureFrom, deadline,
-            completed), "load-" + c);
+        Thread t = new Thread(() -> perClient[index] = drive(connections.get(index), index, size, readRatio, measureFrom,
+            deadline, completed), "load-" + c);
         threads.add(t);
         t.start();
       }
@@ -93,7 +97,8 @@ final class LoadRun {
   }
 
   /** Runs one client until {@code deadline}; returns the latencies of operations that started after {@code measureFrom}. */
-  private static long[] drive(BftClient client, int index, int size, long measureFrom, long deadline, AtomicLong completed) {
+  private static long[] drive(BftClient client, int index, int size, double readRatio, long measureFrom, long deadline,
+                              AtomicLong completed) {
     Random random = new Random(index);
     long[] latencies = new long[1 << 16];
     int n = 0;
@@ -103,7 +108,11 @@ final class LoadRun {
       random.nextBytes(value);
       long t0 = System.nanoTime();
       try {
-        client.invoke(new KvOperation.Put(key, value).encode()).get();
+        if (readRatio > 0 && random.nextDouble() < readRatio) {
+          client.invokeReadOnly(new KvOperation.Get(key).encode()).get();
+        } else {
+          client.invoke(new KvOperation.Put(key, value).encode()).get();
+        }
       } catch (Exception e) {
         break;
       }

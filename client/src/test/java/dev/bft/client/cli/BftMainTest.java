@@ -61,6 +61,9 @@ class BftMainTest {
     err.getBuffer().setLength(0);
     assertThat(run("client", "load", "--config", conf, "--duration", "5x")).isEqualTo(1);
     assertThat(err.toString().strip()).isEqualTo("bft load: --duration '5x' is not like 30s, 2m or 500ms");
+    err.getBuffer().setLength(0);
+    assertThat(run("client", "load", "--config", conf, "--read-ratio", "1.5")).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft load: --read-ratio 1.5 is not between 0 and 1");
   }
 
   @Test
@@ -70,6 +73,9 @@ class BftMainTest {
     err.getBuffer().setLength(0);
     assertThat(run("bench", "--dir", dir.toString(), "--set", "batch.delay.ms")).isEqualTo(1);
     assertThat(err.toString().strip()).isEqualTo("bft bench: --set batch.delay.ms: expected key=value, e.g. batch.delay.ms=5");
+    err.getBuffer().setLength(0);
+    assertThat(run("bench", "--dir", dir.toString(), "--batch-sizes", "0")).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft bench: --batch-sizes 0: expected a batch size of at least 1");
     assertThat(dir.resolve("throughput.csv")).doesNotExist();
   }
 
