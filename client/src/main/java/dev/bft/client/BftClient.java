@@ -7,7 +7,6 @@ import dev.bft.core.config.ReplicaEndpoint;
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
 import dev.bft.core.message.codec.DecodeResult;
-import dev.bft.core.message.codec.KeyDirectory;
 import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.core.protocol.Quorum;
@@ -23,11 +22,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,6 +46,8 @@ public final class BftClient implements AutoCloseable {
   private final ExecutorService thread;
   private final ScheduledExecutorService scheduler;
   private final EventLoopGroup group;
+  private final ClientResources resources;
+  private final boolean ownsResources;
   private final AtomicReferenceArray<Channel> links;
   private final ClusterConfig config;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -61,39 +58,41 @@ public final class BftClient implements AutoCloseable {
   private record Pending(byte[] operation, boolean readOnly, CompletableFuture<byte[]> result) {}
 
   public BftClient(ClusterConfig config, int clientId, Ed25519KeyPair key, long retransmitMillis) {
-    this(config, clientId, key, retransmitMillis, replyDecoder(config));
+    this(config, clientId, key, retransmitMillis, new ClientResources(config, 1), true);
   }
 
   /**
-   * As above, checking replies with {@code replies}: clients of one process that share a decoder
-   * (see {@link #replyDecoder}) verify each replica's signed reply root once for all of them, since
-   * a replica signs the replies of a whole batch together.
+   * A client on resources shared with other clients of this process (see {@link ClientResources});
+   * closing the client leaves them open.
    */
-  public BftClient(ClusterConfig config, int clientId, Ed25519KeyPair key, long retransmitMillis, MessageDecoder replies) {
+  public BftClient(ClusterConfig config, int clientId, Ed25519KeyPair key, long retransmitMillis, ClientResources shared) {
+    this(config, clientId, key, retransmitMillis, shared, false);
+  }
+
+  private BftClient(ClusterConfig config, int clientId, Ed25519KeyPair key, long retransmitMillis,
+                    ClientResources resources, boolean ownsResources) {
     Ed25519PublicKey registered = config.clients().get(clientId);
     if (registered == null || !registered.equals(key.publicKey())) {
+      if (ownsResources) {
+        resources.close();
+      }
       throw new IllegalArgumentException("client " + clientId + " is not in the cluster file with this key");
     }
     this.config = config;
     this.clientId = clientId;
     this.encoder = new MessageEncoder(clientId, key);
-    this.decoder = replies;
+    this.resources = resources;
+    this.ownsResources = ownsResources;
+    this.decoder = resources.replies;
     this.thread = Executors.newSingleThreadExecutor(r -> daemon(r, "client-" + clientId));
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "client-timer-" + clientId));
-    this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    this.scheduler = resources.timers;
+    this.group = resources.io;
     this.links = new AtomicReferenceArray<>(config.n());
     this.core = new ClientCore(clientId, new Quorum(config.n(), config.f()), retransmitMillis,
         System.currentTimeMillis() * 1000, new Effects());
     for (int r = 0; r < config.n(); r++) {
       connect(r);
     }
-  }
-
-  /** A decoder of the cluster's replies, to share among the clients of one process. */
-  public static MessageDecoder replyDecoder(ClusterConfig config) {
-    Map<Integer, Ed25519PublicKey> replicaKeys = new HashMap<>();
-    config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
-    return new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()));
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -187,9 +186,21 @@ public final class BftClient implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    thread.shutdownNow();
-    scheduler.shutdownNow();
+    for (int i = 0; i < links.length(); i++) {
+      Channel c = links.get(i);
+      if (c != null) {
+        c.close();
+      }
+    }
+    thread.execute(() -> {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+    });
+    thread.shutdown();
+    if (ownsResources) {
+      resources.close();
+    }
   }
 
   /** The client core's effects, on the client thread. */

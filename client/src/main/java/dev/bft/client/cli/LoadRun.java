@@ -1,6 +1,7 @@
 package dev.bft.client.cli;
 
 import dev.bft.client.BftClient;
+import dev.bft.client.ClientResources;
 import dev.bft.core.config.ClusterConfig;
 import dev.bft.core.config.ClusterKeygen;
 import dev.bft.core.service.KvOperation;
@@ -54,11 +55,12 @@ final class LoadRun {
     }
     List<BftClient> connections = new ArrayList<>();
     AtomicLong completed = new AtomicLong();
+    // Shared: a few I/O threads for all links, one check per replica and batch of replies.
+    ClientResources shared = new ClientResources(cluster);
     try {
-      var replies = BftClient.replyDecoder(cluster); // shared: one check per replica and batch of replies
       for (int c = 0; c < clients; c++) {
         int id = ids.get(c);
-        connections.add(new BftClient(cluster, id, KeyFiles.read(ClusterKeygen.clientKeyFile(base, id)), 1000, replies));
+        connections.add(new BftClient(cluster, id, KeyFiles.read(ClusterKeygen.clientKeyFile(base, id)), 1000, shared));
       }
       long measureFrom = System.nanoTime() + warmup.toNanos();
       long deadline = measureFrom + duration.toNanos();
@@ -93,6 +95,7 @@ final class LoadRun {
       return new Result(clients, all, seconds);
     } finally {
       connections.forEach(BftClient::close);
+      shared.close();
     }
   }
 

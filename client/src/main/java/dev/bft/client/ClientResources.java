@@ -1,0 +1,49 @@
+package dev.bft.client;
+
+import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.message.codec.KeyDirectory;
+import dev.bft.core.message.codec.MessageDecoder;
+import dev.bft.crypto.Ed25519PublicKey;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the {@link BftClient}s of one process can share: the I/O threads, the timer thread, and the
+ * decoder of replies, which remembers verified reply roots. A replica signs a whole batch of replies
+ * at once, so clients sharing a decoder check each such signature once for all of them; and a few
+ * I/O threads serve many clients' links better than a thread per client. Close it after the clients.
+ */
+public final class ClientResources implements AutoCloseable {
+  final EventLoopGroup io;
+  final ScheduledExecutorService timers;
+  final MessageDecoder replies;
+
+  /** Resources sized for this machine: one I/O thread per core. */
+  public ClientResources(ClusterConfig config) {
+    this(config, Runtime.getRuntime().availableProcessors());
+  }
+
+  public ClientResources(ClusterConfig config, int ioThreads) {
+    Map<Integer, Ed25519PublicKey> replicaKeys = new HashMap<>();
+    config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
+    this.replies = new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()));
+    this.io = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+    this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "bft-client-timers");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public void close() {
+    io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    timers.shutdownNow();
+  }
+}
