@@ -56,11 +56,18 @@ public final class ReplicaMetrics implements AutoCloseable {
     Gauge.builder("bft.view", view, AtomicLong::get).tag("replica", id).register(registry);
     Gauge.builder("bft.last.executed", lastExecuted, AtomicLong::get).tag("replica", id).register(registry);
     Gauge.builder("bft.stable.checkpoint", stableCheckpoint, AtomicLong::get).tag("replica", id).register(registry);
-    Gauge.builder("bft.verify.queue.depth", verifyQueue, q -> q.get()).tag("replica", id).register(registry);
-    for (String reason : new String[] {"TOO_LARGE", "MALFORMED", "WRONG_VERSION", "UNKNOWN_TYPE", "UNKNOWN_SENDER",
-        "WRONG_SENDER", "MISSING_FIELD", "FIELD_OUT_OF_RANGE", "BAD_SIGNATURE", "OUTBOUND_QUEUE_FULL"}) {
+    // Strong references: the suppliers are method references nobody else holds, and Micrometer
+    // keeps a gauge's object weakly, so they would be collected and the gauges read NaN.
+    Gauge.builder("bft.verify.queue.depth", verifyQueue, q -> q.get()).tag("replica", id).strongReference(true)
+        .register(registry);
+    java.util.List<String> reasons = new java.util.ArrayList<>();
+    for (dev.bft.core.message.codec.Rejection r : dev.bft.core.message.codec.Rejection.values()) {
+      reasons.add(r.name());
+    }
+    reasons.addAll(java.util.List.of("OUTBOUND_QUEUE_FULL", "VERIFY_QUEUE_FULL"));
+    for (String reason : reasons) {
       Gauge.builder("bft.frames.rejected", rejected, r -> r.get().getOrDefault(reason, 0L)).tag("replica", id)
-          .tag("reason", reason).register(registry);
+          .tag("reason", reason).strongReference(true).register(registry);
     }
   }
 
