@@ -149,6 +149,10 @@ public final class BftClient implements AutoCloseable {
   }
 
   private void linkUp(ChannelHandlerContext ctx, int replica) {
+    if (closed) {
+      ctx.close(); // a connection that completed after close() must not outlive the client on shared I/O threads
+      return;
+    }
     links.set(replica, ctx.channel());
     ctx.pipeline().addLast(new ChannelInboundHandlerAdapter() {
       @Override
@@ -185,6 +189,9 @@ public final class BftClient implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
     for (int i = 0; i < links.length(); i++) {
       Channel c = links.get(i);
