@@ -169,42 +169,11 @@ public final class ReplicaNode implements AutoCloseable {
   private List<Runnable> sendsThisGroup = new ArrayList<>();
   private List<Reply> repliesThisGroup = new ArrayList<>();
 
-  // Published by the protocol thread after each group, for the verification pool's cheap checks.
-  // They only grow, so a stale value makes the check more lenient, never stricter.
-  private volatile long publishedView;
-  private volatile long publishedLow;
-  private volatile long publishedHigh;
-  private volatile long publishedExecuted;
-
-  /**
-   * Whether a PREPARE or COMMIT could still count here, judged before its signature is checked: the
-   * protocol drops votes of older views and outside the window, so a flood of them costs a parse;
-   * and a vote for a sequence number this replica has executed changes nothing (its certificates
-   * were built when it prepared), which spares checking the surplus vote of every slot. One view
-   * ahead and one window beyond are let through, for what the published values lag.
-   */
-  private boolean worthVerifying(Message m) {
-    long view;
-    long sequence;
-    if (m instanceof dev.bft.core.message.Prepare p) {
-      view = p.view();
-      sequence = p.sequence();
-    } else if (m instanceof dev.bft.core.message.Commit c) {
-      view = c.view();
-      sequence = c.sequence();
-    } else {
-      return true;
-    }
-    long window = publishedHigh - publishedLow;
-    return view >= publishedView && view <= publishedView + 1 && sequence > Math.max(publishedLow, publishedExecuted)
-        && sequence <= publishedHigh + window;
-  }
+  /** The verification pool's cheap check before signatures, fed by the protocol thread. */
+  private final VoteFilter voteFilter = new VoteFilter();
 
   private void publishProgress() {
-    publishedView = replica.view();
-    publishedLow = replica.lowWatermark();
-    publishedHigh = replica.highWatermark();
-    publishedExecuted = replica.lastExecuted();
+    voteFilter.publish(replica.view(), replica.lowWatermark(), replica.highWatermark(), replica.lastExecuted());
     metrics.view.set(replica.view());
     metrics.lastExecuted.set(replica.lastExecuted());
     metrics.stableCheckpoint.set(replica.stableCheckpoint());
@@ -325,7 +294,7 @@ public final class ReplicaNode implements AutoCloseable {
   private void deliver(int peer, byte[] frame) {
     // A replica link also carries client requests that backup forwarded (signed by their clients);
     // everything else on it must be the peer's own.
-    DecodeResult r = decoder.decode(frame, quorum.isReplica(peer) ? -1 : peer, this::worthVerifying);
+    DecodeResult r = decoder.decode(frame, quorum.isReplica(peer) ? -1 : peer, voteFilter);
     if (r.accepted() && quorum.isReplica(peer) && !(r.message() instanceof Request) && r.message().sender() != peer) {
       r = new DecodeResult.Rejected(dev.bft.core.message.codec.Rejection.WRONG_SENDER,
           r.message().type() + " of " + r.message().sender() + " on the link of " + peer);
