@@ -70,6 +70,24 @@ class LauncherProcessTest {
   }
 
   @Test
+  void theBenchmarkSuiteRunsAndWritesItsResults() throws Exception {
+    Run r = bft("bench", "--dir", "bench", "--clients", "2", "--attack-clients", "2", "--batch-sizes", "16",
+        "--attacks", "3=flood", "--warmup", "2s", "--duration", "3s");
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("crypto bound for 4 replicas", "fault-free   clients    2", "batch-16", "under flood");
+    List<String> rows = Files.readAllLines(work.resolve("bench/throughput.csv"));
+    assertThat(rows).hasSize(4);
+    assertThat(rows.get(0)).startsWith("scenario,batch_size,clients,ops,");
+    assertThat(rows.get(1)).startsWith("fault-free,256,2,");
+    assertThat(rows.get(2)).startsWith("batch-16,16,2,");
+    assertThat(rows.get(3)).startsWith("flood,256,2,");
+    for (String row : rows.subList(1, rows.size())) {
+      assertThat(Long.parseLong(row.split(",")[3])).as("operations measured in " + row).isPositive();
+    }
+    assertThat(Files.readAllLines(work.resolve("bench/latency-cdf.csv"))).hasSize(1001);
+  }
+
+  @Test
   void anOperatorMistakeIsOneLineAndANonZeroExit() throws Exception {
     Run r = bft("keygen", "--replicas", "5", "--out", "cluster");
     assertThat(r.exit()).isEqualTo(1);
