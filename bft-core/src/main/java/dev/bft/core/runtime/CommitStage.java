@@ -85,10 +85,6 @@ final class CommitStage {
     unflushed.add(c);
   }
 
-  boolean failed() {
-    return failed;
-  }
-
   private void commitAndSend() {
     if (failed) {
       return;

@@ -87,8 +87,4 @@ final class GroupedExecutor implements Executor {
       }
     }
   }
-
-  int queued() {
-    return tasks.size();
-  }
 }

@@ -77,10 +77,11 @@ public final class MessageDecoder {
   }
 
   /**
-   * As {@link #decode(byte[], int)}, but a top-level PREPARE or COMMIT is first shown to
+   * As {@link #decode(byte[], int)}, but a top-level PREPARE, COMMIT or REPLY is first shown to
    * {@code worthVerifying} and, if refused, rejected as {@link Rejection#UNWANTED} without its
-   * signature being checked: a replica drops votes outside its view and window anyway, so a peer
-   * flooding it with such votes costs it a parse, not a signature check.
+   * signature being checked: a replica drops votes outside its view and window anyway, and a
+   * client needs only f + 1 matching replies, so what neither can use costs a parse, not a
+   * signature check.
    */
   public DecodeResult decode(byte[] frame, int expectedSender, Predicate<Message> worthVerifying) {
     try {
@@ -147,8 +148,12 @@ public final class MessageDecoder {
       byte[] signature = env.getSignature().toByteArray();
       if (type == MessageType.REPLY) {
         ReplyTree.Opened opened = openReply(body);
+        Reply reply = reply(opened, sender, new WireForm(body, signature));
+        if (budget.depth == 1 && !budget.worthVerifying.test(reply)) {
+          throw new Reject(Rejection.UNWANTED, "reply not needed");
+        }
         verify(type, key, opened.root().bytesUnsafe(), signature);
-        return reply(opened, sender, new WireForm(body, signature));
+        return reply;
       }
       if (budget.depth == 1 && (type == MessageType.PREPARE || type == MessageType.COMMIT)) {
         Message vote = body(type, sender, body, new WireForm(body, signature), budget); // no embedded messages
@@ -172,35 +177,11 @@ public final class MessageDecoder {
    * {@link Rejection#UNWANTED}; a wanted one is returned only if its signature verifies.
    */
   public DecodeResult decodeReply(byte[] frame, int expectedSender, Predicate<Reply> wanted) {
-    try {
-      if (frame == null || frame.length > limits.maxFrameBytes()) {
-        throw new Reject(Rejection.TOO_LARGE, "not a frame within the limit of " + limits.maxFrameBytes() + " bytes");
-      }
-      Envelope env = parse(Envelope.parser(), ByteString.copyFrom(frame), "envelope");
-      if (env.getVersion() != VERSION || env.getType() != MessageType.REPLY.code()) {
-        throw new Reject(Rejection.UNKNOWN_TYPE, "expected a version " + VERSION + " REPLY");
-      }
-      if (env.getSender() != expectedSender) {
-        throw new Reject(Rejection.WRONG_SENDER, "REPLY claims sender " + env.getSender() + " on the link of " + expectedSender);
-      }
-      Ed25519PublicKey key = keys.replica(expectedSender);
-      if (key == null) {
-        throw new Reject(Rejection.UNKNOWN_SENDER, "REPLY from unknown replica " + expectedSender);
-      }
-      byte[] body = env.getBody().toByteArray();
-      byte[] signature = env.getSignature().toByteArray();
-      ReplyTree.Opened opened = openReply(body);
-      Reply reply = reply(opened, expectedSender, new WireForm(body, signature));
-      if (!wanted.test(reply)) {
-        throw new Reject(Rejection.UNWANTED, "reply not needed");
-      }
-      verify(MessageType.REPLY, key, opened.root().bytesUnsafe(), signature);
-      return new DecodeResult.Accepted(reply);
-    } catch (Reject r) {
-      return new DecodeResult.Rejected(r.reason, r.getMessage());
-    } catch (RuntimeException e) {
-      return new DecodeResult.Rejected(Rejection.MALFORMED, "undecodable: " + e);
+    DecodeResult r = decode(frame, expectedSender, m -> m instanceof Reply reply && wanted.test(reply));
+    if (r.accepted() && !(r.message() instanceof Reply)) {
+      return new DecodeResult.Rejected(Rejection.UNKNOWN_TYPE, "expected a REPLY, got " + r.message().type());
     }
+    return r;
   }
 
   private static ReplyTree.Opened openReply(byte[] body) throws Reject {
