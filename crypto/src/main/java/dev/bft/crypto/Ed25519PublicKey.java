@@ -4,16 +4,23 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
-/** A validated Ed25519 public key; the decoded curve point is kept so each verify skips decoding. */
+/**
+ * A validated Ed25519 public key: a canonical encoding of a point of prime order (small-order and
+ * mixed-order points are refused, so no signature verifies under a key without its private key).
+ * The decoded point is kept so each verify skips decoding.
+ */
 public final class Ed25519PublicKey {
   public static final int SIZE = Ed25519.PUBLIC_KEY_SIZE;
 
   private final byte[] encoded;
   private final Ed25519.PublicPoint point;
+  private final EdwardsPoint edwardsPoint;
+  private volatile EdwardsPoint.Cached[] negatedTable;
 
-  private Ed25519PublicKey(byte[] encoded, Ed25519.PublicPoint point) {
+  private Ed25519PublicKey(byte[] encoded, Ed25519.PublicPoint point, EdwardsPoint edwardsPoint) {
     this.encoded = encoded;
     this.point = point;
+    this.edwardsPoint = edwardsPoint;
   }
 
   /** Decodes and validates 32 bytes; throws IllegalArgumentException saying why they are not a key. */
@@ -23,11 +30,12 @@ public final class Ed25519PublicKey {
           "an Ed25519 public key is " + SIZE + " bytes, got " + (encoded == null ? "none" : encoded.length));
     }
     byte[] copy = encoded.clone();
-    Ed25519.PublicPoint point = Ed25519.validatePublicKeyPartialExport(copy, 0);
-    if (point == null) {
-      throw new IllegalArgumentException("32 bytes that are not a point on Ed25519");
+    Ed25519.PublicPoint point = Ed25519.validatePublicKeyFullExport(copy, 0);
+    EdwardsPoint edwards = EdwardsPoint.decode(copy, 0);
+    if (point == null || edwards == null) {
+      throw new IllegalArgumentException("32 bytes that are not a point of prime order on Ed25519 (canonically encoded)");
     }
-    return new Ed25519PublicKey(copy, point);
+    return new Ed25519PublicKey(copy, point, edwards);
   }
 
   /** Parses the hex form used in cluster files. */
@@ -49,10 +57,16 @@ public final class Ed25519PublicKey {
     return HexFormat.of().formatHex(encoded);
   }
 
-  /** Verifies a signature over {@code message[off, off+len)} in the given domain. Never throws on bad input. */
+  /**
+   * Verifies a signature over {@code message[off, off+len)} in the given domain. Never throws on bad input.
+   *
+   * <p>BouncyCastle's check (1.83) is cofactored and, with the prime-order keys this class admits,
+   * accepts exactly the rule {@link SignatureBatch} applies ({@link CofactoredVerification}); the
+   * crypto tests pin that agreement on crafted signatures, so an upgrade that changed it would fail them.
+   */
   public boolean verify(SignatureDomain domain, byte[] message, int off, int len, byte[] signature) {
     if (signature == null || signature.length != Ed25519.SIGNATURE_SIZE
-        || off < 0 || len < 0 || off > message.length - len) {
+        || message == null || off < 0 || len < 0 || off > message.length - len) {
       return false;
     }
     return Ed25519.verify(signature, 0, point, domain.context(), message, off, len);
@@ -60,6 +74,16 @@ public final class Ed25519PublicKey {
 
   public boolean verify(SignatureDomain domain, byte[] message, byte[] signature) {
     return verify(domain, message, 0, message.length, signature);
+  }
+
+  /** Odd multiples of -A for batch verification; built on first use (a benign race builds it twice). */
+  EdwardsPoint.Cached[] negatedTable() {
+    EdwardsPoint.Cached[] t = negatedTable;
+    if (t == null) {
+      t = CofactoredVerification.negatedKeyTable(edwardsPoint);
+      negatedTable = t;
+    }
+    return t;
   }
 
   byte[] encodedUnsafe() {

@@ -13,6 +13,16 @@ public final class SignatureDomain {
   private final int messageType;
   private final byte[] context;
 
+  private SignatureDomain(int messageType, byte[] context) {
+    this.messageType = messageType;
+    this.context = context;
+  }
+
+  /** A domain with raw context bytes, for checking the verification rule against RFC 8032's vectors. */
+  static SignatureDomain withContext(byte[] context) {
+    return new SignatureDomain(-1, context.clone());
+  }
+
   private SignatureDomain(int messageType) {
     this.messageType = messageType;
     this.context = Arrays.copyOf(TAG, TAG.length + 2);

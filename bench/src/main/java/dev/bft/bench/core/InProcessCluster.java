@@ -129,6 +129,10 @@ public final class InProcessCluster {
         deliverAllVerifiedInParallel();
         continue;
       }
+      if (signed && isClientFrame(queue.peek())) {
+        deliverClientRequestsTogether();
+        continue;
+      }
       Delivery d = queue.poll();
       if (d == null) {
         for (int i = 0; i < n; i++) {
@@ -161,6 +165,27 @@ public final class InProcessCluster {
     })).join();
     for (int i = 0; i < batch.size(); i++) {
       dispatch(batch.get(i).to(), decoded[i]);
+    }
+  }
+
+  private static boolean isClientFrame(Delivery d) {
+    return d != null && d.from() < 0 && d.payload() instanceof byte[];
+  }
+
+  /**
+   * The client requests queued for one replica are verified together, as the runtime's
+   * verification stage does with the request frames waiting for it.
+   */
+  private void deliverClientRequestsTogether() {
+    int to = queue.peek().to();
+    java.util.List<byte[]> frames = new java.util.ArrayList<>();
+    while (isClientFrame(queue.peek()) && queue.peek().to() == to) {
+      frames.add((byte[]) queue.poll().payload());
+    }
+    int[] senders = new int[frames.size()];
+    java.util.Arrays.fill(senders, -1);
+    for (var r : decoders[to].decodeAll(frames, senders, m -> true)) {
+      dispatch(to, r.message());
     }
   }
 

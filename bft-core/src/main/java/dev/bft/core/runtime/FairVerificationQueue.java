@@ -1,9 +1,12 @@
 package dev.bft.core.runtime;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The verification stage's work queue, one bounded queue per source (replica or client) served
@@ -11,19 +14,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fills only its own queue and gets one turn in n, so the other peers' messages are still checked
  * promptly, and past its bound its frames are dropped (the caller counts them) instead of
  * exhausting memory.
+ *
+ * <p>A worker takes a group of items at once (still one per source per turn) and hands the group
+ * to the handler, so the client signatures in it can be checked by one batch equation; a group is
+ * at most a worker's share of what is waiting, so the other workers are not left idle.
  */
-final class FairVerificationQueue {
+final class FairVerificationQueue<T> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FairVerificationQueue.class);
   private final int perSourceLimit;
-  private final Map<Integer, ArrayDeque<Runnable>> queues = new HashMap<>();
+  private final int maxGroup;
+  private final Consumer<List<T>> handler;
+  private final Map<Integer, ArrayDeque<T>> queues = new HashMap<>();
   /** Sources with work, in the order their next turn comes. */
   private final ArrayDeque<Integer> turns = new ArrayDeque<>();
   private final AtomicInteger size = new AtomicInteger();
   private final Thread[] workers;
   private volatile boolean stopped;
 
-  FairVerificationQueue(String name, int threads, int perSourceLimit) {
+  FairVerificationQueue(String name, int threads, int perSourceLimit, int maxGroup, Consumer<List<T>> handler) {
     this.perSourceLimit = perSourceLimit;
+    this.maxGroup = maxGroup;
+    this.handler = handler;
     this.workers = new Thread[threads];
     for (int i = 0; i < threads; i++) {
       workers[i] = new Thread(this::work, name + "-" + i);
@@ -37,13 +48,13 @@ final class FairVerificationQueue {
     }
   }
 
-  /** Queues a task of {@code source}; false (and nothing queued) when that source's queue is full. */
-  synchronized boolean submit(int source, Runnable task) {
-    ArrayDeque<Runnable> q = queues.computeIfAbsent(source, s -> new ArrayDeque<>());
+  /** Queues an item of {@code source}; false (and nothing queued) when that source's queue is full. */
+  synchronized boolean submit(int source, T item) {
+    ArrayDeque<T> q = queues.computeIfAbsent(source, s -> new ArrayDeque<>());
     if (q.size() >= perSourceLimit || stopped) {
       return false;
     }
-    q.add(task);
+    q.add(item);
     size.incrementAndGet();
     if (q.size() == 1) {
       turns.add(source);
@@ -52,41 +63,49 @@ final class FairVerificationQueue {
     return true;
   }
 
-  /** The next task, taking sources in turn; blocks while there is none. */
-  synchronized Runnable take() throws InterruptedException {
+  /**
+   * The next group, sources taken in turn: at least one item, at most {@code maxGroup} or this
+   * worker's share of everything waiting. Blocks while there is nothing.
+   */
+  synchronized List<T> take() throws InterruptedException {
     while (turns.isEmpty()) {
       if (stopped) {
         throw new InterruptedException("stopped");
       }
       wait();
     }
-    int source = turns.poll();
-    ArrayDeque<Runnable> q = queues.get(source);
-    Runnable task = q.poll();
-    if (!q.isEmpty()) {
-      turns.add(source);
+    int share = (size.get() + workers.length - 1) / workers.length;
+    int want = Math.max(1, Math.min(maxGroup, share));
+    List<T> group = new ArrayList<>(want);
+    while (group.size() < want && !turns.isEmpty()) {
+      int source = turns.poll();
+      ArrayDeque<T> q = queues.get(source);
+      group.add(q.poll());
+      if (!q.isEmpty()) {
+        turns.add(source);
+      }
     }
-    size.decrementAndGet();
-    return task;
+    size.addAndGet(-group.size());
+    return group;
   }
 
   private void work() {
     while (!stopped) {
-      Runnable task;
+      List<T> group;
       try {
-        task = take();
+        group = take();
       } catch (InterruptedException e) {
         return;
       }
       try {
-        task.run();
+        handler.accept(group);
       } catch (RuntimeException e) {
-        LOG.error("{}: a verification task failed", Thread.currentThread().getName(), e);
+        LOG.error("{}: a verification group failed", Thread.currentThread().getName(), e);
       }
     }
   }
 
-  /** Tasks waiting, over all sources. */
+  /** Items waiting, over all sources. */
   int size() {
     return size.get();
   }

@@ -62,6 +62,8 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaNode.class);
   private static final int MAX_FRAME = WireLimits.defaults().maxFrameBytes();
+  /** Frames verified together at most: enough for the batch equation to pay, few enough to keep latency. */
+  private static final int MAX_VERIFY_GROUP = 64;
   /** Per link: above 8 MiB queued, a link is unwritable and further messages to it are dropped and counted. */
   private static final io.netty.channel.WriteBufferWaterMark OUTBOUND_LIMIT =
       new io.netty.channel.WriteBufferWaterMark(4 << 20, 8 << 20);
@@ -73,7 +75,7 @@ public final class ReplicaNode implements AutoCloseable {
   private final MessageDecoder decoder;
   private final GroupedExecutor protocolLoop;
   private final CommitStage commits;
-  private final FairVerificationQueue verifyPool;
+  private final FairVerificationQueue<Inbound> verifyPool;
   private final ScheduledExecutorService scheduler;
   private final EventLoopGroup group;
   private final Channel[] peers;
@@ -130,7 +132,7 @@ public final class ReplicaNode implements AutoCloseable {
         new VerifiedSignatures(1 << 16));
     this.protocolLoop = new GroupedExecutor("protocol-" + self, 256, this::handOff);
     int cores = Runtime.getRuntime().availableProcessors();
-    this.verifyPool = new FairVerificationQueue("verify-" + self, cores, 4096);
+    this.verifyPool = new FairVerificationQueue<>("verify-" + self, cores, 4096, MAX_VERIFY_GROUP, this::deliverAll);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "timers-" + self));
     this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     this.peers = new Channel[config.n()];
@@ -250,7 +252,7 @@ public final class ReplicaNode implements AutoCloseable {
       public void channelRead(ChannelHandlerContext c, Object msg) {
         byte[] frame = Frames.bytes((ByteBuf) msg);
         ((ByteBuf) msg).release();
-        if (!verifyPool.submit(peer, () -> deliver(peer, frame))) {
+        if (!verifyPool.submit(peer, new Inbound(peer, frame))) {
           rejected.computeIfAbsent("VERIFY_QUEUE_FULL", k -> new AtomicLong()).incrementAndGet();
         }
       }
@@ -290,11 +292,30 @@ public final class ReplicaNode implements AutoCloseable {
     }
   }
 
-  /** On the verification pool: decode and verify, then hand the message to the protocol thread. */
-  private void deliver(int peer, byte[] frame) {
-    // A replica link also carries client requests that backup forwarded (signed by their clients);
-    // everything else on it must be the peer's own.
-    DecodeResult r = decoder.decode(frame, quorum.isReplica(peer) ? -1 : peer, voteFilter);
+  /** A frame received on the link of {@code peer}, waiting for the verification stage. */
+  private record Inbound(int peer, byte[] frame) {}
+
+  /**
+   * On the verification pool: decode and verify a group of frames (the client requests among them
+   * by one batch signature check), then hand each message to the protocol thread.
+   */
+  private void deliverAll(List<Inbound> group) {
+    List<byte[]> frames = new ArrayList<>(group.size());
+    int[] expectedSenders = new int[group.size()];
+    for (int i = 0; i < group.size(); i++) {
+      Inbound in = group.get(i);
+      frames.add(in.frame());
+      // A replica link also carries client requests that backups forwarded (signed by their
+      // clients); everything else on it must be the peer's own.
+      expectedSenders[i] = quorum.isReplica(in.peer()) ? -1 : in.peer();
+    }
+    List<DecodeResult> results = decoder.decodeAll(frames, expectedSenders, voteFilter);
+    for (int i = 0; i < group.size(); i++) {
+      deliver(group.get(i).peer(), results.get(i));
+    }
+  }
+
+  private void deliver(int peer, DecodeResult r) {
     if (r.accepted() && quorum.isReplica(peer) && !(r.message() instanceof Request) && r.message().sender() != peer) {
       r = new DecodeResult.Rejected(dev.bft.core.message.codec.Rejection.WRONG_SENDER,
           r.message().type() + " of " + r.message().sender() + " on the link of " + peer);

@@ -4,55 +4,90 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A flooding peer fills only its own bounded queue and gets one turn in n (Aardvark's fair scheduling). */
+/**
+ * A flooding peer fills only its own bounded queue and gets one turn in n (Aardvark's fair
+ * scheduling), also when workers take items in groups for batch verification.
+ */
 class FairVerificationQueueTest {
-  final List<String> ran = new ArrayList<>();
+  private static FairVerificationQueue<String> queue(int threads, int perSourceLimit, int maxGroup) {
+    return new FairVerificationQueue<>("test", threads, perSourceLimit, maxGroup, group -> { });
+  }
 
-  private Runnable task(String name) {
-    return () -> ran.add(name);
+  private static List<String> takeOneByOne(FairVerificationQueue<String> q, int count) throws InterruptedException {
+    List<String> taken = new ArrayList<>();
+    while (taken.size() < count) {
+      taken.addAll(q.take());
+    }
+    return taken;
   }
 
   @Test
   void aFloodingSourceCannotDelayTheOthersBeyondOneTurnEach() throws Exception {
-    FairVerificationQueue q = new FairVerificationQueue("test", 1, 1000);
+    FairVerificationQueue<String> q = queue(1, 1000, 1);
     for (int i = 0; i < 500; i++) {
-      q.submit(3, task("flood" + i));
+      q.submit(3, "flood" + i);
     }
-    q.submit(1, task("prepare-1"));
-    q.submit(2, task("prepare-2"));
-    q.submit(1, task("commit-1"));
-    for (int i = 0; i < 6; i++) {
-      q.take().run();
-    }
-    assertThat(ran).containsExactly("flood0", "prepare-1", "prepare-2", "flood1", "commit-1", "flood2");
+    q.submit(1, "prepare-1");
+    q.submit(2, "prepare-2");
+    q.submit(1, "commit-1");
+    assertThat(takeOneByOne(q, 6)).containsExactly("flood0", "prepare-1", "prepare-2", "flood1", "commit-1", "flood2");
     assertThat(q.size()).isEqualTo(497);
   }
 
   @Test
+  void aGroupTakesOneItemPerSourcePerTurn() throws Exception {
+    FairVerificationQueue<String> q = queue(1, 1000, 5);
+    for (int i = 0; i < 100; i++) {
+      q.submit(3, "flood" + i);
+    }
+    q.submit(1, "request-1");
+    q.submit(2, "request-2");
+    q.submit(1, "request-1b");
+    assertThat(q.take()).containsExactly("flood0", "request-1", "request-2", "flood1", "request-1b");
+    assertThat(q.take()).containsExactly("flood2", "flood3", "flood4", "flood5", "flood6");
+  }
+
+  @Test
+  void aGroupIsAtMostOneWorkersShareOfWhatIsWaiting() throws Exception {
+    FairVerificationQueue<String> q = queue(2, 1000, 64);
+    for (int i = 0; i < 10; i++) {
+      q.submit(i, "r" + i);
+    }
+    assertThat(q.take()).hasSize(5);
+    assertThat(q.take()).hasSize(3); // 5 left, two workers: ceil(5 / 2)
+    assertThat(q.take()).hasSize(1);
+    assertThat(q.take()).hasSize(1);
+    assertThat(q.size()).isZero();
+  }
+
+  @Test
   void aSourcePastItsBoundIsRefusedWhileOthersAreStillTaken() throws Exception {
-    FairVerificationQueue q = new FairVerificationQueue("test", 1, 3);
-    assertThat(q.submit(3, task("a"))).isTrue();
-    assertThat(q.submit(3, task("b"))).isTrue();
-    assertThat(q.submit(3, task("c"))).isTrue();
-    assertThat(q.submit(3, task("d"))).as("fourth frame of a full source").isFalse();
-    assertThat(q.submit(0, task("other"))).isTrue();
-    q.take().run();
-    assertThat(q.submit(3, task("e"))).as("room again after one was taken").isTrue();
+    FairVerificationQueue<String> q = queue(1, 3, 1);
+    assertThat(q.submit(3, "a")).isTrue();
+    assertThat(q.submit(3, "b")).isTrue();
+    assertThat(q.submit(3, "c")).isTrue();
+    assertThat(q.submit(3, "d")).as("fourth frame of a full source").isFalse();
+    assertThat(q.submit(0, "other")).isTrue();
+    q.take();
+    assertThat(q.submit(3, "e")).as("room again after one was taken").isTrue();
     assertThat(q.size()).isEqualTo(4);
   }
 
   @Test
-  void workersRunEverythingSubmitted() throws Exception {
-    FairVerificationQueue q = new FairVerificationQueue("test", 2, 100);
-    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(50);
+  void workersHandEverythingSubmittedToTheHandler() throws Exception {
+    CountDownLatch done = new CountDownLatch(50);
+    FairVerificationQueue<String> q = new FairVerificationQueue<>("test", 2, 100, 8,
+        group -> group.forEach(item -> done.countDown()));
     q.start();
     try {
       for (int i = 0; i < 50; i++) {
-        assertThat(q.submit(i % 5, done::countDown)).isTrue();
+        assertThat(q.submit(i % 5, "item" + i)).isTrue();
       }
-      assertThat(done.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
     } finally {
       q.stop();
     }

@@ -1,0 +1,129 @@
+package dev.bft.core.message.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bft.core.message.Batch;
+import dev.bft.core.message.PrePrepare;
+import dev.bft.core.message.Prepare;
+import dev.bft.core.message.Request;
+import dev.bft.core.message.WireForm;
+import dev.bft.crypto.Ed25519KeyPair;
+import dev.bft.crypto.Ed25519PublicKey;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client signatures the decoder checks by one batch equation (the requests of a PRE-PREPARE,
+ * the request frames of a verification group) get the verdict one-by-one checking would give: one
+ * forged signature rejects its PRE-PREPARE, or only its own frame in a group.
+ */
+class BatchedClientSignaturesTest {
+  private static final int CLIENTS = 12;
+  private final Ed25519KeyPair primaryKeys = Ed25519KeyPair.forTesting(0);
+  private final MessageEncoder primary = new MessageEncoder(0, primaryKeys);
+  private final MessageEncoder backup = new MessageEncoder(1, Ed25519KeyPair.forTesting(1));
+  private final MessageEncoder[] clients = new MessageEncoder[CLIENTS];
+  private final VerifiedSignatures cache = new VerifiedSignatures(1 << 10);
+  private final MessageDecoder decoder;
+
+  BatchedClientSignaturesTest() {
+    for (int c = 0; c < CLIENTS; c++) {
+      clients[c] = new MessageEncoder(1000 + c, Ed25519KeyPair.forTesting(1000 + c));
+    }
+    decoder = new MessageDecoder(keyDirectory(), WireLimits.defaults(), cache);
+  }
+
+  private byte[] requestFrame(int client, long number) {
+    return clients[client].encode(Request.unsigned(1000 + client, number, false,
+        ("put k" + client + " v" + number).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The request as the primary embeds it: the client's own signed bytes (here undecoded, so not cached). */
+  private Request embedded(int client, long number, boolean forge) throws Exception {
+    dev.bft.core.message.wire.Envelope env = dev.bft.core.message.wire.Envelope.parseFrom(requestFrame(client, number));
+    byte[] signature = env.getSignature().toByteArray();
+    if (forge) {
+      signature[5] ^= 1;
+    }
+    Request unsigned = Request.unsigned(1000 + client, number, false,
+        ("put k" + client + " v" + number).getBytes(StandardCharsets.UTF_8));
+    return new Request(unsigned.clientId(), number, false, unsigned.operation(), unsigned.digest(),
+        new WireForm(env.getBody().toByteArray(), signature));
+  }
+
+  private byte[] prePrepareFrame(int forgedIndex) throws Exception {
+    List<Request> requests = new ArrayList<>();
+    for (int c = 0; c < CLIENTS; c++) {
+      requests.add(embedded(c, 1, c == forgedIndex));
+    }
+    return primary.encode(new PrePrepare(0, 1, Batch.of(requests, 7), 0, null));
+  }
+
+  @Test
+  void aPrePrepareWhoseClientSignaturesAllVerifyIsAcceptedAndTheyAreRemembered() throws Exception {
+    DecodeResult r = decoder.decode(prePrepareFrame(-1), 0);
+    assertThat(r.accepted()).as(r.toString()).isTrue();
+    assertThat(((PrePrepare) r.message()).batch().requests()).hasSize(CLIENTS);
+    assertThat(cache.size()).isEqualTo(CLIENTS);
+  }
+
+  @Test
+  void oneForgedClientSignatureRejectsThePrePrepareAndNothingIsRemembered() throws Exception {
+    for (int forged : new int[] {0, 5, CLIENTS - 1}) {
+      assertThat(decoder.decode(prePrepareFrame(forged), 0))
+          .isEqualTo(new DecodeResult.Rejected(Rejection.BAD_SIGNATURE,
+              "a client signature in the PRE-PREPARE does not verify"));
+      assertThat(cache.size()).as("no request of a rejected batch counts as verified").isZero();
+    }
+  }
+
+  @Test
+  void inAGroupOnlyTheForgedRequestFrameIsRejected() throws Exception {
+    List<byte[]> frames = new ArrayList<>();
+    for (int c = 0; c < CLIENTS; c++) {
+      frames.add(requestFrame(c, 3));
+    }
+    dev.bft.core.message.wire.Envelope forged = dev.bft.core.message.wire.Envelope.parseFrom(frames.get(4));
+    byte[] badSignature = forged.getSignature().toByteArray();
+    badSignature[0] ^= 1;
+    frames.set(4, forged.toBuilder().setSignature(com.google.protobuf.ByteString.copyFrom(badSignature)).build().toByteArray());
+    frames.add(new byte[] {(byte) 0xFF, 1, 2}); // malformed
+    frames.add(backup.encode(new Prepare(0, 1, dev.bft.crypto.Digest.ZERO, 1, null)));
+    int[] senders = new int[frames.size()];
+    for (int i = 0; i < CLIENTS; i++) {
+      senders[i] = 1000 + i;
+    }
+    senders[CLIENTS] = 2;
+    senders[CLIENTS + 1] = 1;
+
+    List<DecodeResult> together = decoder.decodeAll(frames, senders, m -> true);
+
+    MessageDecoder oneByOne = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64));
+    for (int i = 0; i < frames.size(); i++) {
+      DecodeResult alone = oneByOne.decode(frames.get(i), senders[i], m -> true);
+      assertThat(together.get(i).accepted()).as("frame %d", i).isEqualTo(alone.accepted());
+      if (!alone.accepted()) {
+        assertThat(((DecodeResult.Rejected) together.get(i)).reason()).isEqualTo(((DecodeResult.Rejected) alone).reason());
+      }
+    }
+    assertThat(together.stream().filter(DecodeResult::accepted).count()).isEqualTo(CLIENTS - 1 + 1);
+    assertThat(((DecodeResult.Rejected) together.get(4)).reason()).isEqualTo(Rejection.BAD_SIGNATURE);
+    assertThat(cache.size()).as("the genuine requests are remembered").isEqualTo(CLIENTS - 1);
+  }
+
+  private static KeyDirectory keyDirectory() {
+    Map<Integer, Ed25519PublicKey> replicaKeys = new HashMap<>();
+    for (int i = 0; i < 4; i++) {
+      replicaKeys.put(i, Ed25519KeyPair.forTesting(i).publicKey());
+    }
+    Map<Integer, Ed25519PublicKey> clientKeys = new HashMap<>();
+    for (int c = 0; c < CLIENTS; c++) {
+      clientKeys.put(1000 + c, Ed25519KeyPair.forTesting(1000 + c).publicKey());
+    }
+    return KeyDirectory.of(replicaKeys, clientKeys);
+  }
+}
