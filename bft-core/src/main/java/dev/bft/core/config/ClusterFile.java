@@ -18,7 +18,7 @@ import java.util.TreeMap;
  */
 public final class ClusterFile {
   static final List<String> PARAMETER_KEYS = List.of("f", "batch.size", "batch.delay.ms", "pipeline.depth",
-      "checkpoint.interval", "log.window", "viewchange.timeout.ms", "durability", "data.dir", "storage.map.mb");
+      "checkpoint.interval", "log.window", "viewchange.timeout.ms", "primary.idle.timeout.ms", "durability", "data.dir", "storage.map.mb");
 
   private ClusterFile() {}
 
@@ -131,6 +131,8 @@ public final class ClusterFile {
     }
     int depth = (int) opt(name, values, lineOf, "pipeline.depth", Math.min(d.pipelineDepth(), window), 1, window);
     long timeout = opt(name, values, lineOf, "viewchange.timeout.ms", d.viewChangeTimeoutMillis(), 10, 3_600_000);
+    long idle = opt(name, values, lineOf, "primary.idle.timeout.ms",
+        Math.min(d.primaryIdleTimeoutMillis(), timeout), 1, timeout);
     Durability durability = d.durability();
     if (values.containsKey("durability")) {
       String v = values.get("durability");
@@ -142,7 +144,7 @@ public final class ClusterFile {
     long mapMb = opt(name, values, lineOf, "storage.map.mb", d.storageMapMegabytes(), 16, 1L << 24);
     Path data = base.resolve(values.getOrDefault("data.dir", "data")).normalize();
     return new ClusterConfig(f, replicas, clients,
-        new ProtocolParameters(batch, delay, depth, interval, window, timeout, durability, mapMb), data);
+        new ProtocolParameters(batch, delay, depth, interval, window, timeout, idle, durability, mapMb), data);
   }
 
   private static int id(String name, int ln, String key, String kind) {
@@ -271,6 +273,8 @@ public final class ClusterFile {
     b.append("checkpoint.interval = ").append(p.checkpointInterval()).append('\n');
     b.append("log.window = ").append(p.logWindow()).append('\n');
     b.append("viewchange.timeout.ms = ").append(p.viewChangeTimeoutMillis()).append('\n');
+    b.append("# a request a backup holds must be in a PRE-PREPARE within one to two of these while the primary has room\n");
+    b.append("primary.idle.timeout.ms = ").append(p.primaryIdleTimeoutMillis()).append('\n');
     b.append("durability = ").append(p.durability().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
     b.append("# largest size, in MiB, each replica's LMDB environment may grow to\n");
     b.append("storage.map.mb = ").append(p.storageMapMegabytes()).append('\n');

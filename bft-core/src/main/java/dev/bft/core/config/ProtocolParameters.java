@@ -5,9 +5,9 @@ package dev.bft.core.config;
  * must run with the same values (they are in the shared cluster file for that reason).
  */
 public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipelineDepth, int checkpointInterval,
-                                 int logWindow, long viewChangeTimeoutMillis, Durability durability,
-                                 long storageMapMegabytes) {
+                                 int logWindow, long viewChangeTimeoutMillis, long primaryIdleTimeoutMillis,
+                                 Durability durability, long storageMapMegabytes) {
   public static ProtocolParameters defaults() {
-    return new ProtocolParameters(256, 6, 16, 128, 256, 2000, Durability.SYNC, 1024);
+    return new ProtocolParameters(256, 6, 16, 128, 256, 2000, 250, Durability.SYNC, 1024);
   }
 }

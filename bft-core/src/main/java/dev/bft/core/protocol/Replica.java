@@ -55,6 +55,7 @@ public final class Replica {
   // Backups: client requests known but not executed yet (the view-change timer watches them).
   private final Map<Integer, Request> waiting = new HashMap<>();
   private boolean viewChangeTimerArmed;
+  private final PrimaryIdleMonitor idleWatch = new PrimaryIdleMonitor();
 
   private final Retransmission retransmission;
 
@@ -162,6 +163,9 @@ public final class Replica {
         } else {
           effects.forward(quorum.primary(view), request);
           watch(request);
+          if (!viewChanging && idleWatch.known(request)) {
+            effects.setTimer(TimerId.PRIMARY_IDLE, config.primaryIdleTimeoutTicks());
+          }
         }
       }
     }
@@ -206,7 +210,26 @@ public final class Replica {
           viewChanger.startViewChange(view + 1, viewChanging ? "no NEW-VIEW in time" : "request timed out");
         }
       }
+      case PRIMARY_IDLE -> onPrimaryIdleRound();
       case STATUS -> onStatusPeriod();
+    }
+  }
+
+  private void onPrimaryIdleRound() {
+    if (viewChanging) {
+      idleWatch.reset();
+      return;
+    }
+    switch (idleWatch.fired()) {
+      case IDLE -> {
+        if (fetchingSequence < 0) {
+          viewChanger.startViewChange(view + 1, "primary idle while requests wait");
+        } else {
+          idleWatch.forgive(); // a replica fetching state cannot tell an idle primary from its own lag
+        }
+      }
+      case REARM -> effects.setTimer(TimerId.PRIMARY_IDLE, config.primaryIdleTimeoutTicks());
+      case QUIET -> { }
     }
   }
 
@@ -289,6 +312,8 @@ public final class Replica {
     }
     slot.accept(pp);
     effects.persist(new LogRecord.AcceptedPrePrepare(pp));
+    idleWatch.prePrepared(pp.batch(),
+        pp.sequence() - lastExecuted >= config.pipelineDepth() || !log.inWindow(pp.sequence() + 1));
     Prepare prepare = new Prepare(view, pp.sequence(), pp.digest(), me, null);
     slot.add(prepare);
     effects.persist(new LogRecord.SentPrepare(prepare));
@@ -384,6 +409,7 @@ public final class Replica {
       Reply reply = new Reply(view, r.clientId(), r.requestNumber(), result, me, null);
       clients.record(r.clientId(), r.requestNumber(), reply);
       effects.reply(reply);
+      idleWatch.ordered(r);
       Request watched = waiting.get(r.clientId());
       if (watched != null && watched.requestNumber() <= r.requestNumber()) {
         waiting.remove(r.clientId());
@@ -444,6 +470,9 @@ public final class Replica {
     viewChanging = true;
     effects.persist(new LogRecord.EnteredView(newView, true));
     cancelViewChangeTimer();
+    if (idleWatch.reset()) {
+      effects.cancelTimer(TimerId.PRIMARY_IDLE);
+    }
     if (batchTimerArmed) {
       batchTimerArmed = false;
       effects.cancelTimer(TimerId.BATCH);

@@ -10,10 +10,23 @@ package dev.bft.core.protocol;
  * @param checkpointInterval   K: a checkpoint after every K-th sequence number
  * @param logWindow            L: sequence numbers accepted above the low watermark, a multiple of K
  * @param viewChangeTimeoutTicks how long a backup waits for a known request to execute
+ * @param primaryIdleTimeoutTicks how long a backup lets a request it knows of go without a
+ *                             PRE-PREPARE while the primary's pipeline has room (one to two of these)
  */
 public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long batchDelayTicks,
                             int pipelineDepth, int checkpointInterval, int logWindow,
-                            long viewChangeTimeoutTicks) {
+                            long viewChangeTimeoutTicks, long primaryIdleTimeoutTicks) {
+  /** With the default idle timeout: an eighth of the view-change timeout. */
+  public ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long batchDelayTicks, int pipelineDepth,
+                       int checkpointInterval, int logWindow, long viewChangeTimeoutTicks) {
+    this(quorum, replicaId, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval, logWindow,
+        viewChangeTimeoutTicks, defaultIdleTimeout(viewChangeTimeoutTicks));
+  }
+
+  public static long defaultIdleTimeout(long viewChangeTimeoutTicks) {
+    return Math.max(1, viewChangeTimeoutTicks / 8);
+  }
+
   public ReplicaConfig {
     if (!quorum.isReplica(replicaId)) {
       throw new IllegalArgumentException("replica id " + replicaId + " is outside 0.." + (quorum.n() - 1));
@@ -21,7 +34,7 @@ public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long
     if (maxBatchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatchSize);
     }
-    if (batchDelayTicks < 0 || viewChangeTimeoutTicks < 1) {
+    if (batchDelayTicks < 0 || viewChangeTimeoutTicks < 1 || primaryIdleTimeoutTicks < 1) {
       throw new IllegalArgumentException("timeouts must be positive");
     }
     if (checkpointInterval < 1 || logWindow < checkpointInterval || logWindow % checkpointInterval != 0) {
@@ -40,16 +53,21 @@ public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long
 
   public ReplicaConfig withReplicaId(int id) {
     return new ReplicaConfig(quorum, id, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval,
-        logWindow, viewChangeTimeoutTicks);
+        logWindow, viewChangeTimeoutTicks, primaryIdleTimeoutTicks);
   }
 
   public ReplicaConfig withBatching(int maxBatch, long delayTicks, int depth) {
     return new ReplicaConfig(quorum, replicaId, maxBatch, delayTicks, depth, checkpointInterval, logWindow,
-        viewChangeTimeoutTicks);
+        viewChangeTimeoutTicks, primaryIdleTimeoutTicks);
   }
 
   public ReplicaConfig withCheckpoints(int interval, int window) {
     return new ReplicaConfig(quorum, replicaId, maxBatchSize, batchDelayTicks, Math.min(pipelineDepth, window),
-        interval, window, viewChangeTimeoutTicks);
+        interval, window, viewChangeTimeoutTicks, primaryIdleTimeoutTicks);
+  }
+
+  public ReplicaConfig withPrimaryIdleTimeout(long ticks) {
+    return new ReplicaConfig(quorum, replicaId, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval,
+        logWindow, viewChangeTimeoutTicks, ticks);
   }
 }

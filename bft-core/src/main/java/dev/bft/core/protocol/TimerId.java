@@ -6,6 +6,8 @@ public enum TimerId {
   BATCH,
   /** A backup knows of a request that has not executed in time: the primary is suspect. */
   VIEW_CHANGE,
+  /** A backup knows of requests the primary has not put in a PRE-PREPARE though it had room. */
+  PRIMARY_IDLE,
   /** Periodic: if execution is stuck behind lost messages, ask peers to retransmit. */
   STATUS
 }

@@ -138,7 +138,7 @@ public final class ReplicaNode implements AutoCloseable {
     this.peers = new Channel[config.n()];
     var p = config.parameters();
     ReplicaConfig rc = new ReplicaConfig(quorum, self, p.batchSize(), p.batchDelayMillis(), p.pipelineDepth(),
-        p.checkpointInterval(), p.logWindow(), p.viewChangeTimeoutMillis());
+        p.checkpointInterval(), p.logWindow(), p.viewChangeTimeoutMillis(), p.primaryIdleTimeoutMillis());
     this.timers = new ProtocolTimers(scheduler, protocolLoop, t -> onProtocolThread(() -> fireTimer(t)));
     this.metrics = new ReplicaMetrics(self, this::rejectedFrames,
         verifyPool::size);

@@ -65,7 +65,7 @@ public final class Simulation {
 
   /** What a run did. {@code allCompleted} is the liveness verdict. */
   public record Result(long seed, boolean allCompleted, long completedOperations, long ticks, long messagesSent,
-                       long messagesDropped, long[] lastExecuted, String traceDigest) {}
+                       long messagesDropped, long[] lastExecuted, String traceDigest, long[] views) {}
 
   public static final int FIRST_CLIENT_ID = 1000;
 
@@ -82,6 +82,8 @@ public final class Simulation {
   private final ValidityChecker validity = new ValidityChecker();
   private final ExactlyOnceChecker exactlyOnce = new ExactlyOnceChecker();
   private final BoundedStateChecker bounded = new BoundedStateChecker();
+  /** Clients outside the workload whose requests a test injects: the queue bound counts them too. */
+  private final java.util.Set<Integer> injectedClients = new java.util.HashSet<>();
   private final dev.bft.core.sim.check.VoteConsistencyChecker votes = new dev.bft.core.sim.check.VoteConsistencyChecker();
   private final List<SimObserver> observers = new ArrayList<>();
   private SimSigning signing;
@@ -129,7 +131,8 @@ public final class Simulation {
     long completed = clients.stream().mapToLong(SimClient::completed).sum();
     long[] executed = replicas.stream().mapToLong(r -> r.replica.lastExecuted()).toArray();
     return new Result(options.seed(), allDone(), completed, queue.now(), network.sent, network.dropped, executed,
-        java.util.HexFormat.of().formatHex(trace.digest()));
+        java.util.HexFormat.of().formatHex(trace.digest()),
+        replicas.stream().mapToLong(r -> r.replica.view()).toArray());
   }
 
   // ---------------------------------------------------------------- fault injection (scheduled)
@@ -210,6 +213,7 @@ public final class Simulation {
    * requests count as signed by it (a Byzantine client signs what it likes in its own name).
    */
   public void injectRequest(int replica, Request request, long at) {
+    injectedClients.add(request.clientId());
     queue.at(at, () -> {
       validity.issued(request.digest());
       network.carry(-1, replica, request, r -> replicas.get(replica).receive(r));
@@ -346,7 +350,7 @@ public final class Simulation {
   private void checkBoundedState() {
     for (SimReplica r : replicas) {
       bounded.check(r.id, r.replica.logSize(), r.replica.config().logWindow(), r.replica.pendingRequests(),
-          clients.size());
+          clients.size() + injectedClients.size());
     }
   }
 

@@ -19,6 +19,7 @@ final class RecordingEffects implements Effects {
   final List<Long> executed = new ArrayList<>();
   final List<Request> forwarded = new ArrayList<>();
   final List<TimerId> timersSet = new ArrayList<>();
+  final List<TimerId> timersCancelled = new ArrayList<>();
   final List<Long> timerTicks = new ArrayList<>();
   final List<Long> checkpointsTaken = new ArrayList<>();
   final List<Long> fetches = new ArrayList<>();
@@ -70,7 +71,13 @@ final class RecordingEffects implements Effects {
   }
 
   @Override
-  public void cancelTimer(TimerId timer) {}
+  public void cancelTimer(TimerId timer) {
+    timersCancelled.add(timer);
+  }
+
+  boolean cancelled(TimerId timer) {
+    return timersCancelled.contains(timer);
+  }
 
   @Override
   public void executed(long sequence, Batch batch) {
@@ -100,6 +107,7 @@ final class RecordingEffects implements Effects {
     executed.clear();
     forwarded.clear();
     timersSet.clear();
+    timersCancelled.clear();
     timerTicks.clear();
   }
 }

@@ -23,6 +23,7 @@ class NormalCaseSimulationTest {
       assertThat(r.allCompleted()).as("liveness, seed %d", seed).isTrue();
       assertThat(r.completedOperations()).isEqualTo(800);
       assertThat(Arrays.stream(r.lastExecuted()).min().orElseThrow()).as("all replicas executed").isPositive();
+      assertThat(r.views()).as("an honest primary on a reliable network is never suspected").containsOnly(0L);
     });
   }
 
@@ -34,6 +35,7 @@ class NormalCaseSimulationTest {
           options(seed, n).withFaults(NetworkFaults.hostile()).withLoad(8, 150));
       assertThat(r.allCompleted()).as("liveness, seed %d", seed).isTrue();
       assertThat(r.messagesDropped()).as("the network did drop messages").isPositive();
+      System.out.println("[sim] hostile n=" + n + " seed=" + seed + " views=" + Arrays.toString(r.views()));
     });
   }
 

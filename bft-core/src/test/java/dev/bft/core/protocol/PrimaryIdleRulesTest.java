@@ -1,0 +1,92 @@
+package dev.bft.core.protocol;
+
+import static dev.bft.core.protocol.ReplicaFixture.Q;
+import static dev.bft.core.protocol.ReplicaFixture.batch;
+import static dev.bft.core.protocol.ReplicaFixture.prePrepare;
+import static dev.bft.core.protocol.ReplicaFixture.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bft.core.message.ViewChange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A backup suspects a primary that leaves a request it knows of without a PRE-PREPARE for a whole
+ * idle round while its pipeline had room (n = 4, f = 1, pipeline depth 2, idle rounds of 10 ticks).
+ */
+class PrimaryIdleRulesTest {
+  private final ReplicaFixture fx = new ReplicaFixture(new ReplicaConfig(Q, 2, 4, 5, 2, 4, 8, 100, 10));
+
+  private void idleRound() {
+    fx.replica.onTimer(TimerId.PRIMARY_IDLE);
+  }
+
+  private boolean suspected() {
+    return !fx.effects.broadcasts(ViewChange.class).isEmpty();
+  }
+
+  @Test
+  void aRequestLeftWithoutAPrePrepareForAWholeRoundMovesTheBackupToTheNextView() {
+    fx.replica.onRequest(request(1000, 1), 0);
+    assertThat(fx.effects.timeouts(TimerId.PRIMARY_IDLE)).containsExactly(10L);
+    idleRound(); // the request may have come just before the round ended
+    assertThat(suspected()).isFalse();
+    assertThat(fx.effects.timeouts(TimerId.PRIMARY_IDLE)).as("re-armed").containsExactly(10L, 10L);
+    idleRound();
+    assertThat(suspected()).isTrue();
+    assertThat(fx.replica.view()).isEqualTo(1);
+  }
+
+  @Test
+  void aPrePrepareWithTheRequestClearsIt() {
+    fx.replica.onRequest(request(1000, 1), 0);
+    idleRound();
+    fx.replica.onMessage(prePrepare(0, 1, batch(request(1000, 1))));
+    idleRound();
+    assertThat(suspected()).isFalse();
+    assertThat(fx.effects.timeouts(TimerId.PRIMARY_IDLE)).as("armed, re-armed once, then nothing left to watch")
+        .hasSize(2);
+  }
+
+  @Test
+  void aRetransmissionOfARequestAlreadyPrePreparedIsNotWatched() {
+    fx.replica.onMessage(prePrepare(0, 1, batch(request(1000, 1))));
+    fx.replica.onRequest(request(1000, 1), 0);
+    assertThat(fx.effects.timeouts(TimerId.PRIMARY_IDLE)).isEmpty();
+  }
+
+  @Test
+  void aFullPipelineExcusesThePrimary() {
+    fx.replica.onRequest(request(1000, 1), 0);
+    idleRound();
+    // Two sequence numbers in flight, none executed: the primary (depth 2) has no room.
+    fx.replica.onMessage(prePrepare(0, 1, batch(request(1001, 1))));
+    fx.replica.onMessage(prePrepare(0, 2, batch(request(1002, 1))));
+    idleRound();
+    assertThat(suspected()).isFalse();
+    idleRound(); // a round without room made again: now the request is overdue with room to spare
+    assertThat(suspected()).isTrue();
+  }
+
+  @Test
+  void aPrimaryThatTricklesOtherPrePreparesIsSuspectedAfterThePatienceRounds() {
+    fx.replica.onRequest(request(1000, 1), 0);
+    long seq = 0;
+    int rounds = 0;
+    while (!suspected() && rounds < 20) {
+      fx.commitAt(++seq, batch(request(2000 + (int) seq, 1)));
+      idleRound();
+      rounds++;
+    }
+    assertThat(suspected()).isTrue();
+    // The first round end may have come just after the request; it is overdue at the next PATIENCE.
+    assertThat(rounds).as("tolerated while other PRE-PREPAREs came").isEqualTo(1 + PrimaryIdleMonitor.PATIENCE);
+  }
+
+  @Test
+  void theNewViewStartsWithNothingWatched() {
+    fx.replica.onRequest(request(1000, 1), 0);
+    fx.replica.onTimer(TimerId.VIEW_CHANGE);
+    assertThat(fx.replica.view()).isEqualTo(1);
+    assertThat(fx.effects.cancelled(TimerId.PRIMARY_IDLE)).isTrue();
+  }
+}
