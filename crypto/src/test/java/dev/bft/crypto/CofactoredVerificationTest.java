@@ -75,7 +75,7 @@ class CofactoredVerificationTest {
   }
 
   @Test
-  void anyOneBadSignatureFailsTheBatchAndIsFoundByHalving() {
+  void anyOneBadSignatureFailsTheBatchAndIsFoundOneByOne() {
     Random random = new Random(2);
     List<SignedItem> items = validItems(random, 40, 7);
     for (int bad : new int[] {0, 17, 39}) {

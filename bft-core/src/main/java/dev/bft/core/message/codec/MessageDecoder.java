@@ -66,6 +66,13 @@ public final class MessageDecoder {
     this.verifiedRequests = verifiedRequests;
   }
 
+  /** Remembers a verified request; a decoder built without a cache verifies every time. */
+  private void remember(Digest cacheKey) {
+    if (verifiedRequests != null) {
+      verifiedRequests.add(cacheKey);
+    }
+  }
+
   public MessageDecoder(KeyDirectory keys) {
     this(keys, WireLimits.defaults(), new VerifiedSignatures(1 << 16));
   }
@@ -95,7 +102,7 @@ public final class MessageDecoder {
    * Decodes many frames as {@link #decode(byte[], int, Predicate)} would one by one, but checks the
    * signatures of the top-level client REQUESTs among them by one batch equation: a primary
    * receiving requests from many clients at once verifies them a few times cheaper. A bad
-   * signature rejects only its own frame (the batch is halved until it is found).
+   * signature rejects only its own frame (a failing batch is checked again one by one).
    */
   public List<DecodeResult> decodeAll(List<byte[]> frames, int[] expectedSenders, Predicate<Message> worthVerifying) {
     DecodeResult[] results = new DecodeResult[frames.size()];
@@ -115,7 +122,7 @@ public final class MessageDecoder {
     BitSet valid = SignatureBatch.validity(pending);
     for (int j = 0; j < pending.size(); j++) {
       if (valid.get(j)) {
-        verifiedRequests.add(pendingCacheKey.get(j));
+        remember(pendingCacheKey.get(j));
       } else {
         results[pendingFrame.get(j)] = new DecodeResult.Rejected(Rejection.BAD_SIGNATURE, "REQUEST signature does not verify");
       }
@@ -306,7 +313,7 @@ public final class MessageDecoder {
         if (!SignatureBatch.allValid(budget.batchedRequests)) {
           throw new Reject(Rejection.BAD_SIGNATURE, "a client signature in the PRE-PREPARE does not verify");
         }
-        budget.batchedCacheKeys.forEach(verifiedRequests::add);
+        budget.batchedCacheKeys.forEach(this::remember);
         budget.batchedRequests = null;
         budget.batchedCacheKeys = null;
         Batch batch = Batch.of(requests, nonNegative(p.getTimestamp(), "timestamp"));

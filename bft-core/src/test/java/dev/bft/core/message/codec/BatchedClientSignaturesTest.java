@@ -72,6 +72,13 @@ class BatchedClientSignaturesTest {
   }
 
   @Test
+  void aDecoderWithoutACacheChecksTheBatchAllTheSame() throws Exception {
+    MessageDecoder uncached = new MessageDecoder(keyDirectory(), WireLimits.defaults(), null);
+    assertThat(uncached.decode(prePrepareFrame(-1), 0).accepted()).isTrue();
+    assertThat(uncached.decode(prePrepareFrame(3), 0).accepted()).isFalse();
+  }
+
+  @Test
   void oneForgedClientSignatureRejectsThePrePrepareAndNothingIsRemembered() throws Exception {
     for (int forged : new int[] {0, 5, CLIENTS - 1}) {
       assertThat(decoder.decode(prePrepareFrame(forged), 0))
