@@ -703,6 +703,14 @@ public final class Replica {
     return lastExecuted;
   }
 
+  /**
+   * The view of the latest VIEW-CHANGE this replica holds from {@code replica} (-1 if none): one
+   * for that view or a lower one changes nothing here, unless it is for this very view.
+   */
+  public long latestViewChangeOf(int replica) {
+    return viewChanger.latestViewChangeOf(replica);
+  }
+
   public long lowWatermark() {
     return log.low();
   }

@@ -67,6 +67,12 @@ final class ViewChanger {
     changeStartedView = replica.view();
   }
 
+  /** The view of the latest VIEW-CHANGE held from {@code replica}, or -1. */
+  long latestViewChangeOf(int replica) {
+    ViewChange vc = votes.of(replica);
+    return vc == null ? -1 : vc.newView();
+  }
+
   void onViewChange(ViewChange vc) {
     if (!validator.isValid(vc)) {
       drops.count(DropReason.INVALID_VIEW_CHANGE);

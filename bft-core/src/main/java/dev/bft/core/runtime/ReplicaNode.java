@@ -120,6 +120,7 @@ public final class ReplicaNode implements AutoCloseable {
                      java.util.function.Consumer<Throwable> onFatal) {
     this.onFatal = onFatal;
     this.config = config;
+    this.voteFilter = new VoteFilter(config.n(), config.parameters().checkpointInterval());
     this.self = self;
     this.quorum = new Quorum(config.n(), config.f());
     if (!config.replica(self).publicKey().equals(key.publicKey())) {
@@ -172,10 +173,13 @@ public final class ReplicaNode implements AutoCloseable {
   private List<Reply> repliesThisGroup = new ArrayList<>();
 
   /** The verification pool's cheap check before signatures, fed by the protocol thread. */
-  private final VoteFilter voteFilter = new VoteFilter();
+  private final VoteFilter voteFilter;
 
   private void publishProgress() {
     voteFilter.publish(replica.view(), replica.lowWatermark(), replica.highWatermark(), replica.lastExecuted());
+    for (int i = 0; i < config.n(); i++) {
+      voteFilter.publishViewChange(i, replica.latestViewChangeOf(i));
+    }
     metrics.view.set(replica.view());
     metrics.lastExecuted.set(replica.lastExecuted());
     metrics.stableCheckpoint.set(replica.stableCheckpoint());

@@ -5,15 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bft.core.message.Checkpoint;
 import dev.bft.core.message.Commit;
 import dev.bft.core.message.Prepare;
+import dev.bft.core.message.Status;
+import dev.bft.core.message.ViewChange;
 import dev.bft.crypto.Digest;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Which votes are worth a signature check at a replica in view 2, window (128, 384], executed up to 200. */
+/**
+ * Which messages are worth a signature check at a replica of n = 4 in view 2, window (128, 384],
+ * executed up to 200, checkpoint interval 128, holding a VIEW-CHANGE of replica 3 for view 7.
+ */
 class VoteFilterTest {
-  final VoteFilter filter = new VoteFilter();
+  final VoteFilter filter = new VoteFilter(4, 128);
 
   VoteFilterTest() {
     filter.publish(2, 128, 384, 200);
+    filter.publishViewChange(3, 7);
   }
 
   private boolean prepare(long view, long sequence) {
@@ -41,7 +48,38 @@ class VoteFilterTest {
   }
 
   @Test
+  void checkpointsOffTheIntervalOrAtOrBelowTheLowWatermarkAreRefused() {
+    assertThat(filter.test(new Checkpoint(256, Digest.ZERO, 1, null))).isTrue();
+    assertThat(filter.test(new Checkpoint(128L << 20, Digest.ZERO, 1, null)))
+        .as("far ahead: a lagging replica learns from those").isTrue();
+    assertThat(filter.test(new Checkpoint(1L << 40 | 8, Digest.ZERO, 1, null))).as("off the interval").isFalse();
+    assertThat(filter.test(new Checkpoint(128, Digest.ZERO, 1, null))).as("at the low watermark").isFalse();
+  }
+
+  @Test
+  void statusForAViewAheadIsRefused() {
+    assertThat(filter.test(new Status(2, 150, 1, null))).isTrue();
+    assertThat(filter.test(new Status(0, 150, 1, null))).as("a lagging replica asks: it is helped").isTrue();
+    assertThat(filter.test(new Status(3, 150, 1, null))).as("one view ahead: the published view may lag").isTrue();
+    assertThat(filter.test(new Status(900, 150, 1, null))).isFalse();
+  }
+
+  @Test
+  void viewChangesBelowTheViewOrNotAboveTheSendersLatestAreRefused() {
+    assertThat(filter.test(viewChange(3, 1))).as("below this view").isFalse();
+    assertThat(filter.test(viewChange(2, 3))).as("for this view: the primary re-sends its NEW-VIEW").isTrue();
+    assertThat(filter.test(viewChange(3, 3))).as("held one for view 7 already").isFalse();
+    assertThat(filter.test(viewChange(3, 7))).as("the same again").isFalse();
+    assertThat(filter.test(viewChange(3, 8))).isTrue();
+    assertThat(filter.test(viewChange(1, 3))).as("nothing held from replica 1").isTrue();
+  }
+
+  private static ViewChange viewChange(int from, long view) {
+    return new ViewChange(view, 0, List.of(), List.of(), from, null);
+  }
+
+  @Test
   void otherMessagesAlwaysPass() {
-    assertThat(filter.test(new Checkpoint(1L << 40, Digest.ZERO, 1, null))).isTrue();
+    assertThat(filter.test(new dev.bft.core.message.Hello(1, new byte[] {1}, null))).isTrue();
   }
 }

@@ -88,7 +88,8 @@ public final class MessageDecoder {
   }
 
   /**
-   * As {@link #decode(byte[], int)}, but a top-level PREPARE, COMMIT or REPLY is first shown to
+   * As {@link #decode(byte[], int)}, but a top-level PREPARE, COMMIT, CHECKPOINT, STATUS, REPLY or
+   * VIEW-CHANGE (with its view only: empty proofs, no wire form) is first shown to
    * {@code worthVerifying} and, if refused, rejected as {@link Rejection#UNWANTED} without its
    * signature being checked: a replica drops votes outside its view and window anyway, and a
    * client needs only f + 1 matching replies, so what neither can use costs a parse, not a
@@ -210,13 +211,22 @@ public final class MessageDecoder {
         verify(type, key, opened.root().bytesUnsafe(), signature, budget);
         return reply;
       }
-      if (budget.depth == 1 && (type == MessageType.PREPARE || type == MessageType.COMMIT)) {
+      if (budget.depth == 1 && (type == MessageType.PREPARE || type == MessageType.COMMIT
+          || type == MessageType.CHECKPOINT || type == MessageType.STATUS)) {
         Message vote = body(type, sender, body, new WireForm(body, signature), budget); // no embedded messages
         if (!budget.worthVerifying.test(vote)) {
-          throw new Reject(Rejection.UNWANTED, type + " outside the receiver's view or window");
+          throw new Reject(Rejection.UNWANTED, type + " the receiver has no use for");
         }
         verify(type, key, body, signature, budget);
         return vote;
+      }
+      if (budget.depth == 1 && type == MessageType.VIEW_CHANGE) {
+        // Only the view is shown first: the proofs inside cost a signature check each.
+        ViewChangeBody v = parse(ViewChangeBody.parser(), com.google.protobuf.UnsafeByteOperations.unsafeWrap(body), type);
+        if (!budget.worthVerifying.test(new ViewChange(v.getNewView(), v.getStableSequence(), List.of(), List.of(),
+            sender, null))) {
+          throw new Reject(Rejection.UNWANTED, type + " for view " + v.getNewView() + " the receiver has no use for");
+        }
       }
       verify(type, key, body, signature, budget);
       return body(type, sender, body, new WireForm(body, signature), budget);

@@ -156,6 +156,21 @@ class MessageCodecTest {
   }
 
   @Test
+  void checkpointsStatusAndViewChangesAreShownBeforeTheirSignatureToo() throws Exception {
+    List<Message> shown = new java.util.ArrayList<>();
+    for (Message m : List.of(new dev.bft.core.message.Checkpoint(8, Digest.ZERO, 1, null),
+        new Status(0, 3, 1, null), fx.viewChange(1))) {
+      byte[] forged = envelope(fx.encodeAs(1, m)).setSignature(ByteString.copyFrom(new byte[64])).build().toByteArray();
+      DecodeResult unwanted = fx.decoder.decode(forged, 1, x -> shown.add(x) && false);
+      assertThat(((DecodeResult.Rejected) unwanted).reason()).as(m.type().toString()).isEqualTo(Rejection.UNWANTED);
+      assertThat(((DecodeResult.Rejected) fx.decoder.decode(forged, 1, x -> true)).reason()).isEqualTo(Rejection.BAD_SIGNATURE);
+    }
+    assertThat(shown).extracting(Message::type).containsExactly(MessageType.CHECKPOINT, MessageType.STATUS,
+        MessageType.VIEW_CHANGE);
+    assertThat(((ViewChange) shown.get(2)).newView()).isEqualTo(1);
+  }
+
+  @Test
   void aPrepareRelabelledAsACommitFailsItsSignature() throws Exception {
     byte[] relabelled = envelope(prepareFrame()).setType(MessageType.COMMIT.code()).build().toByteArray();
     assertThat(fx.decoder.decode(relabelled))
