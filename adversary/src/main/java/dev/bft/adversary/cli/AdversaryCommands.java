@@ -8,4 +8,12 @@ public final class AdversaryCommands implements CommandExtension {
   public Object command() {
     return new OmCommand();
   }
+
+  /** Registers {@code bft flood-client} with the launcher. */
+  public static final class FloodClient implements CommandExtension {
+    @Override
+    public Object command() {
+      return new FloodClientCommand();
+    }
+  }
 }

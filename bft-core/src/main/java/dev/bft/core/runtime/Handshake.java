@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.function.BiConsumer;
+import java.util.function.IntPredicate;
 
 /**
  * Authenticates a link before anything else crosses it. The accepting side sends HELLO with a
@@ -27,28 +28,33 @@ public final class Handshake extends ChannelInboundHandlerAdapter {
   private final MessageEncoder encoder;
   private final MessageDecoder decoder;
   private final BiConsumer<ChannelHandlerContext, Integer> established;
+  private final IntPredicate refused;
   private byte[] nonce;
 
   private Handshake(boolean accepting, int self, int expectedPeer, MessageEncoder encoder, MessageDecoder decoder,
-                    BiConsumer<ChannelHandlerContext, Integer> established) {
+                    IntPredicate refused, BiConsumer<ChannelHandlerContext, Integer> established) {
     this.accepting = accepting;
     this.self = self;
     this.expectedPeer = expectedPeer;
     this.encoder = encoder;
     this.decoder = decoder;
     this.established = established;
+    this.refused = refused;
   }
 
-  /** The side that accepted the connection: challenges, learns who the peer is. */
-  public static Handshake accepting(int self, MessageEncoder encoder, MessageDecoder decoder,
+  /**
+   * The side that accepted the connection: challenges, learns who the peer is. A peer that
+   * {@code refused} names is hung up on before its answer's signature is checked.
+   */
+  public static Handshake accepting(int self, MessageEncoder encoder, MessageDecoder decoder, IntPredicate refused,
                                     BiConsumer<ChannelHandlerContext, Integer> established) {
-    return new Handshake(true, self, -1, encoder, decoder, established);
+    return new Handshake(true, self, -1, encoder, decoder, refused, established);
   }
 
   /** The side that connected to {@code replica}: checks it is that replica, answers the challenge. */
   public static Handshake connecting(int self, int replica, MessageEncoder encoder, MessageDecoder decoder,
                                      BiConsumer<ChannelHandlerContext, Integer> established) {
-    return new Handshake(false, self, replica, encoder, decoder, established);
+    return new Handshake(false, self, replica, encoder, decoder, id -> false, established);
   }
 
   @Override
@@ -65,6 +71,10 @@ public final class Handshake extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     byte[] frame = Frames.bytes((ByteBuf) msg);
     ((ByteBuf) msg).release();
+    if (accepting && refused.test(claimedSender(frame))) {
+      ctx.close();
+      return;
+    }
     DecodeResult r = decoder.decode(frame, accepting ? -1 : expectedPeer);
     Message m = r instanceof DecodeResult.Accepted a ? a.message() : null;
     if (!(m instanceof Hello hello)) {
@@ -82,6 +92,15 @@ public final class Handshake extends ChannelInboundHandlerAdapter {
       Frames.write(ctx.channel(), encoder.encode(new Hello(self, hello.nonce(), null)));
       ctx.pipeline().remove(this);
       established.accept(ctx, expectedPeer);
+    }
+  }
+
+  /** The envelope's sender, unauthenticated; -1 if the frame does not parse. */
+  private static int claimedSender(byte[] frame) {
+    try {
+      return dev.bft.core.message.wire.Envelope.parseFrom(frame).getSender();
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return -1;
     }
   }
 

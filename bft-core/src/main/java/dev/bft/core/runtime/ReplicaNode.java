@@ -80,6 +80,8 @@ public final class ReplicaNode implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel[] peers;
   private final Map<Integer, Channel> clients = new ConcurrentHashMap<>();
+  /** Clients that sent what no correct client sends on its own link: refused for a while. */
+  private final ClientQuarantine quarantine = new ClientQuarantine(10_000, System::nanoTime);
   private final Replica replica;
   private final ProtocolTimers timers;
   private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
@@ -224,7 +226,8 @@ public final class ReplicaNode implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             Frames.install(ch.pipeline(), MAX_FRAME);
-            ch.pipeline().addLast(Handshake.accepting(self, encoder, decoder, ReplicaNode.this::linkUp));
+            ch.pipeline().addLast(Handshake.accepting(self, encoder, decoder,
+                id -> !quorum.isReplica(id) && quarantine.refuses(id), ReplicaNode.this::linkUp));
           }
         }).bind(me.host(), me.port()).sync().channel();
     for (int peer = self + 1; peer < config.n(); peer++) {
@@ -258,6 +261,9 @@ public final class ReplicaNode implements AutoCloseable {
         ((ByteBuf) msg).release();
         if (!verifyPool.submit(peer, new Inbound(peer, frame))) {
           rejected.computeIfAbsent("VERIFY_QUEUE_FULL", k -> new AtomicLong()).incrementAndGet();
+          if (!isReplica) {
+            quarantine(peer, "more frames queued than the verification bound");
+          }
         }
       }
 
@@ -327,6 +333,9 @@ public final class ReplicaNode implements AutoCloseable {
     if (r instanceof DecodeResult.Rejected rej) {
       rejected.computeIfAbsent(rej.reason().name(), k -> new AtomicLong()).incrementAndGet();
       LOG.debug("replica {}: rejected a frame from {}: {} {}", self, peer, rej.reason(), rej.detail());
+      if (!quorum.isReplica(peer)) {
+        quarantine(peer, rej.reason() + ": " + rej.detail());
+      }
       return;
     }
     Message m = r.message();
@@ -352,6 +361,20 @@ public final class ReplicaNode implements AutoCloseable {
         }
       }
     });
+  }
+
+  /** A client proved faulty on its own link: hang up and refuse it for a while. */
+  private void quarantine(int client, String why) {
+    long millis = quarantine.quarantine(client);
+    if (millis == 0) {
+      return; // frames already queued before the link closed
+    }
+    rejected.computeIfAbsent("CLIENT_QUARANTINED", k -> new AtomicLong()).incrementAndGet();
+    Channel c = clients.get(client);
+    if (c != null) {
+      c.close();
+    }
+    LOG.warn("replica {}: client {} quarantined for {} ms ({})", self, client, millis, why);
   }
 
   /** Answers a peer's FETCH from the snapshot of that checkpoint, if this replica still holds it. */
