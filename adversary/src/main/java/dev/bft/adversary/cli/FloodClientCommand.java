@@ -52,7 +52,7 @@ public final class FloodClientCommand implements Callable<Integer> {
       flooder.start();
       long end = seconds > 0 ? System.nanoTime() + seconds * 1_000_000_000L : Long.MAX_VALUE;
       while (System.nanoTime() - end < 0) {
-        Thread.sleep(Math.min(5000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+        Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
         out.printf(Locale.ROOT, "flood-client %d (%s): %d frames sent, %d handshakes, %d replicas connected%n", id,
             kind, flooder.framesSent(), flooder.connections(), flooder.connectedReplicas());
         out.flush();

@@ -113,14 +113,16 @@ public final class FloodingClient implements AutoCloseable {
     });
   }
 
+  /** Each frame goes to every replica, as a client's request would. */
   private void tick() {
-    for (Channel c : links.values()) {
-      if (!c.isActive()) {
-        continue;
-      }
-      for (int i = 0; i < framesPerTick && c.isWritable(); i++) {
-        Frames.write(c, frame());
-        sent.incrementAndGet();
+    for (int i = 0; i < framesPerTick; i++) {
+      byte[] frame = null;
+      for (Channel c : links.values()) {
+        if (c.isActive() && c.isWritable()) {
+          frame = frame == null ? frame() : frame;
+          Frames.write(c, frame);
+          sent.incrementAndGet();
+        }
       }
     }
   }

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  */
 final class FairVerificationQueue<T> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FairVerificationQueue.class);
-  private final int perSourceLimit;
+  private final java.util.function.IntUnaryOperator limitOf;
   private final int maxGroup;
   private final Consumer<List<T>> handler;
   private final Map<Integer, ArrayDeque<T>> queues = new HashMap<>();
@@ -32,7 +32,13 @@ final class FairVerificationQueue<T> {
   private volatile boolean stopped;
 
   FairVerificationQueue(String name, int threads, int perSourceLimit, int maxGroup, Consumer<List<T>> handler) {
-    this.perSourceLimit = perSourceLimit;
+    this(name, threads, source -> perSourceLimit, maxGroup, handler);
+  }
+
+  /** {@code limitOf}: the bound of each source's queue (a replica needs room for bursts; a client does not). */
+  FairVerificationQueue(String name, int threads, java.util.function.IntUnaryOperator limitOf, int maxGroup,
+                        Consumer<List<T>> handler) {
+    this.limitOf = limitOf;
     this.maxGroup = maxGroup;
     this.handler = handler;
     this.workers = new Thread[threads];
@@ -51,7 +57,7 @@ final class FairVerificationQueue<T> {
   /** Queues an item of {@code source}; false (and nothing queued) when that source's queue is full. */
   synchronized boolean submit(int source, T item) {
     ArrayDeque<T> q = queues.computeIfAbsent(source, s -> new ArrayDeque<>());
-    if (q.size() >= perSourceLimit || stopped) {
+    if (q.size() >= limitOf.applyAsInt(source) || stopped) {
       return false;
     }
     q.add(item);

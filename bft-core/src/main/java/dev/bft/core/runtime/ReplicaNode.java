@@ -135,7 +135,10 @@ public final class ReplicaNode implements AutoCloseable {
         new VerifiedSignatures(1 << 16));
     this.protocolLoop = new GroupedExecutor("protocol-" + self, 256, this::handOff);
     int cores = Runtime.getRuntime().availableProcessors();
-    this.verifyPool = new FairVerificationQueue<>("verify-" + self, cores, 4096, MAX_VERIFY_GROUP, this::deliverAll);
+    // A correct client has one request outstanding (and perhaps its retransmission): a backlog of
+    // 32 frames from one is already a flood, and quarantines it.
+    this.verifyPool = new FairVerificationQueue<>("verify-" + self, cores,
+        source -> quorum.isReplica(source) ? 4096 : 32, MAX_VERIFY_GROUP, this::deliverAll);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "timers-" + self));
     this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     this.peers = new Channel[config.n()];

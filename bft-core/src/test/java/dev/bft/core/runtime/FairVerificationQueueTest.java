@@ -78,6 +78,18 @@ class FairVerificationQueueTest {
   }
 
   @Test
+  void eachSourceHasItsOwnBound() throws Exception {
+    FairVerificationQueue<String> q = new FairVerificationQueue<>("test", 1, source -> source < 4 ? 5 : 2, 1, g -> { });
+    for (int i = 0; i < 5; i++) {
+      assertThat(q.submit(1, "replica" + i)).isTrue();
+    }
+    assertThat(q.submit(1, "replica5")).isFalse();
+    assertThat(q.submit(1000, "client0")).isTrue();
+    assertThat(q.submit(1000, "client1")).isTrue();
+    assertThat(q.submit(1000, "client2")).as("a client's backlog is bounded tighter").isFalse();
+  }
+
+  @Test
   void workersHandEverythingSubmittedToTheHandler() throws Exception {
     CountDownLatch done = new CountDownLatch(50);
     FairVerificationQueue<String> q = new FairVerificationQueue<>("test", 2, 100, 8,

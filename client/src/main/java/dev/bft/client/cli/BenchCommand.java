@@ -46,8 +46,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--clients", split = ",", defaultValue = "1,10,30,50,100", description = "client counts of the fault-free sweep (default: ${DEFAULT-VALUE})")
   List<Integer> clients;
 
-  @Option(names = "--attacks", split = ",", defaultValue = "0=slow,0=equivocate,3=flood",
-      description = "<replica>=<behaviour> runs under attack, one at a time, or 'none' (default: ${DEFAULT-VALUE})")
+  @Option(names = "--attacks", split = ",",
+      defaultValue = "0=slow,0=equivocate,3=flood,client=bad-signature,client=valid",
+      description = "runs under attack, one at a time: <replica>=<behaviour> (a Byzantine replica), "
+          + "client=<kind> (a flooding client beside the load: bad-signature, valid, malformed), or 'none' "
+          + "(default: ${DEFAULT-VALUE})")
   List<String> attacks;
 
   @Option(names = "--batch-sizes", split = ",", defaultValue = "1,16,64",
@@ -83,10 +86,12 @@ final class BenchCommand implements Callable<Integer> {
     }
     for (String a : attacks) {
       if (!a.equals("none")) {
-        if (!a.matches("\\d+=[a-z-]+")) {
-          throw new IllegalArgumentException("--attacks " + a + ": expected <replica id>=<behaviour>, e.g. 0=slow");
+        if (!a.matches("\\d+=[a-z-]+") && !a.matches("client=(bad-signature|valid|malformed)")) {
+          throw new IllegalArgumentException("--attacks " + a
+              + ": expected <replica id>=<behaviour> (e.g. 0=slow) or client=bad-signature|valid|malformed");
         }
-        scenarios.add(new Scenario(a.substring(a.indexOf('=') + 1), a, 0, List.of(attackClients)));
+        String name = a.startsWith("client=") ? "client-" + a.substring(7) : a.substring(a.indexOf('=') + 1);
+        scenarios.add(new Scenario(name, a, 0, List.of(attackClients)));
       }
     }
     for (String p : parameters) {
@@ -111,13 +116,19 @@ final class BenchCommand implements Callable<Integer> {
       List<Integer> counts = scenario.clients();
       int most = counts.stream().mapToInt(Integer::intValue).max().orElse(attackClients);
       Path clusterDir = dir.resolve(scenario.name());
-      ClusterConfig cluster = newCluster(clusterDir, Math.max(most, attackClients), scenario.batchSize());
+      // One client more than the load uses: the flooding client plays the last one.
+      ClusterConfig cluster = newCluster(clusterDir, Math.max(most, attackClients) + 1, scenario.batchSize());
       Path logs = clusterDir.resolve("logs");
       try (LocalReplicas replicas = new LocalReplicas()) {
         String attack = scenario.attack();
-        int attacker = attack == null ? -1 : Integer.parseInt(attack.substring(0, attack.indexOf('=')));
+        boolean clientAttack = attack != null && attack.startsWith("client=");
+        int attacker = attack == null || clientAttack ? -1 : Integer.parseInt(attack.substring(0, attack.indexOf('=')));
         for (int i = 0; i < cluster.n(); i++) {
           replicas.start(clusterDir.resolve(ClusterKeygen.CLUSTER_FILE), i, i == attacker ? scenario.name() : null, logs);
+        }
+        if (clientAttack) {
+          replicas.startFloodingClient(clusterDir.resolve(ClusterKeygen.CLUSTER_FILE), cluster.clients().lastKey(),
+              attack.substring(7).replace('-', '_').toUpperCase(Locale.ROOT), logs);
         }
         int probe = cluster.clients().firstKey();
         try (BftClient c = new BftClient(cluster, probe, KeyFiles.read(ClusterKeygen.clientKeyFile(clusterDir, probe)), 1000)) {

@@ -30,6 +30,17 @@ final class LocalReplicas implements AutoCloseable {
     processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
   }
 
+  /** Starts {@code bft flood-client} as {@code client} of the cluster in {@code file}, flooding every replica. */
+  void startFloodingClient(Path file, int client, String kind, Path logs) throws IOException {
+    Files.createDirectories(logs);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        BftMain.class.getName(), "flood-client", "--config", file.toString(), "--id", String.valueOf(client),
+        "--kind", kind));
+    Path log = logs.resolve("flood-client-" + client + ".log");
+    processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+  }
+
   /** Fails with a clear message if a replica process has exited. */
   void checkAlive(Path logs) {
     for (Process p : processes) {
