@@ -53,6 +53,8 @@ public final class ReplicaMetrics implements AutoCloseable {
     latency = io.micrometer.core.instrument.Timer.builder("bft.request.latency").tag("replica", id)
         .description("from a request's arrival at this replica to its execution").publishPercentiles(0.5, 0.99)
         .register(registry);
+    // JIT compilation time (jvm_compilation_time_ms_total): bft bench ends its warm-up when it goes quiet.
+    new io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics().bindTo(registry);
     Gauge.builder("bft.view", view, AtomicLong::get).tag("replica", id).register(registry);
     Gauge.builder("bft.last.executed", lastExecuted, AtomicLong::get).tag("replica", id).register(registry);
     Gauge.builder("bft.stable.checkpoint", stableCheckpoint, AtomicLong::get).tag("replica", id).register(registry);
@@ -64,7 +66,7 @@ public final class ReplicaMetrics implements AutoCloseable {
     for (dev.bft.core.message.codec.Rejection r : dev.bft.core.message.codec.Rejection.values()) {
       reasons.add(r.name());
     }
-    reasons.addAll(java.util.List.of("OUTBOUND_QUEUE_FULL", "VERIFY_QUEUE_FULL"));
+    reasons.addAll(java.util.List.of("OUTBOUND_QUEUE_FULL", "VERIFY_QUEUE_FULL", "CLIENT_QUARANTINED"));
     for (String reason : reasons) {
       Gauge.builder("bft.frames.rejected", rejected, r -> r.get().getOrDefault(reason, 0L)).tag("replica", id)
           .tag("reason", reason).strongReference(true).register(registry);

@@ -60,7 +60,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--attack-clients", defaultValue = "30", description = "clients during the attack runs and the latency CDF (default: ${DEFAULT-VALUE})")
   int attackClients;
 
-  @Option(names = "--warmup", defaultValue = "40s", description = "load before the first measurement of each cluster, while the JIT compiles (default: ${DEFAULT-VALUE})")
+  @Option(names = "--warmup", defaultValue = "180s",
+      description = "most load before the first measurement of each cluster: it ends earlier (after at least "
+          + "a quarter of this) once the replicas' JIT compilers are quiet (default: ${DEFAULT-VALUE})")
   String warmup;
 
   @Option(names = "--duration", defaultValue = "20s", description = "measurement per point (default: ${DEFAULT-VALUE})")
@@ -136,15 +138,17 @@ final class BenchCommand implements Callable<Integer> {
         }
         boolean first = true;
         for (int n : counts) {
-          LoadRun.Result r = LoadRun.run(cluster, clusterDir, n, 64, 0, first ? warm : Duration.ofSeconds(5), measure, false);
+          LoadRun.Warmup w = first ? new LoadRun.Warmup(warm.dividedBy(4), warm, new JitSettled(cluster))
+              : new LoadRun.Warmup(Duration.ofSeconds(5), Duration.ofSeconds(5), () -> true);
+          LoadRun.Result r = LoadRun.run(cluster, clusterDir, n, 64, 0, w, measure, false);
           first = false;
           replicas.checkAlive(logs);
           rows.add(String.format(Locale.ROOT, "%s,%d,%d,%d,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%.0f", scenario.name(),
               cluster.parameters().batchSize(), n,
               r.latencies().length, r.seconds(), r.opsPerSecond(), r.millis(0.5), r.millis(0.9), r.millis(0.99),
               r.millis(0.999), bound));
-          out.printf(Locale.ROOT, "%-12s clients %4d  %8.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms%n",
-              scenario.name(), n, r.opsPerSecond(), r.millis(0.5), r.millis(0.99), r.millis(0.999));
+          out.printf(Locale.ROOT, "%-12s clients %4d  %8.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  (after %.0f s of load)%n",
+              scenario.name(), n, r.opsPerSecond(), r.millis(0.5), r.millis(0.99), r.millis(0.999), r.warmupSeconds());
           out.flush();
           if (n == attackClients && !scenario.name().startsWith("batch-")) {
             atAttackLoad.put(scenario.name(), r.opsPerSecond());

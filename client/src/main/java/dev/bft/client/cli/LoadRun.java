@@ -25,7 +25,8 @@ final class LoadRun {
   private LoadRun() {}
 
   /** Latencies (ns, sorted) of the operations that started after the warm-up, over {@code seconds}. */
-  record Result(int clients, long[] latencies, double seconds) {
+  /** {@code warmupSeconds}: how long the load ran before the measurement began. */
+  record Result(int clients, long[] latencies, double seconds, double warmupSeconds) {
     double opsPerSecond() {
       return latencies.length / seconds;
     }
@@ -41,6 +42,17 @@ final class LoadRun {
    * @param progress prints ops/s every second to stderr when true
    */
   static Result run(ClusterConfig cluster, Path base, int clients, int size, double readRatio, Duration warmup,
+                    Duration duration, boolean progress) throws IOException, InterruptedException {
+    return run(cluster, base, clients, size, readRatio, new Warmup(warmup, warmup, () -> true), duration, progress);
+  }
+
+  /**
+   * How long to load before measuring: at least {@code min}, then until {@code settled} says so
+   * (asked about once a second), at most {@code max}.
+   */
+  record Warmup(Duration min, Duration max, java.util.function.BooleanSupplier settled) {}
+
+  static Result run(ClusterConfig cluster, Path base, int clients, int size, double readRatio, Warmup warmup,
                     Duration duration, boolean progress) throws IOException, InterruptedException {
     if (readRatio < 0 || readRatio > 1) {
       throw new IllegalArgumentException("--read-ratio " + readRatio + " is not between 0 and 1");
@@ -62,8 +74,13 @@ final class LoadRun {
         int id = ids.get(c);
         connections.add(new BftClient(cluster, id, KeyFiles.read(ClusterKeygen.clientKeyFile(base, id)), 1000, shared));
       }
-      long measureFrom = System.nanoTime() + warmup.toNanos();
-      long deadline = measureFrom + duration.toNanos();
+      long started = System.nanoTime();
+      AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
+      AtomicLong deadline = new AtomicLong(Long.MAX_VALUE);
+      if (warmup.min().equals(warmup.max())) {
+        measureFrom.set(started + warmup.min().toNanos());
+        deadline.set(measureFrom.get() + duration.toNanos());
+      }
       long[][] perClient = new long[clients][];
       List<Thread> threads = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
@@ -73,13 +90,19 @@ final class LoadRun {
         threads.add(t);
         t.start();
       }
-      long started = System.nanoTime();
       long last = 0;
       while (threads.stream().anyMatch(Thread::isAlive)) {
         Thread.sleep(1000);
+        long elapsed = System.nanoTime() - started;
+        if (measureFrom.get() == Long.MAX_VALUE && elapsed >= warmup.min().toNanos()
+            && (elapsed >= warmup.max().toNanos() || warmup.settled().getAsBoolean())) {
+          long from = System.nanoTime();
+          deadline.set(from + duration.toNanos());
+          measureFrom.set(from);
+        }
         long now = completed.get();
         if (progress) {
-          String phase = System.nanoTime() < measureFrom ? "warm-up" : "";
+          String phase = System.nanoTime() < measureFrom.get() ? "warm-up" : "";
           System.err.printf("\r%5.0f s  %8d ops  %7d ops/s  %s ", (System.nanoTime() - started) / 1e9, now, now - last, phase);
         }
         last = now;
@@ -90,9 +113,10 @@ final class LoadRun {
       for (Thread t : threads) {
         t.join();
       }
-      double seconds = (System.nanoTime() - Math.max(started, measureFrom)) / 1e9;
+      long from = measureFrom.get() == Long.MAX_VALUE ? System.nanoTime() : measureFrom.get();
+      double seconds = (System.nanoTime() - Math.max(started, from)) / 1e9;
       long[] all = Arrays.stream(perClient).flatMapToLong(Arrays::stream).sorted().toArray();
-      return new Result(clients, all, seconds);
+      return new Result(clients, all, seconds, (from - started) / 1e9);
     } finally {
       connections.forEach(BftClient::close);
       shared.close();
@@ -100,14 +124,14 @@ final class LoadRun {
   }
 
   /** Runs one client until {@code deadline}; returns the latencies of operations that started after {@code measureFrom}. */
-  private static long[] drive(BftClient client, int index, int size, double readRatio, long measureFrom, long deadline,
-                              AtomicLong completed) {
+  private static long[] drive(BftClient client, int index, int size, double readRatio, AtomicLong measureFrom,
+                              AtomicLong deadline, AtomicLong completed) {
     Random random = new Random(index);
     long[] latencies = new long[1 << 16];
     int n = 0;
     byte[] key = ByteBuffer.allocate(8).putLong(index).array();
     byte[] value = new byte[size - 13 - key.length + 4];
-    while (System.nanoTime() < deadline) {
+    while (System.nanoTime() < deadline.get()) {
       random.nextBytes(value);
       long t0 = System.nanoTime();
       try {
@@ -120,7 +144,7 @@ final class LoadRun {
         break;
       }
       completed.incrementAndGet();
-      if (t0 < measureFrom) {
+      if (t0 < measureFrom.get()) {
         continue;
       }
       if (n == latencies.length) {

@@ -69,7 +69,11 @@ class BftMainTest {
   @Test
   void theBenchmarkSuiteChecksItsArgumentsBeforeStartingAnything() {
     assertThat(run("bench", "--dir", dir.toString(), "--attacks", "slow")).isEqualTo(1);
-    assertThat(err.toString().strip()).isEqualTo("bft bench: --attacks slow: expected <replica id>=<behaviour>, e.g. 0=slow");
+    assertThat(err.toString().strip()).isEqualTo(
+        "bft bench: --attacks slow: expected <replica id>=<behaviour> (e.g. 0=slow) or client=bad-signature|valid|malformed");
+    err.getBuffer().setLength(0);
+    assertThat(run("bench", "--dir", dir.toString(), "--attacks", "client=polite")).isEqualTo(1);
+    assertThat(err.toString().strip()).startsWith("bft bench: --attacks client=polite: expected");
     err.getBuffer().setLength(0);
     assertThat(run("bench", "--dir", dir.toString(), "--set", "batch.delay.ms")).isEqualTo(1);
     assertThat(err.toString().strip()).isEqualTo("bft bench: --set batch.delay.ms: expected key=value, e.g. batch.delay.ms=5");
