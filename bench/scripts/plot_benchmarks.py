@@ -130,15 +130,19 @@ def main(results, out):
                  and r["clients"] == attack_clients(rows)), None)
     attacks = [r for r in rows if r["scenario"] != "fault-free" and not r["scenario"].startswith("batch-")]
     if base and attacks:
-        c = Chart("Throughput under attack, as % of fault-free", "", "% of fault-free", 1, 100)
-        bar_w = (W - LEFT - RIGHT) / (len(attacks) + 1) * 0.6
         items = [("fault-free", base)] + [(r["scenario"], float(r["ops_per_s"])) for r in attacks]
+        top = max(100, 25 * math.ceil(max(100 * v / base for _, v in items) * 1.1 / 25))
+        c = Chart("Throughput under attack, as % of fault-free", "", "% of fault-free", 1, top)
+        bar_w = (W - LEFT - RIGHT) / (len(attacks) + 1) * 0.6
         for i, (name, v) in enumerate(items):
             x = LEFT + (W - LEFT - RIGHT) * (i + 0.5) / len(items) - bar_w / 2
             share = 100 * v / base
             c.parts.append(f'<rect x="{x:.1f}" y="{c.py(share):.1f}" width="{bar_w:.1f}" '
                            f'height="{H - BOTTOM - c.py(share):.1f}" fill="{"#2ca02c" if share >= 50 else "#d62728"}"/>')
-            c.parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{H - BOTTOM + 16}" text-anchor="middle">{name}</text>')
+            # "client-bad-signature" and the like on two lines, so neighbouring labels do not collide
+            first, _, rest = name.partition("-") if name.startswith("client-") else (name, "", "")
+            c.parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{H - BOTTOM + 16}" text-anchor="middle">{first}'
+                           + (f'<tspan x="{x + bar_w / 2:.1f}" dy="14">{rest}</tspan>' if rest else "") + '</text>')
             c.parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{c.py(share) - 4:.1f}" text-anchor="middle">'
                            f'{v:.0f} ops/s ({share:.0f}%)</text>')
         c.parts.append(f'<line x1="{LEFT}" y1="{c.py(50)}" x2="{W - RIGHT}" y2="{c.py(50)}" stroke="#999" stroke-dasharray="4"/>')

@@ -234,7 +234,8 @@ final class EdwardsPoint {
     return e;
   }
 
-  private static byte[] to32(BigInteger v) {
+  /** {@code v} (0 ≤ v &lt; 2²⁵⁶) as 32 big-endian bytes. */
+  static byte[] to32(BigInteger v) {
     byte[] be = v.toByteArray();
     byte[] out = new byte[32];
     int n = Math.min(be.length, 32);

@@ -98,7 +98,7 @@ class CofactoredVerificationTest {
     SignedItem item = validItems(new Random(3), 1, 1).get(0);
     byte[] sig = item.signature().clone();
     BigInteger s = new BigInteger(1, EdwardsPoint.reverse(java.util.Arrays.copyOfRange(sig, 32, 64)));
-    byte[] sPlusL = EdwardsPoint.reverse(toBytes32(s.add(CofactoredVerification.L)));
+    byte[] sPlusL = EdwardsPoint.reverse(EdwardsPoint.to32(s.add(CofactoredVerification.L)));
     System.arraycopy(sPlusL, 0, sig, 32, 32);
     SignedItem malleated = new SignedItem(item.signer(), item.domain(), item.message(), sig);
     assertThat(malleated.verify()).isFalse();
@@ -263,7 +263,7 @@ class CofactoredVerificationTest {
     BigInteger k = CofactoredVerification.challenge(item.domain().context(), sig, item.signer().toBytes(),
         item.message(), 0, item.message().length);
     BigInteger s = r.add(k.multiply(a)).mod(CofactoredVerification.L);
-    System.arraycopy(EdwardsPoint.reverse(toBytes32(s)), 0, sig, 32, 32);
+    System.arraycopy(EdwardsPoint.reverse(EdwardsPoint.to32(s)), 0, sig, 32, 32);
     return new SignedItem(item.signer(), item.domain(), item.message(), sig);
   }
 
@@ -274,7 +274,7 @@ class CofactoredVerificationTest {
     System.arraycopy(torsion.encode(), 0, sig, 0, 32);
     BigInteger k = CofactoredVerification.challenge(item.domain().context(), sig, item.signer().toBytes(),
         item.message(), 0, item.message().length);
-    System.arraycopy(EdwardsPoint.reverse(toBytes32(k.multiply(a).mod(CofactoredVerification.L))), 0, sig, 32, 32);
+    System.arraycopy(EdwardsPoint.reverse(EdwardsPoint.to32(k.multiply(a).mod(CofactoredVerification.L))), 0, sig, 32, 32);
     return new SignedItem(item.signer(), item.domain(), item.message(), sig);
   }
 
@@ -339,13 +339,5 @@ class CofactoredVerificationTest {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
-  }
-
-  private static byte[] toBytes32(BigInteger v) {
-    byte[] be = v.toByteArray();
-    byte[] out = new byte[32];
-    int n = Math.min(be.length, 32);
-    System.arraycopy(be, be.length - n, out, 32 - n, n);
-    return out;
   }
 }

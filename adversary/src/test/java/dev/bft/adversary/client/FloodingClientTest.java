@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,74 +30,68 @@ import org.junit.jupiter.params.provider.EnumSource;
 class FloodingClientTest {
   @TempDir
   Path dir;
+  final List<ReplicaNode> nodes = new ArrayList<>();
+
+  /** Four real replicas in this JVM, and two clients in the cluster file: 1000 honest, 1001 the flooder. */
+  private ClusterConfig startCluster() throws Exception {
+    Path file = ClusterKeygen.generate(dir, 1, 2, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
+    ClusterConfig cluster = ClusterFile.load(file);
+    for (int i = 0; i < 4; i++) {
+      ReplicaNode node = new ReplicaNode(cluster, i, KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, i)), e -> { });
+      node.start();
+      nodes.add(node);
+    }
+    return cluster;
+  }
+
+  @AfterEach
+  void stopCluster() throws Exception {
+    for (ReplicaNode node : nodes) {
+      node.close();
+    }
+  }
 
   @ParameterizedTest
   @EnumSource(value = FloodingClient.Kind.class, names = {"BAD_SIGNATURE", "MALFORMED"})
   void aClientSendingBadFramesIsQuarantinedAndTheHonestOneIsServed(FloodingClient.Kind kind) throws Exception {
-    Path file = ClusterKeygen.generate(dir, 1, 2, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
-    ClusterConfig cluster = ClusterFile.load(file);
-    List<ReplicaNode> nodes = new ArrayList<>();
-    try {
-      for (int i = 0; i < 4; i++) {
-        ReplicaNode node = new ReplicaNode(cluster, i, KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, i)), e -> { });
-        node.start();
-        nodes.add(node);
+    ClusterConfig cluster = startCluster();
+    try (BftClient honest = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500);
+         FloodingClient flooder = new FloodingClient(cluster, 1001,
+             KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1001)), kind, 2000)) {
+      assertThat(honest.put(bytes("before"), bytes("1")).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
+      flooder.start();
+      for (int i = 0; i < 20; i++) {
+        assertThat(honest.put(bytes("k" + i), bytes("v")).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
       }
-      try (BftClient honest = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500);
-           FloodingClient flooder = new FloodingClient(cluster, 1001,
-               KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1001)), kind, 2000)) {
-        assertThat(honest.put(bytes("before"), bytes("1")).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
-        flooder.start();
-        for (int i = 0; i < 20; i++) {
-          assertThat(honest.put(bytes("k" + i), bytes("v")).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
-        }
-        Thread.sleep(1000);
-        assertThat(flooder.framesSent()).as("the flood ran").isPositive();
-        String reason = kind == FloodingClient.Kind.BAD_SIGNATURE ? "BAD_SIGNATURE" : "MALFORMED";
-        for (ReplicaNode node : nodes) {
-          assertThat(node.rejectedFrames().getOrDefault("CLIENT_QUARANTINED", 0L))
-              .as("replica %d quarantined the flooder once (its handshakes are refused since)", nodes.indexOf(node))
-              .isEqualTo(1);
-          // At 2 000 frames/s for well over a second, a replica that kept the link would have decoded thousands.
-          assertThat(node.rejectedFrames().getOrDefault(reason, 0L))
-              .as("replica %d decoded only what came before it hung up", nodes.indexOf(node))
-              .isPositive().isLessThan(200);
-        }
-        assertThat(flooder.connections()).as("it kept reconnecting").isGreaterThan(4);
-        assertThat(honest.get(bytes("k19")).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.value(bytes("v")));
-      }
-    } finally {
+      Thread.sleep(1000);
+      assertThat(flooder.framesSent()).as("the flood ran").isPositive();
+      String reason = kind == FloodingClient.Kind.BAD_SIGNATURE ? "BAD_SIGNATURE" : "MALFORMED";
       for (ReplicaNode node : nodes) {
-        node.close();
+        assertThat(node.rejectedFrames().getOrDefault("CLIENT_QUARANTINED", 0L))
+            .as("replica %d quarantined the flooder once (its handshakes are refused since)", nodes.indexOf(node))
+            .isEqualTo(1);
+        // At 2 000 frames/s for well over a second, a replica that kept the link would have decoded thousands.
+        assertThat(node.rejectedFrames().getOrDefault(reason, 0L))
+            .as("replica %d decoded only what came before it hung up", nodes.indexOf(node))
+            .isPositive().isLessThan(200);
       }
+      assertThat(flooder.connections()).as("it kept reconnecting").isGreaterThan(4);
+      assertThat(honest.get(bytes("k19")).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.value(bytes("v")));
     }
   }
 
   @Test
   void aValidFloodIsBoundedByTheClientTableAndFairVerification() throws Exception {
-    Path file = ClusterKeygen.generate(dir, 1, 2, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
-    ClusterConfig cluster = ClusterFile.load(file);
-    List<ReplicaNode> nodes = new ArrayList<>();
-    try {
-      for (int i = 0; i < 4; i++) {
-        ReplicaNode node = new ReplicaNode(cluster, i, KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, i)), e -> { });
-        node.start();
-        nodes.add(node);
+    ClusterConfig cluster = startCluster();
+    try (BftClient honest = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500);
+         FloodingClient flooder = new FloodingClient(cluster, 1001,
+             KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1001)), FloodingClient.Kind.VALID, 500)) {
+      flooder.start();
+      for (int i = 0; i < 20; i++) {
+        assertThat(honest.put(bytes("k" + i), bytes("v")).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
       }
-      try (BftClient honest = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500);
-           FloodingClient flooder = new FloodingClient(cluster, 1001,
-               KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1001)), FloodingClient.Kind.VALID, 500)) {
-        flooder.start();
-        for (int i = 0; i < 20; i++) {
-          assertThat(honest.put(bytes("k" + i), bytes("v")).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
-        }
-        assertThat(flooder.framesSent()).as("the flood ran").isPositive();
-        assertThat(honest.get(bytes("k19")).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.value(bytes("v")));
-      }
-    } finally {
-      for (ReplicaNode node : nodes) {
-        node.close();
-      }
+      assertThat(flooder.framesSent()).as("the flood ran").isPositive();
+      assertThat(honest.get(bytes("k19")).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.value(bytes("v")));
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.bft.bench.crypto;
 
-import dev.bft.crypto.BatchVerifier;
+import dev.bft.crypto.ParallelVerifier;
 import dev.bft.crypto.Digests;
 import dev.bft.crypto.Ed25519KeyPair;
 import dev.bft.crypto.SignatureDomain;
@@ -62,11 +62,11 @@ public class CryptoBenchmark {
   public static class Pool {
     @Param({"1", "2"})
     int threads;
-    BatchVerifier verifier;
+    ParallelVerifier verifier;
 
     @Setup(Level.Trial)
     public void start() {
-      verifier = new BatchVerifier(threads);
+      verifier = new ParallelVerifier(threads);
     }
 
     @TearDown(Level.Trial)
@@ -77,7 +77,7 @@ public class CryptoBenchmark {
 
   @Benchmark
   @OperationsPerInvocation(BATCH)
-  public BitSet batchVerify(Pool pool) {
+  public BitSet parallelVerify(Pool pool) {
     return pool.verifier.verifyAll(batch);
   }
 

@@ -56,6 +56,8 @@ public final class Replica {
   private final Map<Integer, Request> waiting = new HashMap<>();
   private boolean viewChangeTimerArmed;
   private final PrimaryIdleMonitor idleWatch = new PrimaryIdleMonitor();
+  /** Per client, the highest request relayed to the primary this STATUS period (bounded by the clients). */
+  private final Map<Integer, Long> forwardedThisPeriod = new HashMap<>();
 
   private final Retransmission retransmission;
 
@@ -161,10 +163,21 @@ public final class Replica {
         if (isPrimary()) {
           enqueue(request, now);
         } else {
-          effects.forward(quorum.primary(view), request);
+          // Relay to the primary what it may lack, but boundedly: a request racing ahead of another
+          // of its client still waiting here is not relayed (a correct client has one outstanding),
+          // nor one relayed already this STATUS period; else a client flooding the backups with fresh
+          // numbers would have them flood the primary's queues for their links, crowding out votes.
+          Request waitingFor = waiting.get(request.clientId());
+          boolean racingAhead = waitingFor != null && waitingFor.requestNumber() < request.requestNumber();
+          boolean relayedAlready = forwardedThisPeriod.getOrDefault(request.clientId(), 0L) >= request.requestNumber();
           watch(request);
-          if (!viewChanging && idleWatch.known(request)) {
-            effects.setTimer(TimerId.PRIMARY_IDLE, config.primaryIdleTimeoutTicks());
+          if (!racingAhead && !relayedAlready) {
+            effects.forward(quorum.primary(view), request);
+            forwardedThisPeriod.put(request.clientId(), request.requestNumber());
+            // Only what was relayed is the primary's to order: it cannot be blamed for the rest.
+            if (!viewChanging && idleWatch.known(request)) {
+              effects.setTimer(TimerId.PRIMARY_IDLE, config.primaryIdleTimeoutTicks());
+            }
           }
         }
       }
@@ -401,6 +414,7 @@ public final class Replica {
 
   private void execute(long sequence, Batch batch) {
     for (Request r : batch.requests()) {
+      idleWatch.ordered(r);
       if (clients.classify(r.clientId(), r.requestNumber()) != ClientTable.Verdict.NEW) {
         continue; // ordered twice (a faulty primary, or a retry): exactly once means skip it
       }
@@ -409,7 +423,6 @@ public final class Replica {
       Reply reply = new Reply(view, r.clientId(), r.requestNumber(), result, me, null);
       clients.record(r.clientId(), r.requestNumber(), reply);
       effects.reply(reply);
-      idleWatch.ordered(r);
       Request watched = waiting.get(r.clientId());
       if (watched != null && watched.requestNumber() <= r.requestNumber()) {
         waiting.remove(r.clientId());
@@ -653,6 +666,7 @@ public final class Replica {
 
   private void onStatusPeriod() {
     retransmission.newPeriod();
+    forwardedThisPeriod.clear();
     if (viewChanging) {
       viewChanger.retransmitOwnViewChange();
     } else {

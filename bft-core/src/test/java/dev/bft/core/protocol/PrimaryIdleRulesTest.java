@@ -83,6 +83,23 @@ class PrimaryIdleRulesTest {
   }
 
   @Test
+  void aClientRacingAheadOfItsWaitingRequestIsNotRelayedNorBlamedOnThePrimary() {
+    fx.replica.onRequest(request(1000, 1), 0);
+    fx.replica.onRequest(request(1000, 2), 0); // a correct client never has two outstanding
+    fx.replica.onRequest(request(1000, 3), 0);
+    fx.replica.onRequest(request(1000, 1), 0); // a retransmission in the same STATUS period
+    assertThat(fx.effects.forwarded).extracting(dev.bft.core.message.Request::requestNumber).containsExactly(1L);
+    // The primary orders what it was given: the rest is not its fault.
+    fx.replica.onMessage(prePrepare(0, 1, batch(request(1000, 1))));
+    idleRound();
+    idleRound();
+    assertThat(suspected()).isFalse();
+    fx.replica.onTimer(TimerId.STATUS);
+    fx.replica.onRequest(request(1000, 1), 0);
+    assertThat(fx.effects.forwarded).as("relayed again in a new STATUS period").hasSize(2);
+  }
+
+  @Test
   void theNewViewStartsWithNothingWatched() {
     fx.replica.onRequest(request(1000, 1), 0);
     fx.replica.onTimer(TimerId.VIEW_CHANGE);

@@ -10,7 +10,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
-class BatchVerifierTest {
+class ParallelVerifierTest {
   static final Ed25519KeyPair[] KEYS = {Ed25519KeyPair.forTesting(1), Ed25519KeyPair.forTesting(2),
       Ed25519KeyPair.forTesting(3)};
   static final SignatureDomain DOMAIN = SignatureDomain.of(3);
@@ -37,7 +37,7 @@ class BatchVerifierTest {
       }
       items.add(new SignedItem(signer, domain, msg, sig));
     }
-    try (BatchVerifier verifier = new BatchVerifier(threads)) {
+    try (ParallelVerifier verifier = new ParallelVerifier(threads)) {
       BitSet batch = verifier.verifyAll(items);
       for (int i = 0; i < size; i++) {
         assertThat(batch.get(i)).as("item %d", i).isEqualTo(items.get(i).verify());
