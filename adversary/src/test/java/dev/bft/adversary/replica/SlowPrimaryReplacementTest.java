@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A primary that holds every PRE-PREPARE back just under the view-change timeout is never caught by
  * that timer; the backups' idle watch (a request they know of, no PRE-PREPARE for a whole round
- * while the pipeline has room) replaces it, and the same load finishes several times sooner.
+ * while the pipeline has room) replaces it once the view has run a checkpoint interval, and the
+ * same load finishes several times sooner.
  */
 class SlowPrimaryReplacementTest {
   private static final long VIEW_CHANGE_TIMEOUT = 400;
@@ -51,7 +52,8 @@ class SlowPrimaryReplacementTest {
         assertThat(LongStream.of(watched.views()).skip(n / 3).min().orElseThrow())
             .as("with it the correct replicas moved past the slow primaries, seed %d", seed)
             .isGreaterThanOrEqualTo(n / 3);
-        assertThat(watched.ticks() * 3).as("and the load finished at least 3x sooner, seed %d: %d vs %d ticks",
+        // The watch waits for a checkpoint interval of the view (16 sequence numbers, at the slow pace) first.
+        assertThat(watched.ticks() * 2).as("and the load finished at least 2x sooner, seed %d: %d vs %d ticks",
             seed, watched.ticks(), unwatched.ticks()).isLessThan(unwatched.ticks());
       }
     }

@@ -56,6 +56,8 @@ public final class Replica {
   private final Map<Integer, Request> waiting = new HashMap<>();
   private boolean viewChangeTimerArmed;
   private final PrimaryIdleMonitor idleWatch = new PrimaryIdleMonitor();
+  /** Sequence numbers executed since this view began: the idle watch waits for a warmed-up view. */
+  private long executedInView;
   /** Per client, the highest request relayed to the primary this STATUS period (bounded by the clients). */
   private final Map<Integer, Long> forwardedThisPeriod = new HashMap<>();
 
@@ -228,6 +230,10 @@ public final class Replica {
     }
   }
 
+  private long idleGrace() {
+    return Math.max(config.pipelineDepth(), config.checkpointInterval());
+  }
+
   private void onPrimaryIdleRound() {
     if (viewChanging) {
       idleWatch.reset();
@@ -235,10 +241,13 @@ public final class Replica {
     }
     switch (idleWatch.fired()) {
       case IDLE -> {
-        if (fetchingSequence < 0) {
+        if (fetchingSequence < 0 && executedInView >= idleGrace()) {
           viewChanger.startViewChange(view + 1, "primary idle while requests wait");
         } else {
-          idleWatch.forgive(); // a replica fetching state cannot tell an idle primary from its own lag
+          // A replica fetching state cannot tell an idle primary from its own lag; and a view that
+          // has not yet ordered a checkpoint interval's worth is still starting (a new primary, cold
+          // caches and compilers): the view-change timer alone watches those.
+          idleWatch.forgive();
         }
       }
       case REARM -> effects.setTimer(TimerId.PRIMARY_IDLE, config.primaryIdleTimeoutTicks());
@@ -429,6 +438,7 @@ public final class Replica {
       }
     }
     lastExecuted = sequence;
+    executedInView++;
     viewChanger.progressed();
     effects.executed(sequence, batch);
     if (viewChangeTimerArmed) {
@@ -483,6 +493,7 @@ public final class Replica {
     viewChanging = true;
     effects.persist(new LogRecord.EnteredView(newView, true));
     cancelViewChangeTimer();
+    executedInView = 0;
     if (idleWatch.reset()) {
       effects.cancelTimer(TimerId.PRIMARY_IDLE);
     }

@@ -16,6 +16,21 @@ import org.junit.jupiter.api.Test;
 class PrimaryIdleRulesTest {
   private final ReplicaFixture fx = new ReplicaFixture(new ReplicaConfig(Q, 2, 4, 5, 2, 4, 8, 100, 10));
 
+  /**
+   * The watch waits until the view has executed a checkpoint interval (4 here): sequence numbers
+   * 1-4 of other clients, and their checkpoint made stable, so the tests start from 5.
+   */
+  private void warmUp() {
+    for (long seq = 1; seq <= 4; seq++) {
+      fx.commitAt(seq, batch(request(3000 + (int) seq, 1)));
+    }
+    dev.bft.crypto.Digest digest = fx.effects.broadcasts(dev.bft.core.message.Checkpoint.class).get(0).stateDigest();
+    for (int from : new int[] {0, 1, 3}) {
+      fx.replica.onMessage(ReplicaFixture.checkpoint(4, digest, from));
+    }
+    fx.effects.clear();
+  }
+
   private void idleRound() {
     fx.replica.onTimer(TimerId.PRIMARY_IDLE);
   }
@@ -26,6 +41,7 @@ class PrimaryIdleRulesTest {
 
   @Test
   void aRequestLeftWithoutAPrePrepareForAWholeRoundMovesTheBackupToTheNextView() {
+    warmUp();
     fx.replica.onRequest(request(1000, 1), 0);
     assertThat(fx.effects.timeouts(TimerId.PRIMARY_IDLE)).containsExactly(10L);
     idleRound(); // the request may have come just before the round ended
@@ -38,9 +54,10 @@ class PrimaryIdleRulesTest {
 
   @Test
   void aPrePrepareWithTheRequestClearsIt() {
+    warmUp();
     fx.replica.onRequest(request(1000, 1), 0);
     idleRound();
-    fx.replica.onMessage(prePrepare(0, 1, batch(request(1000, 1))));
+    fx.replica.onMessage(prePrepare(0, 5, batch(request(1000, 1))));
     idleRound();
     assertThat(suspected()).isFalse();
     assertThat(fx.effects.timeouts(TimerId.PRIMARY_IDLE)).as("armed, re-armed once, then nothing left to watch")
@@ -49,18 +66,20 @@ class PrimaryIdleRulesTest {
 
   @Test
   void aRetransmissionOfARequestAlreadyPrePreparedIsNotWatched() {
-    fx.replica.onMessage(prePrepare(0, 1, batch(request(1000, 1))));
+    warmUp();
+    fx.replica.onMessage(prePrepare(0, 5, batch(request(1000, 1))));
     fx.replica.onRequest(request(1000, 1), 0);
     assertThat(fx.effects.timeouts(TimerId.PRIMARY_IDLE)).isEmpty();
   }
 
   @Test
   void aFullPipelineExcusesThePrimary() {
+    warmUp();
     fx.replica.onRequest(request(1000, 1), 0);
     idleRound();
     // Two sequence numbers in flight, none executed: the primary (depth 2) has no room.
-    fx.replica.onMessage(prePrepare(0, 1, batch(request(1001, 1))));
-    fx.replica.onMessage(prePrepare(0, 2, batch(request(1002, 1))));
+    fx.replica.onMessage(prePrepare(0, 5, batch(request(1001, 1))));
+    fx.replica.onMessage(prePrepare(0, 6, batch(request(1002, 1))));
     idleRound();
     assertThat(suspected()).isFalse();
     idleRound(); // a round without room made again: now the request is overdue with room to spare
@@ -69,8 +88,9 @@ class PrimaryIdleRulesTest {
 
   @Test
   void aPrimaryThatTricklesOtherPrePreparesIsSuspectedAfterThePatienceRounds() {
+    warmUp();
     fx.replica.onRequest(request(1000, 1), 0);
-    long seq = 0;
+    long seq = 4;
     int rounds = 0;
     while (!suspected() && rounds < 20) {
       fx.commitAt(++seq, batch(request(2000 + (int) seq, 1)));
@@ -84,13 +104,14 @@ class PrimaryIdleRulesTest {
 
   @Test
   void aClientRacingAheadOfItsWaitingRequestIsNotRelayedNorBlamedOnThePrimary() {
+    warmUp();
     fx.replica.onRequest(request(1000, 1), 0);
     fx.replica.onRequest(request(1000, 2), 0); // a correct client never has two outstanding
     fx.replica.onRequest(request(1000, 3), 0);
     fx.replica.onRequest(request(1000, 1), 0); // a retransmission in the same STATUS period
     assertThat(fx.effects.forwarded).extracting(dev.bft.core.message.Request::requestNumber).containsExactly(1L);
     // The primary orders what it was given: the rest is not its fault.
-    fx.replica.onMessage(prePrepare(0, 1, batch(request(1000, 1))));
+    fx.replica.onMessage(prePrepare(0, 5, batch(request(1000, 1))));
     idleRound();
     idleRound();
     assertThat(suspected()).isFalse();
@@ -100,7 +121,22 @@ class PrimaryIdleRulesTest {
   }
 
   @Test
+  void aViewThatHasNotExecutedACheckpointIntervalYetIsLeftToTheViewChangeTimer() {
+    fx.replica.onRequest(request(1000, 1), 0);
+    for (int i = 0; i < 5; i++) {
+      idleRound();
+    }
+    assertThat(suspected()).as("a new or cold primary gets its start").isFalse();
+    warmUp();
+    fx.replica.onRequest(request(1001, 1), 0);
+    idleRound();
+    idleRound();
+    assertThat(suspected()).as("once the view has run, the watch applies").isTrue();
+  }
+
+  @Test
   void theNewViewStartsWithNothingWatched() {
+    warmUp();
     fx.replica.onRequest(request(1000, 1), 0);
     fx.replica.onTimer(TimerId.VIEW_CHANGE);
     assertThat(fx.replica.view()).isEqualTo(1);
