@@ -81,7 +81,8 @@ class FloodingClientTest {
   }
 
   @Test
-  void aValidFloodIsBoundedByTheClientTableAndFairVerification() throws Exception {
+  /** Only the honest client's progress is asserted: whether the flooder fills its queue (and is quarantined) depends on timing. */
+  void anHonestClientCompletesEveryOperationBesideAValidlySignedFlood() throws Exception {
     ClusterConfig cluster = startCluster();
     try (BftClient honest = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500);
          FloodingClient flooder = new FloodingClient(cluster, 1001,

@@ -39,8 +39,7 @@ final class JitSettled implements BooleanSupplier {
       try {
         String body = http.send(HttpRequest.newBuilder(URI.create("http://" + r.host() + ":" + r.metricsPort() + "/metrics"))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        total += body.lines().filter(l -> l.startsWith("jvm_compilation_time_ms_total"))
-            .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        total += StatusCommand.sum(body, "jvm_compilation_time_ms_total");
       } catch (Exception e) {
         return false;
       }

@@ -24,8 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LoadRun {
   private LoadRun() {}
 
-  /** Latencies (ns, sorted) of the operations that started after the warm-up, over {@code seconds}. */
-  /** {@code warmupSeconds}: how long the load ran before the measurement began. */
+  /**
+   * Latencies (ns, sorted) of the operations that started after the warm-up, over {@code seconds};
+   * {@code warmupSeconds}: how long the load ran before the measurement began.
+   */
   record Result(int clients, long[] latencies, double seconds, double warmupSeconds) {
     double opsPerSecond() {
       return latencies.length / seconds;

@@ -53,7 +53,8 @@ final class StatusCommand implements Callable<Integer> {
     return down > cluster.f() ? 1 : 0;
   }
 
-  private static double sum(String metrics, String name) {
+  /** The sum of every sample of {@code name} in a Prometheus text scrape. */
+  static double sum(String metrics, String name) {
     return metrics.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
