@@ -23,9 +23,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import java.util.ArrayDeque;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,14 +35,16 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * client's key and queued: PBFT gives each identity one request in flight, so they run one after
  * another (use several identities for parallelism). A result is accepted on f + 1 matching replies
  * from distinct replicas; on timeout the request goes to every replica, which is how a primary
- * that drops it gets replaced. Thread-safe.
+ * that drops it gets replaced. Thread-safe. The returned futures complete on one of the I/O threads
+ * the client runs on: a callback that blocks must go to an executor of its own ({@code thenApplyAsync(f, executor)}).
  */
 public final class BftClient implements AutoCloseable {
   private final int clientId;
   private final MessageEncoder encoder;
   private final MessageDecoder decoder;
   private final ClientCore core;
-  private final ExecutorService thread;
+  /** The client's serial executor: one of the shared I/O threads, so a reply read there is handled without a thread hand-off. */
+  private final EventExecutor thread;
   private final ScheduledExecutorService scheduler;
   private final EventLoopGroup group;
   private final ClientResources resources;
@@ -84,7 +85,7 @@ public final class BftClient implements AutoCloseable {
     this.resources = resources;
     this.ownsResources = ownsResources;
     this.decoder = resources.replies;
-    this.thread = Executors.newSingleThreadExecutor(r -> daemon(r, "client-" + clientId));
+    this.thread = resources.io.next();
     this.scheduler = resources.timers;
     this.group = resources.io;
     this.links = new AtomicReferenceArray<>(config.n());
@@ -93,12 +94,6 @@ public final class BftClient implements AutoCloseable {
     for (int r = 0; r < config.n(); r++) {
       connect(r);
     }
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
   }
 
   public CompletableFuture<byte[]> invoke(byte[] operation) {
@@ -160,12 +155,11 @@ public final class BftClient implements AutoCloseable {
         byte[] frame = Frames.bytes((ByteBuf) msg);
         ((ByteBuf) msg).release();
         // Checked on the client thread, where the core can say whether the reply is still needed.
-        thread.execute(() -> {
-          DecodeResult r = decoder.decodeReply(frame, replica, core::wants);
-          if (r instanceof DecodeResult.Accepted a) {
-            core.onReply((Reply) a.message());
-          }
-        });
+        if (thread.inEventLoop()) {
+          onReplyFrame(replica, frame);
+        } else {
+          thread.execute(() -> onReplyFrame(replica, frame));
+        }
       }
 
       @Override
@@ -173,6 +167,13 @@ public final class BftClient implements AutoCloseable {
         c.close();
       }
     });
+  }
+
+  private void onReplyFrame(int replica, byte[] frame) {
+    DecodeResult r = decoder.decodeReply(frame, replica, core::wants);
+    if (r instanceof DecodeResult.Accepted a) {
+      core.onReply((Reply) a.message());
+    }
   }
 
   /** Connected replicas right now (for waiting until a cluster is up). */
@@ -204,7 +205,6 @@ public final class BftClient implements AutoCloseable {
         timer.cancel(false);
       }
     });
-    thread.shutdown();
     if (ownsResources) {
       resources.close();
     }
