@@ -3,7 +3,6 @@ package dev.bft.client;
 import dev.bft.core.client.ClientCore;
 import dev.bft.core.client.ClientEffects;
 import dev.bft.core.config.ClusterConfig;
-import dev.bft.core.config.ReplicaEndpoint;
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
 import dev.bft.core.message.codec.DecodeResult;
@@ -11,24 +10,17 @@ import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.core.protocol.Quorum;
 import dev.bft.core.runtime.Frames;
-import dev.bft.core.runtime.Handshake;
-import dev.bft.core.runtime.ReconnectingLink;
 import dev.bft.core.service.KvOperation;
 import dev.bft.core.service.KvResult;
 import dev.bft.crypto.Ed25519KeyPair;
 import dev.bft.crypto.Ed25519PublicKey;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoopGroup;
-import java.util.ArrayDeque;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A client identity connected to every replica of a cluster. Operations are signed with the
@@ -46,10 +38,8 @@ public final class BftClient implements AutoCloseable {
   /** The client's serial executor: one of the shared I/O threads, so a reply read there is handled without a thread hand-off. */
   private final EventExecutor thread;
   private final ScheduledExecutorService scheduler;
-  private final EventLoopGroup group;
   private final ClientResources resources;
   private final boolean ownsResources;
-  private final AtomicReferenceArray<Channel> links;
   private final ClusterConfig config;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private Pending current;
@@ -87,13 +77,9 @@ public final class BftClient implements AutoCloseable {
     this.decoder = resources.replies;
     this.thread = resources.io.next();
     this.scheduler = resources.timers;
-    this.group = resources.io;
-    this.links = new AtomicReferenceArray<>(config.n());
     this.core = new ClientCore(clientId, new Quorum(config.n(), config.f()), retransmitMillis,
         System.currentTimeMillis() * 1000, new Effects());
-    for (int r = 0; r < config.n(); r++) {
-      connect(r);
-    }
+    resources.links.register(clientId, encoder, this::onReplyFrame);
   }
 
   public CompletableFuture<byte[]> invoke(byte[] operation) {
@@ -137,39 +123,17 @@ public final class BftClient implements AutoCloseable {
     }
   }
 
-  private void connect(int replica) {
-    ReplicaEndpoint target = config.replica(replica);
-    new ReconnectingLink(group, scheduler, target.host(), target.port(), 64 << 20, 1000,
-        () -> Handshake.connecting(clientId, replica, encoder, decoder, this::linkUp), () -> closed).start();
-  }
-
-  private void linkUp(ChannelHandlerContext ctx, int replica) {
-    if (closed) {
-      ctx.close(); // a connection that completed after close() must not outlive the client on shared I/O threads
-      return;
-    }
-    links.set(replica, ctx.channel());
-    ctx.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext c, Object msg) {
-        byte[] frame = Frames.bytes((ByteBuf) msg);
-        ((ByteBuf) msg).release();
-        // Checked on the client thread, where the core can say whether the reply is still needed.
-        if (thread.inEventLoop()) {
-          onReplyFrame(replica, frame);
-        } else {
-          thread.execute(() -> onReplyFrame(replica, frame));
-        }
-      }
-
-      @Override
-      public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
-        c.close();
-      }
-    });
-  }
-
+  /** A reply frame from {@code replica}, on whatever I/O thread read it: checked on the client's own. */
   private void onReplyFrame(int replica, byte[] frame) {
+    if (thread.inEventLoop()) {
+      checkReply(replica, frame);
+    } else {
+      thread.execute(() -> checkReply(replica, frame));
+    }
+  }
+
+  private void checkReply(int replica, byte[] frame) {
+    // Here the core can say whether the reply is still needed (else no signature is checked).
     DecodeResult r = decoder.decodeReply(frame, replica, core::wants);
     if (r instanceof DecodeResult.Accepted a) {
       core.onReply((Reply) a.message());
@@ -179,9 +143,8 @@ public final class BftClient implements AutoCloseable {
   /** Connected replicas right now (for waiting until a cluster is up). */
   public int connectedReplicas() {
     int n = 0;
-    for (int i = 0; i < links.length(); i++) {
-      Channel c = links.get(i);
-      if (c != null && c.isActive()) {
+    for (int r = 0; r < config.n(); r++) {
+      if (resources.links.channel(r, clientId) != null) {
         n++;
       }
     }
@@ -194,12 +157,7 @@ public final class BftClient implements AutoCloseable {
       return;
     }
     closed = true;
-    for (int i = 0; i < links.length(); i++) {
-      Channel c = links.get(i);
-      if (c != null) {
-        c.close();
-      }
-    }
+    resources.links.unregister(clientId);
     thread.execute(() -> {
       if (timer != null) {
         timer.cancel(false);
@@ -214,8 +172,8 @@ public final class BftClient implements AutoCloseable {
   private final class Effects implements ClientEffects {
     @Override
     public void send(int replica, Request request) {
-      Channel c = links.get(replica);
-      if (c != null && c.isActive()) {
+      Channel c = resources.links.channel(replica, clientId);
+      if (c != null) {
         Frames.write(c, encoder.encode(request));
       }
     }
@@ -223,9 +181,9 @@ public final class BftClient implements AutoCloseable {
     @Override
     public void sendToAll(Request request) {
       byte[] frame = encoder.encode(request);
-      for (int i = 0; i < links.length(); i++) {
-        Channel c = links.get(i);
-        if (c != null && c.isActive()) {
+      for (int r = 0; r < config.n(); r++) {
+        Channel c = resources.links.channel(r, clientId);
+        if (c != null) {
           Frames.write(c, frame);
         }
       }

@@ -14,15 +14,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the {@link BftClient}s of one process can share: the I/O threads, the timer thread, and the
- * decoder of replies, which remembers verified reply roots. A replica signs a whole batch of replies
- * at once, so clients sharing a decoder check each such signature once for all of them; and a few
- * I/O threads serve many clients' links better than a thread per client. Close it after the clients.
+ * What the {@link BftClient}s of one process can share: one connection per replica, the I/O
+ * threads, the timer thread, and the decoder of replies, which remembers verified reply roots. A
+ * replica signs a whole batch of replies at once, so clients sharing a decoder check each such
+ * signature once for all of them; clients sharing a connection get a batch's replies in one read;
+ * and a few I/O threads serve many clients better than a thread each. Close it after the clients.
  */
 public final class ClientResources implements AutoCloseable {
   final EventLoopGroup io;
   final ScheduledExecutorService timers;
   final MessageDecoder replies;
+  final ReplicaLinks links;
 
   /** Resources sized for this machine: one I/O thread per core. */
   public ClientResources(ClusterConfig config) {
@@ -39,10 +41,12 @@ public final class ClientResources implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.links = new ReplicaLinks(config, io, timers, replies);
   }
 
   @Override
   public void close() {
+    links.close();
     io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     timers.shutdownNow();
   }

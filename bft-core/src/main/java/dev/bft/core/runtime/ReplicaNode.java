@@ -15,6 +15,8 @@ import dev.bft.core.message.ReplicaMessage;
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
 import dev.bft.core.message.codec.DecodeResult;
+import dev.bft.core.message.codec.EnvelopeHeader;
+import dev.bft.core.message.codec.Rejection;
 import dev.bft.core.message.codec.KeyDirectory;
 import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.message.codec.MessageEncoder;
@@ -79,7 +81,8 @@ public final class ReplicaNode implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final EventLoopGroup group;
   private final Channel[] peers;
-  private final Map<Integer, Channel> clients = new ConcurrentHashMap<>();
+  /** The link each client identity last proved itself on; several identities may share one. */
+  private final Map<Integer, ClientLink> clients = new ConcurrentHashMap<>();
   /** Clients that sent what no correct client sends on its own link: refused for a while. */
   private final ClientQuarantine quarantine = new ClientQuarantine(10_000, System::nanoTime);
   private final Replica replica;
@@ -150,7 +153,7 @@ public final class ReplicaNode implements AutoCloseable {
         verifyPool::size);
     this.store = LmdbStore.open(data, p.storageMapMegabytes() << 20, p.durability() == Durability.SYNC, true);
     this.durable = new DurableLog(store, this::signOwn, decoder, self);
-    this.commits = new CommitStage(self, encoder, durable, clients::get, this::write, this::storageFailed);
+    this.commits = new CommitStage(self, encoder, durable, this::clientChannel, this::write, this::storageFailed);
     if (durable.isEmpty()) {
       this.replica = new Replica(rc, service, new NodeEffects());
     } else {
@@ -246,17 +249,25 @@ public final class ReplicaNode implements AutoCloseable {
   private void connect(int peer) {
     ReplicaEndpoint target = config.replica(peer);
     new ReconnectingLink(group, scheduler, target.host(), target.port(), MAX_FRAME, 2000,
-        () -> Handshake.connecting(self, peer, encoder, decoder, this::linkUp), () -> closed).start();
+        () -> Handshake.connecting(self, peer, encoder, decoder, this::replicaLinkUp), () -> closed).start();
   }
 
-  /** A link passed the handshake: from now on its frames come from {@code peer} and nobody else. */
-  private void linkUp(ChannelHandlerContext ctx, int peer) {
-    boolean isReplica = quorum.isReplica(peer);
-    if (isReplica) {
-      peers[peer] = ctx.channel();
+  private Channel clientChannel(int client) {
+    ClientLink link = clients.get(client);
+    return link == null ? null : link.channel();
+  }
+
+  /** A link passed the handshake: from now on its frames come from {@code peer} (and, for a client link, identities it adds). */
+  private void linkUp(ChannelHandlerContext ctx, int peer, byte[] nonce) {
+    if (quorum.isReplica(peer)) {
+      replicaLinkUp(ctx, peer);
     } else {
-      clients.put(peer, ctx.channel());
+      clientLinkUp(ctx, new ClientLink(ctx.channel(), nonce, peer));
     }
+  }
+
+  private void replicaLinkUp(ChannelHandlerContext ctx, int peer) {
+    peers[peer] = ctx.channel();
     ctx.pipeline().addLast(new ChannelInboundHandlerAdapter() {
       @Override
       public void channelRead(ChannelHandlerContext c, Object msg) {
@@ -264,18 +275,13 @@ public final class ReplicaNode implements AutoCloseable {
         ((ByteBuf) msg).release();
         if (!verifyPool.submit(peer, new Inbound(peer, frame))) {
           rejected.computeIfAbsent("VERIFY_QUEUE_FULL", k -> new AtomicLong()).incrementAndGet();
-          if (!isReplica) {
-            quarantine(peer, "more frames queued than the verification bound");
-          }
         }
       }
 
       @Override
       public void channelInactive(ChannelHandlerContext c) {
-        if (isReplica && peers[peer] == c.channel()) {
+        if (peers[peer] == c.channel()) {
           peers[peer] = null;
-        } else if (!isReplica) {
-          clients.remove(peer, c.channel());
         }
       }
 
@@ -284,6 +290,67 @@ public final class ReplicaNode implements AutoCloseable {
         c.close();
       }
     });
+  }
+
+  /**
+   * A client link: each frame's claimed sender must be an identity proven on it, else the link is
+   * quarantined before any signature work; a HELLO from a new identity is checked here, on the I/O
+   * thread, so the REQUESTs behind it on the link find it joined. Frames queue for verification by
+   * identity, so each identity keeps its own fair share and bound.
+   */
+  private void clientLinkUp(ChannelHandlerContext ctx, ClientLink link) {
+    clients.put(link.identities().iterator().next(), link);
+    ctx.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext c, Object msg) {
+        byte[] frame = Frames.bytes((ByteBuf) msg);
+        ((ByteBuf) msg).release();
+        EnvelopeHeader claimed = EnvelopeHeader.peek(frame);
+        if (claimed != null && claimed.type() == dev.bft.core.message.MessageType.HELLO.code()) {
+          join(link, claimed.sender(), frame);
+        } else if (claimed == null || !link.carries(claimed.sender())) {
+          var reason = claimed == null ? Rejection.MALFORMED : Rejection.WRONG_SENDER;
+          rejected.computeIfAbsent(reason.name(), k -> new AtomicLong()).incrementAndGet();
+          quarantine(link, claimed == null ? "a frame that does not parse" : "a frame of an identity not proven on the link");
+        } else if (!verifyPool.submit(claimed.sender(), new Inbound(claimed.sender(), frame))) {
+          rejected.computeIfAbsent("VERIFY_QUEUE_FULL", k -> new AtomicLong()).incrementAndGet();
+          quarantine(link, "more frames queued than the verification bound");
+        }
+      }
+
+      @Override
+      public void channelInactive(ChannelHandlerContext c) {
+        for (int id : link.identities()) {
+          clients.remove(id, link);
+        }
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+        c.close();
+      }
+    });
+  }
+
+  /** Adds an identity to a client link once its HELLO answers the link's nonce; anything else ends the link. */
+  private void join(ClientLink link, int client, byte[] frame) {
+    if (link.carries(client)) {
+      return; // said again: nothing to add, nothing to verify
+    }
+    if (quorum.isReplica(client) || quarantine.refuses(client)) {
+      link.channel().close();
+      return;
+    }
+    DecodeResult r = decoder.decode(frame, client);
+    if (r instanceof DecodeResult.Accepted a && a.message() instanceof dev.bft.core.message.Hello hello
+        && link.answers(hello.nonce())) {
+      link.add(client);
+      clients.put(client, link);
+      return;
+    }
+    rejected.computeIfAbsent(r instanceof DecodeResult.Rejected rej ? rej.reason().name() : "BAD_HELLO",
+        k -> new AtomicLong()).incrementAndGet();
+    quarantine(link, "a HELLO that does not answer the link's challenge");
   }
 
   /**
@@ -366,18 +433,27 @@ public final class ReplicaNode implements AutoCloseable {
     });
   }
 
-  /** A client proved faulty on its own link: hang up and refuse it for a while. */
+  /** A client proved faulty on its own link: hang up and refuse it (and the identities sharing its link) for a while. */
   private void quarantine(int client, String why) {
-    long millis = quarantine.quarantine(client);
-    if (millis == 0) {
-      return; // frames already queued before the link closed
+    ClientLink link = clients.get(client);
+    if (link != null) {
+      quarantine(link, why);
+    } else if (quarantine.quarantine(client) > 0) { // else: frames queued before the link closed
+      rejected.computeIfAbsent("CLIENT_QUARANTINED", k -> new AtomicLong()).incrementAndGet();
+      LOG.warn("replica {}: client {} quarantined ({})", self, client, why);
     }
-    rejected.computeIfAbsent("CLIENT_QUARANTINED", k -> new AtomicLong()).incrementAndGet();
-    Channel c = clients.get(client);
-    if (c != null) {
-      c.close();
+  }
+
+  /** One process sent what no correct client sends: every identity it proved on the link is refused a while. */
+  private void quarantine(ClientLink link, String why) {
+    for (int id : link.identities()) {
+      long millis = quarantine.quarantine(id);
+      if (millis > 0) {
+        rejected.computeIfAbsent("CLIENT_QUARANTINED", k -> new AtomicLong()).incrementAndGet();
+        LOG.warn("replica {}: client {} quarantined for {} ms ({})", self, id, millis, why);
+      }
     }
-    LOG.warn("replica {}: client {} quarantined for {} ms ({})", self, client, millis, why);
+    link.channel().close(); // after the refusal is in place, so a reconnect already meets it
   }
 
   /** Answers a peer's FETCH from the snapshot of that checkpoint, if this replica still holds it. */

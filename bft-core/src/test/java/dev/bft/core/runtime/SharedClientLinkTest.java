@@ -1,0 +1,223 @@
+package dev.bft.core.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.ClusterFile;
+import dev.bft.core.config.ClusterKeygen;
+import dev.bft.core.config.FreePorts;
+import dev.bft.core.message.Hello;
+import dev.bft.core.message.Reply;
+import dev.bft.core.message.Request;
+import dev.bft.core.message.codec.DecodeResult;
+import dev.bft.core.message.codec.EnvelopeHeader;
+import dev.bft.core.message.codec.KeyDirectory;
+import dev.bft.core.message.codec.MessageDecoder;
+import dev.bft.core.message.codec.MessageEncoder;
+import dev.bft.core.service.KvOperation;
+import dev.bft.core.service.KvResult;
+import dev.bft.crypto.Ed25519PublicKey;
+import dev.bft.crypto.KeyFiles;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One connection from a client process carries several client identities, each proven by its own
+ * HELLO answering the replica's nonce (real replicas: Netty, LMDB, Ed25519, in this JVM, spoken to
+ * over raw sockets). Their replies come back over that connection; a frame of an identity that did
+ * not prove itself on it, or a HELLO that answers another nonce, ends the connection unverified.
+ */
+class SharedClientLinkTest {
+  static final int A = 1000;
+  static final int B = 1001;
+  static final int C = 1002;
+
+  @TempDir
+  Path dir;
+  final List<ReplicaNode> nodes = new ArrayList<>();
+  ClusterConfig cluster;
+  MessageDecoder decoder;
+  final Map<Integer, MessageEncoder> clients = new HashMap<>();
+
+  @BeforeEach
+  void startCluster() throws Exception {
+    Path file = ClusterKeygen.generate(dir, 1, 3, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
+    cluster = ClusterFile.load(file);
+    for (int i = 0; i < 4; i++) {
+      ReplicaNode node = new ReplicaNode(cluster, i, KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, i)), e -> { });
+      node.start();
+      nodes.add(node);
+    }
+    Map<Integer, Ed25519PublicKey> replicaKeys = new HashMap<>();
+    cluster.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
+    decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, cluster.clients()));
+    for (int id : List.of(A, B, C)) {
+      clients.put(id, new MessageEncoder(id, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, id))));
+    }
+  }
+
+  @AfterEach
+  void stopCluster() {
+    nodes.forEach(ReplicaNode::close);
+  }
+
+  @Test
+  void identitiesSharingALinkEachGetTheirRepliesOverIt() throws Exception {
+    List<RawLink> links = new ArrayList<>();
+    for (int r = 0; r < 4; r++) {
+      RawLink link = new RawLink(r);
+      link.hello(A, link.nonce);
+      link.hello(B, link.nonce);
+      links.add(link);
+    }
+    for (RawLink link : links) { // as a retransmission would: to every replica
+      link.send(request(A, 1, "a"));
+      link.send(request(B, 1, "b"));
+    }
+    for (RawLink link : links) {
+      Map<Integer, Reply> replies = new HashMap<>();
+      while (replies.size() < 2) {
+        byte[] frame = link.read();
+        int to = EnvelopeHeader.replyClient(frame);
+        DecodeResult r = decoder.decodeReply(frame, link.replica, reply -> true);
+        assertThat(r.accepted()).as("a signed reply of replica %d", link.replica).isTrue();
+        assertThat(((Reply) r.message()).clientId()).isEqualTo(to);
+        replies.put(to, (Reply) r.message());
+      }
+      assertThat(replies.keySet()).containsExactlyInAnyOrder(A, B);
+      for (Reply reply : replies.values()) {
+        assertThat(KvResult.decode(reply.result())).isEqualTo(KvResult.OK);
+      }
+      link.close();
+    }
+  }
+
+  @Test
+  void aRequestOfAnIdentityNotProvenOnTheLinkEndsItBeforeVerification() throws Exception {
+    awaitLinkedCluster(A);
+    RawLink link = new RawLink(1);
+    link.hello(C, link.nonce);
+    link.send(request(B, 1, "b")); // validly signed by B, which never said HELLO here
+    assertThat(link.closedByReplica()).isTrue();
+    ReplicaNode replica = nodes.get(1);
+    assertThat(replica.rejectedFrames()).containsEntry("WRONG_SENDER", 1L).containsEntry("CLIENT_QUARANTINED", 1L);
+    RawLink again = new RawLink(1);
+    again.hello(C, again.nonce);
+    assertThat(again.closedByReplica()).as("C is refused for a while").isTrue();
+    RawLink other = new RawLink(1);
+    other.hello(B, other.nonce);
+    other.send(request(B, 1, "b"));
+    assertThat(other.replyIsFor()).as("B was not punished for what the link of C did").isEqualTo(B);
+  }
+
+  @Test
+  void aJoiningHelloThatAnswersAnotherNonceEndsTheLink() throws Exception {
+    awaitLinkedCluster(B);
+    RawLink link = new RawLink(2);
+    link.hello(C, link.nonce);
+    byte[] stale = link.nonce.clone();
+    stale[0] ^= 1;
+    link.hello(A, stale);
+    assertThat(link.closedByReplica()).isTrue();
+    assertThat(nodes.get(2).rejectedFrames()).containsEntry("CLIENT_QUARANTINED", 1L);
+    RawLink fresh = new RawLink(2);
+    fresh.hello(A, fresh.nonce);
+    fresh.send(request(A, 1, "a"));
+    assertThat(fresh.replyIsFor()).as("A's key was never shown on that link: A is still served").isEqualTo(A);
+  }
+
+  /**
+   * Until every replica answered a request sent to all: the replicas' own links are up, so a
+   * request sent to one backup alone is relayed to the primary (a raw client never retransmits).
+   */
+  private void awaitLinkedCluster(int client) throws Exception {
+    List<RawLink> links = new ArrayList<>();
+    for (int r = 0; r < 4; r++) {
+      RawLink link = new RawLink(r);
+      link.hello(client, link.nonce);
+      link.send(request(client, 1, "warm-up"));
+      links.add(link);
+    }
+    for (RawLink link : links) {
+      assertThat(link.replyIsFor()).isEqualTo(client);
+      link.close();
+    }
+  }
+
+  private byte[] request(int client, long number, String key) {
+    byte[] op = new KvOperation.Put(key.getBytes(StandardCharsets.UTF_8), new byte[] {1}).encode();
+    return clients.get(client).encode(Request.unsigned(client, number, false, op));
+  }
+
+  /** A client process's connection to one replica, spoken frame by frame. */
+  private final class RawLink implements AutoCloseable {
+    final int replica;
+    final Socket socket;
+    final DataInputStream in;
+    final DataOutputStream out;
+    final byte[] nonce;
+
+    RawLink(int replica) throws Exception {
+      this.replica = replica;
+      var endpoint = cluster.replica(replica);
+      socket = new Socket(endpoint.host(), endpoint.port());
+      socket.setSoTimeout(15_000);
+      in = new DataInputStream(socket.getInputStream());
+      out = new DataOutputStream(socket.getOutputStream());
+      DecodeResult challenge = decoder.decode(read(), replica);
+      nonce = ((Hello) challenge.message()).nonce();
+    }
+
+    void hello(int client, byte[] answering) throws Exception {
+      send(clients.get(client).encode(new Hello(client, answering, null)));
+    }
+
+    void send(byte[] frame) throws Exception {
+      out.writeInt(frame.length);
+      out.write(frame);
+      out.flush();
+    }
+
+    byte[] read() throws Exception {
+      byte[] frame = new byte[in.readInt()];
+      in.readFully(frame);
+      return frame;
+    }
+
+    /** The client the first reply on this link is addressed to. */
+    int replyIsFor() throws Exception {
+      return EnvelopeHeader.replyClient(read());
+    }
+
+    boolean closedByReplica() throws Exception {
+      try {
+        while (true) {
+          read();
+        }
+      } catch (EOFException | SocketException closed) {
+        return true;
+      } catch (java.net.SocketTimeoutException open) {
+        return false;
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      socket.close();
+    }
+  }
+}
