@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -83,17 +84,14 @@ final class LoadRun {
         measureFrom.set(started + warmup.min().toNanos());
         deadline.set(measureFrom.get() + duration.toNanos());
       }
-      long[][] perClient = new long[clients][];
-      List<Thread> threads = new ArrayList<>();
+      List<ClosedLoop> loops = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
-        int index = c;
-        Thread t = new Thread(() -> perClient[index] = drive(connections.get(index), index, size, readRatio, measureFrom,
-            deadline, completed), "load-" + c);
-        threads.add(t);
-        t.start();
+        ClosedLoop loop = new ClosedLoop(connections.get(c), c, size, readRatio, measureFrom, deadline, completed);
+        loops.add(loop);
+        loop.next();
       }
       long last = 0;
-      while (threads.stream().anyMatch(Thread::isAlive)) {
+      while (loops.stream().anyMatch(loop -> !loop.done.isDone())) {
         Thread.sleep(1000);
         long elapsed = System.nanoTime() - started;
         if (measureFrom.get() == Long.MAX_VALUE && elapsed >= warmup.min().toNanos()
@@ -112,12 +110,9 @@ final class LoadRun {
       if (progress) {
         System.err.println();
       }
-      for (Thread t : threads) {
-        t.join();
-      }
       long from = measureFrom.get() == Long.MAX_VALUE ? System.nanoTime() : measureFrom.get();
       double seconds = (System.nanoTime() - Math.max(started, from)) / 1e9;
-      long[] all = Arrays.stream(perClient).flatMapToLong(Arrays::stream).sorted().toArray();
+      long[] all = loops.stream().flatMapToLong(loop -> Arrays.stream(loop.done.join())).sorted().toArray();
       return new Result(clients, all, seconds, (from - started) / 1e9);
     } finally {
       connections.forEach(BftClient::close);
@@ -125,35 +120,60 @@ final class LoadRun {
     }
   }
 
-  /** Runs one client until {@code deadline}; returns the latencies of operations that started after {@code measureFrom}. */
-  private static long[] drive(BftClient client, int index, int size, double readRatio, AtomicLong measureFrom,
-                              AtomicLong deadline, AtomicLong completed) {
-    Random random = new Random(index);
-    long[] latencies = new long[1 << 16];
-    int n = 0;
-    byte[] key = ByteBuffer.allocate(8).putLong(index).array();
-    byte[] value = new byte[size - 13 - key.length + 4];
-    while (System.nanoTime() < deadline.get()) {
+  /**
+   * One client's closed loop, run by completions: each finished operation issues the next from its
+   * callback, on the client's own I/O thread, so no thread waits per client. {@code done} yields
+   * the latencies of operations that started after {@code measureFrom}, once {@code deadline} passed.
+   */
+  private static final class ClosedLoop {
+    final CompletableFuture<long[]> done = new CompletableFuture<>();
+    private final BftClient client;
+    private final double readRatio;
+    private final AtomicLong measureFrom;
+    private final AtomicLong deadline;
+    private final AtomicLong completed;
+    private final Random random;
+    private final byte[] key;
+    private final byte[] value;
+    private long[] latencies = new long[1 << 16];
+    private int n;
+
+    ClosedLoop(BftClient client, int index, int size, double readRatio, AtomicLong measureFrom, AtomicLong deadline,
+               AtomicLong completed) {
+      this.client = client;
+      this.readRatio = readRatio;
+      this.measureFrom = measureFrom;
+      this.deadline = deadline;
+      this.completed = completed;
+      this.random = new Random(index);
+      this.key = ByteBuffer.allocate(8).putLong(index).array();
+      this.value = new byte[size - 13 - key.length + 4];
+    }
+
+    void next() {
+      if (System.nanoTime() >= deadline.get()) {
+        done.complete(Arrays.copyOf(latencies, n));
+        return;
+      }
       random.nextBytes(value);
       long t0 = System.nanoTime();
-      try {
-        if (readRatio > 0 && random.nextDouble() < readRatio) {
-          client.invokeReadOnly(new KvOperation.Get(key).encode()).get();
-        } else {
-          client.invoke(new KvOperation.Put(key, value).encode()).get();
+      CompletableFuture<byte[]> op = readRatio > 0 && random.nextDouble() < readRatio
+          ? client.invokeReadOnly(new KvOperation.Get(key).encode())
+          : client.invoke(new KvOperation.Put(key, value).encode());
+      op.whenComplete((result, failure) -> {
+        if (failure != null) {
+          done.complete(Arrays.copyOf(latencies, n));
+          return;
         }
-      } catch (Exception e) {
-        break;
-      }
-      completed.incrementAndGet();
-      if (t0 < measureFrom.get()) {
-        continue;
-      }
-      if (n == latencies.length) {
-        latencies = Arrays.copyOf(latencies, n * 2);
-      }
-      latencies[n++] = System.nanoTime() - t0;
+        completed.incrementAndGet();
+        if (t0 >= measureFrom.get()) {
+          if (n == latencies.length) {
+            latencies = Arrays.copyOf(latencies, n * 2);
+          }
+          latencies[n++] = System.nanoTime() - t0;
+        }
+        next();
+      });
     }
-    return Arrays.copyOf(latencies, n);
   }
 }
