@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Whether the replicas' JIT compilers have gone quiet, read from their metrics endpoints
@@ -19,27 +20,45 @@ import java.util.function.BooleanSupplier;
 final class JitSettled implements BooleanSupplier {
   static final double QUIET_MS_PER_SECOND = 20;
   static final long WINDOW_SECONDS = 5;
+
+  /** A replica's metrics page; throws when it cannot be read. */
+  @FunctionalInterface
+  interface MetricsReader {
+    String read(ReplicaEndpoint replica) throws Exception;
+  }
+
   private final ClusterConfig cluster;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final LongSupplier nanoTime;
+  private final MetricsReader metrics;
   private double lastTotal = -1;
   private long lastAt;
 
   JitSettled(ClusterConfig cluster) {
+    this(cluster, System::nanoTime, overHttp());
+  }
+
+  JitSettled(ClusterConfig cluster, LongSupplier nanoTime, MetricsReader metrics) {
     this.cluster = cluster;
+    this.nanoTime = nanoTime;
+    this.metrics = metrics;
+  }
+
+  private static MetricsReader overHttp() {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    return r -> http.send(HttpRequest.newBuilder(URI.create("http://" + r.host() + ":" + r.metricsPort() + "/metrics"))
+        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
   @Override
   public boolean getAsBoolean() {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     if (lastTotal >= 0 && now - lastAt < WINDOW_SECONDS * 1_000_000_000L) {
       return false;
     }
     double total = 0;
     for (ReplicaEndpoint r : cluster.replicas().values()) {
       try {
-        String body = http.send(HttpRequest.newBuilder(URI.create("http://" + r.host() + ":" + r.metricsPort() + "/metrics"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        total += StatusCommand.sum(body, "jvm_compilation_time_ms_total");
+        total += StatusCommand.sum(metrics.read(r), "jvm_compilation_time_ms_total");
       } catch (Exception e) {
         return false;
       }
