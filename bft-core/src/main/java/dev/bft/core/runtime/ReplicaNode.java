@@ -88,6 +88,8 @@ public final class ReplicaNode implements AutoCloseable {
   private final Replica replica;
   private final ProtocolTimers timers;
   private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
+  /** Replicas that sent a frame with a bad signature: kept out of batch verification. */
+  private final java.util.Set<Integer> forgers = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   private Channel server;
   private final LmdbStore store;
@@ -376,22 +378,32 @@ public final class ReplicaNode implements AutoCloseable {
   private record Inbound(int peer, byte[] frame) {}
 
   /**
-   * On the verification pool: decode and verify a group of frames (the client requests among them
-   * by one batch signature check), then hand each message to the protocol thread.
+   * On the verification pool: decode and verify a group of frames (their signatures by one batch
+   * equation), then hand each message to the protocol thread. A replica that once sent a bad
+   * signature has its frames checked alone from then on: in a group, each of its forgeries would
+   * make the whole batch fail and be checked again one by one, costing every peer's messages twice.
    */
   private void deliverAll(List<Inbound> group) {
     List<byte[]> frames = new ArrayList<>(group.size());
-    int[] expectedSenders = new int[group.size()];
-    for (int i = 0; i < group.size(); i++) {
-      Inbound in = group.get(i);
-      frames.add(in.frame());
+    List<Inbound> grouped = new ArrayList<>(group.size());
+    for (Inbound in : group) {
+      if (forgers.contains(in.peer())) {
+        deliver(in.peer(), decoder.decode(in.frame(), -1, voteFilter));
+      } else {
+        grouped.add(in);
+        frames.add(in.frame());
+      }
+    }
+    int[] expectedSenders = new int[grouped.size()];
+    for (int i = 0; i < grouped.size(); i++) {
       // A replica link also carries client requests that backups forwarded (signed by their
       // clients); everything else on it must be the peer's own.
-      expectedSenders[i] = quorum.isReplica(in.peer()) ? -1 : in.peer();
+      int peer = grouped.get(i).peer();
+      expectedSenders[i] = quorum.isReplica(peer) ? -1 : peer;
     }
     List<DecodeResult> results = decoder.decodeAll(frames, expectedSenders, voteFilter);
-    for (int i = 0; i < group.size(); i++) {
-      deliver(group.get(i).peer(), results.get(i));
+    for (int i = 0; i < grouped.size(); i++) {
+      deliver(grouped.get(i).peer(), results.get(i));
     }
   }
 
@@ -402,6 +414,9 @@ public final class ReplicaNode implements AutoCloseable {
     }
     if (r instanceof DecodeResult.Rejected rej) {
       rejected.computeIfAbsent(rej.reason().name(), k -> new AtomicLong()).incrementAndGet();
+      if (rej.reason() == Rejection.BAD_SIGNATURE && quorum.isReplica(peer) && forgers.add(peer)) {
+        LOG.warn("replica {}: replica {} sent a bad signature; its frames are verified alone from now on", self, peer);
+      }
       LOG.debug("replica {}: rejected a frame from {}: {} {}", self, peer, rej.reason(), rej.detail());
       if (!quorum.isReplica(peer)) {
         quarantine(peer, rej.reason() + ": " + rej.detail());

@@ -54,6 +54,9 @@ import java.util.function.Predicate;
 public final class MessageDecoder {
   public static final int VERSION = 1;
   private static final int MAX_DEPTH = 5;
+  /** Top-level messages whose signature {@link #decodeAll} checks with the rest of its group (all small, no certificates inside). */
+  private static final java.util.Set<MessageType> DEFERRABLE = java.util.EnumSet.of(MessageType.PRE_PREPARE,
+      MessageType.PREPARE, MessageType.COMMIT, MessageType.CHECKPOINT, MessageType.STATUS);
 
   private final KeyDirectory keys;
   private final WireLimits limits;
@@ -68,7 +71,7 @@ public final class MessageDecoder {
 
   /** Remembers a verified request; a decoder built without a cache verifies every time. */
   private void remember(Digest cacheKey) {
-    if (verifiedRequests != null) {
+    if (verifiedRequests != null && cacheKey != null) {
       verifiedRequests.add(cacheKey);
     }
   }
@@ -100,10 +103,12 @@ public final class MessageDecoder {
   }
 
   /**
-   * Decodes many frames as {@link #decode(byte[], int, Predicate)} would one by one, but checks the
-   * signatures of the top-level client REQUESTs among them by one batch equation: a primary
-   * receiving requests from many clients at once verifies them a few times cheaper. A bad
-   * signature rejects only its own frame (a failing batch is checked again one by one).
+   * Decodes many frames as {@link #decode(byte[], int, Predicate)} would one by one, but checks
+   * their signatures by one batch equation: the client REQUESTs among them, the requests inside a
+   * PRE-PREPARE, and the top-level signatures of PRE-PREPAREs and votes (PREPARE, COMMIT,
+   * CHECKPOINT, STATUS). A replica receiving a PRE-PREPARE and the votes of several peers at once
+   * verifies them a few times cheaper. A bad signature rejects only its own frame (a failing batch
+   * is checked again one by one).
    */
   public List<DecodeResult> decodeAll(List<byte[]> frames, int[] expectedSenders, Predicate<Message> worthVerifying) {
     DecodeResult[] results = new DecodeResult[frames.size()];
@@ -112,20 +117,25 @@ public final class MessageDecoder {
     List<Digest> pendingCacheKey = new ArrayList<>();
     for (int i = 0; i < results.length; i++) {
       Budget budget = new Budget(worthVerifying);
-      budget.deferTopLevelRequest = true;
+      budget.deferred = new ArrayList<>();
+      budget.deferredCacheKeys = new ArrayList<>();
       results[i] = decode(frames.get(i), expectedSenders[i], budget);
-      if (results[i].accepted() && budget.deferredRequest != null) {
-        pending.add(budget.deferredRequest);
-        pendingFrame.add(i);
-        pendingCacheKey.add(budget.deferredCacheKey);
+      if (results[i].accepted()) {
+        for (int j = 0; j < budget.deferred.size(); j++) {
+          pending.add(budget.deferred.get(j));
+          pendingFrame.add(i);
+          pendingCacheKey.add(budget.deferredCacheKeys.get(j));
+        }
       }
     }
     BitSet valid = SignatureBatch.validity(pending);
     for (int j = 0; j < pending.size(); j++) {
+      int frame = pendingFrame.get(j);
       if (valid.get(j)) {
         remember(pendingCacheKey.get(j));
-      } else {
-        results[pendingFrame.get(j)] = new DecodeResult.Rejected(Rejection.BAD_SIGNATURE, "REQUEST signature does not verify");
+      } else if (results[frame].accepted()) {
+        results[frame] = new DecodeResult.Rejected(Rejection.BAD_SIGNATURE,
+            results[frame].message().type() + " frame carries a signature that does not verify");
       }
     }
     return Arrays.asList(results);
@@ -156,11 +166,12 @@ public final class MessageDecoder {
     final Predicate<Message> worthVerifying;
     int embedded;
     int depth;
-    List<SignedItem> batchedRequests;
-    List<Digest> batchedCacheKeys;
-    boolean deferTopLevelRequest;
-    SignedItem deferredRequest;
-    Digest deferredCacheKey;
+    /**
+     * Signatures collected to be checked together, with their cache keys (null where none): a
+     * PRE-PREPARE's requests, or in {@link #decodeAll} every deferrable signature of the frame.
+     */
+    List<SignedItem> deferred;
+    List<Digest> deferredCacheKeys;
 
     Budget(Predicate<Message> worthVerifying) {
       this.worthVerifying = worthVerifying;
@@ -279,14 +290,9 @@ public final class MessageDecoder {
         return;
       }
     }
-    if (type == MessageType.REQUEST && budget.depth == 1 && budget.deferTopLevelRequest) {
-      budget.deferredRequest = new SignedItem(key, SignatureDomain.of(type.code()), signed, signature);
-      budget.deferredCacheKey = cacheKey;
-      return;
-    }
-    if (type == MessageType.REQUEST && budget.batchedRequests != null) {
-      budget.batchedRequests.add(new SignedItem(key, SignatureDomain.of(type.code()), signed, signature));
-      budget.batchedCacheKeys.add(cacheKey);
+    if (budget.deferred != null && (type == MessageType.REQUEST || budget.depth == 1 && DEFERRABLE.contains(type))) {
+      budget.deferred.add(new SignedItem(key, SignatureDomain.of(type.code()), signed, signature));
+      budget.deferredCacheKeys.add(cacheKey);
       return;
     }
     if (!key.verify(SignatureDomain.of(type.code()), signed, signature)) {
@@ -315,17 +321,23 @@ public final class MessageDecoder {
           throw new Reject(Rejection.TOO_LARGE, p.getRequestsCount() + " requests in one batch");
         }
         List<Request> requests = new ArrayList<>(p.getRequestsCount());
-        budget.batchedRequests = new ArrayList<>(p.getRequestsCount());
-        budget.batchedCacheKeys = new ArrayList<>(p.getRequestsCount());
+        // The requests' signatures join what is collected already (a group's), else are checked together here.
+        boolean own = budget.deferred == null;
+        if (own) {
+          budget.deferred = new ArrayList<>(p.getRequestsCount());
+          budget.deferredCacheKeys = new ArrayList<>(p.getRequestsCount());
+        }
         for (ByteString r : p.getRequestsList()) {
           requests.add((Request) embedded(r, MessageType.REQUEST, budget));
         }
-        if (!SignatureBatch.allValid(budget.batchedRequests)) {
-          throw new Reject(Rejection.BAD_SIGNATURE, "a client signature in the PRE-PREPARE does not verify");
+        if (own) {
+          if (!SignatureBatch.allValid(budget.deferred)) {
+            throw new Reject(Rejection.BAD_SIGNATURE, "a client signature in the PRE-PREPARE does not verify");
+          }
+          budget.deferredCacheKeys.forEach(this::remember);
+          budget.deferred = null;
+          budget.deferredCacheKeys = null;
         }
-        budget.batchedCacheKeys.forEach(this::remember);
-        budget.batchedRequests = null;
-        budget.batchedCacheKeys = null;
         Batch batch = Batch.of(requests, nonNegative(p.getTimestamp(), "timestamp"));
         return new PrePrepare(nonNegative(p.getView(), "view"), positive(p.getSequence(), "sequence"), batch, sender, wire);
       }

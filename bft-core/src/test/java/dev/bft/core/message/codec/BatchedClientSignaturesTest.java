@@ -17,9 +17,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client signatures the decoder checks by one batch equation (the requests of a PRE-PREPARE,
- * the request frames of a verification group) get the verdict one-by-one checking would give: one
- * forged signature rejects its PRE-PREPARE, or only its own frame in a group.
+ * The signatures the decoder checks by one batch equation (the requests of a PRE-PREPARE; in a
+ * verification group, request frames, PRE-PREPAREs with their requests, and votes) get the verdict
+ * one-by-one checking would give: one forged signature rejects its PRE-PREPARE, or only its own
+ * frame in a group.
  */
 class BatchedClientSignaturesTest {
   private static final int CLIENTS = 12;
@@ -120,6 +121,44 @@ class BatchedClientSignaturesTest {
     assertThat(together.stream().filter(DecodeResult::accepted).count()).isEqualTo(CLIENTS - 1 + 1);
     assertThat(((DecodeResult.Rejected) together.get(4)).reason()).isEqualTo(Rejection.BAD_SIGNATURE);
     assertThat(cache.size()).as("the genuine requests are remembered").isEqualTo(CLIENTS - 1);
+  }
+
+  @Test
+  void inAMixedGroupOfPrePreparesAndVotesOnlyTheFramesCarryingAForgeryAreRejected() throws Exception {
+    MessageEncoder[] replicas = new MessageEncoder[4];
+    for (int i = 0; i < 4; i++) {
+      replicas[i] = new MessageEncoder(i, Ed25519KeyPair.forTesting(i));
+    }
+    dev.bft.crypto.Digest d = dev.bft.crypto.Digest.sha256(new byte[] {1});
+    List<byte[]> frames = new ArrayList<>();
+    frames.add(prePrepareFrame(-1));                                                        // 0 genuine
+    frames.add(prePrepareFrame(7));                                                         // 1 a forged request inside
+    frames.add(replicas[1].encode(new Prepare(0, 1, d, 1, null)));                          // 2
+    frames.add(forge(replicas[2].encode(new Prepare(0, 1, d, 2, null))));                   // 3 forged vote
+    frames.add(replicas[3].encode(new dev.bft.core.message.Commit(0, 1, d, 3, null)));      // 4
+    frames.add(replicas[2].encode(new dev.bft.core.message.Checkpoint(128, d, 2, null)));   // 5
+    frames.add(forge(replicas[0].encode(new dev.bft.core.message.Status(0, 0, 0, null))));  // 6 forged status
+    frames.add(requestFrame(2, 9));                                                         // 7
+    int[] senders = {0, 0, 1, 2, 3, 2, 0, 1002};
+
+    List<DecodeResult> together = decoder.decodeAll(frames, senders, m -> true);
+
+    MessageDecoder oneByOne = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64));
+    for (int i = 0; i < frames.size(); i++) {
+      assertThat(together.get(i).accepted()).as("frame %d", i).isEqualTo(oneByOne.decode(frames.get(i), senders[i]).accepted());
+    }
+    assertThat(together).extracting(DecodeResult::accepted).containsExactly(true, false, true, false, true, true, false, true);
+    for (int forged : new int[] {1, 3, 6}) {
+      assertThat(((DecodeResult.Rejected) together.get(forged)).reason()).isEqualTo(Rejection.BAD_SIGNATURE);
+    }
+  }
+
+  /** The frame with one bit of its top-level signature flipped. */
+  private static byte[] forge(byte[] frame) throws Exception {
+    dev.bft.core.message.wire.Envelope env = dev.bft.core.message.wire.Envelope.parseFrom(frame);
+    byte[] signature = env.getSignature().toByteArray();
+    signature[9] ^= 1;
+    return env.toBuilder().setSignature(com.google.protobuf.ByteString.copyFrom(signature)).build().toByteArray();
   }
 
   private static KeyDirectory keyDirectory() {
