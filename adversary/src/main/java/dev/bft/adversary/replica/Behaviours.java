@@ -61,6 +61,15 @@ public final class Behaviours {
     public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
   }
 
+  public static final class Forge implements ByzantineBehaviour {
+    private final ByzantineBehaviour b = new Named("forge",
+        "add 10 votes signed with a wrong key to every vote and PRE-PREPARE sent", (id, n) -> new Forger(id, 10));
+
+    public String name() { return b.name(); }
+    public String description() { return b.description(); }
+    public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
+  }
+
   public static final class Silent implements ByzantineBehaviour {
     private final ByzantineBehaviour b = new Named("silent", "send nothing at all", (id, n) -> new SilentReplica());
 

@@ -33,6 +33,7 @@ class ByzantineReplicaScenariosTest {
         Arguments.of("silent backup", (IntFunction<OutboundFilter>) id -> new SilentReplica(), false),
         Arguments.of("flooding backup", (IntFunction<OutboundFilter>) id -> new Flooder(id), false),
         Arguments.of("flooding primary", (IntFunction<OutboundFilter>) id -> new Flooder(id), true),
+        Arguments.of("forging backup", (IntFunction<OutboundFilter>) id -> new Forger(id, 3), false),
         Arguments.of("slow primary", (IntFunction<OutboundFilter>) id -> new SlowPrimary(350), true),
         Arguments.of("selectively silent primary", (IntFunction<OutboundFilter>) id -> new SelectivelySilent(java.util.Set.of(1)), true),
         Arguments.of("stale view-changer", (IntFunction<OutboundFilter>) id -> new StaleViewChanger(), false),

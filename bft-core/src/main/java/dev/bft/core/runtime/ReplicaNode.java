@@ -510,6 +510,11 @@ public final class ReplicaNode implements AutoCloseable {
     replica.onTimer(timer);
   }
 
+  /** Replicas that sent a bad signature and whose frames are therefore verified alone. */
+  public java.util.Set<Integer> replicasVerifiedAlone() {
+    return java.util.Set.copyOf(forgers);
+  }
+
   /** Frames refused by the decoder, by reason, and messages dropped because a peer's queue was full. */
   public Map<String, Long> rejectedFrames() {
     Map<String, Long> out = new HashMap<>();
