@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bft.client.BftClient;
 import dev.bft.core.config.ClusterConfig;
-import dev.bft.core.config.ClusterFile;
 import dev.bft.core.config.ClusterKeygen;
-import dev.bft.core.config.FreePorts;
 import dev.bft.core.runtime.ReplicaNode;
 import dev.bft.core.service.KvResult;
 import dev.bft.crypto.KeyFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,14 +31,7 @@ class FloodingClientTest {
 
   /** Four real replicas in this JVM, and two clients in the cluster file: 1000 honest, 1001 the flooder. */
   private ClusterConfig startCluster() throws Exception {
-    Path file = ClusterKeygen.generate(dir, 1, 2, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
-    ClusterConfig cluster = ClusterFile.load(file);
-    for (int i = 0; i < 4; i++) {
-      ReplicaNode node = new ReplicaNode(cluster, i, KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, i)), e -> { });
-      node.start();
-      nodes.add(node);
-    }
-    return cluster;
+    return dev.bft.adversary.InJvmCluster.start(dir, 2, nodes);
   }
 
   @AfterEach

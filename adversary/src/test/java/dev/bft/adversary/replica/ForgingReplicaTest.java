@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bft.client.BftClient;
 import dev.bft.core.config.ClusterConfig;
-import dev.bft.core.config.ClusterFile;
 import dev.bft.core.config.ClusterKeygen;
-import dev.bft.core.config.FreePorts;
 import dev.bft.core.runtime.ReplicaNode;
 import dev.bft.core.service.KvResult;
 import dev.bft.crypto.KeyFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,13 +35,7 @@ class ForgingReplicaTest {
 
   @Test
   void forgeriesAreRejectedAndTheForgerIsVerifiedAlone() throws Exception {
-    Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
-    ClusterConfig cluster = ClusterFile.load(file);
-    for (int i = 0; i < 4; i++) {
-      ReplicaNode node = new ReplicaNode(cluster, i, KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, i)), e -> { });
-      node.start();
-      nodes.add(node);
-    }
+    ClusterConfig cluster = dev.bft.adversary.InJvmCluster.start(dir, 1, nodes);
     nodes.get(3).playByzantine(new Forger(3, 10));
     try (BftClient client = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500)) {
       for (int i = 0; i < 40; i++) {
