@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import dev.bft.core.config.ReplicaEndpoint;
 import dev.bft.core.message.Batch;
+import dev.bft.core.message.Hello;
 import dev.bft.core.message.Message;
+import dev.bft.core.message.MessageType;
 import dev.bft.core.message.ReplicaMessage;
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
@@ -47,6 +49,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -89,7 +92,7 @@ public final class ReplicaNode implements AutoCloseable {
   private final ProtocolTimers timers;
   private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
   /** Replicas that sent a frame with a bad signature: kept out of batch verification. */
-  private final java.util.Set<Integer> forgers = ConcurrentHashMap.newKeySet();
+  private final Set<Integer> forgers = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   private Channel server;
   private final LmdbStore store;
@@ -264,7 +267,7 @@ public final class ReplicaNode implements AutoCloseable {
     if (quorum.isReplica(peer)) {
       replicaLinkUp(ctx, peer);
     } else {
-      clientLinkUp(ctx, new ClientLink(ctx.channel(), nonce, peer));
+      clientLinkUp(ctx, peer, new ClientLink(ctx.channel(), nonce, peer));
     }
   }
 
@@ -300,15 +303,15 @@ public final class ReplicaNode implements AutoCloseable {
    * thread, so the REQUESTs behind it on the link find it joined. Frames queue for verification by
    * identity, so each identity keeps its own fair share and bound.
    */
-  private void clientLinkUp(ChannelHandlerContext ctx, ClientLink link) {
-    clients.put(link.identities().iterator().next(), link);
+  private void clientLinkUp(ChannelHandlerContext ctx, int first, ClientLink link) {
+    clients.put(first, link);
     ctx.pipeline().addLast(new ChannelInboundHandlerAdapter() {
       @Override
       public void channelRead(ChannelHandlerContext c, Object msg) {
         byte[] frame = Frames.bytes((ByteBuf) msg);
         ((ByteBuf) msg).release();
         EnvelopeHeader claimed = EnvelopeHeader.peek(frame);
-        if (claimed != null && claimed.type() == dev.bft.core.message.MessageType.HELLO.code()) {
+        if (claimed != null && claimed.type() == MessageType.HELLO.code()) {
           join(link, claimed.sender(), frame);
         } else if (claimed == null || !link.carries(claimed.sender())) {
           var reason = claimed == null ? Rejection.MALFORMED : Rejection.WRONG_SENDER;
@@ -344,7 +347,7 @@ public final class ReplicaNode implements AutoCloseable {
       return;
     }
     DecodeResult r = decoder.decode(frame, client);
-    if (r instanceof DecodeResult.Accepted a && a.message() instanceof dev.bft.core.message.Hello hello
+    if (r instanceof DecodeResult.Accepted a && a.message() instanceof Hello hello
         && link.answers(hello.nonce())) {
       link.add(client);
       clients.put(client, link);
@@ -511,8 +514,8 @@ public final class ReplicaNode implements AutoCloseable {
   }
 
   /** Replicas that sent a bad signature and whose frames are therefore verified alone. */
-  public java.util.Set<Integer> replicasVerifiedAlone() {
-    return java.util.Set.copyOf(forgers);
+  public Set<Integer> replicasVerifiedAlone() {
+    return Set.copyOf(forgers);
   }
 
   /** Frames refused by the decoder, by reason, and messages dropped because a peer's queue was full. */
