@@ -42,7 +42,9 @@ class MetricsTest {
           "bft_requests_executed_total", "bft_verify_queue_depth",
           "bft_frames_rejected{reason=\"UNWANTED\",replica=\"0\"} 0.0",
           "bft_frames_rejected{reason=\"VERIFY_QUEUE_FULL\",replica=\"0\"} 0.0",
-          "bft_verify_queue_depth{replica=\"0\"} 0.0");
+          "bft_verify_queue_depth{replica=\"0\"} 0.0",
+          "bft_signatures_checked_total{how=\"batched\",replica=\"0\"}",
+          "bft_signatures_checked_total{how=\"alone\",replica=\"0\"}", "bft_signature_equations_total{replica=\"0\"}");
       assertThat(r.body()).doesNotContain("NaN");
     }
   }

@@ -16,7 +16,13 @@ public final class SignatureBatch {
 
   /** True when every item verifies; for a frame that is rejected whole if any signature is bad. */
   public static boolean allValid(List<SignedItem> items) {
+    return allValid(items, new VerificationTally());
+  }
+
+  /** As {@link #allValid(List)}, counting the work in {@code tally}. */
+  public static boolean allValid(List<SignedItem> items, VerificationTally tally) {
     if (items.size() < MIN_BATCH) {
+      tally.alone(items.size());
       for (SignedItem item : items) {
         if (!item.verify()) {
           return false;
@@ -24,6 +30,7 @@ public final class SignatureBatch {
       }
       return true;
     }
+    tally.equation(items.size());
     return CofactoredVerification.verifyAll(items);
   }
 
@@ -34,11 +41,20 @@ public final class SignatureBatch {
    * signature is bad make each of them cost several checks).
    */
   public static BitSet validity(List<SignedItem> items) {
+    return validity(items, new VerificationTally());
+  }
+
+  /** As {@link #validity(List)}, counting the work in {@code tally}. */
+  public static BitSet validity(List<SignedItem> items, VerificationTally tally) {
     BitSet valid = new BitSet(items.size());
-    if (items.size() >= MIN_BATCH && CofactoredVerification.verifyAll(items)) {
-      valid.set(0, items.size());
-      return valid;
+    if (items.size() >= MIN_BATCH) {
+      tally.equation(items.size());
+      if (CofactoredVerification.verifyAll(items)) {
+        valid.set(0, items.size());
+        return valid;
+      }
     }
+    tally.alone(items.size());
     for (int i = 0; i < items.size(); i++) {
       if (items.get(i).verify()) {
         valid.set(i);

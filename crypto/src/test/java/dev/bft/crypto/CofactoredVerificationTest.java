@@ -85,12 +85,29 @@ class CofactoredVerificationTest {
       message[0] ^= 1;
       tampered.set(bad, new SignedItem(victim.signer(), victim.domain(), message, victim.signature()));
       assertThat(SignatureBatch.allValid(tampered)).isFalse();
-      BitSet valid = SignatureBatch.validity(tampered);
+      VerificationTally tally = new VerificationTally();
+      BitSet valid = SignatureBatch.validity(tampered, tally);
       BitSet expected = new BitSet();
       expected.set(0, 40);
       expected.clear(bad);
       assertThat(valid).isEqualTo(expected);
+      // The failed equation, then each signature again by itself.
+      assertThat(tally.equations()).isEqualTo(1);
+      assertThat(tally.batched()).isEqualTo(40);
+      assertThat(tally.alone()).isEqualTo(40);
     }
+  }
+
+  @Test
+  void theTallyCountsBelowTheBatchThresholdAsAlone() {
+    Random random = new Random(3);
+    VerificationTally tally = new VerificationTally();
+    assertThat(SignatureBatch.allValid(validItems(random, SignatureBatch.MIN_BATCH - 1, 2), tally)).isTrue();
+    assertThat(SignatureBatch.validity(validItems(random, SignatureBatch.MIN_BATCH, 2), tally).cardinality())
+        .isEqualTo(SignatureBatch.MIN_BATCH);
+    assertThat(tally.alone()).isEqualTo(SignatureBatch.MIN_BATCH - 1);
+    assertThat(tally.equations()).isEqualTo(1);
+    assertThat(tally.batched()).isEqualTo(SignatureBatch.MIN_BATCH);
   }
 
   @Test

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * A replica's metrics in Micrometer, served for Prometheus at {@code /metrics} on an optional port:
  * executed requests and batches, batch sizes, view, last executed sequence, stable checkpoint,
  * frames rejected by reason, the verification queue's depth, and request latency from arrival to
- * execution at this replica.
+ * execution at this replica, and the signatures checked (by batch equations or alone).
  */
 public final class ReplicaMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -44,7 +44,8 @@ public final class ReplicaMetrics implements AutoCloseable {
   }
   private HttpServer server;
 
-  ReplicaMetrics(int replica, Supplier<Map<String, Long>> rejected, Supplier<Integer> verifyQueue) {
+  ReplicaMetrics(int replica, Supplier<Map<String, Long>> rejected, Supplier<Integer> verifyQueue,
+                 dev.bft.crypto.VerificationTally signatures) {
     String id = String.valueOf(replica);
     requests = Counter.builder("bft.requests.executed").tag("replica", id).register(registry);
     batches = Counter.builder("bft.batches.executed").tag("replica", id).register(registry);
@@ -62,6 +63,13 @@ public final class ReplicaMetrics implements AutoCloseable {
     // keeps a gauge's object weakly, so they would be collected and the gauges read NaN.
     Gauge.builder("bft.verify.queue.depth", verifyQueue, q -> q.get()).tag("replica", id).strongReference(true)
         .register(registry);
+    // Their ratio is the mean batch equation: what batch verification saves at this load.
+    io.micrometer.core.instrument.FunctionCounter.builder("bft.signatures.checked", signatures,
+        dev.bft.crypto.VerificationTally::batched).tag("replica", id).tag("how", "batched").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("bft.signatures.checked", signatures,
+        dev.bft.crypto.VerificationTally::alone).tag("replica", id).tag("how", "alone").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("bft.signature.equations", signatures,
+        dev.bft.crypto.VerificationTally::equations).tag("replica", id).register(registry);
     java.util.List<String> reasons = new java.util.ArrayList<>();
     for (dev.bft.core.message.codec.Rejection r : dev.bft.core.message.codec.Rejection.values()) {
       reasons.add(r.name());

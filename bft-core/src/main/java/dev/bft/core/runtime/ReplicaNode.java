@@ -154,8 +154,7 @@ public final class ReplicaNode implements AutoCloseable {
     ReplicaConfig rc = new ReplicaConfig(quorum, self, p.batchSize(), p.batchDelayMillis(), p.pipelineDepth(),
         p.checkpointInterval(), p.logWindow(), p.viewChangeTimeoutMillis(), p.primaryIdleTimeoutMillis());
     this.timers = new ProtocolTimers(scheduler, protocolLoop, t -> onProtocolThread(() -> fireTimer(t)));
-    this.metrics = new ReplicaMetrics(self, this::rejectedFrames,
-        verifyPool::size);
+    this.metrics = new ReplicaMetrics(self, this::rejectedFrames, verifyPool::size, decoder.tally());
     this.store = LmdbStore.open(data, p.storageMapMegabytes() << 20, p.durability() == Durability.SYNC, true);
     this.durable = new DurableLog(store, this::signOwn, decoder, self);
     this.commits = new CommitStage(self, encoder, durable, this::clientChannel, this::write, this::storageFailed);

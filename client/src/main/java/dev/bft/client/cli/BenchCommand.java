@@ -111,7 +111,7 @@ final class BenchCommand implements Callable<Integer> {
 
     Path throughput = dir.resolve("throughput.csv");
     Path cdf = dir.resolve("latency-cdf.csv");
-    List<String> rows = new ArrayList<>(List.of("scenario,batch_size,clients,ops,seconds,ops_per_s,p50_ms,p90_ms,p99_ms,p999_ms,crypto_bound_ops_per_s"));
+    List<String> rows = new ArrayList<>(List.of("scenario,batch_size,clients,ops,seconds,ops_per_s,p50_ms,p90_ms,p99_ms,p999_ms,crypto_bound_ops_per_s,replica_cpu_ms_per_op,load_cpu_ms_per_op"));
     List<String> cdfRows = new ArrayList<>(List.of("percentile,latency_ms"));
     Map<String, Double> atAttackLoad = new LinkedHashMap<>();
     for (Scenario scenario : scenarios) {
@@ -141,17 +141,26 @@ final class BenchCommand implements Callable<Integer> {
         LoadRun.Result warmedUp = LoadRun.run(cluster, clusterDir, attackClients, 64, 0,
             new LoadRun.Warmup(warm.dividedBy(4), warm, new JitSettled(cluster)), Duration.ofSeconds(1), false);
         replicas.checkAlive(logs);
+        ProcessCpu replicaCpu = new ProcessCpu(replicas.replicas());
+        ProcessCpu loadCpu = new ProcessCpu(List.of(ProcessHandle.current()));
         for (int n : counts) {
           LoadRun.Warmup w = new LoadRun.Warmup(Duration.ofSeconds(5), Duration.ofSeconds(5), () -> true);
-          LoadRun.Result r = LoadRun.run(cluster, clusterDir, n, 64, 0, w, measure, false);
+          ProcessCpu.Reading[] from = new ProcessCpu.Reading[2];
+          LoadRun.Result r = LoadRun.run(cluster, clusterDir, n, 64, 0, w, measure, false, () -> {
+            from[0] = replicaCpu.read();
+            from[1] = loadCpu.read();
+          });
+          double replicaMillis = ProcessCpu.millisPerOperation(from[0], replicaCpu.read(), r.opsPerSecond());
+          double loadMillis = ProcessCpu.millisPerOperation(from[1], loadCpu.read(), r.opsPerSecond());
           replicas.checkAlive(logs);
-          rows.add(String.format(Locale.ROOT, "%s,%d,%d,%d,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%.0f", scenario.name(),
+          rows.add(String.format(Locale.ROOT, "%s,%d,%d,%d,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%.0f,%.3f,%.3f", scenario.name(),
               cluster.parameters().batchSize(), n,
               r.latencies().length, r.seconds(), r.opsPerSecond(), r.millis(0.5), r.millis(0.9), r.millis(0.99),
-              r.millis(0.999), bound));
-          out.printf(Locale.ROOT, "%-12s clients %4d  %8.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  (after %.0f s of warm-up at %d clients)%n",
+              r.millis(0.999), bound, replicaMillis, loadMillis));
+          out.printf(Locale.ROOT, "%-12s clients %4d  %8.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  "
+                  + "cpu/op %.3f ms replicas + %.3f ms load  (after %.0f s of warm-up at %d clients)%n",
               scenario.name(), n, r.opsPerSecond(), r.millis(0.5), r.millis(0.99), r.millis(0.999),
-              warmedUp.warmupSeconds() + r.warmupSeconds(), attackClients);
+              replicaMillis, loadMillis, warmedUp.warmupSeconds() + r.warmupSeconds(), attackClients);
           out.flush();
           if (n == attackClients && !scenario.name().startsWith("batch-")) {
             atAttackLoad.put(scenario.name(), r.opsPerSecond());
@@ -172,6 +181,9 @@ final class BenchCommand implements Callable<Integer> {
     if (base != null) {
       out.printf(Locale.ROOT, "fault-free, %d clients: %.0f ops/s = %.1fx BFT-SMaRt's quoted %.0f, %.0f%% of the crypto bound %.0f%n",
           attackClients, base, base / BFT_SMART_REFERENCE, BFT_SMART_REFERENCE, 100 * base / bound, bound);
+      // The bound in CPU terms: the machine's cores spread over the operations the bound allows.
+      out.printf(Locale.ROOT, "  (60%% of the bound leaves %.3f ms of CPU per operation for replicas and load together)%n",
+          cores * 1000.0 / (0.6 * bound));
       atAttackLoad.forEach((name, ops) -> {
         if (!name.equals("fault-free")) {
           out.printf(Locale.ROOT, "under %-12s %.0f ops/s = %.0f%% of fault-free%n", name, ops, 100 * ops / base);

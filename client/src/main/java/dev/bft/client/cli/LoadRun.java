@@ -57,6 +57,12 @@ final class LoadRun {
 
   static Result run(ClusterConfig cluster, Path base, int clients, int size, double readRatio, Warmup warmup,
                     Duration duration, boolean progress) throws IOException, InterruptedException {
+    return run(cluster, base, clients, size, readRatio, warmup, duration, progress, () -> {});
+  }
+
+  /** As above; {@code measuring} runs on this thread once the measurement begins (within a few ms). */
+  static Result run(ClusterConfig cluster, Path base, int clients, int size, double readRatio, Warmup warmup,
+                    Duration duration, boolean progress, Runnable measuring) throws IOException, InterruptedException {
     if (readRatio < 0 || readRatio > 1) {
       throw new IllegalArgumentException("--read-ratio " + readRatio + " is not between 0 and 1");
     }
@@ -91,21 +97,32 @@ final class LoadRun {
         loop.next();
       }
       long last = 0;
+      long lastReport = started;
+      long lastAsked = started;
+      boolean announced = false;
       while (loops.stream().anyMatch(loop -> !loop.done.isDone())) {
-        Thread.sleep(1000);
-        long elapsed = System.nanoTime() - started;
-        if (measureFrom.get() == Long.MAX_VALUE && elapsed >= warmup.min().toNanos()
-            && (elapsed >= warmup.max().toNanos() || warmup.settled().getAsBoolean())) {
-          long from = System.nanoTime();
-          deadline.set(from + duration.toNanos());
-          measureFrom.set(from);
+        Thread.sleep(20);
+        long now = System.nanoTime();
+        long elapsed = now - started;
+        if (measureFrom.get() == Long.MAX_VALUE && elapsed >= warmup.min().toNanos() && now - lastAsked >= 1_000_000_000L) {
+          lastAsked = now;
+          if (elapsed >= warmup.max().toNanos() || warmup.settled().getAsBoolean()) {
+            long from = System.nanoTime();
+            deadline.set(from + duration.toNanos());
+            measureFrom.set(from);
+          }
         }
-        long now = completed.get();
-        if (progress) {
-          String phase = System.nanoTime() < measureFrom.get() ? "warm-up" : "";
-          System.err.printf("\r%5.0f s  %8d ops  %7d ops/s  %s ", (System.nanoTime() - started) / 1e9, now, now - last, phase);
+        if (!announced && System.nanoTime() >= measureFrom.get()) {
+          announced = true;
+          measuring.run();
         }
-        last = now;
+        if (progress && now - lastReport >= 1_000_000_000L) {
+          long done = completed.get();
+          String phase = now < measureFrom.get() ? "warm-up" : "";
+          System.err.printf("\r%5.0f s  %8d ops  %7d ops/s  %s ", elapsed / 1e9, done, done - last, phase);
+          last = done;
+          lastReport = now;
+        }
       }
       if (progress) {
         System.err.println();

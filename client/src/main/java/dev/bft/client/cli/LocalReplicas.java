@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 /** Replica processes of a local cluster, started with this JVM's java and class path, each logging to a file. */
 final class LocalReplicas implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
+  private final List<ProcessHandle> replicas = new ArrayList<>();
   private final Thread stopOnExit = new Thread(this::destroyAll, "stop-replicas");
 
   LocalReplicas() {
@@ -27,7 +28,14 @@ final class LocalReplicas implements AutoCloseable {
       cmd.addAll(List.of("--byzantine", attack));
     }
     Path log = logs.resolve("replica-" + id + ".log");
-    processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+    Process replica = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    processes.add(replica);
+    replicas.add(replica.toHandle());
+  }
+
+  /** The replica processes started so far (not the flooding clients). */
+  List<ProcessHandle> replicas() {
+    return List.copyOf(replicas);
   }
 
   /** Starts {@code bft flood-client} as {@code client} of the cluster in {@code file}, flooding every replica. */

@@ -40,6 +40,7 @@ import dev.bft.crypto.Ed25519PublicKey;
 import dev.bft.crypto.SignatureBatch;
 import dev.bft.crypto.SignatureDomain;
 import dev.bft.crypto.SignedItem;
+import dev.bft.crypto.VerificationTally;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -62,11 +63,17 @@ public final class MessageDecoder {
   private final WireLimits limits;
   private final VerifiedSignatures verifiedRequests;
   private final VerifiedSignatures verifiedReplyRoots = new VerifiedSignatures(4096);
+  private final VerificationTally tally = new VerificationTally();
 
   public MessageDecoder(KeyDirectory keys, WireLimits limits, VerifiedSignatures verifiedRequests) {
     this.keys = keys;
     this.limits = limits;
     this.verifiedRequests = verifiedRequests;
+  }
+
+  /** The signatures this decoder checked, and how. */
+  public VerificationTally tally() {
+    return tally;
   }
 
   /** Remembers a verified request; a decoder built without a cache verifies every time. */
@@ -128,7 +135,7 @@ public final class MessageDecoder {
         }
       }
     }
-    BitSet valid = SignatureBatch.validity(pending);
+    BitSet valid = SignatureBatch.validity(pending, tally);
     for (int j = 0; j < pending.size(); j++) {
       int frame = pendingFrame.get(j);
       if (valid.get(j)) {
@@ -295,6 +302,7 @@ public final class MessageDecoder {
       budget.deferredCacheKeys.add(cacheKey);
       return;
     }
+    tally.alone(1);
     if (!key.verify(SignatureDomain.of(type.code()), signed, signature)) {
       throw new Reject(Rejection.BAD_SIGNATURE, type + " signature does not verify");
     }
@@ -331,7 +339,7 @@ public final class MessageDecoder {
           requests.add((Request) embedded(r, MessageType.REQUEST, budget));
         }
         if (own) {
-          if (!SignatureBatch.allValid(budget.deferred)) {
+          if (!SignatureBatch.allValid(budget.deferred, tally)) {
             throw new Reject(Rejection.BAD_SIGNATURE, "a client signature in the PRE-PREPARE does not verify");
           }
           budget.deferredCacheKeys.forEach(this::remember);

@@ -153,6 +153,29 @@ class BatchedClientSignaturesTest {
     }
   }
 
+  @Test
+  void aGenuineGroupOfAPrePrepareVotesAndRequestsCostsOneBatchEquation() throws Exception {
+    MessageEncoder[] replicas = new MessageEncoder[4];
+    for (int i = 0; i < 4; i++) {
+      replicas[i] = new MessageEncoder(i, Ed25519KeyPair.forTesting(i));
+    }
+    dev.bft.crypto.Digest d = dev.bft.crypto.Digest.sha256(new byte[] {2});
+    List<byte[]> frames = List.of(prePrepareFrame(-1), replicas[2].encode(new Prepare(0, 1, d, 2, null)),
+        replicas[3].encode(new dev.bft.core.message.Commit(0, 1, d, 3, null)), requestFrame(1, 11));
+    int[] senders = {0, 2, 3, 1001};
+
+    assertThat(decoder.decodeAll(frames, senders, m -> true)).allMatch(DecodeResult::accepted);
+
+    // The PRE-PREPARE's signature, its requests', the two votes' and the request's: one equation.
+    assertThat(decoder.tally().equations()).isEqualTo(1);
+    assertThat(decoder.tally().batched()).isEqualTo(1 + CLIENTS + 2 + 1);
+    assertThat(decoder.tally().alone()).isZero();
+    // One vote by itself is below the batch threshold: checked alone.
+    decoder.decodeAll(List.of(replicas[1].encode(new Prepare(0, 1, d, 1, null))), new int[] {1}, m -> true);
+    assertThat(decoder.tally().equations()).isEqualTo(1);
+    assertThat(decoder.tally().alone()).isEqualTo(1);
+  }
+
   /** The frame with one bit of its top-level signature flipped. */
   private static byte[] forge(byte[] frame) throws Exception {
     dev.bft.core.message.wire.Envelope env = dev.bft.core.message.wire.Envelope.parseFrom(frame);
