@@ -16,8 +16,10 @@ import java.util.function.Consumer;
  * exhausting memory.
  *
  * <p>A worker takes a group of items at once (still one per source per turn) and hands the group
- * to the handler, so the client signatures in it can be checked by one batch equation; a group is
- * at most a worker's share of what is waiting, so the other workers are not left idle.
+ * to the handler, so the signatures in it can be checked by one batch equation. What is waiting is
+ * split among the idle workers only where each part is still a batch worth having
+ * ({@value #SPLIT_AT_LEAST} items): a signature checked by itself costs two or three times its
+ * share of a batch, and a replica sharing its machine's cores gains nothing from splitting.
  */
 final class FairVerificationQueue<T> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FairVerificationQueue.class);
@@ -30,6 +32,9 @@ final class FairVerificationQueue<T> {
   private final AtomicInteger size = new AtomicInteger();
   private final Thread[] workers;
   private volatile boolean stopped;
+  /** Workers blocked in {@link #take()}, waiting for work. */
+  private int idle;
+  static final int SPLIT_AT_LEAST = 16;
 
   FairVerificationQueue(String name, int threads, int perSourceLimit, int maxGroup, Consumer<List<T>> handler) {
     this(name, threads, source -> perSourceLimit, maxGroup, handler);
@@ -56,6 +61,17 @@ final class FairVerificationQueue<T> {
 
   /** Queues an item of {@code source}; false (and nothing queued) when that source's queue is full. */
   synchronized boolean submit(int source, T item) {
+    return submit(source, item, true);
+  }
+
+  /**
+   * As {@link #submit(int, Object)}; with {@code wake} false no idle worker is woken for it, and
+   * the caller must call {@link #wake()} when it has queued what it has at hand. An I/O thread
+   * queues the frames of one socket read so, and they are verified as one group instead of the
+   * first waking a worker that takes it alone (one signature checked by itself costs two or three
+   * times what it costs in a batch).
+   */
+  synchronized boolean submit(int source, T item, boolean wake) {
     ArrayDeque<T> q = queues.computeIfAbsent(source, s -> new ArrayDeque<>());
     if (q.size() >= limitOf.applyAsInt(source) || stopped) {
       return false;
@@ -64,24 +80,40 @@ final class FairVerificationQueue<T> {
     size.incrementAndGet();
     if (q.size() == 1) {
       turns.add(source);
-      notify();
+      if (wake) {
+        notify();
+      }
     }
     return true;
   }
 
+  /** Wakes an idle worker for what was queued without waking one; it wakes another if it leaves work. */
+  synchronized void wake() {
+    if (size.get() > 0) {
+      notify();
+    }
+  }
+
   /**
-   * The next group, sources taken in turn: at least one item, at most {@code maxGroup} or this
-   * worker's share of everything waiting. Blocks while there is nothing.
+   * The next group, sources taken in turn: at least one item, at most {@code maxGroup}; the waiting
+   * items are shared with the other idle workers when each share is at least
+   * {@value #SPLIT_AT_LEAST}. Blocks while there is nothing.
    */
   synchronized List<T> take() throws InterruptedException {
     while (turns.isEmpty()) {
       if (stopped) {
         throw new InterruptedException("stopped");
       }
-      wait();
+      idle++;
+      try {
+        wait();
+      } finally {
+        idle--;
+      }
     }
-    int share = (size.get() + workers.length - 1) / workers.length;
-    int want = Math.max(1, Math.min(maxGroup, share));
+    int waiting = size.get();
+    int share = (waiting + idle) / (idle + 1);
+    int want = Math.max(1, Math.min(maxGroup, Math.max(Math.min(waiting, SPLIT_AT_LEAST), share)));
     List<T> group = new ArrayList<>(want);
     while (group.size() < want && !turns.isEmpty()) {
       int source = turns.poll();
@@ -92,7 +124,15 @@ final class FairVerificationQueue<T> {
       }
     }
     size.addAndGet(-group.size());
+    if (!turns.isEmpty() && idle > 0) {
+      notify(); // the rest is another idle worker's
+    }
     return group;
+  }
+
+  /** Workers waiting for work (for tests). */
+  synchronized int idleWorkers() {
+    return idle;
   }
 
   private void work() {

@@ -277,9 +277,14 @@ public final class ReplicaNode implements AutoCloseable {
       public void channelRead(ChannelHandlerContext c, Object msg) {
         byte[] frame = Frames.bytes((ByteBuf) msg);
         ((ByteBuf) msg).release();
-        if (!verifyPool.submit(peer, new Inbound(peer, frame))) {
+        if (!verifyPool.submit(peer, new Inbound(peer, frame), false)) {
           rejected.computeIfAbsent("VERIFY_QUEUE_FULL", k -> new AtomicLong()).incrementAndGet();
         }
+      }
+
+      @Override
+      public void channelReadComplete(ChannelHandlerContext c) {
+        verifyPool.wake(); // the frames of this read are verified as one group
       }
 
       @Override
@@ -316,10 +321,15 @@ public final class ReplicaNode implements AutoCloseable {
           var reason = claimed == null ? Rejection.MALFORMED : Rejection.WRONG_SENDER;
           rejected.computeIfAbsent(reason.name(), k -> new AtomicLong()).incrementAndGet();
           quarantine(link, claimed == null ? "a frame that does not parse" : "a frame of an identity not proven on the link");
-        } else if (!verifyPool.submit(claimed.sender(), new Inbound(claimed.sender(), frame))) {
+        } else if (!verifyPool.submit(claimed.sender(), new Inbound(claimed.sender(), frame), false)) {
           rejected.computeIfAbsent("VERIFY_QUEUE_FULL", k -> new AtomicLong()).incrementAndGet();
           quarantine(link, "more frames queued than the verification bound");
         }
+      }
+
+      @Override
+      public void channelReadComplete(ChannelHandlerContext c) {
+        verifyPool.wake(); // the requests of this read are verified as one group
       }
 
       @Override

@@ -52,16 +52,64 @@ class FairVerificationQueueTest {
   }
 
   @Test
-  void aGroupIsAtMostOneWorkersShareOfWhatIsWaiting() throws Exception {
+  void whatIsWaitingIsOneGroupUnlessEachIdleWorkersShareIsStillABatch() throws Exception {
     FairVerificationQueue<String> q = queue(2, 1000, 64);
     for (int i = 0; i < 10; i++) {
       q.submit(i, "r" + i);
     }
-    assertThat(q.take()).hasSize(5);
-    assertThat(q.take()).hasSize(3); // 5 left, two workers: ceil(5 / 2)
-    assertThat(q.take()).hasSize(1);
-    assertThat(q.take()).hasSize(1);
+    assertThat(q.take()).as("no other worker idle").hasSize(10);
+    for (int i = 0; i < 100; i++) {
+      q.submit(i, "r" + i);
+    }
+    assertThat(q.take()).as("at most maxGroup").hasSize(64);
+    assertThat(q.take()).hasSize(36);
     assertThat(q.size()).isZero();
+  }
+
+  @Test
+  void theFramesOfOneReadWakeOneWorkerAndAreSplitOnlyIntoBatchesWorthHaving() throws Exception {
+    List<Integer> groups = java.util.Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch handled = new CountDownLatch(1);
+    FairVerificationQueue<String> q = new FairVerificationQueue<>("test", 2, 100, 64, group -> {
+      groups.add(group.size());
+      handled.countDown();
+      try {
+        Thread.sleep(20); // verifying takes a while: the other worker takes its share meanwhile
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    q.start();
+    try {
+      awaitIdle(q, 2);
+      for (int i = 0; i < 12; i++) {
+        assertThat(q.submit(i, "request" + i, false)).isTrue();
+      }
+      Thread.sleep(50);
+      assertThat(groups).as("queued without waking: nobody took them yet").isEmpty();
+      q.wake();
+      assertThat(handled.await(10, TimeUnit.SECONDS)).isTrue();
+      awaitIdle(q, 2);
+      assertThat(groups).as("12 split in two would be two small batches").containsExactly(12);
+
+      groups.clear();
+      for (int i = 0; i < 40; i++) {
+        assertThat(q.submit(i, "request" + i, false)).isTrue();
+      }
+      q.wake();
+      awaitIdle(q, 2);
+      assertThat(groups).as("two idle workers, a share of 20 each").containsExactly(20, 20);
+    } finally {
+      q.stop();
+    }
+  }
+
+  private static void awaitIdle(FairVerificationQueue<String> q, int workers) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while ((q.idleWorkers() < workers || q.size() > 0) && System.nanoTime() < end) {
+      Thread.sleep(5);
+    }
+    assertThat(q.idleWorkers()).isEqualTo(workers);
   }
 
   @Test

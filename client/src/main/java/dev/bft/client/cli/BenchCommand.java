@@ -143,13 +143,17 @@ final class BenchCommand implements Callable<Integer> {
         replicas.checkAlive(logs);
         ProcessCpu replicaCpu = new ProcessCpu(replicas.replicas());
         ProcessCpu loadCpu = new ProcessCpu(List.of(ProcessHandle.current()));
+        SignatureChecks checks = new SignatureChecks(cluster, JitSettled.MetricsReader.overHttp());
         for (int n : counts) {
           LoadRun.Warmup w = new LoadRun.Warmup(Duration.ofSeconds(5), Duration.ofSeconds(5), () -> true);
           ProcessCpu.Reading[] from = new ProcessCpu.Reading[2];
+          SignatureChecks.Reading[] checked = new SignatureChecks.Reading[1];
           LoadRun.Result r = LoadRun.run(cluster, clusterDir, n, 64, 0, w, measure, false, () -> {
             from[0] = replicaCpu.read();
             from[1] = loadCpu.read();
+            checked[0] = checks.read();
           });
+          String signatures = SignatureChecks.describe(checked[0], checks.read());
           double replicaMillis = ProcessCpu.millisPerOperation(from[0], replicaCpu.read(), r.opsPerSecond());
           double loadMillis = ProcessCpu.millisPerOperation(from[1], loadCpu.read(), r.opsPerSecond());
           replicas.checkAlive(logs);
@@ -161,6 +165,9 @@ final class BenchCommand implements Callable<Integer> {
                   + "cpu/op %.3f ms replicas + %.3f ms load  (after %.0f s of warm-up at %d clients)%n",
               scenario.name(), n, r.opsPerSecond(), r.millis(0.5), r.millis(0.99), r.millis(0.999),
               replicaMillis, loadMillis, warmedUp.warmupSeconds() + r.warmupSeconds(), attackClients);
+          if (!signatures.isEmpty()) {
+            out.printf("%-12s %s%n", "", signatures);
+          }
           out.flush();
           if (n == attackClients && !scenario.name().startsWith("batch-")) {
             atAttackLoad.put(scenario.name(), r.opsPerSecond());

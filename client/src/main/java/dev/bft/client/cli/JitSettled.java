@@ -25,6 +25,12 @@ final class JitSettled implements BooleanSupplier {
   @FunctionalInterface
   interface MetricsReader {
     String read(ReplicaEndpoint replica) throws Exception;
+
+    static MetricsReader overHttp() {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+      return r -> http.send(HttpRequest.newBuilder(URI.create("http://" + r.host() + ":" + r.metricsPort() + "/metrics"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
   }
 
   private final ClusterConfig cluster;
@@ -34,19 +40,13 @@ final class JitSettled implements BooleanSupplier {
   private long lastAt;
 
   JitSettled(ClusterConfig cluster) {
-    this(cluster, System::nanoTime, overHttp());
+    this(cluster, System::nanoTime, MetricsReader.overHttp());
   }
 
   JitSettled(ClusterConfig cluster, LongSupplier nanoTime, MetricsReader metrics) {
     this.cluster = cluster;
     this.nanoTime = nanoTime;
     this.metrics = metrics;
-  }
-
-  private static MetricsReader overHttp() {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    return r -> http.send(HttpRequest.newBuilder(URI.create("http://" + r.host() + ":" + r.metricsPort() + "/metrics"))
-        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
   @Override
