@@ -7,6 +7,7 @@ import dev.bft.core.message.Prepare;
 import dev.bft.core.message.Status;
 import dev.bft.core.message.ViewChange;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Predicate;
 
 /**
@@ -18,6 +19,9 @@ import java.util.function.Predicate;
  *   <li>a PREPARE or COMMIT of an older view, outside the window, or for a sequence number this
  *       replica executed (its certificates were built when it prepared: this spares the surplus
  *       vote of every slot);
+ *   <li>a PREPARE for a sequence number this replica already prepared in that view: its prepared
+ *       certificate holds the 2f it needs, and at n = 4 the third PREPARE of a slot (the second,
+ *       at a backup) is surplus whenever it comes after the certificate;
  *   <li>a CHECKPOINT that is not at a multiple of the checkpoint interval, or at or below the low
  *       watermark (a correct replica sends neither, and the protocol drops both);
  *   <li>a STATUS for a view above this replica's (the protocol drops those);
@@ -39,6 +43,8 @@ final class VoteFilter implements Predicate<Message> {
   private volatile long high;
   private volatile long executed;
   private final AtomicLongArray latestViewChange;
+  /** By sequence number modulo its length: the (view, sequence) last prepared there; overwritten, so only ever lenient. */
+  private final AtomicReferenceArray<long[]> prepared = new AtomicReferenceArray<>(1024);
 
   VoteFilter(int replicas, long checkpointInterval) {
     this.checkpointInterval = checkpointInterval;
@@ -56,6 +62,11 @@ final class VoteFilter implements Predicate<Message> {
     this.executed = lastExecuted;
   }
 
+  /** On the protocol thread: this replica prepared {@code sequence} in {@code view}. */
+  void prepared(long view, long sequence) {
+    prepared.set((int) (sequence & (prepared.length() - 1)), new long[] {view, sequence});
+  }
+
   /** On the protocol thread: the latest VIEW-CHANGE it holds from {@code replica} is for {@code view}. */
   void publishViewChange(int replica, long view) {
     latestViewChange.set(replica, view);
@@ -64,7 +75,9 @@ final class VoteFilter implements Predicate<Message> {
   @Override
   public boolean test(Message m) {
     if (m instanceof Prepare p) {
-      return voteCounts(p.view(), p.sequence());
+      long[] mark = prepared.get((int) (p.sequence() & (prepared.length() - 1)));
+      boolean certified = mark != null && mark[0] == p.view() && mark[1] == p.sequence();
+      return !certified && voteCounts(p.view(), p.sequence());
     }
     if (m instanceof Commit c) {
       return voteCounts(c.view(), c.sequence());

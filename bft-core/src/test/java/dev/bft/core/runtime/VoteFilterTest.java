@@ -48,6 +48,17 @@ class VoteFilterTest {
   }
 
   @Test
+  void aPrepareForASlotPreparedInItsViewIsRefusedAndOnlyThat() {
+    filter.prepared(2, 250);
+    assertThat(prepare(2, 250)).as("the certificate is complete").isFalse();
+    assertThat(prepare(3, 250)).as("the next view prepares it again").isTrue();
+    assertThat(prepare(2, 251)).isTrue();
+    assertThat(filter.test(new Commit(2, 250, Digest.ZERO, 1, null))).as("its COMMITs still count").isTrue();
+    filter.prepared(2, 250 + 1024);
+    assertThat(prepare(2, 250)).as("its mark overwritten by a later sequence's: lenient again").isTrue();
+  }
+
+  @Test
   void checkpointsOffTheIntervalOrAtOrBelowTheLowWatermarkAreRefused() {
     assertThat(filter.test(new Checkpoint(256, Digest.ZERO, 1, null))).isTrue();
     assertThat(filter.test(new Checkpoint(128L << 20, Digest.ZERO, 1, null)))
