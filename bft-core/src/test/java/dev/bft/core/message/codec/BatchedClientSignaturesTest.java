@@ -125,10 +125,7 @@ class BatchedClientSignaturesTest {
 
   @Test
   void inAMixedGroupOfPrePreparesAndVotesOnlyTheFramesCarryingAForgeryAreRejected() throws Exception {
-    MessageEncoder[] replicas = new MessageEncoder[4];
-    for (int i = 0; i < 4; i++) {
-      replicas[i] = new MessageEncoder(i, Ed25519KeyPair.forTesting(i));
-    }
+    MessageEncoder[] replicas = replicaEncoders();
     dev.bft.crypto.Digest d = dev.bft.crypto.Digest.sha256(new byte[] {1});
     List<byte[]> frames = new ArrayList<>();
     frames.add(prePrepareFrame(-1));                                                        // 0 genuine
@@ -155,10 +152,7 @@ class BatchedClientSignaturesTest {
 
   @Test
   void aGenuineGroupOfAPrePrepareVotesAndRequestsCostsOneBatchEquation() throws Exception {
-    MessageEncoder[] replicas = new MessageEncoder[4];
-    for (int i = 0; i < 4; i++) {
-      replicas[i] = new MessageEncoder(i, Ed25519KeyPair.forTesting(i));
-    }
+    MessageEncoder[] replicas = replicaEncoders();
     dev.bft.crypto.Digest d = dev.bft.crypto.Digest.sha256(new byte[] {2});
     List<byte[]> frames = List.of(prePrepareFrame(-1), replicas[2].encode(new Prepare(0, 1, d, 2, null)),
         replicas[3].encode(new dev.bft.core.message.Commit(0, 1, d, 3, null)), requestFrame(1, 11));
@@ -174,6 +168,14 @@ class BatchedClientSignaturesTest {
     decoder.decodeAll(List.of(replicas[1].encode(new Prepare(0, 1, d, 1, null))), new int[] {1}, m -> true);
     assertThat(decoder.tally().equations()).isEqualTo(1);
     assertThat(decoder.tally().alone()).isEqualTo(1);
+  }
+
+  private static MessageEncoder[] replicaEncoders() {
+    MessageEncoder[] replicas = new MessageEncoder[4];
+    for (int i = 0; i < 4; i++) {
+      replicas[i] = new MessageEncoder(i, Ed25519KeyPair.forTesting(i));
+    }
+    return replicas;
   }
 
   /** The frame with one bit of its top-level signature flipped. */
