@@ -22,7 +22,9 @@ final class LocalReplicas implements AutoCloseable {
     Files.createDirectories(logs);
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"));
+    cmd.addAll(replicaJvmOptions());
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
         BftMain.class.getName(), "replica", "--config", file.toString(), "--id", String.valueOf(id)));
     if (attack != null) {
       cmd.addAll(List.of("--byzantine", attack));
@@ -31,6 +33,12 @@ final class LocalReplicas implements AutoCloseable {
     Process replica = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     processes.add(replica);
     replicas.add(replica.toHandle());
+  }
+
+  /** JVM options for the replica processes, from BFT_REPLICA_JAVA_OPTS (space-separated), e.g. for diagnostics. */
+  static List<String> replicaJvmOptions() {
+    String opts = System.getenv("BFT_REPLICA_JAVA_OPTS");
+    return opts == null || opts.isBlank() ? List.of() : List.of(opts.trim().split("\\s+"));
   }
 
   /** The replica processes started so far (not the flooding clients). */
