@@ -70,13 +70,23 @@ class FairVerificationQueueTest {
   void theFramesOfOneReadWakeOneWorkerAndAreSplitOnlyIntoBatchesWorthHaving() throws Exception {
     List<Integer> groups = java.util.Collections.synchronizedList(new ArrayList<>());
     CountDownLatch handled = new CountDownLatch(1);
+    // While set, a worker stays in the handler until both workers are in it: the first is still
+    // verifying when the second takes its share, whatever the scheduler does.
+    java.util.concurrent.atomic.AtomicReference<CountDownLatch> bothBusy = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean alone = new java.util.concurrent.atomic.AtomicBoolean();
     FairVerificationQueue<String> q = new FairVerificationQueue<>("test", 2, 100, 64, group -> {
       groups.add(group.size());
       handled.countDown();
-      try {
-        Thread.sleep(20); // verifying takes a while: the other worker takes its share meanwhile
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      CountDownLatch both = bothBusy.get();
+      if (both != null) {
+        both.countDown();
+        try {
+          if (!both.await(10, TimeUnit.SECONDS)) {
+            alone.set(true); // the other idle worker was never woken for the rest
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     });
     q.start();
@@ -93,12 +103,14 @@ class FairVerificationQueueTest {
       assertThat(groups).as("12 split in two would be two small batches").containsExactly(12);
 
       groups.clear();
+      bothBusy.set(new CountDownLatch(2));
       for (int i = 0; i < 40; i++) {
         assertThat(q.submit(i, "request" + i, false)).isTrue();
       }
       q.wake();
       awaitIdle(q, 2);
       assertThat(groups).as("two idle workers, a share of 20 each").containsExactly(20, 20);
+      assertThat(alone).as("the first worker woke the second for its share").isFalse();
     } finally {
       q.stop();
     }

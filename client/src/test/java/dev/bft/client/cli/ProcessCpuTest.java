@@ -29,15 +29,19 @@ class ProcessCpuTest {
   void readsTheCpuThisProcessSpends() {
     ProcessCpu cpu = new ProcessCpu(List.of(ProcessHandle.current()));
     ProcessCpu.Reading before = cpu.read();
-    long sink = 0;
-    long end = System.nanoTime() + 300_000_000L;
-    while (System.nanoTime() < end) {
-      sink += Long.numberOfTrailingZeros(sink + System.nanoTime());
-    }
-    ProcessCpu.Reading after = cpu.read();
-    assertThat(sink).isNotNegative();
     assertThat(before.cpuNanos()[0]).isNotNegative();
-    // 300 ms of spinning is at least 100 ms of CPU even on a busy machine (the accounting ticks at 10 ms).
-    assertThat(after.cpuNanos()[0] - before.cpuNanos()[0]).isGreaterThan(100_000_000L);
+    // Spin until the accounting (10 ms ticks) shows 50 ms more, or give up after 20 s of wall time.
+    long sink = 0;
+    long end = System.nanoTime() + 20_000_000_000L;
+    ProcessCpu.Reading after = before;
+    while (after.cpuNanos()[0] - before.cpuNanos()[0] < 50_000_000L && System.nanoTime() < end) {
+      for (int i = 0; i < 1_000_000; i++) {
+        sink += Long.numberOfTrailingZeros(sink + i);
+      }
+      after = cpu.read();
+    }
+    assertThat(sink).isNotNegative();
+    assertThat(after.cpuNanos()[0] - before.cpuNanos()[0]).isGreaterThanOrEqualTo(50_000_000L);
+    assertThat(after.wallNanos()).isGreaterThan(before.wallNanos());
   }
 }
