@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * A replica's metrics in Micrometer, served for Prometheus at {@code /metrics} on an optional port:
  * executed requests and batches, batch sizes, view, last executed sequence, stable checkpoint,
  * frames rejected by reason, the verification queue's depth, and request latency from arrival to
- * execution at this replica, and the signatures checked (by batch equations or alone).
+ * execution at this replica, the signatures checked (by batch equations or alone), and the client
+ * sessions opened.
  */
 public final class ReplicaMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -29,6 +30,7 @@ public final class ReplicaMetrics implements AutoCloseable {
   final AtomicLong view = new AtomicLong();
   final AtomicLong lastExecuted = new AtomicLong();
   final AtomicLong stableCheckpoint = new AtomicLong();
+  private final Counter clientSessions;
 
   /** The view this replica is in (as of its last group of events). */
   public long view() {
@@ -42,11 +44,18 @@ public final class ReplicaMetrics implements AutoCloseable {
   public long stableCheckpoint() {
     return stableCheckpoint.get();
   }
+
+  /** Client identities that proved themselves on a link since start: a reconnect counts again. */
+  public long clientSessionsOpened() {
+    return (long) clientSessions.count();
+  }
   private HttpServer server;
 
   ReplicaMetrics(int replica, Supplier<Map<String, Long>> rejected, Supplier<Integer> verifyQueue,
                  dev.bft.crypto.VerificationTally signatures) {
     String id = String.valueOf(replica);
+    clientSessions = Counter.builder("bft.client.sessions.opened").tag("replica", id)
+        .description("client identities proven on a link (by the handshake or a HELLO); churn shows as growth").register(registry);
     requests = Counter.builder("bft.requests.executed").tag("replica", id).register(registry);
     batches = Counter.builder("bft.batches.executed").tag("replica", id).register(registry);
     batchSize = DistributionSummary.builder("bft.batch.size").tag("replica", id).publishPercentiles(0.5, 0.99)
@@ -85,6 +94,10 @@ public final class ReplicaMetrics implements AutoCloseable {
     batches.increment();
     requests.increment(requestCount);
     batchSize.record(requestCount);
+  }
+
+  void clientSessionOpened() {
+    clientSessions.increment();
   }
 
   void requestLatency(long nanos) {

@@ -310,6 +310,7 @@ public final class ReplicaNode implements AutoCloseable {
    */
   private void clientLinkUp(ChannelHandlerContext ctx, int first, ClientLink link) {
     clients.put(first, link);
+    metrics.clientSessionOpened();
     ctx.pipeline().addLast(new ChannelInboundHandlerAdapter() {
       @Override
       public void channelRead(ChannelHandlerContext c, Object msg) {
@@ -361,6 +362,7 @@ public final class ReplicaNode implements AutoCloseable {
         && link.answers(hello.nonce())) {
       link.add(client);
       clients.put(client, link);
+      metrics.clientSessionOpened();
       return;
     }
     rejected.computeIfAbsent(r instanceof DecodeResult.Rejected rej ? rej.reason().name() : "BAD_HELLO",

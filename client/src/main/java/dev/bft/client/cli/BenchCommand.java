@@ -138,43 +138,46 @@ final class BenchCommand implements Callable<Integer> {
         }
         // Warmed up at the attack load whatever the first point's: the JIT compiles what runs
         // while it warms, and a cluster warmed by one client measured 30 well below one warmed by 30.
-        LoadRun.Result warmedUp = LoadRun.run(cluster, clusterDir, attackClients, 64, 0,
-            new LoadRun.Warmup(warm.dividedBy(4), warm, new JitSettled(cluster)), Duration.ofSeconds(1), false);
-        replicas.checkAlive(logs);
-        ProcessCpu replicaCpu = new ProcessCpu(replicas.replicas());
-        ProcessCpu loadCpu = new ProcessCpu(List.of(ProcessHandle.current()));
-        SignatureChecks checks = new SignatureChecks(cluster, JitSettled.MetricsReader.overHttp());
-        for (int n : counts) {
-          LoadRun.Warmup w = new LoadRun.Warmup(Duration.ofSeconds(5), Duration.ofSeconds(5), () -> true);
-          ProcessCpu.Reading[] from = new ProcessCpu.Reading[2];
-          SignatureChecks.Reading[] checked = new SignatureChecks.Reading[1];
-          LoadRun.Result r = LoadRun.run(cluster, clusterDir, n, 64, 0, w, measure, false, () -> {
-            from[0] = replicaCpu.read();
-            from[1] = loadCpu.read();
-            checked[0] = checks.read();
-          });
-          String signatures = SignatureChecks.describe(checked[0], checks.read());
-          double replicaMillis = ProcessCpu.millisPerOperation(from[0], replicaCpu.read(), r.opsPerSecond());
-          double loadMillis = ProcessCpu.millisPerOperation(from[1], loadCpu.read(), r.opsPerSecond());
+        // The identities of every point connect now and stay connected (see LoadRun).
+        try (LoadRun load = new LoadRun(cluster, clusterDir, Math.max(most, attackClients), 64, 0)) {
+          LoadRun.Result warmedUp = load.measure(attackClients,
+              new LoadRun.Warmup(warm.dividedBy(4), warm, new JitSettled(cluster)), Duration.ofSeconds(1), false, () -> {});
           replicas.checkAlive(logs);
-          rows.add(String.format(Locale.ROOT, "%s,%d,%d,%d,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%.0f,%.3f,%.3f", scenario.name(),
-              cluster.parameters().batchSize(), n,
-              r.latencies().length, r.seconds(), r.opsPerSecond(), r.millis(0.5), r.millis(0.9), r.millis(0.99),
-              r.millis(0.999), bound, replicaMillis, loadMillis));
-          out.printf(Locale.ROOT, "%-12s clients %4d  %8.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  "
-                  + "cpu/op %.3f ms replicas + %.3f ms load  (after %.0f s of warm-up at %d clients)%n",
-              scenario.name(), n, r.opsPerSecond(), r.millis(0.5), r.millis(0.99), r.millis(0.999),
-              replicaMillis, loadMillis, warmedUp.warmupSeconds() + r.warmupSeconds(), attackClients);
-          if (!signatures.isEmpty()) {
-            out.printf("%-12s %s%n", "", signatures);
-          }
-          out.flush();
-          if (n == attackClients && !scenario.name().startsWith("batch-")) {
-            atAttackLoad.put(scenario.name(), r.opsPerSecond());
-            if (attack == null) {
-              for (int p = 1; p <= 1000; p++) {
-                double q = p / 1000.0;
-                cdfRows.add(String.format(Locale.ROOT, "%.3f,%.3f", q, r.millis(Math.min(q, 0.9999))));
+          ProcessCpu replicaCpu = new ProcessCpu(replicas.replicas());
+          ProcessCpu loadCpu = new ProcessCpu(List.of(ProcessHandle.current()));
+          SignatureChecks checks = new SignatureChecks(cluster, JitSettled.MetricsReader.overHttp());
+          for (int n : counts) {
+            LoadRun.Warmup w = new LoadRun.Warmup(Duration.ofSeconds(5), Duration.ofSeconds(5), () -> true);
+            ProcessCpu.Reading[] from = new ProcessCpu.Reading[2];
+            SignatureChecks.Reading[] checked = new SignatureChecks.Reading[1];
+            LoadRun.Result r = load.measure(n, w, measure, false, () -> {
+              from[0] = replicaCpu.read();
+              from[1] = loadCpu.read();
+              checked[0] = checks.read();
+            });
+            String signatures = SignatureChecks.describe(checked[0], checks.read());
+            double replicaMillis = ProcessCpu.millisPerOperation(from[0], replicaCpu.read(), r.opsPerSecond());
+            double loadMillis = ProcessCpu.millisPerOperation(from[1], loadCpu.read(), r.opsPerSecond());
+            replicas.checkAlive(logs);
+            rows.add(String.format(Locale.ROOT, "%s,%d,%d,%d,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%.0f,%.3f,%.3f", scenario.name(),
+                cluster.parameters().batchSize(), n,
+                r.latencies().length, r.seconds(), r.opsPerSecond(), r.millis(0.5), r.millis(0.9), r.millis(0.99),
+                r.millis(0.999), bound, replicaMillis, loadMillis));
+            out.printf(Locale.ROOT, "%-12s clients %4d  %8.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  "
+                    + "cpu/op %.3f ms replicas + %.3f ms load  (after %.0f s of warm-up at %d clients)%n",
+                scenario.name(), n, r.opsPerSecond(), r.millis(0.5), r.millis(0.99), r.millis(0.999),
+                replicaMillis, loadMillis, warmedUp.warmupSeconds() + r.warmupSeconds(), attackClients);
+            if (!signatures.isEmpty()) {
+              out.printf("%-12s %s%n", "", signatures);
+            }
+            out.flush();
+            if (n == attackClients && !scenario.name().startsWith("batch-")) {
+              atAttackLoad.put(scenario.name(), r.opsPerSecond());
+              if (attack == null) {
+                for (int p = 1; p <= 1000; p++) {
+                  double q = p / 1000.0;
+                  cdfRows.add(String.format(Locale.ROOT, "%.3f,%.3f", q, r.millis(Math.min(q, 0.9999))));
+                }
               }
             }
           }

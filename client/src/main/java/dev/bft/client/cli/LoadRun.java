@@ -6,7 +6,6 @@ import dev.bft.core.config.ClusterConfig;
 import dev.bft.core.config.ClusterKeygen;
 import dev.bft.core.service.KvOperation;
 import dev.bft.crypto.KeyFiles;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +20,54 @@ import java.util.concurrent.atomic.AtomicLong;
  * Closed-loop load: N client identities, each with one signed operation in flight (a put, or a
  * read-only get of the client's key for the given share of operations), for a while. What
  * {@code bft client load} and {@code bft bench} measure with.
+ *
+ * <p>The identities connect once, when the run opens, and stay connected across its points: a
+ * suite that reconnected its clients between warm-up and measurement measured the replicas
+ * re-learning new links (deoptimisation bursts in their JIT logs at each reconnect) rather than
+ * the steady state a long-lived client population sees.
  */
-final class LoadRun {
-  private LoadRun() {}
+final class LoadRun implements AutoCloseable {
+  private final int size;
+  private final double readRatio;
+  private final List<BftClient> connections = new ArrayList<>();
+  // Shared: a few I/O threads for all links, one check per replica and batch of replies.
+  private final ClientResources shared;
+
+  /**
+   * Connects the first {@code clients} identities of the cluster file, whose keys are in {@code base}
+   * (the cluster file's directory); each operation is {@code size} bytes, a {@code readRatio} share of
+   * them read-only gets.
+   */
+  LoadRun(ClusterConfig cluster, Path base, int clients, int size, double readRatio) {
+    if (readRatio < 0 || readRatio > 1) {
+      throw new IllegalArgumentException("--read-ratio " + readRatio + " is not between 0 and 1");
+    }
+    if (size < 13) {
+      throw new IllegalArgumentException("--size " + size + " is too small for a put (at least 13 bytes)");
+    }
+    List<Integer> ids = new ArrayList<>(cluster.clients().keySet());
+    if (clients < 1 || clients > ids.size()) {
+      throw new IllegalArgumentException("--clients " + clients + ": the cluster file has " + ids.size()
+          + " client identities (bft keygen --clients N makes more)");
+    }
+    this.size = size;
+    this.readRatio = readRatio;
+    this.shared = new ClientResources(cluster);
+    try {
+      for (int c = 0; c < clients; c++) {
+        int id = ids.get(c);
+        connections.add(new BftClient(cluster, id, KeyFiles.read(ClusterKeygen.clientKeyFile(base, id)), 1000, shared));
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** How many identities this run has connected. */
+  int connected() {
+    return connections.size();
+  }
 
   /**
    * Latencies (ns, sorted) of the operations that started after the warm-up, over {@code seconds};
@@ -41,100 +85,84 @@ final class LoadRun {
   }
 
   /**
-   * @param base     the cluster file's directory, where the client keys are
-   * @param progress prints ops/s every second to stderr when true
-   */
-  static Result run(ClusterConfig cluster, Path base, int clients, int size, double readRatio, Duration warmup,
-                    Duration duration, boolean progress) throws IOException, InterruptedException {
-    return run(cluster, base, clients, size, readRatio, new Warmup(warmup, warmup, () -> true), duration, progress);
-  }
-
-  /**
    * How long to load before measuring: at least {@code min}, then until {@code settled} says so
    * (asked about once a second), at most {@code max}.
    */
   record Warmup(Duration min, Duration max, java.util.function.BooleanSupplier settled) {}
 
-  static Result run(ClusterConfig cluster, Path base, int clients, int size, double readRatio, Warmup warmup,
-                    Duration duration, boolean progress) throws IOException, InterruptedException {
-    return run(cluster, base, clients, size, readRatio, warmup, duration, progress, () -> {});
+  /** One run of {@code clients} identities, connected for it and closed after: {@code bft client load}. */
+  static Result run(ClusterConfig cluster, Path base, int clients, int size, double readRatio, Duration warmup,
+                    Duration duration, boolean progress) throws InterruptedException {
+    try (LoadRun load = new LoadRun(cluster, base, clients, size, readRatio)) {
+      return load.measure(clients, new Warmup(warmup, warmup, () -> true), duration, progress, () -> {});
+    }
   }
 
-  /** As above; {@code measuring} runs on this thread once the measurement begins (within a few ms). */
-  static Result run(ClusterConfig cluster, Path base, int clients, int size, double readRatio, Warmup warmup,
-                    Duration duration, boolean progress, Runnable measuring) throws IOException, InterruptedException {
-    if (readRatio < 0 || readRatio > 1) {
-      throw new IllegalArgumentException("--read-ratio " + readRatio + " is not between 0 and 1");
+  /**
+   * Loads with the first {@code clients} identities until the warm-up ends, then measures for
+   * {@code duration}; {@code measuring} runs on this thread once the measurement begins (within a few
+   * ms). Returns once every loop has finished its last operation, so the next point starts idle.
+   */
+  Result measure(int clients, Warmup warmup, Duration duration, boolean progress, Runnable measuring)
+      throws InterruptedException {
+    if (clients < 1 || clients > connections.size()) {
+      throw new IllegalArgumentException("a point of " + clients + " clients on a run of " + connections.size());
     }
-    if (size < 13) {
-      throw new IllegalArgumentException("--size " + size + " is too small for a put (at least 13 bytes)");
-    }
-    List<Integer> ids = new ArrayList<>(cluster.clients().keySet());
-    if (clients < 1 || clients > ids.size()) {
-      throw new IllegalArgumentException("--clients " + clients + ": the cluster file has " + ids.size()
-          + " client identities (bft keygen --clients N makes more)");
-    }
-    List<BftClient> connections = new ArrayList<>();
     AtomicLong completed = new AtomicLong();
-    // Shared: a few I/O threads for all links, one check per replica and batch of replies.
-    ClientResources shared = new ClientResources(cluster);
-    try {
-      for (int c = 0; c < clients; c++) {
-        int id = ids.get(c);
-        connections.add(new BftClient(cluster, id, KeyFiles.read(ClusterKeygen.clientKeyFile(base, id)), 1000, shared));
-      }
-      long started = System.nanoTime();
-      AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
-      AtomicLong deadline = new AtomicLong(Long.MAX_VALUE);
-      if (warmup.min().equals(warmup.max())) {
-        measureFrom.set(started + warmup.min().toNanos());
-        deadline.set(measureFrom.get() + duration.toNanos());
-      }
-      List<ClosedLoop> loops = new ArrayList<>();
-      for (int c = 0; c < clients; c++) {
-        ClosedLoop loop = new ClosedLoop(connections.get(c), c, size, readRatio, measureFrom, deadline, completed);
-        loops.add(loop);
-        loop.next();
-      }
-      long last = 0;
-      long lastReport = started;
-      long lastAsked = started;
-      boolean announced = false;
-      while (loops.stream().anyMatch(loop -> !loop.done.isDone())) {
-        Thread.sleep(20);
-        long now = System.nanoTime();
-        long elapsed = now - started;
-        if (measureFrom.get() == Long.MAX_VALUE && elapsed >= warmup.min().toNanos() && now - lastAsked >= 1_000_000_000L) {
-          lastAsked = now;
-          if (elapsed >= warmup.max().toNanos() || warmup.settled().getAsBoolean()) {
-            long from = System.nanoTime();
-            deadline.set(from + duration.toNanos());
-            measureFrom.set(from);
-          }
-        }
-        if (!announced && System.nanoTime() >= measureFrom.get()) {
-          announced = true;
-          measuring.run();
-        }
-        if (progress && now - lastReport >= 1_000_000_000L) {
-          long done = completed.get();
-          String phase = now < measureFrom.get() ? "warm-up" : "";
-          System.err.printf("\r%5.0f s  %8d ops  %7d ops/s  %s ", elapsed / 1e9, done, done - last, phase);
-          last = done;
-          lastReport = now;
-        }
-      }
-      if (progress) {
-        System.err.println();
-      }
-      long from = measureFrom.get() == Long.MAX_VALUE ? System.nanoTime() : measureFrom.get();
-      double seconds = (System.nanoTime() - Math.max(started, from)) / 1e9;
-      long[] all = loops.stream().flatMapToLong(loop -> Arrays.stream(loop.done.join())).sorted().toArray();
-      return new Result(clients, all, seconds, (from - started) / 1e9);
-    } finally {
-      connections.forEach(BftClient::close);
-      shared.close();
+    long started = System.nanoTime();
+    AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
+    AtomicLong deadline = new AtomicLong(Long.MAX_VALUE);
+    if (warmup.min().equals(warmup.max())) {
+      measureFrom.set(started + warmup.min().toNanos());
+      deadline.set(measureFrom.get() + duration.toNanos());
     }
+    List<ClosedLoop> loops = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      ClosedLoop loop = new ClosedLoop(connections.get(c), c, size, readRatio, measureFrom, deadline, completed);
+      loops.add(loop);
+      loop.next();
+    }
+    long last = 0;
+    long lastReport = started;
+    long lastAsked = started;
+    boolean announced = false;
+    while (loops.stream().anyMatch(loop -> !loop.done.isDone())) {
+      Thread.sleep(20);
+      long now = System.nanoTime();
+      long elapsed = now - started;
+      if (measureFrom.get() == Long.MAX_VALUE && elapsed >= warmup.min().toNanos() && now - lastAsked >= 1_000_000_000L) {
+        lastAsked = now;
+        if (elapsed >= warmup.max().toNanos() || warmup.settled().getAsBoolean()) {
+          long from = System.nanoTime();
+          deadline.set(from + duration.toNanos());
+          measureFrom.set(from);
+        }
+      }
+      if (!announced && System.nanoTime() >= measureFrom.get()) {
+        announced = true;
+        measuring.run();
+      }
+      if (progress && now - lastReport >= 1_000_000_000L) {
+        long done = completed.get();
+        String phase = now < measureFrom.get() ? "warm-up" : "";
+        System.err.printf("\r%5.0f s  %8d ops  %7d ops/s  %s ", elapsed / 1e9, done, done - last, phase);
+        last = done;
+        lastReport = now;
+      }
+    }
+    if (progress) {
+      System.err.println();
+    }
+    long from = measureFrom.get() == Long.MAX_VALUE ? System.nanoTime() : measureFrom.get();
+    double seconds = (System.nanoTime() - Math.max(started, from)) / 1e9;
+    long[] all = loops.stream().flatMapToLong(loop -> Arrays.stream(loop.done.join())).sorted().toArray();
+    return new Result(clients, all, seconds, (from - started) / 1e9);
+  }
+
+  @Override
+  public void close() {
+    connections.forEach(BftClient::close);
+    shared.close();
   }
 
   /**

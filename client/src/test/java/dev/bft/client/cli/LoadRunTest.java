@@ -1,0 +1,71 @@
+package dev.bft.client.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.ClusterFile;
+import dev.bft.core.config.ClusterKeygen;
+import dev.bft.core.config.FreePorts;
+import dev.bft.core.runtime.ReplicaNode;
+import dev.bft.crypto.KeyFiles;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The closed-loop load of {@code bft bench}, against four replicas on real sockets. */
+class LoadRunTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void pointsOfOneRunReuseItsConnectedIdentities() throws Exception {
+    Path file = ClusterKeygen.generate(dir, 1, 3, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
+    ClusterConfig cluster = ClusterFile.load(file);
+    List<ReplicaNode> nodes = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        ReplicaNode node = new ReplicaNode(cluster, i, KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, i)), e -> { });
+        node.start();
+        nodes.add(node);
+      }
+      LoadRun.Warmup none = new LoadRun.Warmup(Duration.ZERO, Duration.ZERO, () -> true);
+      List<LoadRun.Result> points = new ArrayList<>();
+      try (LoadRun load = new LoadRun(cluster, dir, 3, 64, 0)) {
+        assertThat(load.connected()).isEqualTo(3);
+        for (int clients : new int[] {3, 1, 3}) {
+          points.add(load.measure(clients, none, Duration.ofMillis(700), false, () -> {}));
+        }
+        assertThatThrownBy(() -> load.measure(4, none, Duration.ofMillis(100), false, () -> {}))
+            .isInstanceOf(IllegalArgumentException.class).hasMessage("a point of 4 clients on a run of 3");
+      }
+      for (LoadRun.Result point : points) {
+        assertThat(point.latencies()).as("operations completed in a point of %d clients", point.clients()).isNotEmpty();
+      }
+      for (ReplicaNode node : nodes) {
+        // Three identities for three points: reconnecting per point would have opened seven.
+        assertThat(node.metrics().clientSessionsOpened()).as("sessions at replica %s", nodes.indexOf(node)).isEqualTo(3);
+      }
+      // What the count would show of a run per point: a new run's identities are new sessions.
+      LoadRun.Result again = LoadRun.run(cluster, dir, 2, 64, 0, Duration.ZERO, Duration.ofMillis(300), false);
+      assertThat(again.latencies()).isNotEmpty();
+      for (ReplicaNode node : nodes) {
+        assertThat(node.metrics().clientSessionsOpened()).isEqualTo(5);
+      }
+    } finally {
+      nodes.forEach(ReplicaNode::close);
+    }
+  }
+
+  @Test
+  void checksItsArgumentsBeforeConnecting() throws Exception {
+    ClusterConfig cluster = ClusterFile.load(ClusterKeygen.generate(dir, 1, 2, "127.0.0.1", 9000, false, new SecureRandom()));
+    assertThatThrownBy(() -> new LoadRun(cluster, dir, 3, 64, 0)).hasMessageContaining("the cluster file has 2 client identities");
+    assertThatThrownBy(() -> new LoadRun(cluster, dir, 1, 12, 0)).hasMessageContaining("too small for a put");
+    assertThatThrownBy(() -> new LoadRun(cluster, dir, 1, 64, -0.1)).hasMessageContaining("not between 0 and 1");
+  }
+}
