@@ -13,7 +13,6 @@ import dev.bft.core.message.Batch;
 import dev.bft.core.message.Hello;
 import dev.bft.core.message.Message;
 import dev.bft.core.message.MessageType;
-import dev.bft.core.message.PrePrepare;
 import dev.bft.core.message.ReplicaMessage;
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
@@ -649,10 +648,7 @@ public final class ReplicaNode implements AutoCloseable {
     @Override
     public void persist(LogRecord record) {
       persistsThisGroup.add(() -> durable.add(record));
-      if (record instanceof LogRecord.Prepared p) {
-        PrePrepare certified = p.certificate().prePrepare();
-        voteFilter.prepared(certified.view(), certified.sequence()); // its further PREPAREs are not worth a check
-      }
+      voteFilter.persisted(record);
       if (record instanceof LogRecord.StableCheckpoint sc) {
         snapshots.headMap(sc.sequence(), false).clear();
       }

@@ -6,6 +6,7 @@ import dev.bft.core.message.Message;
 import dev.bft.core.message.Prepare;
 import dev.bft.core.message.Status;
 import dev.bft.core.message.ViewChange;
+import dev.bft.core.protocol.LogRecord;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Predicate;
@@ -60,6 +61,16 @@ final class VoteFilter implements Predicate<Message> {
     this.low = lowWatermark;
     this.high = highWatermark;
     this.executed = lastExecuted;
+  }
+
+  /**
+   * On the protocol thread, for every record the replica persists: a prepared certificate marks its
+   * slot, whose further PREPAREs are then not worth a check.
+   */
+  void persisted(LogRecord record) {
+    if (record instanceof LogRecord.Prepared p) {
+      prepared(p.certificate().prePrepare().view(), p.certificate().prePrepare().sequence());
+    }
   }
 
   /** On the protocol thread: this replica prepared {@code sequence} in {@code view}. */

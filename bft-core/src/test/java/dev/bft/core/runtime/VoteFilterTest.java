@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bft.core.message.Checkpoint;
 import dev.bft.core.message.Commit;
+import dev.bft.core.message.Batch;
+import dev.bft.core.message.PrePrepare;
 import dev.bft.core.message.Prepare;
+import dev.bft.core.message.PreparedProof;
 import dev.bft.core.message.Status;
 import dev.bft.core.message.ViewChange;
+import dev.bft.core.protocol.LogRecord;
 import dev.bft.crypto.Digest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -56,6 +60,17 @@ class VoteFilterTest {
     assertThat(filter.test(new Commit(2, 250, Digest.ZERO, 1, null))).as("its COMMITs still count").isTrue();
     filter.prepared(2, 250 + 1024);
     assertThat(prepare(2, 250)).as("its mark overwritten by a later sequence's: lenient again").isTrue();
+  }
+
+  @Test
+  void persistingAPreparedCertificateMarksItsSlotAndNoOtherRecordDoes() {
+    PrePrepare prePrepare = new PrePrepare(2, 260, new Batch(List.of(), 0, Digest.ZERO), 2, null);
+    filter.persisted(new LogRecord.AcceptedPrePrepare(prePrepare));
+    filter.persisted(new LogRecord.SentPrepare(new Prepare(2, 260, Digest.ZERO, 1, null)));
+    assertThat(prepare(2, 260)).as("accepted and voted for, not yet prepared").isTrue();
+    filter.persisted(new LogRecord.Prepared(new PreparedProof(prePrepare, List.of())));
+    assertThat(prepare(2, 260)).as("prepared").isFalse();
+    assertThat(prepare(2, 261)).isTrue();
   }
 
   @Test

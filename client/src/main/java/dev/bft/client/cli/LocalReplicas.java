@@ -23,7 +23,7 @@ final class LocalReplicas implements AutoCloseable {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "--add-opens", "java.base/java.nio=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"));
-    cmd.addAll(replicaJvmOptions());
+    cmd.addAll(replicaJvmOptions(System.getenv("BFT_REPLICA_JAVA_OPTS")));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
         BftMain.class.getName(), "replica", "--config", file.toString(), "--id", String.valueOf(id)));
     if (attack != null) {
@@ -35,9 +35,8 @@ final class LocalReplicas implements AutoCloseable {
     replicas.add(replica.toHandle());
   }
 
-  /** JVM options for the replica processes, from BFT_REPLICA_JAVA_OPTS (space-separated), e.g. for diagnostics. */
-  static List<String> replicaJvmOptions() {
-    String opts = System.getenv("BFT_REPLICA_JAVA_OPTS");
+  /** JVM options for the replica processes from the value of BFT_REPLICA_JAVA_OPTS (space-separated), e.g. for diagnostics. */
+  static List<String> replicaJvmOptions(String opts) {
     return opts == null || opts.isBlank() ? List.of() : List.of(opts.trim().split("\\s+"));
   }
 
