@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * problem as {@code file:line: what is wrong}.
  */
 public final class ClusterFile {
-  static final List<String> PARAMETER_KEYS = List.of("f", "batch.size", "batch.delay.ms", "pipeline.depth",
+  static final List<String> PARAMETER_KEYS = List.of("f", "batch.size", "batch.delay.ms", "batch.linger.ms", "pipeline.depth",
       "checkpoint.interval", "log.window", "viewchange.timeout.ms", "primary.idle.timeout.ms", "durability", "data.dir", "storage.map.mb");
 
   private ClusterFile() {}
@@ -123,6 +123,7 @@ public final class ClusterFile {
     ProtocolParameters d = ProtocolParameters.defaults();
     int batch = (int) opt(name, values, lineOf, "batch.size", d.batchSize(), 1, 65_536);
     long delay = opt(name, values, lineOf, "batch.delay.ms", d.batchDelayMillis(), 0, 10_000);
+    long linger = opt(name, values, lineOf, "batch.linger.ms", d.batchLingerMillis(), 0, 10_000);
     int interval = (int) opt(name, values, lineOf, "checkpoint.interval", d.checkpointInterval(), 1, 1_000_000);
     int window = (int) opt(name, values, lineOf, "log.window", 2L * interval, interval, 100_000_000);
     if (window % interval != 0) {
@@ -144,7 +145,7 @@ public final class ClusterFile {
     long mapMb = opt(name, values, lineOf, "storage.map.mb", d.storageMapMegabytes(), 16, 1L << 24);
     Path data = base.resolve(values.getOrDefault("data.dir", "data")).normalize();
     return new ClusterConfig(f, replicas, clients,
-        new ProtocolParameters(batch, delay, depth, interval, window, timeout, idle, durability, mapMb), data);
+        new ProtocolParameters(batch, delay, depth, interval, window, timeout, idle, durability, mapMb, linger), data);
   }
 
   private static int id(String name, int ln, String key, String kind) {
@@ -269,6 +270,8 @@ public final class ClusterFile {
     b.append("\n# protocol parameters (all replicas must agree on them)\n");
     b.append("batch.size = ").append(p.batchSize()).append('\n');
     b.append("batch.delay.ms = ").append(p.batchDelayMillis()).append('\n');
+    b.append("# with nothing in flight, how long a partial batch may wait for the clients of the last two batches (0: not at all)\n");
+    b.append("batch.linger.ms = ").append(p.batchLingerMillis()).append('\n');
     b.append("pipeline.depth = ").append(p.pipelineDepth()).append('\n');
     b.append("checkpoint.interval = ").append(p.checkpointInterval()).append('\n');
     b.append("log.window = ").append(p.logWindow()).append('\n');

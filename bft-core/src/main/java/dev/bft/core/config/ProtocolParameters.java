@@ -6,8 +6,8 @@ package dev.bft.core.config;
  */
 public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipelineDepth, int checkpointInterval,
                                  int logWindow, long viewChangeTimeoutMillis, long primaryIdleTimeoutMillis,
-                                 Durability durability, long storageMapMegabytes) {
+                                 Durability durability, long storageMapMegabytes, long batchLingerMillis) {
   public static ProtocolParameters defaults() {
-    return new ProtocolParameters(256, 6, 16, 128, 256, 2000, 250, Durability.SYNC, 1024);
+    return new ProtocolParameters(256, 6, 16, 128, 256, 2000, 250, Durability.SYNC, 1024, 0);
   }
 }

@@ -51,6 +51,7 @@ public final class Replica {
   private long lastAssigned;
   private boolean batchTimerArmed;
   private boolean batchTimerExpired;
+  private final RecentBatchClients recentClients = new RecentBatchClients();
 
   // Backups: client requests known but not executed yet (the view-change timer watches them).
   private final Map<Integer, Request> waiting = new HashMap<>();
@@ -265,7 +266,11 @@ public final class Replica {
     cutBatches();
   }
 
-  /** A batch closes when it is full, when the pipeline has drained, or when its delay expired. */
+  /**
+   * A batch closes when it is full, when its timer expired, or else when the pipeline has drained:
+   * at once, or, with a linger configured, once as many requests wait as clients were in the last
+   * two batches (the clients just answered are on their way back; see {@link RecentBatchClients}).
+   */
   void cutBatches() {
     if (!isPrimary() || viewChanging) {
       return;
@@ -277,10 +282,12 @@ public final class Replica {
         return;
       }
       boolean full = pending.size() >= config.maxBatchSize();
-      if (!full && inFlight > 0 && !batchTimerExpired && config.batchDelayTicks() > 0) {
+      long wait = inFlight > 0 ? config.batchDelayTicks()
+          : pending.size() < recentClients.count() ? config.batchLingerTicks() : 0;
+      if (!full && !batchTimerExpired && wait > 0) {
         if (!batchTimerArmed) {
           batchTimerArmed = true;
-          effects.setTimer(TimerId.BATCH, config.batchDelayTicks());
+          effects.setTimer(TimerId.BATCH, wait);
         }
         return;
       }
@@ -437,6 +444,7 @@ public final class Replica {
         waiting.remove(r.clientId());
       }
     }
+    recentClients.executed(batch);
     lastExecuted = sequence;
     executedInView++;
     viewChanger.progressed();

@@ -12,10 +12,19 @@ package dev.bft.core.protocol;
  * @param viewChangeTimeoutTicks how long a backup waits for a known request to execute
  * @param primaryIdleTimeoutTicks how long a backup lets a request it knows of go without a
  *                             PRE-PREPARE while the primary's pipeline has room (one to two of these)
+ * @param batchLingerTicks     with nothing in flight, how long a partial batch may wait while fewer
+ *                             requests are pending than clients were in the last two batches (0: never)
  */
 public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long batchDelayTicks,
                             int pipelineDepth, int checkpointInterval, int logWindow,
-                            long viewChangeTimeoutTicks, long primaryIdleTimeoutTicks) {
+                            long viewChangeTimeoutTicks, long primaryIdleTimeoutTicks, long batchLingerTicks) {
+  /** Without lingering: a batch closes at the latest when the pipeline drains. */
+  public ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long batchDelayTicks, int pipelineDepth,
+                       int checkpointInterval, int logWindow, long viewChangeTimeoutTicks, long primaryIdleTimeoutTicks) {
+    this(quorum, replicaId, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval, logWindow,
+        viewChangeTimeoutTicks, primaryIdleTimeoutTicks, 0);
+  }
+
   /** With the default idle timeout: an eighth of the view-change timeout. */
   public ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long batchDelayTicks, int pipelineDepth,
                        int checkpointInterval, int logWindow, long viewChangeTimeoutTicks) {
@@ -34,7 +43,7 @@ public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long
     if (maxBatchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatchSize);
     }
-    if (batchDelayTicks < 0 || viewChangeTimeoutTicks < 1 || primaryIdleTimeoutTicks < 1) {
+    if (batchDelayTicks < 0 || batchLingerTicks < 0 || viewChangeTimeoutTicks < 1 || primaryIdleTimeoutTicks < 1) {
       throw new IllegalArgumentException("timeouts must be positive");
     }
     if (checkpointInterval < 1 || logWindow < checkpointInterval || logWindow % checkpointInterval != 0) {
@@ -53,21 +62,26 @@ public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long
 
   public ReplicaConfig withReplicaId(int id) {
     return new ReplicaConfig(quorum, id, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval,
-        logWindow, viewChangeTimeoutTicks, primaryIdleTimeoutTicks);
+        logWindow, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks);
   }
 
   public ReplicaConfig withBatching(int maxBatch, long delayTicks, int depth) {
     return new ReplicaConfig(quorum, replicaId, maxBatch, delayTicks, depth, checkpointInterval, logWindow,
-        viewChangeTimeoutTicks, primaryIdleTimeoutTicks);
+        viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks);
   }
 
   public ReplicaConfig withCheckpoints(int interval, int window) {
     return new ReplicaConfig(quorum, replicaId, maxBatchSize, batchDelayTicks, Math.min(pipelineDepth, window),
-        interval, window, viewChangeTimeoutTicks, primaryIdleTimeoutTicks);
+        interval, window, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks);
   }
 
   public ReplicaConfig withPrimaryIdleTimeout(long ticks) {
     return new ReplicaConfig(quorum, replicaId, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval,
-        logWindow, viewChangeTimeoutTicks, ticks);
+        logWindow, viewChangeTimeoutTicks, ticks, batchLingerTicks);
+  }
+
+  public ReplicaConfig withBatchLinger(long ticks) {
+    return new ReplicaConfig(quorum, replicaId, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval,
+        logWindow, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, ticks);
   }
 }

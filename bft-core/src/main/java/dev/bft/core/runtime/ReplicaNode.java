@@ -152,7 +152,8 @@ public final class ReplicaNode implements AutoCloseable {
     this.peers = new Channel[config.n()];
     var p = config.parameters();
     ReplicaConfig rc = new ReplicaConfig(quorum, self, p.batchSize(), p.batchDelayMillis(), p.pipelineDepth(),
-        p.checkpointInterval(), p.logWindow(), p.viewChangeTimeoutMillis(), p.primaryIdleTimeoutMillis());
+        p.checkpointInterval(), p.logWindow(), p.viewChangeTimeoutMillis(), p.primaryIdleTimeoutMillis(),
+        p.batchLingerMillis());
     this.timers = new ProtocolTimers(scheduler, protocolLoop, t -> onProtocolThread(() -> fireTimer(t)));
     this.metrics = new ReplicaMetrics(self, this::rejectedFrames, verifyPool::size, decoder.tally());
     this.store = LmdbStore.open(data, p.storageMapMegabytes() << 20, p.durability() == Durability.SYNC, true);

@@ -46,6 +46,10 @@ class ClusterFileTest {
     assertThat(c.parameters().batchSize()).isEqualTo(64);
     assertThat(c.parameters().logWindow()).isEqualTo(256);
     assertThat(c.parameters().durability()).isEqualTo(Durability.SYNC);
+    assertThat(c.parameters().batchLingerMillis()).as("off unless asked for").isZero();
+    List<String> lingering = valid();
+    lingering.add("batch.linger.ms = 6");
+    assertThat(parse(lingering).parameters().batchLingerMillis()).isEqualTo(6);
     assertThat(c.dataDirectory()).isEqualTo(Path.of("/srv/bft/data"));
   }
 
@@ -70,6 +74,7 @@ class ClusterFileTest {
       "8 | batch.sise = 10                    | cluster.conf:8: unknown key 'batch.sise' (did you mean 'batch.size'?)",
       "8 | log.window = 200                   | cluster.conf:8: log.window 200 must be a multiple of checkpoint.interval 128",
       "8 | durability = maybe                 | cluster.conf:8: durability must be 'sync' or 'async', got 'maybe'",
+      "8 | batch.linger.ms = -1                | cluster.conf:8: batch.linger.ms -1 is out of range 0..10000",
       "8 | pipeline.depth = 9999              | cluster.conf:8: pipeline.depth 9999 is out of range 1..256",
       "8 | just words                         | cluster.conf:8: expected 'key = value', got 'just words'",
       "9 | f = 1                              | cluster.conf:9: 'f' is set twice (first on line 2)",

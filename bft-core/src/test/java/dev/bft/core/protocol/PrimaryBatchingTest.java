@@ -9,18 +9,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bft.core.message.PrePrepare;
 import org.junit.jupiter.api.Test;
 
-/** The primary (replica 0) cuts batches on size, on a drained pipeline, or on its batch timer. */
+/**
+ * The primary (replica 0) cuts batches on size, on a drained pipeline, or on its batch timer; with a
+ * linger, a drained pipeline waits (boundedly) for the clients of the last two batches.
+ */
 class PrimaryBatchingTest {
   // batches of up to 3, delay 5 ticks, at most 2 sequence numbers in flight
   final ReplicaFixture fx = new ReplicaFixture(new ReplicaConfig(Q, 0, 3, 5, 2, 4, 8, 100));
 
   private void commitAtPrimary(PrePrepare pp) {
-    for (int i = 1; i <= 2; i++) {
-      fx.replica.onMessage(prepare(0, pp.sequence(), pp.digest(), i));
-    }
-    for (int i = 1; i <= 2; i++) {
-      fx.replica.onMessage(commit(0, pp.sequence(), pp.digest(), i));
-    }
+    commitBatch(fx, pp);
   }
 
   @Test
@@ -70,5 +68,63 @@ class PrimaryBatchingTest {
     fx.replica.onRequest(request(1000, 1), 0);
     assertThat(fx.effects.broadcasts(PrePrepare.class)).hasSize(1);
     assertThat(fx.replica.drops().get(DropReason.DUPLICATE)).isEqualTo(1);
+  }
+
+  /** Executes {1000} and then {1001, 1002}: the last two batches hold three clients. */
+  private static void twoBatchesOfThreeClients(ReplicaFixture fx) {
+    fx.replica.onRequest(request(1000, 1), 0);
+    fx.replica.onRequest(request(1001, 1), 0);
+    fx.replica.onRequest(request(1002, 1), 0);
+    var first = fx.effects.broadcasts(PrePrepare.class);
+    assertThat(first).singleElement().satisfies(pp -> assertThat(pp.batch().size()).isEqualTo(1));
+    commitBatch(fx, first.get(0));
+    var second = fx.effects.broadcasts(PrePrepare.class);
+    assertThat(second).as("the pipeline drained: the waiting two at once").hasSize(2);
+    assertThat(second.get(1).batch().size()).isEqualTo(2);
+    commitBatch(fx, second.get(1));
+    fx.effects.clear();
+  }
+
+  private static void commitBatch(ReplicaFixture fx, PrePrepare pp) {
+    for (int i = 1; i <= 2; i++) {
+      fx.replica.onMessage(prepare(0, pp.sequence(), pp.digest(), i));
+    }
+    for (int i = 1; i <= 2; i++) {
+      fx.replica.onMessage(commit(0, pp.sequence(), pp.digest(), i));
+    }
+  }
+
+  @Test
+  void withALingerADrainedPipelineWaitsUntilTheClientsOfTheLastTwoBatchesAreBack() {
+    ReplicaFixture lingering = new ReplicaFixture(new ReplicaConfig(Q, 0, 8, 5, 2, 4, 8, 100).withBatchLinger(3));
+    twoBatchesOfThreeClients(lingering);
+    lingering.replica.onRequest(request(1000, 2), 0);
+    lingering.replica.onRequest(request(1001, 2), 0);
+    assertThat(lingering.effects.broadcasts(PrePrepare.class)).as("two of three back: waiting").isEmpty();
+    assertThat(lingering.effects.timeouts(TimerId.BATCH)).as("for the linger, not the delay").containsExactly(3L);
+    lingering.replica.onRequest(request(1002, 2), 0);
+    assertThat(lingering.effects.broadcasts(PrePrepare.class)).singleElement()
+        .satisfies(pp -> assertThat(pp.batch().size()).isEqualTo(3));
+    assertThat(lingering.effects.cancelled(TimerId.BATCH)).isTrue();
+  }
+
+  @Test
+  void theLingerEndsOnItsTimerWhenTheClientsDoNotComeBack() {
+    ReplicaFixture lingering = new ReplicaFixture(new ReplicaConfig(Q, 0, 8, 5, 2, 4, 8, 100).withBatchLinger(3));
+    twoBatchesOfThreeClients(lingering);
+    lingering.replica.onRequest(request(1002, 2), 0);
+    assertThat(lingering.effects.broadcasts(PrePrepare.class)).isEmpty();
+    lingering.replica.onTimer(TimerId.BATCH);
+    assertThat(lingering.effects.broadcasts(PrePrepare.class)).singleElement()
+        .satisfies(pp -> assertThat(pp.batch().size()).isEqualTo(1));
+  }
+
+  @Test
+  void withoutALingerADrainedPipelineOrdersAtOnceWhateverTheLastBatchesHeld() {
+    twoBatchesOfThreeClients(fx);
+    fx.replica.onRequest(request(1000, 2), 0);
+    assertThat(fx.effects.broadcasts(PrePrepare.class)).singleElement()
+        .satisfies(pp -> assertThat(pp.batch().size()).isEqualTo(1));
+    assertThat(fx.effects.timersSet).doesNotContain(TimerId.BATCH);
   }
 }
