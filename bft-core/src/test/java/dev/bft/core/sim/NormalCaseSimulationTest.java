@@ -52,6 +52,22 @@ class NormalCaseSimulationTest {
     assertThat(Arrays.stream(r.lastExecuted()).max().orElseThrow()).isGreaterThan(16 * 10);
   }
 
+  @ParameterizedTest(name = "network {0}")
+  @ValueSource(strings = {"reliable", "hostile"})
+  void withABatchLingerEveryOperationStillCompletes(String network) {
+    ReplicaConfig lingering = new ReplicaConfig(Quorum.ofReplicas(4), 0, 16, 2, 8, 16, 64, 400).withBatchLinger(3);
+    SimSeeds.seeds(400, 3).forEach(seed -> {
+      Simulation.Options o = options(seed, 4).withReplicaConfig(lingering).withLoad(12, 100);
+      Simulation.Result r = SimSeeds.runPrinting("linger " + network,
+          network.equals("hostile") ? o.withFaults(NetworkFaults.hostile()) : o);
+      assertThat(r.allCompleted()).as("liveness, seed %d", seed).isTrue();
+      assertThat(r.completedOperations()).isEqualTo(1200);
+      if (network.equals("reliable")) {
+        assertThat(r.views()).as("a lingering primary is never suspected").containsOnly(0L);
+      }
+    });
+  }
+
   @Test
   void theSameSeedReplaysTheSameTraceByteForByte() {
     Simulation.Options o = options(42, 4).withFaults(NetworkFaults.hostile()).withLoad(5, 60);
