@@ -13,9 +13,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code bft client load}: closed-loop load from N client identities (each with one signed request
- * in flight, PBFT's client model) for a while, then a table of throughput and latency percentiles.
+ * in flight, PBFT's client model) for a while, then a table of throughput and latency percentiles;
+ * with {@code --rate}, open-loop load at that rate from the same identities.
  */
-@Command(name = "load", mixinStandardHelpOptions = true, description = "Closed-loop load: N clients, signed puts (and read-only gets), for a duration.")
+@Command(name = "load", mixinStandardHelpOptions = true, description = "Closed-loop (or, with --rate, open-loop) load: N clients, signed puts (and read-only gets), for a duration.")
 final class LoadCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -35,13 +36,17 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--size", defaultValue = "64", description = "operation size in bytes, at least 13 (default: ${DEFAULT-VALUE})")
   int size;
 
+  @Option(names = "--rate", defaultValue = "0",
+      description = "open loop: operations per second in all, arriving at random (Poisson) and timed from their arrival; 0 is the closed loop (default: ${DEFAULT-VALUE})")
+  double rate;
+
   @Option(names = "--read-ratio", defaultValue = "0", description = "share of operations that are read-only gets, 0..1 (default: ${DEFAULT-VALUE})")
   double readRatio;
 
   @Override
   public Integer call() throws Exception {
     ClusterConfig cluster = ClusterFile.load(config);
-    LoadRun.Result r = LoadRun.run(cluster, config.toAbsolutePath().getParent(), clients, size, readRatio, parseDuration(warmup),
+    LoadRun.Result r = LoadRun.run(cluster, config.toAbsolutePath().getParent(), clients, size, readRatio, rate, parseDuration(warmup),
         parseDuration(duration), true);
     PrintWriter out = spec.commandLine().getOut();
     out.printf("clients  ops      seconds  ops/s     p50 ms  p90 ms  p99 ms  p99.9 ms%n");

@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LoadRun implements AutoCloseable {
   private final int size;
   private final double readRatio;
+  private final double rate;
+  private final java.util.concurrent.ScheduledExecutorService arrivals;
   private final List<BftClient> connections = new ArrayList<>();
   // Shared: a few I/O threads for all links, one check per replica and batch of replies.
   private final ClientResources shared;
@@ -39,6 +41,19 @@ final class LoadRun implements AutoCloseable {
    * them read-only gets.
    */
   LoadRun(ClusterConfig cluster, Path base, int clients, int size, double readRatio) {
+    this(cluster, base, clients, size, readRatio, 0);
+  }
+
+  /**
+   * As above; with {@code rate} > 0 the load is open: operations arrive at {@code rate} per second
+   * in all (each identity a Poisson process of its share), and an operation's latency counts from
+   * its arrival, also when it had to wait for its identity's previous one to finish (so a slow
+   * phase is not hidden by the load slowing down with it).
+   */
+  LoadRun(ClusterConfig cluster, Path base, int clients, int size, double readRatio, double rate) {
+    if (rate < 0 || Double.isNaN(rate)) {
+      throw new IllegalArgumentException("--rate " + rate + " is not a positive number of operations per second");
+    }
     if (readRatio < 0 || readRatio > 1) {
       throw new IllegalArgumentException("--read-ratio " + readRatio + " is not between 0 and 1");
     }
@@ -52,6 +67,12 @@ final class LoadRun implements AutoCloseable {
     }
     this.size = size;
     this.readRatio = readRatio;
+    this.rate = rate;
+    this.arrivals = rate > 0 ? java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "load-arrivals");
+      t.setDaemon(true);
+      return t;
+    }) : null;
     this.shared = new ClientResources(cluster);
     try {
       for (int c = 0; c < clients; c++) {
@@ -93,7 +114,13 @@ final class LoadRun implements AutoCloseable {
   /** One run of {@code clients} identities, connected for it and closed after: {@code bft client load}. */
   static Result run(ClusterConfig cluster, Path base, int clients, int size, double readRatio, Duration warmup,
                     Duration duration, boolean progress) throws InterruptedException {
-    try (LoadRun load = new LoadRun(cluster, base, clients, size, readRatio)) {
+    return run(cluster, base, clients, size, readRatio, 0, warmup, duration, progress);
+  }
+
+  /** As above, open at {@code rate} operations per second when it is positive. */
+  static Result run(ClusterConfig cluster, Path base, int clients, int size, double readRatio, double rate,
+                    Duration warmup, Duration duration, boolean progress) throws InterruptedException {
+    try (LoadRun load = new LoadRun(cluster, base, clients, size, readRatio, rate)) {
       return load.measure(clients, new Warmup(warmup, warmup, () -> true), duration, progress, () -> {});
     }
   }
@@ -118,7 +145,8 @@ final class LoadRun implements AutoCloseable {
     }
     List<ClosedLoop> loops = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
-      ClosedLoop loop = new ClosedLoop(connections.get(c), c, size, readRatio, measureFrom, deadline, completed);
+      ClosedLoop loop = new ClosedLoop(connections.get(c), c, size, readRatio, measureFrom, deadline, completed,
+          rate > 0 ? clients * 1e9 / rate : 0, arrivals);
       loops.add(loop);
       loop.next();
     }
@@ -161,6 +189,9 @@ final class LoadRun implements AutoCloseable {
 
   @Override
   public void close() {
+    if (arrivals != null) {
+      arrivals.shutdownNow();
+    }
     connections.forEach(BftClient::close);
     shared.close();
   }
@@ -182,9 +213,15 @@ final class LoadRun implements AutoCloseable {
     private final byte[] value;
     private long[] latencies = new long[1 << 16];
     private int n;
+    /** Open loop: mean nanoseconds between this identity's arrivals (0: closed loop) and the next arrival. */
+    private final double meanGap;
+    private final java.util.concurrent.ScheduledExecutorService arrivals;
+    private long arrival = System.nanoTime();
 
     ClosedLoop(BftClient client, int index, int size, double readRatio, AtomicLong measureFrom, AtomicLong deadline,
-               AtomicLong completed) {
+               AtomicLong completed, double meanGap, java.util.concurrent.ScheduledExecutorService arrivals) {
+      this.meanGap = meanGap;
+      this.arrivals = arrivals;
       this.client = client;
       this.readRatio = readRatio;
       this.measureFrom = measureFrom;
@@ -196,12 +233,30 @@ final class LoadRun implements AutoCloseable {
     }
 
     void next() {
+      if (meanGap > 0) {
+        arrival += (long) (-Math.log(1 - random.nextDouble()) * meanGap);
+        if (deadline.get() != Long.MAX_VALUE && arrival - deadline.get() >= 0) {
+          done.complete(Arrays.copyOf(latencies, n));
+          return;
+        }
+        long wait = arrival - System.nanoTime();
+        if (wait > 0) {
+          arrivals.schedule(() -> issue(arrival), wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+          return;
+        }
+        issue(arrival); // behind: its latency includes the wait for the previous operation
+        return;
+      }
+      issue(System.nanoTime());
+    }
+
+    /** Starts the next operation, whose latency counts from {@code t0}. */
+    private void issue(long t0) {
       if (System.nanoTime() >= deadline.get()) {
         done.complete(Arrays.copyOf(latencies, n));
         return;
       }
       random.nextBytes(value);
-      long t0 = System.nanoTime();
       CompletableFuture<byte[]> op = readRatio > 0 && random.nextDouble() < readRatio
           ? client.invokeReadOnly(new KvOperation.Get(key).encode())
           : client.invoke(new KvOperation.Put(key, value).encode());

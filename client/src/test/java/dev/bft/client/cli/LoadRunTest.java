@@ -62,10 +62,33 @@ class LoadRunTest {
   }
 
   @Test
+  void anOpenLoopRunsAtItsRateAndNotAtTheClusterPace() throws Exception {
+    Path file = ClusterKeygen.generate(dir, 1, 4, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
+    ClusterConfig cluster = ClusterFile.load(file);
+    List<ReplicaNode> nodes = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        ReplicaNode node = new ReplicaNode(cluster, i, KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, i)), e -> { });
+        node.start();
+        nodes.add(node);
+      }
+      LoadRun.Result closed = LoadRun.run(cluster, dir, 4, 64, 0, Duration.ofMillis(500), Duration.ofSeconds(2), false);
+      LoadRun.Result open = LoadRun.run(cluster, dir, 4, 64, 0, 40, Duration.ofMillis(500), Duration.ofSeconds(3), false);
+      // 40/s for 3 s is 120 arrivals on average (Poisson: below 80 or above 160 is beyond 3.6 sigma);
+      // the closed loop of the same four identities runs as fast as the cluster answers.
+      assertThat(open.latencies().length).isBetween(80, 160);
+      assertThat(closed.opsPerSecond()).as("the cluster is faster than the open rate").isGreaterThan(80);
+    } finally {
+      nodes.forEach(ReplicaNode::close);
+    }
+  }
+
+  @Test
   void checksItsArgumentsBeforeConnecting() throws Exception {
     ClusterConfig cluster = ClusterFile.load(ClusterKeygen.generate(dir, 1, 2, "127.0.0.1", 9000, false, new SecureRandom()));
     assertThatThrownBy(() -> new LoadRun(cluster, dir, 3, 64, 0)).hasMessageContaining("the cluster file has 2 client identities");
     assertThatThrownBy(() -> new LoadRun(cluster, dir, 1, 12, 0)).hasMessageContaining("too small for a put");
     assertThatThrownBy(() -> new LoadRun(cluster, dir, 1, 64, -0.1)).hasMessageContaining("not between 0 and 1");
+    assertThatThrownBy(() -> new LoadRun(cluster, dir, 1, 64, 0, -5)).hasMessageContaining("--rate -5.0");
   }
 }
