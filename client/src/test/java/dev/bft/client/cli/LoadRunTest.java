@@ -73,11 +73,12 @@ class LoadRunTest {
         nodes.add(node);
       }
       LoadRun.Result closed = LoadRun.run(cluster, dir, 4, 64, 0, Duration.ofMillis(500), Duration.ofSeconds(2), false);
-      LoadRun.Result open = LoadRun.run(cluster, dir, 4, 64, 0, 40, Duration.ofMillis(500), Duration.ofSeconds(3), false);
-      // 40/s for 3 s is 120 arrivals on average (Poisson: below 80 or above 160 is beyond 3.6 sigma);
-      // the closed loop of the same four identities runs as fast as the cluster answers.
-      assertThat(open.latencies().length).isBetween(80, 160);
-      assertThat(closed.opsPerSecond()).as("the cluster is faster than the open rate").isGreaterThan(80);
+      LoadRun.Result open = LoadRun.run(cluster, dir, 4, 64, 0, 10, Duration.ofMillis(500), Duration.ofSeconds(4), false);
+      // 10/s for 4 s is 40 arrivals on average (Poisson: fewer than 15 or more than 70 has odds
+      // below 1e-4); the closed loop of the same identities runs as fast as the cluster answers,
+      // which even cold (a fresh JVM, a fresh cluster) was over 70 ops/s on a loaded 2-core machine.
+      assertThat(closed.opsPerSecond()).as("the cluster is faster than the open rate").isGreaterThan(40);
+      assertThat(open.latencies().length).isBetween(15, 70);
     } finally {
       nodes.forEach(ReplicaNode::close);
     }
