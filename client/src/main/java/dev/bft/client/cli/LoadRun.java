@@ -14,12 +14,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Closed-loop load: N client identities, each with one signed operation in flight (a put, or a
- * read-only get of the client's key for the given share of operations), for a while. What
- * {@code bft client load} and {@code bft bench} measure with.
+ * Load from N client identities, each with at most one signed operation in flight (a put, or a
+ * read-only get of the client's key for the given share of operations), for a while: closed (each
+ * identity issues its next operation when the last completes) or open (operations arrive at a
+ * rate). What {@code bft client load} and {@code bft bench} measure with.
  *
  * <p>The identities connect once, when the run opens, and stay connected across its points: a
  * suite that reconnected its clients between warm-up and measurement measured the replicas
@@ -30,7 +34,7 @@ final class LoadRun implements AutoCloseable {
   private final int size;
   private final double readRatio;
   private final double rate;
-  private final java.util.concurrent.ScheduledExecutorService arrivals;
+  private final ScheduledExecutorService arrivals;
   private final List<BftClient> connections = new ArrayList<>();
   // Shared: a few I/O threads for all links, one check per replica and batch of replies.
   private final ClientResources shared;
@@ -52,7 +56,7 @@ final class LoadRun implements AutoCloseable {
    */
   LoadRun(ClusterConfig cluster, Path base, int clients, int size, double readRatio, double rate) {
     if (rate < 0 || Double.isNaN(rate)) {
-      throw new IllegalArgumentException("--rate " + rate + " is not a positive number of operations per second");
+      throw new IllegalArgumentException("--rate " + rate + " is not operations per second (0 for the closed loop)");
     }
     if (readRatio < 0 || readRatio > 1) {
       throw new IllegalArgumentException("--read-ratio " + readRatio + " is not between 0 and 1");
@@ -68,7 +72,7 @@ final class LoadRun implements AutoCloseable {
     this.size = size;
     this.readRatio = readRatio;
     this.rate = rate;
-    this.arrivals = rate > 0 ? java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    this.arrivals = rate > 0 ? Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "load-arrivals");
       t.setDaemon(true);
       return t;
@@ -143,9 +147,9 @@ final class LoadRun implements AutoCloseable {
       measureFrom.set(started + warmup.min().toNanos());
       deadline.set(measureFrom.get() + duration.toNanos());
     }
-    List<ClosedLoop> loops = new ArrayList<>();
+    List<IdentityLoop> loops = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
-      ClosedLoop loop = new ClosedLoop(connections.get(c), c, size, readRatio, measureFrom, deadline, completed,
+      IdentityLoop loop = new IdentityLoop(connections.get(c), c, size, readRatio, measureFrom, deadline, completed,
           rate > 0 ? clients * 1e9 / rate : 0, arrivals);
       loops.add(loop);
       loop.next();
@@ -197,11 +201,12 @@ final class LoadRun implements AutoCloseable {
   }
 
   /**
-   * One client's closed loop, run by completions: each finished operation issues the next from its
-   * callback, on the client's own I/O thread, so no thread waits per client. {@code done} yields
-   * the latencies of operations that started after {@code measureFrom}, once {@code deadline} passed.
+   * One identity's loop, run by completions: each finished operation issues the next from its
+   * callback, on the client's own I/O thread (closed loop), or schedules it for its next arrival
+   * (open loop), so no thread waits per client. {@code done} yields the latencies of operations
+   * that started (open loop: arrived) after {@code measureFrom}, once {@code deadline} passed.
    */
-  private static final class ClosedLoop {
+  private static final class IdentityLoop {
     final CompletableFuture<long[]> done = new CompletableFuture<>();
     private final BftClient client;
     private final double readRatio;
@@ -215,11 +220,11 @@ final class LoadRun implements AutoCloseable {
     private int n;
     /** Open loop: mean nanoseconds between this identity's arrivals (0: closed loop) and the next arrival. */
     private final double meanGap;
-    private final java.util.concurrent.ScheduledExecutorService arrivals;
+    private final ScheduledExecutorService arrivals;
     private long arrival = System.nanoTime();
 
-    ClosedLoop(BftClient client, int index, int size, double readRatio, AtomicLong measureFrom, AtomicLong deadline,
-               AtomicLong completed, double meanGap, java.util.concurrent.ScheduledExecutorService arrivals) {
+    IdentityLoop(BftClient client, int index, int size, double readRatio, AtomicLong measureFrom, AtomicLong deadline,
+               AtomicLong completed, double meanGap, ScheduledExecutorService arrivals) {
       this.meanGap = meanGap;
       this.arrivals = arrivals;
       this.client = client;
@@ -239,12 +244,13 @@ final class LoadRun implements AutoCloseable {
           done.complete(Arrays.copyOf(latencies, n));
           return;
         }
-        long wait = arrival - System.nanoTime();
+        long at = arrival;
+        long wait = at - System.nanoTime();
         if (wait > 0) {
-          arrivals.schedule(() -> issue(arrival), wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+          arrivals.schedule(() -> issue(at), wait, TimeUnit.NANOSECONDS);
           return;
         }
-        issue(arrival); // behind: its latency includes the wait for the previous operation
+        issue(at); // behind: its latency includes the wait for the previous operation
         return;
       }
       issue(System.nanoTime());

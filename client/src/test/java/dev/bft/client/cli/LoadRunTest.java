@@ -14,74 +14,82 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The closed-loop load of {@code bft bench}, against four replicas on real sockets. */
+/** The load of {@code bft bench} and {@code bft client load}, against four replicas on real sockets. */
 class LoadRunTest {
   @TempDir
   Path dir;
 
+  private final List<ReplicaNode> nodes = new ArrayList<>();
+
+  @AfterEach
+  void stopReplicas() {
+    nodes.forEach(ReplicaNode::close);
+  }
+
+  /** A cluster of four in-process replicas with {@code clients} client identities, started. */
+  private ClusterConfig startCluster(int clients) throws Exception {
+    Path file = ClusterKeygen.generate(dir, 1, clients, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
+    ClusterConfig cluster = ClusterFile.load(file);
+    for (int i = 0; i < 4; i++) {
+      ReplicaNode node = new ReplicaNode(cluster, i, KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, i)), e -> { });
+      node.start();
+      nodes.add(node);
+    }
+    return cluster;
+  }
+
   @Test
   void pointsOfOneRunReuseItsConnectedIdentities() throws Exception {
-    Path file = ClusterKeygen.generate(dir, 1, 3, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
-    ClusterConfig cluster = ClusterFile.load(file);
-    List<ReplicaNode> nodes = new ArrayList<>();
-    try {
-      for (int i = 0; i < 4; i++) {
-        ReplicaNode node = new ReplicaNode(cluster, i, KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, i)), e -> { });
-        node.start();
-        nodes.add(node);
+    ClusterConfig cluster = startCluster(3);
+    LoadRun.Warmup none = new LoadRun.Warmup(Duration.ZERO, Duration.ZERO, () -> true);
+    List<LoadRun.Result> points = new ArrayList<>();
+    try (LoadRun load = new LoadRun(cluster, dir, 3, 64, 0)) {
+      assertThat(load.connected()).isEqualTo(3);
+      for (int clients : new int[] {3, 1, 3}) {
+        points.add(load.measure(clients, none, Duration.ofMillis(700), false, () -> {}));
       }
-      LoadRun.Warmup none = new LoadRun.Warmup(Duration.ZERO, Duration.ZERO, () -> true);
-      List<LoadRun.Result> points = new ArrayList<>();
-      try (LoadRun load = new LoadRun(cluster, dir, 3, 64, 0)) {
-        assertThat(load.connected()).isEqualTo(3);
-        for (int clients : new int[] {3, 1, 3}) {
-          points.add(load.measure(clients, none, Duration.ofMillis(700), false, () -> {}));
-        }
-        assertThatThrownBy(() -> load.measure(4, none, Duration.ofMillis(100), false, () -> {}))
-            .isInstanceOf(IllegalArgumentException.class).hasMessage("a point of 4 clients on a run of 3");
-      }
-      for (LoadRun.Result point : points) {
-        assertThat(point.latencies()).as("operations completed in a point of %d clients", point.clients()).isNotEmpty();
-      }
-      for (ReplicaNode node : nodes) {
-        // Three identities for three points: reconnecting per point would have opened seven.
-        assertThat(node.metrics().clientSessionsOpened()).as("sessions at replica %s", nodes.indexOf(node)).isEqualTo(3);
-      }
-      // What the count would show of a run per point: a new run's identities are new sessions.
-      LoadRun.Result again = LoadRun.run(cluster, dir, 2, 64, 0, Duration.ZERO, Duration.ofMillis(300), false);
-      assertThat(again.latencies()).isNotEmpty();
-      for (ReplicaNode node : nodes) {
-        assertThat(node.metrics().clientSessionsOpened()).isEqualTo(5);
-      }
-    } finally {
-      nodes.forEach(ReplicaNode::close);
+      assertThatThrownBy(() -> load.measure(4, none, Duration.ofMillis(100), false, () -> {}))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("a point of 4 clients on a run of 3");
+    }
+    for (LoadRun.Result point : points) {
+      assertThat(point.latencies()).as("operations completed in a point of %d clients", point.clients()).isNotEmpty();
+    }
+    for (ReplicaNode node : nodes) {
+      // Three identities for three points: reconnecting per point would have opened seven.
+      assertThat(node.metrics().clientSessionsOpened()).as("sessions at replica %s", nodes.indexOf(node)).isEqualTo(3);
+    }
+    // What the count would show of a run per point: a new run's identities are new sessions.
+    LoadRun.Result again = LoadRun.run(cluster, dir, 2, 64, 0, Duration.ZERO, Duration.ofMillis(300), false);
+    assertThat(again.latencies()).isNotEmpty();
+    for (ReplicaNode node : nodes) {
+      assertThat(node.metrics().clientSessionsOpened()).isEqualTo(5);
     }
   }
 
   @Test
   void anOpenLoopRunsAtItsRateAndNotAtTheClusterPace() throws Exception {
-    Path file = ClusterKeygen.generate(dir, 1, 4, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
-    ClusterConfig cluster = ClusterFile.load(file);
-    List<ReplicaNode> nodes = new ArrayList<>();
-    try {
-      for (int i = 0; i < 4; i++) {
-        ReplicaNode node = new ReplicaNode(cluster, i, KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, i)), e -> { });
-        node.start();
-        nodes.add(node);
-      }
-      LoadRun.Result closed = LoadRun.run(cluster, dir, 4, 64, 0, Duration.ofMillis(500), Duration.ofSeconds(2), false);
-      LoadRun.Result open = LoadRun.run(cluster, dir, 4, 64, 0, 10, Duration.ofMillis(500), Duration.ofSeconds(4), false);
-      // 10/s for 4 s is 40 arrivals on average (Poisson: fewer than 15 or more than 70 has odds
-      // below 1e-4); the closed loop of the same identities runs as fast as the cluster answers,
-      // which even cold (a fresh JVM, a fresh cluster) was over 70 ops/s on a loaded 2-core machine.
-      assertThat(closed.opsPerSecond()).as("the cluster is faster than the open rate").isGreaterThan(40);
-      assertThat(open.latencies().length).isBetween(15, 70);
-    } finally {
-      nodes.forEach(ReplicaNode::close);
-    }
+    ClusterConfig cluster = startCluster(4);
+    LoadRun.Result closed = LoadRun.run(cluster, dir, 4, 64, 0, Duration.ofMillis(500), Duration.ofSeconds(2), false);
+    LoadRun.Result open = LoadRun.run(cluster, dir, 4, 64, 0, 10, Duration.ofMillis(500), Duration.ofSeconds(4), false);
+    // 10/s for 4 s is 40 arrivals on average (Poisson: fewer than 15 or more than 70 has odds
+    // below 1e-4); the closed loop of the same identities runs as fast as the cluster answers,
+    // which even cold (a fresh JVM, a fresh cluster) was over 70 ops/s on a loaded 2-core machine.
+    assertThat(closed.opsPerSecond()).as("the cluster is faster than the open rate").isGreaterThan(40);
+    assertThat(open.latencies().length).isBetween(15, 70);
+  }
+
+  @Test
+  void anOpenLoopTimesEachOperationFromItsArrivalSoABacklogShows() throws Exception {
+    ClusterConfig cluster = startCluster(1);
+    LoadRun.Result closed = LoadRun.run(cluster, dir, 1, 64, 0, Duration.ofMillis(500), Duration.ofSeconds(1), false);
+    // One identity asked for far more than one request in flight can do: arrivals queue behind it.
+    LoadRun.Result open = LoadRun.run(cluster, dir, 1, 64, 0, 2000, Duration.ZERO, Duration.ofSeconds(1), false);
+    assertThat(open.millis(0.9)).as("timed from arrival, the backlog is in the latency")
+        .isGreaterThan(10 * closed.millis(0.5));
   }
 
   @Test
