@@ -51,7 +51,7 @@ public final class Replica {
   private long lastAssigned;
   private boolean batchTimerArmed;
   private boolean batchTimerExpired;
-  private final RecentBatchClients recentClients = new RecentBatchClients();
+  private final BatchLinger linger;
 
   // Backups: client requests known but not executed yet (the view-change timer watches them).
   private final Map<Integer, Request> waiting = new HashMap<>();
@@ -71,6 +71,7 @@ public final class Replica {
   private Replica(ReplicaConfig config, ReplicatedService service, Effects effects, ClientTable clients,
                   long stableSequence, List<Checkpoint> stableProof) {
     this.config = config;
+    this.linger = new BatchLinger(config.batchLingerTicks());
     this.quorum = config.quorum();
     this.me = config.replicaId();
     this.effects = effects;
@@ -269,7 +270,8 @@ public final class Replica {
   /**
    * A batch closes when it is full, when its timer expired, or else when the pipeline has drained:
    * at once, or, with a linger configured, once as many requests wait as clients were in the last
-   * two batches (the clients just answered are on their way back; see {@link RecentBatchClients}).
+   * two batches (the clients just answered are on their way back), unless such waits have stopped
+   * paying (see {@link BatchLinger}).
    */
   void cutBatches() {
     if (!isPrimary() || viewChanging) {
@@ -282,14 +284,16 @@ public final class Replica {
         return;
       }
       boolean full = pending.size() >= config.maxBatchSize();
-      long wait = inFlight > 0 ? config.batchDelayTicks()
-          : pending.size() < recentClients.count() ? config.batchLingerTicks() : 0;
-      if (!full && !batchTimerExpired && wait > 0) {
+      long wait = full || batchTimerExpired ? 0 : inFlight > 0 ? config.batchDelayTicks() : linger.hold(pending.size());
+      if (wait > 0) {
         if (!batchTimerArmed) {
           batchTimerArmed = true;
           effects.setTimer(TimerId.BATCH, wait);
         }
         return;
+      }
+      if (inFlight == 0) {
+        linger.closedDrained(pending.size(), full);
       }
       issuePrePrepare(next);
       batchTimerExpired = false;
@@ -444,7 +448,7 @@ public final class Replica {
         waiting.remove(r.clientId());
       }
     }
-    recentClients.executed(batch);
+    linger.executed(batch);
     lastExecuted = sequence;
     executedInView++;
     viewChanger.progressed();
@@ -509,6 +513,7 @@ public final class Replica {
       batchTimerArmed = false;
       effects.cancelTimer(TimerId.BATCH);
     }
+    linger.abandon();
     log.clearSlots();
   }
 
@@ -758,6 +763,16 @@ public final class Replica {
 
   public int logSize() {
     return log.size();
+  }
+
+  /** Waits for returning clients this replica began as primary ({@link BatchLinger}). */
+  public long lingerWaits() {
+    return linger.waits();
+  }
+
+  /** Of those, the waits that did not pay and backed the linger off. */
+  public long lingerWaitsUnpaid() {
+    return linger.unpaidWaits();
   }
 
   public int pendingRequests() {

@@ -18,8 +18,8 @@ import java.util.function.Supplier;
  * A replica's metrics in Micrometer, served for Prometheus at {@code /metrics} on an optional port:
  * executed requests and batches, batch sizes, view, last executed sequence, stable checkpoint,
  * frames rejected by reason, the verification queue's depth, and request latency from arrival to
- * execution at this replica, the signatures checked (by batch equations or alone), and the client
- * sessions opened.
+ * execution at this replica, the signatures checked (by batch equations or alone), the client
+ * sessions opened, and the primary's lingering waits (all, and those that did not pay).
  */
 public final class ReplicaMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -30,6 +30,8 @@ public final class ReplicaMetrics implements AutoCloseable {
   final AtomicLong view = new AtomicLong();
   final AtomicLong lastExecuted = new AtomicLong();
   final AtomicLong stableCheckpoint = new AtomicLong();
+  final AtomicLong lingerWaits = new AtomicLong();
+  final AtomicLong lingerWaitsUnpaid = new AtomicLong();
   private final Counter clientSessions;
 
   /** The view this replica is in (as of its last group of events). */
@@ -68,6 +70,11 @@ public final class ReplicaMetrics implements AutoCloseable {
     Gauge.builder("bft.view", view, AtomicLong::get).tag("replica", id).register(registry);
     Gauge.builder("bft.last.executed", lastExecuted, AtomicLong::get).tag("replica", id).register(registry);
     Gauge.builder("bft.stable.checkpoint", stableCheckpoint, AtomicLong::get).tag("replica", id).register(registry);
+    // With batch.linger.ms: how often a drained primary waited for returning clients, and how often in vain.
+    io.micrometer.core.instrument.FunctionCounter.builder("bft.batch.linger.waits", lingerWaits, AtomicLong::get)
+        .tag("replica", id).tag("outcome", "all").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("bft.batch.linger.waits", lingerWaitsUnpaid, AtomicLong::get)
+        .tag("replica", id).tag("outcome", "unpaid").register(registry);
     // Strong references: the suppliers are method references nobody else holds, and Micrometer
     // keeps a gauge's object weakly, so they would be collected and the gauges read NaN.
     Gauge.builder("bft.verify.queue.depth", verifyQueue, q -> q.get()).tag("replica", id).strongReference(true)

@@ -196,6 +196,8 @@ public final class ReplicaNode implements AutoCloseable {
     metrics.view.set(replica.view());
     metrics.lastExecuted.set(replica.lastExecuted());
     metrics.stableCheckpoint.set(replica.stableCheckpoint());
+    metrics.lingerWaits.set(replica.lingerWaits());
+    metrics.lingerWaitsUnpaid.set(replica.lingerWaitsUnpaid());
   }
 
   /** After a group of events on the protocol thread: publish progress, hand the group's effects to the writer. */

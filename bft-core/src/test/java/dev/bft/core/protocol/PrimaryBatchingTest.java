@@ -120,6 +120,23 @@ class PrimaryBatchingTest {
   }
 
   @Test
+  void afterAWaitInVainTheNextDrainedBatchClosesAtOnce() {
+    ReplicaFixture lingering = new ReplicaFixture(new ReplicaConfig(Q, 0, 8, 5, 2, 4, 8, 100).withBatchLinger(3));
+    twoBatchesOfThreeClients(lingering);
+    lingering.replica.onRequest(request(1002, 2), 0);
+    lingering.replica.onTimer(TimerId.BATCH); // none of the other two came back
+    var inVain = lingering.effects.broadcasts(PrePrepare.class);
+    assertThat(inVain).singleElement().satisfies(pp -> assertThat(pp.batch().size()).isEqualTo(1));
+    assertThat(lingering.replica.lingerWaitsUnpaid()).isEqualTo(1);
+    commitBatch(lingering, inVain.get(0)); // the last two batches: {1001, 1002}, {1002}
+    lingering.effects.clear();
+    lingering.replica.onRequest(request(1001, 2), 0);
+    assertThat(lingering.effects.broadcasts(PrePrepare.class)).as("backed off: ordered without waiting").hasSize(1);
+    assertThat(lingering.effects.timersSet).doesNotContain(TimerId.BATCH);
+    assertThat(lingering.replica.lingerWaits()).isEqualTo(1);
+  }
+
+  @Test
   void withoutALingerADrainedPipelineOrdersAtOnceWhateverTheLastBatchesHeld() {
     twoBatchesOfThreeClients(fx);
     fx.replica.onRequest(request(1000, 2), 0);
