@@ -23,7 +23,10 @@ import org.lmdbjava.Txn;
 /**
  * A replica's LMDB environment. Opening it takes an exclusive lock file, so a second process on the
  * same directory fails at once instead of corrupting the first one's log. Uses lmdbjava's byte-array
- * proxy, so no JDK internals are opened for it.
+ * proxy, so no JDK internals are opened for it. That proxy needs lmdbjava 0.9.2 or later: before
+ * it, the native copy of a key or value could be freed by the collector while LMDB still read it
+ * (lmdbjava issue 252: garbage written, or a SIGSEGV in mdb_put), which {@code LmdbStoreUnderGcTest}
+ * catches.
  */
 public final class LmdbStore implements AutoCloseable {
   private static final String LOCK_FILE = "bft.lock";
