@@ -10,11 +10,14 @@ import dev.bft.core.service.KvResult;
 import dev.bft.crypto.Ed25519KeyPair;
 import dev.bft.crypto.KeyFiles;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +46,29 @@ class RealClusterProcessTest {
     return pb.start();
   }
 
+  /**
+   * The future's value within {@code seconds}; on a timeout, fails with what the replicas were
+   * doing: which processes are alive and the end of each log (a replica that died says why there,
+   * or in an hs_err file the JVM names in it).
+   */
+  private <T> T within(CompletableFuture<T> future, int seconds) throws Exception {
+    try {
+      return future.get(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      StringBuilder why = new StringBuilder("no reply within " + seconds + " s");
+      for (int i = 0; i < replicas.size(); i++) {
+        Process p = replicas.get(i);
+        why.append("\n--- replica ").append(i).append(p.isAlive() ? " (alive)" : " (exited " + p.exitValue() + ")");
+        Path log = dir.resolve("replica-" + i + ".log");
+        if (Files.exists(log)) {
+          List<String> lines = Files.readAllLines(log);
+          lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> why.append("\n").append(l));
+        }
+      }
+      throw new AssertionError(why.toString(), e);
+    }
+  }
+
   private static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -56,24 +82,23 @@ class RealClusterProcessTest {
     }
     try (BftClient client = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500)) {
       for (int i = 0; i < 10; i++) {
-        assertThat(client.put(b("k" + i), b("v" + i)).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
+        assertThat(within(client.put(b("k" + i), b("v" + i)), 30)).isEqualTo(KvResult.OK);
       }
       replicas.get(2).destroyForcibly().waitFor(); // SIGKILL a backup
       for (int i = 10; i < 20; i++) {
-        assertThat(client.put(b("k" + i), b("v" + i)).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
+        assertThat(within(client.put(b("k" + i), b("v" + i)), 30)).isEqualTo(KvResult.OK);
       }
       replicas.set(2, start(file, 2)); // it recovers from its LMDB directory and catches up
       Thread.sleep(1500);
       replicas.get(0).destroyForcibly().waitFor(); // SIGKILL the primary of view 0
       for (int i = 20; i < 30; i++) {
-        assertThat(client.put(b("k" + i), b("v" + i)).get(60, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
+        assertThat(within(client.put(b("k" + i), b("v" + i)), 60)).isEqualTo(KvResult.OK);
       }
       for (int i = 0; i < 30; i++) {
-        assertThat(client.get(b("k" + i)).get(30, TimeUnit.SECONDS)).as("k%d", i).isEqualTo(KvResult.value(b("v" + i)));
+        assertThat(within(client.get(b("k" + i)), 30)).as("k%d", i).isEqualTo(KvResult.value(b("v" + i)));
       }
       // the read-only path: executed at once by each replica, accepted on 2f + 1 matching replies
-      byte[] readOnly = client.invokeReadOnly(new dev.bft.core.service.KvOperation.Get(b("k7")).encode())
-          .get(30, TimeUnit.SECONDS);
+      byte[] readOnly = within(client.invokeReadOnly(new dev.bft.core.service.KvOperation.Get(b("k7")).encode()), 30);
       assertThat(KvResult.decode(readOnly)).isEqualTo(KvResult.value(b("v7")));
     }
   }
@@ -88,7 +113,7 @@ class RealClusterProcessTest {
     Ed25519KeyPair key = KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000));
     try (BftClient client = new BftClient(cluster, 1000, key, 500)) {
       for (int i = 0; i < 15; i++) {
-        assertThat(client.put(b("k" + i), b("v" + i)).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
+        assertThat(within(client.put(b("k" + i), b("v" + i)), 30)).isEqualTo(KvResult.OK);
       }
     }
     for (Process p : replicas) {
@@ -100,46 +125,46 @@ class RealClusterProcessTest {
     }
     try (BftClient client = new BftClient(cluster, 1000, key, 500)) {
       for (int i = 0; i < 15; i++) {
-        assertThat(client.get(b("k" + i)).get(60, TimeUnit.SECONDS)).as("k%d after restart", i)
+        assertThat(within(client.get(b("k" + i)), 60)).as("k%d after restart", i)
             .isEqualTo(KvResult.value(b("v" + i)));
       }
     }
-    assertThat(java.nio.file.Files.readString(dir.resolve("replica-0.log"))).contains("recovered from");
+    assertThat(Files.readString(dir.resolve("replica-0.log"))).contains("recovered from");
   }
 
   @Test
   void aReplicaThatMissedManyCheckpointsCatchesUpByStateTransferOverTheNetwork() throws Exception {
     Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", freeBase(), false, new SecureRandom());
     // checkpoints every 8 sequence numbers in a window of 16, so missing 60 puts leaves a replica far behind
-    String text = java.nio.file.Files.readString(file).replace("checkpoint.interval = 128", "checkpoint.interval = 8")
+    String text = Files.readString(file).replace("checkpoint.interval = 128", "checkpoint.interval = 8")
         .replace("log.window = 256", "log.window = 16").replace("pipeline.depth = 16", "pipeline.depth = 4");
-    java.nio.file.Files.writeString(file, text);
+    Files.writeString(file, text);
     ClusterConfig cluster = ClusterFile.load(file);
     for (int i = 0; i < 4; i++) {
       replicas.add(start(file, i));
     }
     try (BftClient client = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500)) {
       for (int i = 0; i < 5; i++) {
-        assertThat(client.put(b("k" + i), b("v" + i)).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
+        assertThat(within(client.put(b("k" + i), b("v" + i)), 30)).isEqualTo(KvResult.OK);
       }
       replicas.get(3).destroyForcibly().waitFor();
       for (int i = 5; i < 65; i++) {
-        assertThat(client.put(b("k" + i), b("v" + i)).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
+        assertThat(within(client.put(b("k" + i), b("v" + i)), 30)).isEqualTo(KvResult.OK);
       }
       replicas.set(3, start(file, 3));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!java.nio.file.Files.readString(dir.resolve("replica-3.log")).contains("installed the state")
+      while (!Files.readString(dir.resolve("replica-3.log")).contains("installed the state")
           && System.nanoTime() < deadline) {
         Thread.sleep(200);
       }
-      assertThat(java.nio.file.Files.readString(dir.resolve("replica-3.log"))).contains("installed the state of checkpoint");
+      assertThat(Files.readString(dir.resolve("replica-3.log"))).contains("installed the state of checkpoint");
       // Without replica 2, progress needs replica 3: it must really have caught up.
       replicas.get(2).destroyForcibly().waitFor();
       for (int i = 65; i < 75; i++) {
-        assertThat(client.put(b("k" + i), b("v" + i)).get(60, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
+        assertThat(within(client.put(b("k" + i), b("v" + i)), 60)).isEqualTo(KvResult.OK);
       }
       for (int i = 0; i < 75; i += 7) {
-        assertThat(client.get(b("k" + i)).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.value(b("v" + i)));
+        assertThat(within(client.get(b("k" + i)), 30)).isEqualTo(KvResult.value(b("v" + i)));
       }
     }
   }
@@ -168,7 +193,7 @@ class RealClusterProcessTest {
     Process p = load.start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isZero();
-    String[] row = java.nio.file.Files.readAllLines(dir.resolve("load.out")).get(1).trim().split("\\s+");
+    String[] row = Files.readAllLines(dir.resolve("load.out")).get(1).trim().split("\\s+");
     long ops = Long.parseLong(row[1]);
     // throughput is the benchmarks' business; here: concurrent clients all make progress, and it adds up
     assertThat(ops).as("operations completed by 8 concurrent clients").isGreaterThan(100);
