@@ -128,7 +128,8 @@ def main(results, out):
 
     base = next((float(r["ops_per_s"]) for r in rows if r["scenario"] == "fault-free"
                  and r["clients"] == attack_clients(rows)), None)
-    attacks = [r for r in rows if r["scenario"] != "fault-free" and not r["scenario"].startswith("batch-")]
+    attacks = [r for r in rows if r["scenario"] != "fault-free"
+               and not r["scenario"].startswith(("batch-", "durability-"))]
     if base and attacks:
         items = [("fault-free", base)] + [(r["scenario"], float(r["ops_per_s"])) for r in attacks]
         top = max(100, 25 * math.ceil(max(100 * v / base for _, v in items) * 1.1 / 25))

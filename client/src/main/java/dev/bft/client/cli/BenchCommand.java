@@ -57,6 +57,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "batch.size values measured at --attack-clients besides the default 256, or 'none' (default: ${DEFAULT-VALUE})")
   List<String> batchSizes;
 
+  @Option(names = "--durabilities", split = ",", defaultValue = "async",
+      description = "durability settings measured at --attack-clients besides the default sync (PROTOCOL.md: the benchmarks "
+          + "report both), or 'none' (default: ${DEFAULT-VALUE})")
+  List<String> durabilities;
+
   @Option(names = "--attack-clients", defaultValue = "30", description = "clients during the attack runs and the latency CDF (default: ${DEFAULT-VALUE})")
   int attackClients;
 
@@ -77,13 +82,21 @@ final class BenchCommand implements Callable<Integer> {
     Duration warm = LoadCommand.parseDuration(warmup);
     Duration measure = LoadCommand.parseDuration(duration);
     List<Scenario> scenarios = new ArrayList<>();
-    scenarios.add(new Scenario("fault-free", null, 0, clients));
+    scenarios.add(new Scenario("fault-free", null, List.of(), clients));
     for (String b : batchSizes) {
       if (!b.equals("none")) {
         if (!b.matches("\\d{1,5}") || Integer.parseInt(b) < 1) {
           throw new IllegalArgumentException("--batch-sizes " + b + ": expected a batch size of at least 1");
         }
-        scenarios.add(new Scenario("batch-" + b, null, Integer.parseInt(b), List.of(attackClients)));
+        scenarios.add(new Scenario("batch-" + b, null, List.of("batch.size=" + b), List.of(attackClients)));
+      }
+    }
+    for (String d : durabilities) {
+      if (!d.equals("none")) {
+        if (!d.equals("async")) {
+          throw new IllegalArgumentException("--durabilities " + d + ": expected async or none (sync is every other run's)");
+        }
+        scenarios.add(new Scenario("durability-" + d, null, List.of("durability=" + d), List.of(attackClients)));
       }
     }
     for (String a : attacks) {
@@ -93,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
               + ": expected <replica id>=<behaviour> (e.g. 0=slow) or client=bad-signature|valid|malformed");
         }
         String name = a.startsWith("client=") ? "client-" + a.substring(7) : a.substring(a.indexOf('=') + 1);
-        scenarios.add(new Scenario(name, a, 0, List.of(attackClients)));
+        scenarios.add(new Scenario(name, a, List.of(), List.of(attackClients)));
       }
     }
     for (String p : parameters) {
@@ -114,12 +127,13 @@ final class BenchCommand implements Callable<Integer> {
     List<String> rows = new ArrayList<>(List.of("scenario,batch_size,clients,ops,seconds,ops_per_s,p50_ms,p90_ms,p99_ms,p999_ms,crypto_bound_ops_per_s,replica_cpu_ms_per_op,load_cpu_ms_per_op"));
     List<String> cdfRows = new ArrayList<>(List.of("percentile,latency_ms"));
     Map<String, Double> atAttackLoad = new LinkedHashMap<>();
+    double[] asyncOps = {0};
     for (Scenario scenario : scenarios) {
       List<Integer> counts = scenario.clients();
       int most = counts.stream().mapToInt(Integer::intValue).max().orElse(attackClients);
       Path clusterDir = dir.resolve(scenario.name());
       // One client more than the load uses: the flooding client plays the last one.
-      ClusterConfig cluster = newCluster(clusterDir, Math.max(most, attackClients) + 1, scenario.batchSize());
+      ClusterConfig cluster = newCluster(clusterDir, Math.max(most, attackClients) + 1, scenario.settings());
       Path logs = clusterDir.resolve("logs");
       try (LocalReplicas replicas = new LocalReplicas()) {
         String attack = scenario.attack();
@@ -171,7 +185,10 @@ final class BenchCommand implements Callable<Integer> {
               out.printf("%-12s %s%n", "", signatures);
             }
             out.flush();
-            if (n == attackClients && !scenario.name().startsWith("batch-")) {
+            if (scenario.name().equals("durability-async")) {
+              asyncOps[0] = r.opsPerSecond();
+            }
+            if (n == attackClients && scenario.settings().isEmpty()) {
               atAttackLoad.put(scenario.name(), r.opsPerSecond());
               if (attack == null) {
                 for (int p = 1; p <= 1000; p++) {
@@ -194,6 +211,10 @@ final class BenchCommand implements Callable<Integer> {
       // The bound in CPU terms: the machine's cores spread over the operations the bound allows.
       out.printf(Locale.ROOT, "  (60%% of the bound leaves %.3f ms of CPU per operation for replicas and load together)%n",
           cores * 1000.0 / (0.6 * bound));
+      if (asyncOps[0] > 0) {
+        out.printf(Locale.ROOT, "durability async, %d clients: %.0f ops/s = %.0f%% of the crypto bound, %.2fx sync%n",
+            attackClients, asyncOps[0], 100 * asyncOps[0] / bound, asyncOps[0] / base);
+      }
       atAttackLoad.forEach((name, ops) -> {
         if (!name.equals("fault-free")) {
           out.printf(Locale.ROOT, "under %-12s %.0f ops/s = %.0f%% of fault-free%n", name, ops, 100 * ops / base);
@@ -204,10 +225,10 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** One cluster of the suite: an attack ({@code replica=behaviour}) or null, a batch size or 0 for the default. */
-  private record Scenario(String name, String attack, int batchSize, List<Integer> clients) {}
+  /** One cluster of the suite: an attack ({@code replica=behaviour}) or null, and its own parameters (after --set's). */
+  private record Scenario(String name, String attack, List<String> settings, List<Integer> clients) {}
 
-  private ClusterConfig newCluster(Path clusterDir, int clientCount, int batchSize) throws Exception {
+  private ClusterConfig newCluster(Path clusterDir, int clientCount, List<String> own) throws Exception {
     if (Files.exists(clusterDir)) {
       try (var walk = Files.walk(clusterDir)) {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -216,9 +237,7 @@ final class BenchCommand implements Callable<Integer> {
     Path file = ClusterKeygen.generate(clusterDir, 1, clientCount, "127.0.0.1", FreePorts.consecutive(8), false,
         new SecureRandom());
     List<String> settings = new ArrayList<>(parameters);
-    if (batchSize > 0) {
-      settings.add("batch.size=" + batchSize);
-    }
+    settings.addAll(own);
     if (!settings.isEmpty()) {
       List<String> lines = new ArrayList<>(Files.readAllLines(file));
       for (String p : settings) {

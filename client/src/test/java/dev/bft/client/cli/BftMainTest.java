@@ -80,6 +80,10 @@ class BftMainTest {
     err.getBuffer().setLength(0);
     assertThat(run("bench", "--dir", dir.toString(), "--batch-sizes", "0")).isEqualTo(1);
     assertThat(err.toString().strip()).isEqualTo("bft bench: --batch-sizes 0: expected a batch size of at least 1");
+    err.getBuffer().setLength(0);
+    assertThat(run("bench", "--dir", dir.toString(), "--durabilities", "sync")).isEqualTo(1);
+    assertThat(err.toString().strip())
+        .isEqualTo("bft bench: --durabilities sync: expected async or none (sync is every other run's)");
     assertThat(dir.resolve("throughput.csv")).doesNotExist();
   }
 
