@@ -22,6 +22,11 @@ class LauncherProcessTest {
   record Run(int exit, String out, String err) {}
 
   Run bft(String... args) throws IOException, InterruptedException {
+    return bft(120, args);
+  }
+
+  /** The suite runs five clusters one after another: on a 2-core CI machine beside other forks, over two minutes. */
+  private Run bft(int timeoutSeconds, String... args) throws IOException, InterruptedException {
     List<String> command = new java.util.ArrayList<>(List.of(LAUNCHER.toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile());
@@ -30,7 +35,7 @@ class LauncherProcessTest {
     Path err = work.resolve("stderr.txt");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
     Process p = pb.start();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
       throw new AssertionError("bin/bft did not finish: " + Files.readString(out));
@@ -71,11 +76,12 @@ class LauncherProcessTest {
 
   @Test
   void theBenchmarkSuiteRunsAndWritesItsResults() throws Exception {
-    Run r = bft("bench", "--dir", "bench", "--clients", "2", "--attack-clients", "2", "--batch-sizes", "16",
+    Run r = bft(360, "bench", "--dir", "bench", "--clients", "2", "--attack-clients", "2", "--batch-sizes", "16",
         "--attacks", "3=flood,client=bad-signature", "--warmup", "2s", "--duration", "3s");
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("crypto bound for 4 replicas", "fault-free   clients    2", "batch-16", "under flood",
-        "under client-bad-signature", "durability async, 2 clients:");
+        "under client-bad-signature", "durability async, 2 clients:", "primary 0 (mean ms): verify ",
+        "backups (mean ms): verify ", "| writer_queue ");
     List<String> rows = Files.readAllLines(work.resolve("bench/throughput.csv"));
     assertThat(rows).hasSize(6);
     assertThat(rows.get(0)).startsWith("scenario,batch_size,clients,ops,");

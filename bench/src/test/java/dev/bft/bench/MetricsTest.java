@@ -48,4 +48,42 @@ class MetricsTest {
       assertThat(r.body()).doesNotContain("NaN");
     }
   }
+
+  /** Each stage of a request's path and of the storage writer is timed at the primary once requests run. */
+  @Test
+  void theStagesOfARequestsPathAreTimed() throws Exception {
+    Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", dev.bft.core.config.FreePorts.consecutive(8), false,
+        new SecureRandom());
+    ClusterConfig cluster = ClusterFile.load(file);
+    java.util.List<ReplicaNode> nodes = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        ReplicaNode node = new ReplicaNode(cluster, i, KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, i)), e -> { });
+        node.start();
+        nodes.add(node);
+      }
+      try (dev.bft.client.BftClient client = new dev.bft.client.BftClient(cluster, 1000,
+          KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 1000)) {
+        for (int i = 0; i < 5; i++) {
+          client.put(new byte[] {(byte) i}, new byte[] {1}).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+      }
+      String page = nodes.get(0).metrics().scrape();
+      for (String stage : java.util.List.of("verify", "protocol_queue", "batching", "prepare", "commit", "writer_queue",
+          "persist", "storage_commit", "send")) {
+        String labels = "{replica=\"0\",stage=\"" + stage + "\"}";
+        assertThat(sample(page, "bft_stage_seconds_count" + labels)).as(stage + " spans").isPositive();
+        assertThat(sample(page, "bft_stage_seconds_sum" + labels)).as(stage + " time").isPositive();
+      }
+      assertThat(sample(page, "bft_stage_seconds_count{replica=\"0\",stage=\"batching\"}"))
+          .as("one batching wait per request the primary ordered").isEqualTo(5);
+    } finally {
+      nodes.forEach(ReplicaNode::close);
+    }
+  }
+
+  private static double sample(String page, String series) {
+    return page.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst().orElse(-1);
+  }
 }

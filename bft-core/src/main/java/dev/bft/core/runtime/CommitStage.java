@@ -30,6 +30,7 @@ final class CommitStage {
   private final BiConsumer<Channel, byte[]> write;
   private final Consumer<StorageException> onFatal;
   private final GroupedExecutor thread;
+  private final Stage.Sink stages;
   private volatile boolean failed;
 
   // Confined to the writer thread.
@@ -42,14 +43,16 @@ final class CommitStage {
    * @param clientLink the current link of a client id, or null
    * @param write      writes a frame to a link (null or closed links ignored), deferring the flush on this thread
    * @param onFatal    called once when a commit fails: nothing of that commit or later is sent
+   * @param stages     takes the time of each of this thread's stages
    */
   CommitStage(int self, MessageEncoder encoder, DurableLog durable, IntFunction<Channel> clientLink,
-              BiConsumer<Channel, byte[]> write, Consumer<StorageException> onFatal) {
+              BiConsumer<Channel, byte[]> write, Consumer<StorageException> onFatal, Stage.Sink stages) {
     this.encoder = encoder;
     this.durable = durable;
     this.clientLink = clientLink;
     this.write = write;
     this.onFatal = onFatal;
+    this.stages = stages;
     this.thread = new GroupedExecutor("storage-" + self, 64, this::commitAndSend);
   }
 
@@ -62,8 +65,12 @@ final class CommitStage {
    * to the durable log, signing what they store), {@code sends} run after the commit.
    */
   void submit(List<Runnable> persists, List<Runnable> groupSends, List<Reply> groupReplies) {
+    long handedOff = System.nanoTime();
     thread.execute(() -> {
+      long start = System.nanoTime();
+      stages.record(Stage.WRITER_QUEUE, start - handedOff);
       persists.forEach(Runnable::run);
+      stages.record(Stage.PERSIST, System.nanoTime() - start);
       sends.addAll(groupSends);
       replies.addAll(groupReplies);
     });
@@ -89,6 +96,7 @@ final class CommitStage {
     if (failed) {
       return;
     }
+    long start = System.nanoTime();
     try {
       durable.commit();
     } catch (StorageException e) {
@@ -98,6 +106,8 @@ final class CommitStage {
       onFatal.accept(e);
       return;
     }
+    long committed = System.nanoTime();
+    stages.record(Stage.STORAGE_COMMIT, committed - start);
     if (!replies.isEmpty()) {
       // One signature over the Merkle root of every reply of this commit.
       List<byte[]> frames = encoder.encodeReplies(replies);
@@ -117,6 +127,7 @@ final class CommitStage {
       c.flush();
     }
     unflushed.clear();
+    stages.record(Stage.SEND, System.nanoTime() - committed);
   }
 
   void stop(long waitMillis) {

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * executed requests and batches, batch sizes, view, last executed sequence, stable checkpoint,
  * frames rejected by reason, the verification queue's depth, and request latency from arrival to
  * execution at this replica, the signatures checked (by batch equations or alone), the client
- * sessions opened, and the primary's lingering waits (all, and those that did not pay).
+ * sessions opened, the primary's lingering waits (all, and those that did not pay), and the time
+ * spent in each {@link Stage} of a request's path.
  */
 public final class ReplicaMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -33,6 +34,7 @@ public final class ReplicaMetrics implements AutoCloseable {
   final AtomicLong lingerWaits = new AtomicLong();
   final AtomicLong lingerWaitsUnpaid = new AtomicLong();
   private final Counter clientSessions;
+  private final java.util.EnumMap<Stage, io.micrometer.core.instrument.Timer> stages = new java.util.EnumMap<>(Stage.class);
 
   /** The view this replica is in (as of its last group of events). */
   public long view() {
@@ -65,6 +67,11 @@ public final class ReplicaMetrics implements AutoCloseable {
     latency = io.micrometer.core.instrument.Timer.builder("bft.request.latency").tag("replica", id)
         .description("from a request's arrival at this replica to its execution").publishPercentiles(0.5, 0.99)
         .register(registry);
+    // Sum and count only: a benchmark reads the mean of each stage over its window (see Stage).
+    for (Stage stage : Stage.values()) {
+      stages.put(stage, io.micrometer.core.instrument.Timer.builder("bft.stage").tag("replica", id)
+          .tag("stage", stage.label()).register(registry));
+    }
     // JIT compilation time (jvm_compilation_time_ms_total): bft bench ends its warm-up when it goes quiet.
     new io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics().bindTo(registry);
     Gauge.builder("bft.view", view, AtomicLong::get).tag("replica", id).register(registry);
@@ -105,6 +112,10 @@ public final class ReplicaMetrics implements AutoCloseable {
 
   void clientSessionOpened() {
     clientSessions.increment();
+  }
+
+  void stage(Stage stage, long nanos) {
+    stages.get(stage).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   void requestLatency(long nanos) {

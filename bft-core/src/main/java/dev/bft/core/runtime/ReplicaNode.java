@@ -156,9 +156,10 @@ public final class ReplicaNode implements AutoCloseable {
         p.batchLingerMillis());
     this.timers = new ProtocolTimers(scheduler, protocolLoop, t -> onProtocolThread(() -> fireTimer(t)));
     this.metrics = new ReplicaMetrics(self, this::rejectedFrames, verifyPool::size, decoder.tally());
+    this.batchStages = new BatchStageClock(System::nanoTime, metrics::stage);
     this.store = LmdbStore.open(data, p.storageMapMegabytes() << 20, p.durability() == Durability.SYNC, true);
     this.durable = new DurableLog(store, this::signOwn, decoder, self);
-    this.commits = new CommitStage(self, encoder, durable, this::clientChannel, this::write, this::storageFailed);
+    this.commits = new CommitStage(self, encoder, durable, this::clientChannel, this::write, this::storageFailed, metrics::stage);
     if (durable.isEmpty()) {
       this.replica = new Replica(rc, service, new NodeEffects());
     } else {
@@ -173,7 +174,9 @@ public final class ReplicaNode implements AutoCloseable {
 
   /** Runs a protocol event; what it decided is handed to the storage writer after its group (see {@link GroupedExecutor}). */
   private void onProtocolThread(Runnable event) {
+    long queued = System.nanoTime();
     protocolLoop.execute(() -> {
+      metrics.stage(Stage.PROTOCOL_QUEUE, System.nanoTime() - queued);
       if (!closed) {
         event.run();
       }
@@ -280,7 +283,7 @@ public final class ReplicaNode implements AutoCloseable {
       public void channelRead(ChannelHandlerContext c, Object msg) {
         byte[] frame = Frames.bytes((ByteBuf) msg);
         ((ByteBuf) msg).release();
-        if (!verifyPool.submit(peer, new Inbound(peer, frame), false)) {
+        if (!verifyPool.submit(peer, new Inbound(peer, frame, System.nanoTime()), false)) {
           rejected.computeIfAbsent("VERIFY_QUEUE_FULL", k -> new AtomicLong()).incrementAndGet();
         }
       }
@@ -325,7 +328,7 @@ public final class ReplicaNode implements AutoCloseable {
           var reason = claimed == null ? Rejection.MALFORMED : Rejection.WRONG_SENDER;
           rejected.computeIfAbsent(reason.name(), k -> new AtomicLong()).incrementAndGet();
           quarantine(link, claimed == null ? "a frame that does not parse" : "a frame of an identity not proven on the link");
-        } else if (!verifyPool.submit(claimed.sender(), new Inbound(claimed.sender(), frame), false)) {
+        } else if (!verifyPool.submit(claimed.sender(), new Inbound(claimed.sender(), frame, System.nanoTime()), false)) {
           rejected.computeIfAbsent("VERIFY_QUEUE_FULL", k -> new AtomicLong()).incrementAndGet();
           quarantine(link, "more frames queued than the verification bound");
         }
@@ -391,8 +394,8 @@ public final class ReplicaNode implements AutoCloseable {
     }
   }
 
-  /** A frame received on the link of {@code peer}, waiting for the verification stage. */
-  private record Inbound(int peer, byte[] frame) {}
+  /** A frame received on the link of {@code peer} at {@code readAt} (nanoTime), waiting for the verification stage. */
+  private record Inbound(int peer, byte[] frame, long readAt) {}
 
   /**
    * On the verification pool: decode and verify a group of frames (their signatures by one batch
@@ -405,7 +408,7 @@ public final class ReplicaNode implements AutoCloseable {
     List<Inbound> grouped = new ArrayList<>(group.size());
     for (Inbound in : group) {
       if (forgers.contains(in.peer())) {
-        deliver(in.peer(), decoder.decode(in.frame(), -1, voteFilter));
+        deliver(in, decoder.decode(in.frame(), -1, voteFilter));
       } else {
         grouped.add(in);
         frames.add(in.frame());
@@ -420,11 +423,12 @@ public final class ReplicaNode implements AutoCloseable {
     }
     List<DecodeResult> results = decoder.decodeAll(frames, expectedSenders, voteFilter);
     for (int i = 0; i < grouped.size(); i++) {
-      deliver(grouped.get(i).peer(), results.get(i));
+      deliver(grouped.get(i), results.get(i));
     }
   }
 
-  private void deliver(int peer, DecodeResult r) {
+  private void deliver(Inbound in, DecodeResult r) {
+    int peer = in.peer();
     if (r.accepted() && quorum.isReplica(peer) && !(r.message() instanceof Request) && r.message().sender() != peer) {
       r = new DecodeResult.Rejected(dev.bft.core.message.codec.Rejection.WRONG_SENDER,
           r.message().type() + " of " + r.message().sender() + " on the link of " + peer);
@@ -446,6 +450,7 @@ public final class ReplicaNode implements AutoCloseable {
       serve(peer, fetch); // served from an immutable snapshot, off the protocol thread
       return;
     }
+    metrics.stage(Stage.VERIFY, System.nanoTime() - in.readAt());
     onProtocolThread(() -> {
       if (m instanceof Request req) {
         arrivals.putIfAbsent(req.digest(), System.nanoTime());
@@ -592,6 +597,21 @@ public final class ReplicaNode implements AutoCloseable {
   }
 
   /** The replica's effects, carried out on the protocol thread. */
+  // Protocol thread only.
+  private final BatchStageClock batchStages;
+
+  /** A pre-prepare logged here: its batch's stage clock starts, and its requests' batching wait ends. */
+  private void batchStarted(dev.bft.core.message.PrePrepare pp) {
+    batchStages.prePrepared(pp);
+    long now = System.nanoTime();
+    for (Request r : pp.batch().requests()) {
+      Long arrived = arrivals.get(r.digest());
+      if (arrived != null) {
+        metrics.stage(Stage.BATCHING, now - arrived);
+      }
+    }
+  }
+
   private final class NodeEffects implements Effects {
 
     @Override
@@ -651,6 +671,11 @@ public final class ReplicaNode implements AutoCloseable {
     @Override
     public void persist(LogRecord record) {
       persistsThisGroup.add(() -> durable.add(record));
+      if (record instanceof LogRecord.AcceptedPrePrepare a) {
+        batchStarted(a.prePrepare());
+      } else if (record instanceof LogRecord.Prepared p) {
+        batchStages.prepared(p.certificate().prePrepare().sequence());
+      }
       voteFilter.persisted(record);
       if (record instanceof LogRecord.StableCheckpoint sc) {
         snapshots.headMap(sc.sequence(), false).clear();
@@ -670,6 +695,7 @@ public final class ReplicaNode implements AutoCloseable {
     @Override
     public void executed(long sequence, Batch batch) {
       metrics.executed(batch.size());
+      batchStages.executed(sequence);
       long now = System.nanoTime();
       for (Request r : batch.requests()) {
         Long arrived = arrivals.remove(r.digest());

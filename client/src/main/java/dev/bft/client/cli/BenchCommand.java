@@ -160,16 +160,20 @@ final class BenchCommand implements Callable<Integer> {
           ProcessCpu replicaCpu = new ProcessCpu(replicas.replicas());
           ProcessCpu loadCpu = new ProcessCpu(List.of(ProcessHandle.current()));
           SignatureChecks checks = new SignatureChecks(cluster, JitSettled.MetricsReader.overHttp());
+          StageTimes stages = new StageTimes(cluster, JitSettled.MetricsReader.overHttp());
           for (int n : counts) {
             LoadRun.Warmup w = new LoadRun.Warmup(Duration.ofSeconds(5), Duration.ofSeconds(5), () -> true);
             ProcessCpu.Reading[] from = new ProcessCpu.Reading[2];
             SignatureChecks.Reading[] checked = new SignatureChecks.Reading[1];
+            StageTimes.Reading[] staged = new StageTimes.Reading[1];
             LoadRun.Result r = load.measure(n, w, measure, false, () -> {
               from[0] = replicaCpu.read();
               from[1] = loadCpu.read();
               checked[0] = checks.read();
+              staged[0] = stages.read();
             });
             String signatures = SignatureChecks.describe(checked[0], checks.read());
+            String stageTimes = StageTimes.describe(staged[0], stages.read(), cluster.n());
             double replicaMillis = ProcessCpu.millisPerOperation(from[0], replicaCpu.read(), r.opsPerSecond());
             double loadMillis = ProcessCpu.millisPerOperation(from[1], loadCpu.read(), r.opsPerSecond());
             replicas.checkAlive(logs);
@@ -183,6 +187,9 @@ final class BenchCommand implements Callable<Integer> {
                 replicaMillis, loadMillis, warmedUp.warmupSeconds() + r.warmupSeconds(), attackClients);
             if (!signatures.isEmpty()) {
               out.printf("%-12s %s%n", "", signatures);
+            }
+            for (String line : stageTimes.lines().toList()) {
+              out.printf("%-12s %s%n", "", line);
             }
             out.flush();
             if (scenario.name().equals("durability-async")) {
