@@ -122,7 +122,13 @@ public final class ClusterFile {
     }
     ProtocolParameters d = ProtocolParameters.defaults();
     int batch = (int) opt(name, values, lineOf, "batch.size", d.batchSize(), 1, 65_536);
-    long delay = opt(name, values, lineOf, "batch.delay.ms", d.batchDelayMillis(), 0, 10_000);
+    String delayText = values.get("batch.delay.ms");
+    if (delayText != null && !delayText.equals("drain") && !delayText.matches("-?\\d+")) {
+      throw new ConfigException(name, lineOf.get("batch.delay.ms"), "batch.delay.ms '" + delayText
+          + "' is neither 'drain' nor a number of milliseconds");
+    }
+    long delay = "drain".equals(delayText) ? ProtocolParameters.UNTIL_DRAINED
+        : opt(name, values, lineOf, "batch.delay.ms", d.batchDelayMillis(), 0, 10_000);
     long linger = opt(name, values, lineOf, "batch.linger.ms", d.batchLingerMillis(), 0, 10_000);
     int interval = (int) opt(name, values, lineOf, "checkpoint.interval", d.checkpointInterval(), 1, 1_000_000);
     int window = (int) opt(name, values, lineOf, "log.window", 2L * interval, interval, 100_000_000);
@@ -269,7 +275,9 @@ public final class ClusterFile {
     new TreeMap<>(clients).forEach((id, key) -> b.append("client.").append(id).append(" = ").append(key.toHex()).append('\n'));
     b.append("\n# protocol parameters (all replicas must agree on them)\n");
     b.append("batch.size = ").append(p.batchSize()).append('\n');
-    b.append("batch.delay.ms = ").append(p.batchDelayMillis()).append('\n');
+    b.append("# while others are in flight, how long a partial batch may wait: 'drain' (until none are) or milliseconds\n");
+    b.append("batch.delay.ms = ").append(p.batchDelayMillis() == ProtocolParameters.UNTIL_DRAINED ? "drain"
+        : String.valueOf(p.batchDelayMillis())).append('\n');
     b.append("# with nothing in flight, how long a partial batch may wait for the clients of the last two batches (0: not at all)\n");
     b.append("batch.linger.ms = ").append(p.batchLingerMillis()).append('\n');
     b.append("pipeline.depth = ").append(p.pipelineDepth()).append('\n');

@@ -78,10 +78,15 @@ final class PrimaryIdleMonitor {
     }
   }
 
-  Verdict fired() {
+  /**
+   * A round ended. {@code batchInFlight}: a PRE-PREPARE this backup accepted has not executed, and
+   * the primary closes partial batches only on a drained pipeline, so it waits honestly (the
+   * batch executes without the primary, from the backups' commits, so it cannot keep this excuse).
+   */
+  Verdict fired(boolean batchInFlight) {
     armed = false;
     boolean suspect = false;
-    if (!pipelineFull) {
+    if (!pipelineFull && !batchInFlight) {
       for (long[] entry : watched.values()) {
         long rounds = ++entry[1];
         // rounds >= 2: known before the round began, so it waited at least one whole round.

@@ -49,6 +49,8 @@ public final class Replica {
   // Primary only: requests waiting for a batch, and the last sequence number assigned.
   private final RequestQueue pending = new RequestQueue();
   private long lastAssigned;
+  /** The highest sequence this backup accepted a PRE-PREPARE for (an idle watch in drain mode asks whether it executed). */
+  private long highestPrePrepared;
   private boolean batchTimerArmed;
   private boolean batchTimerExpired;
   private final BatchLinger linger;
@@ -241,7 +243,9 @@ public final class Replica {
       idleWatch.reset();
       return;
     }
-    switch (idleWatch.fired()) {
+    // A primary that closes partial batches only on a drained pipeline honestly holds requests
+    // while a batch this backup accepted has not executed here.
+    switch (idleWatch.fired(config.batchesWaitForDrain() && highestPrePrepared > lastExecuted)) {
       case IDLE -> {
         if (fetchingSequence < 0 && executedInView >= idleGrace()) {
           viewChanger.startViewChange(view + 1, "primary idle while requests wait");
@@ -268,7 +272,8 @@ public final class Replica {
   }
 
   /**
-   * A batch closes when it is full, when its timer expired, or else when the pipeline has drained:
+   * A batch closes when it is full, when its timer expired (while others are in flight, after the
+   * batch delay, unless partial batches wait for the drain), or else when the pipeline has drained:
    * at once, or, with a linger configured, once as many requests wait as clients were in the last
    * two batches (the clients just answered are on their way back), unless such waits have stopped
    * paying (see {@link BatchLinger}).
@@ -284,6 +289,9 @@ public final class Replica {
         return;
       }
       boolean full = pending.size() >= config.maxBatchSize();
+      if (!full && !batchTimerExpired && inFlight > 0 && config.batchesWaitForDrain()) {
+        return; // the execution that drains the pipeline cuts again
+      }
       long wait = full || batchTimerExpired ? 0 : inFlight > 0 ? config.batchDelayTicks() : linger.hold(pending.size());
       if (wait > 0) {
         if (!batchTimerArmed) {
@@ -344,6 +352,7 @@ public final class Replica {
       return;
     }
     slot.accept(pp);
+    highestPrePrepared = Math.max(highestPrePrepared, pp.sequence());
     effects.persist(new LogRecord.AcceptedPrePrepare(pp));
     idleWatch.prePrepared(pp.batch(),
         pp.sequence() - lastExecuted >= config.pipelineDepth() || !log.inWindow(pp.sequence() + 1));

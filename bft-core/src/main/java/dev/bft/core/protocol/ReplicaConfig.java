@@ -5,7 +5,8 @@ package dev.bft.core.protocol;
  * is (the runtime uses milliseconds; the simulator its virtual clock).
  *
  * @param maxBatchSize         requests per PRE-PREPARE at most
- * @param batchDelayTicks      how long a partial batch may wait while others are in flight
+ * @param batchDelayTicks      how long a partial batch may wait while others are in flight, or
+ *                             {@link #UNTIL_DRAINED}: until none are (PROTOCOL.md's rule)
  * @param pipelineDepth        sequence numbers the primary keeps in flight (assigned, not executed)
  * @param checkpointInterval   K: a checkpoint after every K-th sequence number
  * @param logWindow            L: sequence numbers accepted above the low watermark, a multiple of K
@@ -18,6 +19,9 @@ package dev.bft.core.protocol;
 public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long batchDelayTicks,
                             int pipelineDepth, int checkpointInterval, int logWindow,
                             long viewChangeTimeoutTicks, long primaryIdleTimeoutTicks, long batchLingerTicks) {
+  /** {@code batchDelayTicks}: a partial batch waits for the pipeline to drain, however long that takes. */
+  public static final long UNTIL_DRAINED = -1;
+
   /** Without lingering: a batch closes at the latest when the pipeline drains. */
   public ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long batchDelayTicks, int pipelineDepth,
                        int checkpointInterval, int logWindow, long viewChangeTimeoutTicks, long primaryIdleTimeoutTicks) {
@@ -43,7 +47,7 @@ public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long
     if (maxBatchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatchSize);
     }
-    if (batchDelayTicks < 0 || batchLingerTicks < 0 || viewChangeTimeoutTicks < 1 || primaryIdleTimeoutTicks < 1) {
+    if (batchDelayTicks < UNTIL_DRAINED || batchLingerTicks < 0 || viewChangeTimeoutTicks < 1 || primaryIdleTimeoutTicks < 1) {
       throw new IllegalArgumentException("timeouts must be positive");
     }
     if (checkpointInterval < 1 || logWindow < checkpointInterval || logWindow % checkpointInterval != 0) {
@@ -53,6 +57,11 @@ public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long
     if (pipelineDepth < 1 || pipelineDepth > logWindow) {
       throw new IllegalArgumentException("pipeline depth " + pipelineDepth + " must be in 1.." + logWindow);
     }
+  }
+
+  /** Whether a partial batch waits for the pipeline to drain (no batch-delay timer). */
+  public boolean batchesWaitForDrain() {
+    return batchDelayTicks == UNTIL_DRAINED;
   }
 
   /** Defaults of PROTOCOL.md: K = 128, L = 2K, batches of up to 256. */

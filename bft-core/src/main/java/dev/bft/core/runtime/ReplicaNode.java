@@ -151,7 +151,9 @@ public final class ReplicaNode implements AutoCloseable {
     this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     this.peers = new Channel[config.n()];
     var p = config.parameters();
-    ReplicaConfig rc = new ReplicaConfig(quorum, self, p.batchSize(), p.batchDelayMillis(), p.pipelineDepth(),
+    long batchDelay = p.batchDelayMillis() == dev.bft.core.config.ProtocolParameters.UNTIL_DRAINED
+        ? ReplicaConfig.UNTIL_DRAINED : p.batchDelayMillis();
+    ReplicaConfig rc = new ReplicaConfig(quorum, self, p.batchSize(), batchDelay, p.pipelineDepth(),
         p.checkpointInterval(), p.logWindow(), p.viewChangeTimeoutMillis(), p.primaryIdleTimeoutMillis(),
         p.batchLingerMillis());
     this.timers = new ProtocolTimers(scheduler, protocolLoop, t -> onProtocolThread(() -> fireTimer(t)));

@@ -47,6 +47,13 @@ class ClusterFileTest {
     assertThat(c.parameters().logWindow()).isEqualTo(256);
     assertThat(c.parameters().durability()).isEqualTo(Durability.SYNC);
     assertThat(c.parameters().batchLingerMillis()).as("off unless asked for").isZero();
+    assertThat(c.parameters().batchDelayMillis()).as("PROTOCOL.md's rule: partial batches wait for the drain")
+        .isEqualTo(ProtocolParameters.UNTIL_DRAINED);
+    List<String> timed = valid();
+    timed.add("batch.delay.ms = 6");
+    assertThat(parse(timed).parameters().batchDelayMillis()).isEqualTo(6);
+    timed.set(timed.size() - 1, "batch.delay.ms = drain");
+    assertThat(parse(timed).parameters().batchDelayMillis()).isEqualTo(ProtocolParameters.UNTIL_DRAINED);
     List<String> lingering = valid();
     lingering.add("batch.linger.ms = 6");
     assertThat(parse(lingering).parameters().batchLingerMillis()).isEqualTo(6);
@@ -75,6 +82,8 @@ class ClusterFileTest {
       "8 | log.window = 200                   | cluster.conf:8: log.window 200 must be a multiple of checkpoint.interval 128",
       "8 | durability = maybe                 | cluster.conf:8: durability must be 'sync' or 'async', got 'maybe'",
       "8 | batch.linger.ms = -1                | cluster.conf:8: batch.linger.ms -1 is out of range 0..10000",
+      "8 | batch.delay.ms = soon              | cluster.conf:8: batch.delay.ms 'soon' is neither 'drain' nor a number of milliseconds",
+      "8 | batch.delay.ms = -1                | cluster.conf:8: batch.delay.ms -1 is out of range 0..10000",
       "8 | pipeline.depth = 9999              | cluster.conf:8: pipeline.depth 9999 is out of range 1..256",
       "8 | just words                         | cluster.conf:8: expected 'key = value', got 'just words'",
       "9 | f = 1                              | cluster.conf:9: 'f' is set twice (first on line 2)",

@@ -42,6 +42,28 @@ class PrimaryBatchingTest {
   }
 
   @Test
+  void waitingForTheDrainAPartialBatchClosesWhenTheBatchInFlightExecutesWithoutATimer() {
+    ReplicaFixture drain = new ReplicaFixture(new ReplicaConfig(Q, 0, 3, ReplicaConfig.UNTIL_DRAINED, 2, 4, 8, 100));
+    drain.replica.onRequest(request(1000, 1), 0);
+    drain.replica.onRequest(request(1001, 1), 0);
+    drain.replica.onRequest(request(1002, 1), 0);
+    var issued = drain.effects.broadcasts(PrePrepare.class);
+    assertThat(issued).as("room in the pipeline, but one batch in flight").hasSize(1);
+    assertThat(drain.effects.timersSet).doesNotContain(TimerId.BATCH);
+    commitBatch(drain, issued.get(0));
+    assertThat(drain.effects.broadcasts(PrePrepare.class)).extracting(pp -> pp.batch().size()).containsExactly(1, 2);
+  }
+
+  @Test
+  void waitingForTheDrainAFullBatchStillPipelines() {
+    ReplicaFixture drain = new ReplicaFixture(new ReplicaConfig(Q, 0, 3, ReplicaConfig.UNTIL_DRAINED, 2, 4, 8, 100));
+    for (int c = 1000; c <= 1003; c++) {
+      drain.replica.onRequest(request(c, 1), 0);
+    }
+    assertThat(drain.effects.broadcasts(PrePrepare.class)).extracting(pp -> pp.batch().size()).containsExactly(1, 3);
+  }
+
+  @Test
   void aFullBatchClosesWithoutWaiting() {
     fx.replica.onRequest(request(1000, 1), 0);
     for (int c = 1001; c <= 1003; c++) {

@@ -87,6 +87,39 @@ class PrimaryIdleRulesTest {
   }
 
   @Test
+  void withABatchDelayABatchInFlightIsNoExcuse() {
+    warmUp();
+    fx.replica.onRequest(request(1000, 1), 0);
+    fx.replica.onMessage(prePrepare(0, 5, batch(request(1001, 1))));
+    idleRound();
+    idleRound(); // a whole round with no PRE-PREPARE: a primary with a batch timer would have cut one
+    assertThat(suspected()).isTrue();
+  }
+
+  @Test
+  void waitingForTheDrainABatchNotYetExecutedHereExcusesThePrimaryUntilItExecutes() {
+    ReplicaFixture drain = new ReplicaFixture(new ReplicaConfig(Q, 2, 4, ReplicaConfig.UNTIL_DRAINED, 2, 4, 8, 100, 10));
+    for (long seq = 1; seq <= 4; seq++) {
+      drain.commitAt(seq, batch(request(3000 + (int) seq, 1)));
+    }
+    dev.bft.crypto.Digest digest = drain.effects.broadcasts(dev.bft.core.message.Checkpoint.class).get(0).stateDigest();
+    for (int from : new int[] {0, 1, 3}) {
+      drain.replica.onMessage(ReplicaFixture.checkpoint(4, digest, from));
+    }
+    drain.effects.clear();
+    drain.replica.onRequest(request(1000, 1), 0);
+    drain.replica.onMessage(prePrepare(0, 5, batch(request(1001, 1))));
+    for (int round = 0; round < 6; round++) {
+      drain.replica.onTimer(TimerId.PRIMARY_IDLE);
+    }
+    assertThat(drain.effects.broadcasts(ViewChange.class)).as("the primary waits for sequence 5 to execute").isEmpty();
+    drain.commitAt(5, batch(request(1001, 1)));
+    drain.replica.onTimer(TimerId.PRIMARY_IDLE);
+    drain.replica.onTimer(TimerId.PRIMARY_IDLE);
+    assertThat(drain.effects.broadcasts(ViewChange.class)).as("drained, and still no PRE-PREPARE for 1000").isNotEmpty();
+  }
+
+  @Test
   void aPrimaryThatTricklesOtherPrePreparesIsSuspectedAfterThePatienceRounds() {
     warmUp();
     fx.replica.onRequest(request(1000, 1), 0);

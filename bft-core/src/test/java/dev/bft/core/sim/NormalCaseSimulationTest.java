@@ -68,6 +68,24 @@ class NormalCaseSimulationTest {
     });
   }
 
+  /** The runtime's default: partial batches wait for the pipeline to drain (alone, and with a linger). */
+  @ParameterizedTest(name = "network {0}, linger {1}")
+  @org.junit.jupiter.params.provider.CsvSource({"reliable, 0", "hostile, 0", "reliable, 3", "hostile, 3"})
+  void waitingForTheDrainEveryOperationStillCompletes(String network, long linger) {
+    ReplicaConfig drain = new ReplicaConfig(Quorum.ofReplicas(4), 0, 16, ReplicaConfig.UNTIL_DRAINED, 8, 16, 64, 400)
+        .withBatchLinger(linger);
+    SimSeeds.seeds(500, 3).forEach(seed -> {
+      Simulation.Options o = options(seed, 4).withReplicaConfig(drain).withLoad(12, 100);
+      Simulation.Result r = SimSeeds.runPrinting("drain " + network + " linger " + linger,
+          network.equals("hostile") ? o.withFaults(NetworkFaults.hostile()) : o);
+      assertThat(r.allCompleted()).as("liveness, seed %d", seed).isTrue();
+      assertThat(r.completedOperations()).isEqualTo(1200);
+      if (network.equals("reliable")) {
+        assertThat(r.views()).as("a primary waiting for the drain is never suspected").containsOnly(0L);
+      }
+    });
+  }
+
   @Test
   void theSameSeedReplaysTheSameTraceByteForByte() {
     Simulation.Options o = options(42, 4).withFaults(NetworkFaults.hostile()).withLoad(5, 60);
