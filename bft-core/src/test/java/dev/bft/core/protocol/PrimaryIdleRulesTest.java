@@ -21,6 +21,10 @@ class PrimaryIdleRulesTest {
    * 1-4 of other clients, and their checkpoint made stable, so the tests start from 5.
    */
   private void warmUp() {
+    warmUp(fx);
+  }
+
+  private static void warmUp(ReplicaFixture fx) {
     for (long seq = 1; seq <= 4; seq++) {
       fx.commitAt(seq, batch(request(3000 + (int) seq, 1)));
     }
@@ -99,14 +103,7 @@ class PrimaryIdleRulesTest {
   @Test
   void waitingForTheDrainABatchNotYetExecutedHereExcusesThePrimaryUntilItExecutes() {
     ReplicaFixture drain = new ReplicaFixture(new ReplicaConfig(Q, 2, 4, ReplicaConfig.UNTIL_DRAINED, 2, 4, 8, 100, 10));
-    for (long seq = 1; seq <= 4; seq++) {
-      drain.commitAt(seq, batch(request(3000 + (int) seq, 1)));
-    }
-    dev.bft.crypto.Digest digest = drain.effects.broadcasts(dev.bft.core.message.Checkpoint.class).get(0).stateDigest();
-    for (int from : new int[] {0, 1, 3}) {
-      drain.replica.onMessage(ReplicaFixture.checkpoint(4, digest, from));
-    }
-    drain.effects.clear();
+    warmUp(drain);
     drain.replica.onRequest(request(1000, 1), 0);
     drain.replica.onMessage(prePrepare(0, 5, batch(request(1001, 1))));
     for (int round = 0; round < 6; round++) {

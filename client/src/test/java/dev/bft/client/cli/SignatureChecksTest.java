@@ -7,7 +7,6 @@ import dev.bft.core.config.ClusterFile;
 import dev.bft.core.config.ClusterKeygen;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,14 +28,8 @@ class SignatureChecksTest {
   @Test
   void perOperationAndReplicaOverTheWindow() throws Exception {
     ClusterConfig cluster = ClusterFile.load(ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", 9000, false, new SecureRandom()));
-    Map<Integer, String> pages = new HashMap<>();
-    JitSettled.MetricsReader reader = r -> {
-      String p = pages.get(r.id());
-      if (p == null) {
-        throw new java.io.IOException("down");
-      }
-      return p;
-    };
+    FakeMetricsPages reader = new FakeMetricsPages();
+    Map<Integer, String> pages = reader.pages;
     SignatureChecks checks = new SignatureChecks(cluster, reader);
     for (int r = 0; r < 4; r++) {
       pages.put(r, page(r, 10, 100, 5, 50));
