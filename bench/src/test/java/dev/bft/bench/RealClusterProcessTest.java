@@ -185,6 +185,11 @@ class RealClusterProcessTest {
       pb.environment().put("BFT_NO_BUILD", "1");
       replicas.add(pb.start());
     }
+    // As a user would: the load starts once the replicas listen. Started together on a slow
+    // machine, the clients' first requests went unanswered for seconds of retransmission back-off.
+    for (int i = 0; i < 4; i++) {
+      awaitLogLine(dir.resolve("replica-" + i + ".log"), "running on", 60);
+    }
     Path launcher = Path.of(System.getProperty("user.dir")).getParent().resolve("bin/bft");
     ProcessBuilder load = new ProcessBuilder(launcher.toString(), "client", "load", "--config", file.toString(),
         "--clients", "8", "--duration", "6s").redirectOutput(dir.resolve("load.out").toFile())
@@ -202,6 +207,17 @@ class RealClusterProcessTest {
     double executed = metrics.lines().filter(l -> l.startsWith("bft_requests_executed_total"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     assertThat(executed).as("replica 1 executed (nearly) all the clients saw complete").isGreaterThanOrEqualTo(0.9 * ops);
+  }
+
+  private static void awaitLogLine(Path log, String text, int seconds) throws Exception {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    while (!(Files.exists(log) && Files.readString(log).contains(text))) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError(log + " did not say '" + text + "' within " + seconds + " s: "
+            + (Files.exists(log) ? Files.readString(log) : "(no log)"));
+      }
+      Thread.sleep(50);
+    }
   }
 
   private static int freeBase() throws Exception {
