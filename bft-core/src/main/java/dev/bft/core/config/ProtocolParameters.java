@@ -8,12 +8,14 @@ public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipel
                                  int logWindow, long viewChangeTimeoutMillis, long primaryIdleTimeoutMillis,
                                  Durability durability, long storageMapMegabytes, long batchLingerMillis) {
   /**
-   * {@code batchDelayMillis} of PROTOCOL.md's rule, the default: a partial batch waits while others
-   * are in flight until the pipeline drains (written {@code batch.delay.ms = drain}).
+   * {@code batchDelayMillis} of PROTOCOL.md's rule: a partial batch waits while others are in
+   * flight until the pipeline drains (written {@code batch.delay.ms = drain}). Not the default yet:
+   * with it a slow primary issues one batch per round and the backups' idle watch, which waits for
+   * a checkpoint interval of sequence numbers per view, takes minutes to arm (benchmarks.md).
    */
   public static final long UNTIL_DRAINED = -1;
 
   public static ProtocolParameters defaults() {
-    return new ProtocolParameters(256, UNTIL_DRAINED, 16, 128, 256, 2000, 250, Durability.SYNC, 1024, 0);
+    return new ProtocolParameters(256, 6, 16, 128, 256, 2000, 250, Durability.SYNC, 1024, 0);
   }
 }

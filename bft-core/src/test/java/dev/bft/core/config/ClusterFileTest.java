@@ -47,11 +47,10 @@ class ClusterFileTest {
     assertThat(c.parameters().logWindow()).isEqualTo(256);
     assertThat(c.parameters().durability()).isEqualTo(Durability.SYNC);
     assertThat(c.parameters().batchLingerMillis()).as("off unless asked for").isZero();
-    assertThat(c.parameters().batchDelayMillis()).as("PROTOCOL.md's rule: partial batches wait for the drain")
-        .isEqualTo(ProtocolParameters.UNTIL_DRAINED);
+    assertThat(c.parameters().batchDelayMillis()).isEqualTo(6);
     List<String> timed = valid();
-    timed.add("batch.delay.ms = 6");
-    assertThat(parse(timed).parameters().batchDelayMillis()).isEqualTo(6);
+    timed.add("batch.delay.ms = 9");
+    assertThat(parse(timed).parameters().batchDelayMillis()).isEqualTo(9);
     timed.set(timed.size() - 1, "batch.delay.ms = drain");
     assertThat(parse(timed).parameters().batchDelayMillis()).isEqualTo(ProtocolParameters.UNTIL_DRAINED);
     List<String> lingering = valid();
