@@ -9,9 +9,10 @@ public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipel
                                  Durability durability, long storageMapMegabytes, long batchLingerMillis) {
   /**
    * {@code batchDelayMillis} of PROTOCOL.md's rule: a partial batch waits while others are in
-   * flight until the pipeline drains (written {@code batch.delay.ms = drain}). Not the default yet:
-   * with it a slow primary issues one batch per round and the backups' idle watch, which waits for
-   * a checkpoint interval of sequence numbers per view, takes minutes to arm (benchmarks.md).
+   * flight until the pipeline drains (written {@code batch.delay.ms = drain}). Opt-in: with it a
+   * slow primary issues one batch per round, and the backups' idle watch, which waits for a
+   * checkpoint interval of sequence numbers per view, takes minutes to arm (benchmarks.md). It can
+   * become the default once that grace counts executed requests or time (planned in issue #11).
    */
   public static final long UNTIL_DRAINED = -1;
 

@@ -48,7 +48,7 @@ final class BatchStageClock {
     }
   }
 
-  /** Sequences pre-prepared and not yet executed or aged out. */
+  /** Sequences pre-prepared here and neither executed nor aged out. */
   int tracked() {
     return slots.size();
   }
