@@ -83,7 +83,11 @@ class MetricsTest {
   }
 
   private static double sample(String page, String series) {
-    return page.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .findFirst().orElse(-1);
+    for (String line : page.lines().toList()) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return -1;
   }
 }
