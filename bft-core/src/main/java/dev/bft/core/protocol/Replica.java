@@ -61,6 +61,8 @@ public final class Replica {
   private final PrimaryIdleMonitor idleWatch = new PrimaryIdleMonitor();
   /** Sequence numbers executed since this view began: the idle watch waits for a warmed-up view. */
   private long executedInView;
+  /** Idle rounds run since this view began (time during which requests waited here for the primary). */
+  private long idleRoundsInView;
   /** Per client, the highest request relayed to the primary this STATUS period (bounded by the clients). */
   private final Map<Integer, Long> forwardedThisPeriod = new HashMap<>();
 
@@ -234,8 +236,19 @@ public final class Replica {
     }
   }
 
-  private long idleGrace() {
-    return Math.max(config.pipelineDepth(), config.checkpointInterval());
+  /** How many view-change timeouts of waiting make a view warmed up, however little it ordered. */
+  static final int WARM_UP_TIMEOUTS = 2;
+
+  /**
+   * The idle watch judges a view once it has executed a checkpoint interval of sequence numbers, or
+   * once requests have waited here through {@link #WARM_UP_TIMEOUTS} view-change timeouts of idle
+   * rounds. The count alone let a primary that issues one batch per delayed round (closing partial
+   * batches only on a drained pipeline) crawl for minutes before it; the time alone would judge a
+   * busy cold start by its first seconds.
+   */
+  private boolean viewWarmedUp() {
+    return executedInView >= Math.max(config.pipelineDepth(), config.checkpointInterval())
+        || idleRoundsInView * config.primaryIdleTimeoutTicks() >= WARM_UP_TIMEOUTS * config.viewChangeTimeoutTicks();
   }
 
   private void onPrimaryIdleRound() {
@@ -243,16 +256,17 @@ public final class Replica {
       idleWatch.reset();
       return;
     }
+    idleRoundsInView++;
     // A primary that closes partial batches only on a drained pipeline honestly holds requests
     // while a batch this backup accepted has not executed here.
     switch (idleWatch.fired(config.batchesWaitForDrain() && highestPrePrepared > lastExecuted)) {
       case IDLE -> {
-        if (fetchingSequence < 0 && executedInView >= idleGrace()) {
+        if (fetchingSequence < 0 && viewWarmedUp()) {
           viewChanger.startViewChange(view + 1, "primary idle while requests wait");
         } else {
           // A replica fetching state cannot tell an idle primary from its own lag; and a view that
-          // has not yet ordered a checkpoint interval's worth is still starting (a new primary, cold
-          // caches and compilers): the view-change timer alone watches those.
+          // is still starting (a new primary, cold caches and compilers): the view-change timer
+          // alone watches those.
           idleWatch.forgive();
         }
       }
@@ -515,6 +529,7 @@ public final class Replica {
     effects.persist(new LogRecord.EnteredView(newView, true));
     cancelViewChangeTimer();
     executedInView = 0;
+    idleRoundsInView = 0;
     if (idleWatch.reset()) {
       effects.cancelTimer(TimerId.PRIMARY_IDLE);
     }

@@ -165,6 +165,39 @@ class PrimaryIdleRulesTest {
   }
 
   @Test
+  void aViewThatOrdersLittleIsJudgedOnceRequestsWaitedThroughTwoViewChangeTimeouts() {
+    // Nothing executes (a slow primary issuing one batch per delayed round never fills the count);
+    // each round brings a fresh client's request, since the watch forgives what waited in the grace.
+    int rounds = 0;
+    while (!suspected() && rounds < 100) {
+      fx.replica.onRequest(request(1000 + rounds, 1), 0);
+      idleRound();
+      rounds++;
+    }
+    assertThat(suspected()).isTrue();
+    assertThat(rounds).as("view-change timeout 100 ticks, idle rounds of 10")
+        .isEqualTo(Replica.WARM_UP_TIMEOUTS * 100 / 10);
+  }
+
+  @Test
+  void aNewViewWarmsUpAgain() {
+    for (int round = 0; round < Replica.WARM_UP_TIMEOUTS * 100 / 10 - 1; round++) {
+      fx.replica.onRequest(request(1000 + round, 1), 0);
+      idleRound();
+    }
+    fx.replica.onRequest(request(999, 1), 0);
+    fx.replica.onTimer(TimerId.VIEW_CHANGE);
+    var vcs = java.util.List.of(ViewChangeRulesTest.vc(1, 0), ViewChangeRulesTest.vc(1, 1), ViewChangeRulesTest.vc(1, 3));
+    fx.replica.onMessage(new dev.bft.core.message.NewView(1, vcs, java.util.List.of(), 1, null));
+    assertThat(fx.replica.isViewChanging()).as("view 1 installed; its rounds count from nothing").isFalse();
+    fx.effects.clear();
+    fx.replica.onRequest(request(998, 1), 0);
+    idleRound();
+    idleRound();
+    assertThat(fx.effects.broadcasts(ViewChange.class)).as("view 1's primary gets its own start").isEmpty();
+  }
+
+  @Test
   void theNewViewStartsWithNothingWatched() {
     warmUp();
     fx.replica.onRequest(request(1000, 1), 0);
