@@ -173,7 +173,7 @@ final class BenchCommand implements Callable<Integer> {
               staged[0] = stages.read();
             });
             String signatures = SignatureChecks.describe(checked[0], checks.read());
-            String stageTimes = StageTimes.describe(staged[0], stages.read(), cluster.n());
+            String stageTimes = StageTimes.describe(staged[0], stages.read(), cluster.n(), attacker);
             double replicaMillis = ProcessCpu.millisPerOperation(from[0], replicaCpu.read(), r.opsPerSecond());
             double loadMillis = ProcessCpu.millisPerOperation(from[1], loadCpu.read(), r.opsPerSecond());
             replicas.checkAlive(logs);

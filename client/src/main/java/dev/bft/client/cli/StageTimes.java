@@ -68,18 +68,20 @@ final class StageTimes {
 
   /**
    * E.g. "primary 0 (mean ms): verify 0.41 protocol_queue 0.05 ... | writer_queue 0.08 ..." and the
-   * same line for the backups pooled, then the primary's mean batch; "" without both readings or
+   * same line for the correct backups pooled (not {@code attacker}, whose own queues say nothing of
+   * the cluster's path; -1 for none), then the primary's mean batch; "" without both readings or
    * when the view changed between them.
    */
-  static String describe(Reading from, Reading to, int n) {
+  static String describe(Reading from, Reading to, int n, int attacker) {
     if (from == null || to == null || from.view() != to.view()) {
       return "";
     }
     int primary = (int) (to.view() % n);
     StringBuilder out = new StringBuilder();
-    out.append(line("primary " + primary, from, to, id -> id == primary));
+    out.append(line("primary " + primary + (primary == attacker ? " (the attacker)" : ""), from, to, id -> id == primary));
     out.append(System.lineSeparator());
-    out.append(line("backups", from, to, id -> id != primary));
+    out.append(line(attacker >= 0 && attacker != primary ? "correct backups" : "backups", from, to,
+        id -> id != primary && id != attacker));
     double[] before = from.executed().get(primary);
     double[] after = to.executed().get(primary);
     if (before != null && after != null && after[1] > before[1]) {

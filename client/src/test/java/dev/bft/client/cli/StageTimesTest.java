@@ -47,16 +47,23 @@ class StageTimesTest {
     pages.put(0, page(0, 5, 2.0, 2000));
     pages.put(2, page(2, 5, 3.0, 2000));
     pages.put(3, page(3, 5, 4.0, 2000));
-    String described = StageTimes.describe(from, times.read(), cluster.n());
+    String described = StageTimes.describe(from, times.read(), cluster.n(), -1);
     assertThat(described.lines()).containsExactly(
         "primary 1 (mean ms): verify 2.00 protocol_queue 2.00 batching 2.00 prepare 2.00 commit 2.00"
             + " | writer_queue 2.00 persist 2.00 storage_commit 2.00 send 2.00",
         "backups (mean ms): verify 2.00 protocol_queue 2.00 batching 2.00 prepare 2.00 commit 2.00"
             + " | writer_queue 2.00 persist 2.00 storage_commit 2.00 send 2.00",
         "1000 batches executed, 10.0 requests each");
+    assertThat(StageTimes.describe(from, times.read(), cluster.n(), 3).lines()).as("the attacker left out of the pool")
+        .contains("correct backups (mean ms): verify 1.50 protocol_queue 1.50 batching 1.50 prepare 1.50 commit 1.50"
+            + " | writer_queue 1.50 persist 1.50 storage_commit 1.50 send 1.50");
+    assertThat(StageTimes.describe(from, times.read(), cluster.n(), 1).lines().toList())
+        .as("an attacking primary is named so, and the backups are all correct")
+        .startsWith("primary 1 (the attacker) (mean ms): verify 2.00 protocol_queue 2.00 batching 2.00 prepare 2.00"
+            + " commit 2.00 | writer_queue 2.00 persist 2.00 storage_commit 2.00 send 2.00", described.lines().toList().get(1));
 
     pages.put(0, page(0, 6, 2.0, 2000));
-    assertThat(StageTimes.describe(from, times.read(), cluster.n())).as("the primary changed in the window").isEmpty();
+    assertThat(StageTimes.describe(from, times.read(), cluster.n(), -1)).as("the primary changed in the window").isEmpty();
     pages.remove(2);
     assertThat(times.read()).as("a replica that cannot be read spoils the reading").isNull();
   }
@@ -67,7 +74,7 @@ class StageTimesTest {
     assertThat(parsed.get("storage_commit")).containsExactly(0.5, 10.0);
     StageTimes.Reading same = new StageTimes.Reading(Map.of(0, parsed, 1, parsed, 2, parsed, 3, parsed),
         Map.of(0, new double[] {50, 5}), 0);
-    assertThat(StageTimes.describe(same, same, 4)).startsWith("primary 0 (mean ms): verify - protocol_queue -")
+    assertThat(StageTimes.describe(same, same, 4, -1)).startsWith("primary 0 (mean ms): verify - protocol_queue -")
         .as("no batch executed in the window").doesNotContain("batches executed");
   }
 }
