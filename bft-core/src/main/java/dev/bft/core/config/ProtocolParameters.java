@@ -8,15 +8,12 @@ public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipel
                                  int logWindow, long viewChangeTimeoutMillis, long primaryIdleTimeoutMillis,
                                  Durability durability, long storageMapMegabytes, long batchLingerMillis) {
   /**
-   * {@code batchDelayMillis} of PROTOCOL.md's rule: a partial batch waits while others are in
-   * flight until the pipeline drains (written {@code batch.delay.ms = drain}). Opt-in: with it a
-   * slow primary issues one batch per round, and the backups' idle watch, which waits for a
-   * checkpoint interval of sequence numbers per view, takes minutes to arm (benchmarks.md). It can
-   * become the default once that grace counts executed requests or time (planned in issue #11).
+   * {@code batchDelayMillis} of PROTOCOL.md's rule, the default: a partial batch waits while others
+   * are in flight until the pipeline drains (written {@code batch.delay.ms = drain}).
    */
   public static final long UNTIL_DRAINED = -1;
 
   public static ProtocolParameters defaults() {
-    return new ProtocolParameters(256, 6, 16, 128, 256, 2000, 250, Durability.SYNC, 1024, 0);
+    return new ProtocolParameters(256, UNTIL_DRAINED, 16, 128, 256, 2000, 250, Durability.SYNC, 1024, 0);
   }
 }
