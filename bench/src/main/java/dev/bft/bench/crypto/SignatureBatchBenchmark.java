@@ -58,6 +58,24 @@ public class SignatureBatchBenchmark {
   }
 
   @Benchmark
+  @OperationsPerInvocation(2)
+  public boolean batch2() {
+    return check(2);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(3)
+  public boolean batch3() {
+    return check(3);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(4)
+  public boolean batch4() {
+    return check(4);
+  }
+
+  @Benchmark
   @OperationsPerInvocation(8)
   public boolean batch8() {
     return check(8);
