@@ -67,11 +67,23 @@ final class CofactoredVerification {
 
   /** True only if every item satisfies the rule (up to the 2⁻¹²⁸ chance above). */
   static boolean verifyAll(List<SignedItem> items) {
-    return check(items, RANDOM.get());
+    return check(items, RANDOM.get(), null);
   }
 
-  /** {@code random == null}: one item with z = 1, an exact check. */
+  /** As {@link #verifyAll(List)}; {@code rX[i]} receives the x coordinate of item i's R (see {@link SignedItem#rX}). */
+  static boolean verifyAll(List<SignedItem> items, byte[][] rX) {
+    return check(items, RANDOM.get(), rX);
+  }
+
   static boolean check(List<SignedItem> items, Random random) {
+    return check(items, random, null);
+  }
+
+  /**
+   * {@code random == null}: one item with z = 1, an exact check. An item's R is decompressed with its
+   * x coordinate hint when the hint holds (no square root), else in full.
+   */
+  static boolean check(List<SignedItem> items, Random random, byte[][] rX) {
     int n = items.size();
     if (n == 0) {
       return true;
@@ -81,16 +93,24 @@ final class CofactoredVerification {
     Map<Ed25519PublicKey, BigInteger> keyScalars = new IdentityHashMap<>();
     BigInteger baseScalar = BigInteger.ZERO;
     byte[] zBytes = new byte[16];
-    for (SignedItem item : items) {
+    for (int index = 0; index < n; index++) {
+      SignedItem item = items.get(index);
       byte[] sig = item.signature();
       Ed25519PublicKey key = item.signer();
       if (key == null || !wellFormed(sig)
           || item.offset() < 0 || item.length() < 0 || item.offset() > item.message().length - item.length()) {
         return false;
       }
-      EdwardsPoint r = EdwardsPoint.decode(sig, 0);
+      EdwardsPoint r = EdwardsPoint.decodeWithX(sig, 0, item.rX());
+      boolean hinted = r != null;
+      if (r == null) {
+        r = EdwardsPoint.decode(sig, 0);
+      }
       if (r == null) {
         return false;
+      }
+      if (rX != null) {
+        rX[index] = hinted ? item.rX() : r.affineX();
       }
       BigInteger z;
       if (random == null) {

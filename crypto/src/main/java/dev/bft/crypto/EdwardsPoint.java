@@ -47,10 +47,7 @@ final class EdwardsPoint {
     X25519Field.decode(bytes, off, p.y); // drops bit 255
     int[] u = X25519Field.create();
     int[] v = X25519Field.create();
-    X25519Field.sqr(p.y, u);
-    X25519Field.mul(D, u, v);
-    X25519Field.subOne(u);
-    X25519Field.addOne(v);
+    curveRatio(p.y, u, v);
     if (!X25519Field.sqrtRatioVar(u, v, p.x)) {
       return null;
     }
@@ -66,6 +63,56 @@ final class EdwardsPoint {
     X25519Field.one(p.z);
     X25519Field.mul(p.x, p.y, p.t);
     return p;
+  }
+
+  /**
+   * As {@link #decode}, but with R's x coordinate given ({@code xHint}, 32 bytes little-endian), so no
+   * square root is taken: the hint is accepted only if it is canonical, has the parity the sign bit
+   * asks for and lies on the curve with this y. For a y there are at most two such x, of opposite
+   * parity, so an accepted hint yields exactly the point {@link #decode} would. Null when the hint is
+   * not that x (the caller then decodes in full, which also settles whether there is a point at all).
+   */
+  static EdwardsPoint decodeWithX(byte[] bytes, int off, byte[] xHint) {
+    if (xHint == null || xHint.length != 32 || (xHint[31] & 0x80) != 0 || !isCanonicalY(xHint, 0)
+        || !isCanonicalY(bytes, off) || (xHint[0] & 1) != (bytes[off + 31] & 0x80) >>> 7) {
+      return null;
+    }
+    EdwardsPoint p = new EdwardsPoint();
+    X25519Field.decode(bytes, off, p.y);
+    X25519Field.decode(xHint, 0, p.x);
+    int[] u = X25519Field.create();
+    int[] v = X25519Field.create();
+    int[] w = X25519Field.create();
+    curveRatio(p.y, u, v);
+    X25519Field.sqr(p.x, w);
+    X25519Field.mul(w, v, w);
+    X25519Field.sub(w, u, w);
+    X25519Field.carry(w);
+    X25519Field.normalize(w);
+    if (!X25519Field.isZeroVar(w)) {
+      return null;
+    }
+    X25519Field.one(p.z);
+    X25519Field.mul(p.x, p.y, p.t);
+    return p;
+  }
+
+  /** u = y² - 1 and v = d·y² + 1: the curve, -x² + y² = 1 + d·x²·y², says x² = u / v. */
+  private static void curveRatio(int[] y, int[] u, int[] v) {
+    X25519Field.sqr(y, u);
+    X25519Field.mul(D, u, v);
+    X25519Field.subOne(u);
+    X25519Field.addOne(v);
+  }
+
+  /** The canonical 32-byte encoding of x, for a point fresh from decoding (Z = 1). */
+  byte[] affineX() {
+    int[] a = X25519Field.create();
+    X25519Field.copy(x, 0, a, 0);
+    X25519Field.normalize(a);
+    byte[] out = new byte[32];
+    X25519Field.encode(a, out, 0);
+    return out;
   }
 
   /** y < p, read little-endian with the sign bit cleared. */

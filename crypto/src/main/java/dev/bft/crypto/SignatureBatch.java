@@ -31,7 +31,12 @@ public final class SignatureBatch {
       return true;
     }
     tally.equation(items.size());
-    return CofactoredVerification.verifyAll(items);
+    byte[][] rX = new byte[items.size()][];
+    boolean valid = CofactoredVerification.verifyAll(items, rX);
+    if (valid) {
+      countHints(items, rX, tally);
+    }
+    return valid;
   }
 
   /**
@@ -46,13 +51,25 @@ public final class SignatureBatch {
 
   /** As {@link #validity(List)}, counting the work in {@code tally}. */
   public static BitSet validity(List<SignedItem> items, VerificationTally tally) {
+    return validity(items, tally, null);
+  }
+
+  /**
+   * As {@link #validity(List, VerificationTally)}; when the batch equation settled it, {@code rX[i]}
+   * (if {@code rX} is given) is the x coordinate of item i's R, the {@link SignedItem#rX} hint for
+   * whoever verifies the same signature next; otherwise it is left null.
+   */
+  public static BitSet validity(List<SignedItem> items, VerificationTally tally, byte[][] rX) {
     BitSet valid = new BitSet(items.size());
     if (items.size() >= MIN_BATCH) {
       tally.equation(items.size());
-      if (CofactoredVerification.verifyAll(items)) {
+      byte[][] found = rX != null ? rX : new byte[items.size()][];
+      if (CofactoredVerification.verifyAll(items, found)) {
+        countHints(items, found, tally);
         valid.set(0, items.size());
         return valid;
       }
+      java.util.Arrays.fill(found, null);
     }
     tally.alone(items.size());
     for (int i = 0; i < items.size(); i++) {
@@ -61,5 +78,16 @@ public final class SignatureBatch {
       }
     }
     return valid;
+  }
+
+  /** The check hands back an item's own hint exactly when it used it. */
+  private static void countHints(List<SignedItem> items, byte[][] rX, VerificationTally tally) {
+    int used = 0;
+    for (int i = 0; i < rX.length; i++) {
+      if (rX[i] != null && rX[i] == items.get(i).rX()) {
+        used++;
+      }
+    }
+    tally.hinted(used);
   }
 }

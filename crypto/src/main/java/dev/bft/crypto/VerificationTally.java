@@ -11,6 +11,7 @@ public final class VerificationTally {
   private final LongAdder equations = new LongAdder();
   private final LongAdder batched = new LongAdder();
   private final LongAdder alone = new LongAdder();
+  private final LongAdder hinted = new LongAdder();
 
   void equation(int signatures) {
     equations.increment();
@@ -20,6 +21,15 @@ public final class VerificationTally {
   /** A signature checked by itself (below the batch threshold, a failed batch's re-check, or not batchable). */
   public void alone(int signatures) {
     alone.add(signatures);
+  }
+
+  /** Signatures in equations whose R came with a right x hint (SignedItem#rX): no square root taken. */
+  void hinted(int signatures) {
+    hinted.add(signatures);
+  }
+
+  public long hinted() {
+    return hinted.sum();
   }
 
   public long equations() {

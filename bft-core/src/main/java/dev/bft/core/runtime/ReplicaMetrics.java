@@ -93,6 +93,9 @@ public final class ReplicaMetrics implements AutoCloseable {
         dev.bft.crypto.VerificationTally::alone).tag("replica", id).tag("how", "alone").register(registry);
     io.micrometer.core.instrument.FunctionCounter.builder("bft.signature.equations", signatures,
         dev.bft.crypto.VerificationTally::equations).tag("replica", id).register(registry);
+    // Of the batched, those whose R came with the primary's x hint (no square root taken).
+    io.micrometer.core.instrument.FunctionCounter.builder("bft.signature.r.hints", signatures,
+        dev.bft.crypto.VerificationTally::hinted).tag("replica", id).register(registry);
     java.util.List<String> reasons = new java.util.ArrayList<>();
     for (dev.bft.core.message.codec.Rejection r : dev.bft.core.message.codec.Rejection.values()) {
       reasons.add(r.name());

@@ -12,7 +12,7 @@ import java.util.Locale;
  */
 final class SignatureChecks {
   /** Totals over all replicas, of signatures checked and of requests executed (each replica executes each). */
-  record Reading(double alone, double batched, double equations, double executed) {}
+  record Reading(double alone, double batched, double equations, double hinted, double executed) {}
 
   private final ClusterConfig cluster;
   private final JitSettled.MetricsReader metrics;
@@ -27,6 +27,7 @@ final class SignatureChecks {
     double alone = 0;
     double batched = 0;
     double equations = 0;
+    double hinted = 0;
     double executed = 0;
     for (ReplicaEndpoint r : cluster.replicas().values()) {
       try {
@@ -39,19 +40,23 @@ final class SignatureChecks {
           }
         }
         equations += StatusCommand.sum(page, "bft_signature_equations_total");
+        hinted += StatusCommand.sum(page, "bft_signature_r_hints_total");
         executed += StatusCommand.sum(page, "bft_requests_executed_total");
       } catch (Exception e) {
         return null;
       }
     }
-    return new Reading(alone, batched, equations, executed);
+    return new Reading(alone, batched, equations, hinted, executed);
   }
 
   private static double value(String line) {
     return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
   }
 
-  /** E.g. "2.05 signature checks per operation and replica (0.31 alone, the rest in equations of 12.4)"; "" without readings. */
+  /**
+   * E.g. "2.05 signature checks per operation and replica (0.31 alone, the rest in equations of
+   * 12.4; 0.70 with an R hint)"; "" without readings.
+   */
   static String describe(Reading from, Reading to) {
     if (from == null || to == null || to.executed() <= from.executed()) {
       return "";
@@ -61,7 +66,9 @@ final class SignatureChecks {
     double batched = (to.batched() - from.batched()) / executed;
     double equations = to.equations() - from.equations();
     double mean = equations > 0 ? (to.batched() - from.batched()) / equations : 0;
-    return String.format(Locale.ROOT, "%.2f signature checks per operation and replica (%.2f alone, the rest in equations of %.1f)",
-        alone + batched, alone, mean);
+    double hinted = (to.hinted() - from.hinted()) / executed;
+    return String.format(Locale.ROOT,
+        "%.2f signature checks per operation and replica (%.2f alone, the rest in equations of %.1f; %.2f with an R hint)",
+        alone + batched, alone, mean, hinted);
   }
 }

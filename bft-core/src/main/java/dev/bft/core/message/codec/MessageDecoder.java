@@ -135,11 +135,18 @@ public final class MessageDecoder {
         }
       }
     }
-    BitSet valid = SignatureBatch.validity(pending, tally);
+    byte[][] rX = new byte[pending.size()][];
+    BitSet valid = SignatureBatch.validity(pending, tally, rX);
     for (int j = 0; j < pending.size(); j++) {
       int frame = pendingFrame.get(j);
       if (valid.get(j)) {
         remember(pendingCacheKey.get(j));
+        if (rX[j] != null && results[frame].message() instanceof Request r && r.wire() != null
+            && r.wire().signature() == pending.get(j).signature()) {
+          // What this check learnt of R travels on with the request, to the backups (WireForm#rX).
+          results[frame] = new DecodeResult.Accepted(new Request(r.clientId(), r.requestNumber(), r.readOnly(),
+              r.operation(), r.digest(), new WireForm(r.wire().body(), r.wire().signature(), rX[j])));
+        }
       } else if (results[frame].accepted()) {
         results[frame] = new DecodeResult.Rejected(Rejection.BAD_SIGNATURE,
             results[frame].message().type() + " frame carries a signature that does not verify");
@@ -179,6 +186,8 @@ public final class MessageDecoder {
      */
     List<SignedItem> deferred;
     List<Digest> deferredCacheKeys;
+    /** The R hint a PRE-PREPARE carries for the request being decoded (see {@link SignedItem#rX}). */
+    byte[] requestHint;
 
     Budget(Predicate<Message> worthVerifying) {
       this.worthVerifying = worthVerifying;
@@ -298,7 +307,12 @@ public final class MessageDecoder {
       }
     }
     if (budget.deferred != null && (type == MessageType.REQUEST || budget.depth == 1 && DEFERRABLE.contains(type))) {
-      budget.deferred.add(new SignedItem(key, SignatureDomain.of(type.code()), signed, signature));
+      SignedItem item = new SignedItem(key, SignatureDomain.of(type.code()), signed, signature);
+      if (type == MessageType.REQUEST && budget.requestHint != null) {
+        item = item.withRX(budget.requestHint);
+        budget.requestHint = null;
+      }
+      budget.deferred.add(item);
       budget.deferredCacheKeys.add(cacheKey);
       return;
     }
@@ -335,8 +349,18 @@ public final class MessageDecoder {
           budget.deferred = new ArrayList<>(p.getRequestsCount());
           budget.deferredCacheKeys = new ArrayList<>(p.getRequestsCount());
         }
-        for (ByteString r : p.getRequestsList()) {
-          requests.add((Request) embedded(r, MessageType.REQUEST, budget));
+        int hints = p.getRequestRXCount();
+        if (hints != 0 && hints != p.getRequestsCount()) {
+          throw new Reject(Rejection.MALFORMED, hints + " R hints for " + p.getRequestsCount() + " requests");
+        }
+        for (int i = 0; i < p.getRequestsCount(); i++) {
+          ByteString hint = hints == 0 ? ByteString.EMPTY : p.getRequestRX(i);
+          if (!hint.isEmpty() && hint.size() != 32) {
+            throw new Reject(Rejection.MALFORMED, "an R hint of " + hint.size() + " bytes");
+          }
+          budget.requestHint = hint.isEmpty() ? null : hint.toByteArray();
+          requests.add((Request) embedded(p.getRequests(i), MessageType.REQUEST, budget));
+          budget.requestHint = null;
         }
         if (own) {
           if (!SignatureBatch.allValid(budget.deferred, tally)) {

@@ -113,6 +113,10 @@ public final class MessageEncoder {
     return envelope(m).toByteString();
   }
 
+  private static byte[] rX(Request r) {
+    return r.wire() == null ? null : r.wire().rX();
+  }
+
   private byte[] body(Message m) {
     if (m instanceof Request r) {
       return RequestBody.newBuilder().setClient(r.clientId()).setRequestNumber(r.requestNumber())
@@ -120,8 +124,15 @@ public final class MessageEncoder {
     } else if (m instanceof PrePrepare pp) {
       PrePrepareBody.Builder b = PrePrepareBody.newBuilder().setView(pp.view()).setSequence(pp.sequence())
           .setTimestamp(pp.batch().timestamp());
+      boolean hinted = false;
       for (Request r : pp.batch().requests()) {
         b.addRequests(embedded(r));
+        hinted |= rX(r) != null;
+      }
+      if (hinted) {
+        for (Request r : pp.batch().requests()) {
+          b.addRequestRX(rX(r) == null ? ByteString.EMPTY : ByteString.copyFrom(rX(r)));
+        }
       }
       return b.build().toByteArray();
     } else if (m instanceof Prepare p) {

@@ -170,6 +170,90 @@ class BatchedClientSignaturesTest {
     assertThat(decoder.tally().alone()).isEqualTo(1);
   }
 
+  /** The requests as a primary's verification group decoded them, each carrying its R hint. */
+  private List<Request> requestsCheckedByThePrimary() {
+    List<byte[]> frames = new ArrayList<>();
+    int[] senders = new int[CLIENTS];
+    for (int c = 0; c < CLIENTS; c++) {
+      frames.add(requestFrame(c, 21));
+      senders[c] = 1000 + c;
+    }
+    List<Request> requests = new ArrayList<>();
+    for (DecodeResult r : decoder.decodeAll(frames, senders, m -> true)) {
+      assertThat(r.accepted()).as(r.toString()).isTrue();
+      requests.add((Request) r.message());
+    }
+    return requests;
+  }
+
+  @Test
+  void thePrimarysCheckHandsEachRequestTheXOfItsRAndTheBackupUsesIt() {
+    List<Request> requests = requestsCheckedByThePrimary();
+    assertThat(requests).allSatisfy(r -> assertThat(r.wire().rX()).hasSize(32));
+    byte[] pp = primary.encode(new PrePrepare(0, 1, Batch.of(requests, 7), 0, null));
+
+    MessageDecoder backupDecoder = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64));
+    assertThat(backupDecoder.decode(pp, 0).accepted()).isTrue();
+    assertThat(backupDecoder.tally().hinted()).isEqualTo(CLIENTS);
+    MessageDecoder grouped = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64));
+    assertThat(grouped.decodeAll(List.of(pp), new int[] {0}, m -> true)).allMatch(DecodeResult::accepted);
+    assertThat(grouped.tally().hinted()).isEqualTo(CLIENTS);
+  }
+
+  @Test
+  void wrongHintsCostTheSquareRootButChangeNoVerdict() throws Exception {
+    List<Request> requests = new ArrayList<>();
+    for (Request r : requestsCheckedByThePrimary()) {
+      byte[] wrong = r.wire().rX().clone();
+      wrong[3] ^= 4;
+      requests.add(new Request(r.clientId(), r.requestNumber(), r.readOnly(), r.operation(), r.digest(),
+          new WireForm(r.wire().body(), r.wire().signature(), wrong)));
+    }
+    MessageDecoder backupDecoder = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64));
+    assertThat(backupDecoder.decode(primary.encode(new PrePrepare(0, 1, Batch.of(requests, 7), 0, null)), 0).accepted())
+        .isTrue();
+    assertThat(backupDecoder.tally().hinted()).isZero();
+
+    // Right hints do not rescue a forged client signature.
+    List<Request> forged = new ArrayList<>(requestsCheckedByThePrimary());
+    Request victim = forged.get(2);
+    byte[] badSignature = victim.wire().signature().clone();
+    badSignature[40] ^= 1;
+    forged.set(2, new Request(victim.clientId(), victim.requestNumber(), false, victim.operation(), victim.digest(),
+        new WireForm(victim.wire().body(), badSignature, victim.wire().rX())));
+    MessageDecoder another = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64));
+    assertThat(another.decode(primary.encode(new PrePrepare(0, 1, Batch.of(forged, 7), 0, null)), 0))
+        .isEqualTo(new DecodeResult.Rejected(Rejection.BAD_SIGNATURE, "a client signature in the PRE-PREPARE does not verify"));
+  }
+
+  @Test
+  void aHintListThatDoesNotMatchTheRequestsIsMalformed() throws Exception {
+    byte[] pp = primary.encode(new PrePrepare(0, 1, Batch.of(requestsCheckedByThePrimary(), 7), 0, null));
+    dev.bft.core.message.wire.Envelope env = dev.bft.core.message.wire.Envelope.parseFrom(pp);
+    dev.bft.core.message.wire.PrePrepareBody body = dev.bft.core.message.wire.PrePrepareBody.parseFrom(env.getBody());
+    assertThat(body.getRequestRXCount()).isEqualTo(CLIENTS);
+    dev.bft.core.message.wire.PrePrepareBody oneShort = body.toBuilder().clearRequestRX()
+        .addAllRequestRX(body.getRequestRXList().subList(1, CLIENTS)).build();
+    dev.bft.core.message.wire.PrePrepareBody shortHint = body.toBuilder()
+        .setRequestRX(4, com.google.protobuf.ByteString.copyFrom(new byte[5])).build();
+    MessageDecoder backupDecoder = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64));
+    assertThat(backupDecoder.decode(signedByThePrimary(oneShort), 0))
+        .isEqualTo(new DecodeResult.Rejected(Rejection.MALFORMED, (CLIENTS - 1) + " R hints for " + CLIENTS + " requests"));
+    assertThat(backupDecoder.decode(signedByThePrimary(shortHint), 0))
+        .isEqualTo(new DecodeResult.Rejected(Rejection.MALFORMED, "an R hint of 5 bytes"));
+    // Leaving the hints out is fine: every R is then decompressed in full.
+    assertThat(backupDecoder.decode(signedByThePrimary(body.toBuilder().clearRequestRX().build()), 0).accepted()).isTrue();
+    assertThat(backupDecoder.tally().hinted()).isZero();
+  }
+
+  private byte[] signedByThePrimary(dev.bft.core.message.wire.PrePrepareBody body) {
+    byte[] bytes = body.toByteArray();
+    byte[] signature = primaryKeys.sign(dev.bft.crypto.SignatureDomain.of(dev.bft.core.message.MessageType.PRE_PREPARE.code()), bytes);
+    return dev.bft.core.message.wire.Envelope.newBuilder().setVersion(MessageDecoder.VERSION).setSender(0)
+        .setType(dev.bft.core.message.MessageType.PRE_PREPARE.code()).setBody(com.google.protobuf.ByteString.copyFrom(bytes))
+        .setSignature(com.google.protobuf.ByteString.copyFrom(signature)).build().toByteArray();
+  }
+
   private static MessageEncoder[] replicaEncoders() {
     MessageEncoder[] replicas = new MessageEncoder[4];
     for (int i = 0; i < 4; i++) {
