@@ -79,7 +79,7 @@ public final class BftClient implements AutoCloseable {
     this.scheduler = resources.timers;
     this.core = new ClientCore(clientId, new Quorum(config.n(), config.f()), retransmitMillis,
         System.currentTimeMillis() * 1000, new Effects());
-    resources.links.register(clientId, encoder, this::onReplyFrame);
+    resources.links.register(clientId, key, encoder, this::onReplyFrame);
   }
 
   public CompletableFuture<byte[]> invoke(byte[] operation) {

@@ -7,7 +7,9 @@ import dev.bft.core.message.codec.EnvelopeHeader;
 import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.core.runtime.Frames;
-import dev.bft.core.runtime.Handshake;
+import dev.bft.core.runtime.ClientSide;
+import dev.bft.core.runtime.LinkTls;
+import dev.bft.crypto.Ed25519KeyPair;
 import dev.bft.core.runtime.ReconnectingLink;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -46,7 +48,9 @@ final class ReplicaLinks implements AutoCloseable {
   private final MessageDecoder decoder;
   private final Map<Integer, Identity> identities = new ConcurrentHashMap<>();
   private final Connected[] connected;
-  private boolean started;
+  /** The identity that authenticates each connection (the first registered); the others join on it. */
+  private int first = -1;
+  private LinkTls tls;
   private volatile boolean closed;
 
   ReplicaLinks(ClusterConfig config, EventLoopGroup io, ScheduledExecutorService timers, MessageDecoder decoder) {
@@ -58,19 +62,21 @@ final class ReplicaLinks implements AutoCloseable {
   }
 
   /** Adds an identity: it joins every connection that is up now, and each one that comes up later. */
-  synchronized void register(int clientId, MessageEncoder encoder, ReplySink sink) {
+  synchronized void register(int clientId, Ed25519KeyPair key, MessageEncoder encoder, ReplySink sink) {
     if (identities.putIfAbsent(clientId, new Identity(encoder, sink)) != null) {
       throw new IllegalStateException("client " + clientId + " already has a client on these resources");
     }
-    if (!started) {
-      started = true;
+    if (first < 0) {
+      first = clientId;
+      tls = ClientSide.tls(config, key, "bft client " + clientId);
       for (int r = 0; r < config.n(); r++) {
-        connect(r);
+        connect(r, clientId, encoder);
       }
     }
-    for (Connected c : connected) {
+    for (int r = 0; r < connected.length; r++) {
+      Connected c = connected[r];
       if (c != null && c.joined().add(clientId)) {
-        Frames.write(c.channel(), encoder.encode(new Hello(clientId, c.nonce(), null)));
+        Frames.write(c.channel(), encoder.encode(Hello.join(clientId, r, c.nonce())));
       }
     }
   }
@@ -86,10 +92,11 @@ final class ReplicaLinks implements AutoCloseable {
     return c != null && c.channel().isActive() && c.joined().contains(clientId) ? c.channel() : null;
   }
 
-  private void connect(int replica) {
+  /** Keeps a connection to {@code replica} up, each one authenticated by {@code clientId} (and its TLS key). */
+  private void connect(int replica, int clientId, MessageEncoder encoder) {
     ReplicaEndpoint target = config.replica(replica);
-    new ReconnectingLink(io, timers, target.host(), target.port(), 64 << 20, 1000,
-        () -> Handshake.connectingForIdentities(replica, decoder, this::linkUp), () -> closed).start();
+    new ReconnectingLink(io, timers, target.host(), target.port(), 1000,
+        ClientSide.link(config, tls, replica, clientId, encoder, decoder, this::linkUp), () -> closed).start();
   }
 
   private synchronized void linkUp(ChannelHandlerContext ctx, int replica, byte[] nonce) {
@@ -99,8 +106,11 @@ final class ReplicaLinks implements AutoCloseable {
     }
     Channel channel = ctx.channel();
     Set<Integer> joined = new HashSet<>(identities.keySet());
+    joined.add(first); // by the handshake
     for (int id : joined) {
-      channel.write(Unpooled.wrappedBuffer(identities.get(id).encoder().encode(new Hello(id, nonce, null))));
+      if (id != first) {
+        channel.write(Unpooled.wrappedBuffer(identities.get(id).encoder().encode(Hello.join(id, replica, nonce))));
+      }
     }
     channel.flush();
     connected[replica] = new Connected(channel, nonce.clone(), joined);

@@ -10,7 +10,7 @@ import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.core.message.wire.Envelope;
 import dev.bft.core.message.wire.RequestBody;
 import dev.bft.core.runtime.Frames;
-import dev.bft.core.runtime.Handshake;
+import dev.bft.core.runtime.ClientSide;
 import dev.bft.core.runtime.ReconnectingLink;
 import dev.bft.core.service.KvOperation;
 import dev.bft.crypto.Ed25519KeyPair;
@@ -67,6 +67,7 @@ public final class FloodingClient implements AutoCloseable {
   private final Envelope templateEnvelope;
   private long requestNumber = System.currentTimeMillis() * 1000;
   private volatile boolean closed;
+  private final dev.bft.core.runtime.LinkTls tls;
 
   /** Floods at {@code ratePerSecond} frames per replica (rounded to whole frames per 10 ms). */
   public FloodingClient(ClusterConfig config, int clientId, Ed25519KeyPair key, Kind kind, int ratePerSecond) {
@@ -78,6 +79,7 @@ public final class FloodingClient implements AutoCloseable {
     this.kind = kind;
     this.framesPerTick = Math.max(1, (int) (ratePerSecond * TICK_MILLIS / 1000));
     this.encoder = new MessageEncoder(clientId, key);
+    this.tls = ClientSide.tls(config, key, "bft flood-client " + clientId);
     Map<Integer, dev.bft.crypto.Ed25519PublicKey> replicaKeys = new java.util.HashMap<>();
     config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
     this.decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()));
@@ -91,8 +93,9 @@ public final class FloodingClient implements AutoCloseable {
   public void start() {
     for (int r : config.replicas().keySet()) {
       ReplicaEndpoint target = config.replica(r);
-      new ReconnectingLink(io, scheduler, target.host(), target.port(), 64 << 20, 200,
-          () -> Handshake.connecting(clientId, r, encoder, decoder, this::linkUp), () -> closed).start();
+      new ReconnectingLink(io, scheduler, target.host(), target.port(), 200,
+          ClientSide.link(config, tls, r, clientId, encoder, decoder, (ctx, replica, nonce) -> linkUp(ctx, replica)),
+          () -> closed).start();
     }
     scheduler.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }

@@ -1,7 +1,7 @@
 package dev.bft.adversary.replica;
 
 import dev.bft.core.cli.ByzantineBehaviour;
-import dev.bft.core.sim.OutboundFilter;
+import dev.bft.core.byzantine.OutboundFilter;
 import java.util.function.BiFunction;
 
 /** The behaviours a real replica can be told to play with {@code bin/bft replica --byzantine NAME}. */

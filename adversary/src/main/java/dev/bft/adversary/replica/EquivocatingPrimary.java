@@ -3,7 +3,7 @@ package dev.bft.adversary.replica;
 import dev.bft.core.message.Batch;
 import dev.bft.core.message.PrePrepare;
 import dev.bft.core.message.ReplicaMessage;
-import dev.bft.core.sim.OutboundFilter;
+import dev.bft.core.byzantine.OutboundFilter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.bft.core.message.Prepare;
 import dev.bft.core.message.ReplicaMessage;
 import dev.bft.core.message.WireForm;
 import dev.bft.core.message.codec.MessageEncoder;
-import dev.bft.core.sim.OutboundFilter;
+import dev.bft.core.byzantine.OutboundFilter;
 import dev.bft.crypto.Digest;
 import dev.bft.crypto.Ed25519KeyPair;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import dev.bft.core.message.Checkpoint;
 import dev.bft.core.message.Commit;
 import dev.bft.core.message.Prepare;
 import dev.bft.core.message.ReplicaMessage;
-import dev.bft.core.sim.OutboundFilter;
+import dev.bft.core.byzantine.OutboundFilter;
 import dev.bft.crypto.Digest;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -4,7 +4,7 @@ import dev.bft.core.message.Batch;
 import dev.bft.core.message.NewView;
 import dev.bft.core.message.PrePrepare;
 import dev.bft.core.message.ReplicaMessage;
-import dev.bft.core.sim.OutboundFilter;
+import dev.bft.core.byzantine.OutboundFilter;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -6,7 +6,7 @@ import dev.bft.core.message.Commit;
 import dev.bft.core.message.PrePrepare;
 import dev.bft.core.message.Prepare;
 import dev.bft.core.message.ReplicaMessage;
-import dev.bft.core.sim.OutboundFilter;
+import dev.bft.core.byzantine.OutboundFilter;
 import dev.bft.crypto.Digest;
 import java.util.ArrayList;
 import java.util.Collections;

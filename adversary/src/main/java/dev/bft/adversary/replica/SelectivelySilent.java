@@ -1,7 +1,7 @@
 package dev.bft.adversary.replica;
 
 import dev.bft.core.message.ReplicaMessage;
-import dev.bft.core.sim.OutboundFilter;
+import dev.bft.core.byzantine.OutboundFilter;
 import java.util.List;
 import java.util.Set;
 

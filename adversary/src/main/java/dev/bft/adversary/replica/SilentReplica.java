@@ -2,7 +2,7 @@ package dev.bft.adversary.replica;
 
 import dev.bft.core.message.ReplicaMessage;
 import dev.bft.core.message.Reply;
-import dev.bft.core.sim.OutboundFilter;
+import dev.bft.core.byzantine.OutboundFilter;
 import java.util.List;
 
 /** A replica that receives everything and sends nothing, to replicas or clients: a crash that nobody detects. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bft.core.sim.KvWorkload;
 import dev.bft.core.sim.NetworkFaults;
-import dev.bft.core.sim.OutboundFilter;
+import dev.bft.core.byzantine.OutboundFilter;
 import dev.bft.core.sim.SimSeeds;
 import dev.bft.core.sim.Simulation;
 import dev.bft.core.sim.SnapshottingKv;

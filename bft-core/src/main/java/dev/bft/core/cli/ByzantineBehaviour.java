@@ -1,6 +1,6 @@
 package dev.bft.core.cli;
 
-import dev.bft.core.sim.OutboundFilter;
+import dev.bft.core.byzantine.OutboundFilter;
 
 /**
  * A named Byzantine behaviour that {@code bin/bft replica --byzantine NAME} can make a real replica

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  */
 public final class ClusterFile {
   static final List<String> PARAMETER_KEYS = List.of("f", "batch.size", "batch.delay.ms", "batch.linger.ms", "pipeline.depth",
-      "checkpoint.interval", "log.window", "viewchange.timeout.ms", "primary.idle.timeout.ms", "durability", "data.dir", "storage.map.mb");
+      "checkpoint.interval", "log.window", "viewchange.timeout.ms", "primary.idle.timeout.ms", "durability", "data.dir", "storage.map.mb", "tls");
 
   private ClusterFile() {}
 
@@ -149,9 +149,14 @@ public final class ClusterFile {
       durability = v.equals("sync") ? Durability.SYNC : Durability.ASYNC;
     }
     long mapMb = opt(name, values, lineOf, "storage.map.mb", d.storageMapMegabytes(), 16, 1L << 24);
+    String tls = values.getOrDefault("tls", d.tls() ? "on" : "off");
+    if (!tls.equals("on") && !tls.equals("off")) {
+      throw new ConfigException(name, lineOf.get("tls"), "tls must be 'on' or 'off', got '" + tls + "'");
+    }
     Path data = base.resolve(values.getOrDefault("data.dir", "data")).normalize();
     return new ClusterConfig(f, replicas, clients,
-        new ProtocolParameters(batch, delay, depth, interval, window, timeout, idle, durability, mapMb, linger), data);
+        new ProtocolParameters(batch, delay, depth, interval, window, timeout, idle, durability, mapMb, linger,
+            tls.equals("on")), data);
   }
 
   private static int id(String name, int ln, String key, String kind) {
@@ -289,6 +294,8 @@ public final class ClusterFile {
     b.append("durability = ").append(p.durability().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
     b.append("# largest size, in MiB, each replica's LMDB environment may grow to\n");
     b.append("storage.map.mb = ").append(p.storageMapMegabytes()).append('\n');
+    b.append("# TLS 1.3 with the keys above pinned, on every link; 'off' only to measure what it costs\n");
+    b.append("tls = ").append(p.tls() ? "on" : "off").append('\n');
     b.append("# replica i keeps its LMDB environment in <data.dir>/replica-i (relative to this file)\n");
     b.append("data.dir = ").append(dataDir).append('\n');
     return b.toString();

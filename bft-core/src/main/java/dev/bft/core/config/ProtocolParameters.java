@@ -6,14 +6,21 @@ package dev.bft.core.config;
  */
 public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipelineDepth, int checkpointInterval,
                                  int logWindow, long viewChangeTimeoutMillis, long primaryIdleTimeoutMillis,
-                                 Durability durability, long storageMapMegabytes, long batchLingerMillis) {
+                                 Durability durability, long storageMapMegabytes, long batchLingerMillis,
+                                 boolean tls) {
   /**
    * {@code batchDelayMillis} of PROTOCOL.md's rule, the default: a partial batch waits while others
    * are in flight until the pipeline drains (written {@code batch.delay.ms = drain}).
    */
   public static final long UNTIL_DRAINED = -1;
 
+  /** The same parameters with TLS on links switched {@code on} or off. */
+  public ProtocolParameters withTls(boolean on) {
+    return new ProtocolParameters(batchSize, batchDelayMillis, pipelineDepth, checkpointInterval, logWindow,
+        viewChangeTimeoutMillis, primaryIdleTimeoutMillis, durability, storageMapMegabytes, batchLingerMillis, on);
+  }
+
   public static ProtocolParameters defaults() {
-    return new ProtocolParameters(256, UNTIL_DRAINED, 16, 128, 256, 2000, 250, Durability.SYNC, 1024, 0);
+    return new ProtocolParameters(256, UNTIL_DRAINED, 16, 128, 256, 2000, 250, Durability.SYNC, 1024, 0, true);
   }
 }

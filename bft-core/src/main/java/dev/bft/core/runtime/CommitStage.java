@@ -44,16 +44,18 @@ final class CommitStage {
    * @param write      writes a frame to a link (null or closed links ignored), deferring the flush on this thread
    * @param onFatal    called once when a commit fails: nothing of that commit or later is sent
    * @param stages     takes the time of each of this thread's stages
+   * @param threadFailed told when the writer thread fails for any other reason (it then stops)
    */
   CommitStage(int self, MessageEncoder encoder, DurableLog durable, IntFunction<Channel> clientLink,
-              BiConsumer<Channel, byte[]> write, Consumer<StorageException> onFatal, Stage.Sink stages) {
+              BiConsumer<Channel, byte[]> write, Consumer<StorageException> onFatal, Stage.Sink stages,
+              BiConsumer<String, Throwable> threadFailed) {
     this.encoder = encoder;
     this.durable = durable;
     this.clientLink = clientLink;
     this.write = write;
     this.onFatal = onFatal;
     this.stages = stages;
-    this.thread = new GroupedExecutor("storage-" + self, 64, this::commitAndSend);
+    this.thread = new GroupedExecutor("storage-" + self, 64, this::commitAndSend, threadFailed);
   }
 
   void start() {

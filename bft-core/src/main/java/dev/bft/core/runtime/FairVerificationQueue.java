@@ -22,8 +22,10 @@ import java.util.function.Consumer;
  * share of a batch, and a replica sharing its machine's cores gains nothing from splitting.
  */
 final class FairVerificationQueue<T> {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FairVerificationQueue.class);
-  private final java.util.function.IntUnaryOperator limitOf;
+  private final Bounds<T> bounds;
+  private final java.util.function.BiConsumer<String, Throwable> failed;
+  /** Bytes waiting per source. */
+  private final Map<Integer, long[]> bytes = new HashMap<>();
   private final int maxGroup;
   private final Consumer<List<T>> handler;
   private final Map<Integer, ArrayDeque<T>> queues = new HashMap<>();
@@ -36,16 +38,36 @@ final class FairVerificationQueue<T> {
   private int idle;
   static final int SPLIT_AT_LEAST = 16;
 
+  /** For tests: the same frame bound for every source and no byte bound. */
   FairVerificationQueue(String name, int threads, int perSourceLimit, int maxGroup, Consumer<List<T>> handler) {
-    this(name, threads, source -> perSourceLimit, maxGroup, handler);
+    this(name, threads, Bounds.frames(source -> perSourceLimit), maxGroup, handler, (thread, t) -> { });
   }
 
-  /** {@code limitOf}: the bound of each source's queue (a replica needs room for bursts; a client does not). */
+  /** For tests: per-source frame bounds, no byte bound. */
   FairVerificationQueue(String name, int threads, java.util.function.IntUnaryOperator limitOf, int maxGroup,
                         Consumer<List<T>> handler) {
-    this.limitOf = limitOf;
+    this(name, threads, Bounds.frames(limitOf), maxGroup, handler, (thread, t) -> { });
+  }
+
+  /**
+   * How much each source may have waiting: frames (a replica needs room for bursts; a client does
+   * not) and bytes, since a peer's frames may each be as large as the frame limit and a bound in
+   * frames alone would let it park gigabytes here.
+   */
+  record Bounds<T>(java.util.function.IntUnaryOperator framesOf, java.util.function.IntToLongFunction bytesOf,
+                   java.util.function.ToIntFunction<T> sizeOf) {
+    static <T> Bounds<T> frames(java.util.function.IntUnaryOperator framesOf) {
+      return new Bounds<>(framesOf, source -> Long.MAX_VALUE, item -> 0);
+    }
+  }
+
+  /** @param failed told when the handler throws (our failure, never a peer's): the worker stops */
+  FairVerificationQueue(String name, int threads, Bounds<T> bounds, int maxGroup, Consumer<List<T>> handler,
+                        java.util.function.BiConsumer<String, Throwable> failed) {
+    this.bounds = bounds;
     this.maxGroup = maxGroup;
     this.handler = handler;
+    this.failed = failed;
     this.workers = new Thread[threads];
     for (int i = 0; i < threads; i++) {
       workers[i] = new Thread(this::work, name + "-" + i);
@@ -73,10 +95,14 @@ final class FairVerificationQueue<T> {
    */
   synchronized boolean submit(int source, T item, boolean wake) {
     ArrayDeque<T> q = queues.computeIfAbsent(source, s -> new ArrayDeque<>());
-    if (q.size() >= limitOf.applyAsInt(source) || stopped) {
+    long[] waiting = bytes.computeIfAbsent(source, s -> new long[1]);
+    int itemBytes = bounds.sizeOf().applyAsInt(item);
+    if (q.size() >= bounds.framesOf().applyAsInt(source) || waiting[0] + itemBytes > bounds.bytesOf().applyAsLong(source)
+        || stopped) {
       return false;
     }
     q.add(item);
+    waiting[0] += itemBytes;
     size.incrementAndGet();
     if (q.size() == 1) {
       turns.add(source);
@@ -118,7 +144,9 @@ final class FairVerificationQueue<T> {
     while (group.size() < want && !turns.isEmpty()) {
       int source = turns.poll();
       ArrayDeque<T> q = queues.get(source);
-      group.add(q.poll());
+      T item = q.poll();
+      bytes.get(source)[0] -= bounds.sizeOf().applyAsInt(item);
+      group.add(item);
       if (!q.isEmpty()) {
         turns.add(source);
       }
@@ -145,8 +173,11 @@ final class FairVerificationQueue<T> {
       }
       try {
         handler.accept(group);
-      } catch (RuntimeException e) {
-        LOG.error("{}: a verification group failed", Thread.currentThread().getName(), e);
+      } catch (Throwable t) {
+        // Peers' bad frames are rejected by the decoder, never thrown: this is ours, and stops the replica.
+        stopped = true;
+        failed.accept(Thread.currentThread().getName(), t);
+        return;
       }
     }
   }

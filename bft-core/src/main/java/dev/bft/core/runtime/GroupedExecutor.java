@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One thread that runs tasks in groups: whatever queued up while the previous group ran goes back
@@ -15,21 +13,23 @@ import org.slf4j.LoggerFactory;
  * once and flushes each link once). Under load that is group commit: one fsync for many tasks.
  */
 final class GroupedExecutor implements Executor {
-  private static final Logger LOG = LoggerFactory.getLogger(GroupedExecutor.class);
-
   private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
   private final Thread thread;
   private final int maxGroup;
   private final Runnable afterGroup;
+  private final java.util.function.BiConsumer<String, Throwable> failed;
   private volatile boolean stopped;
 
   /**
    * @param maxGroup   most tasks run before {@code afterGroup}, bounding how long a message waits to leave
    * @param afterGroup runs on this executor's thread after each group
+   * @param failed     told when a task or {@code afterGroup} throws: the thread then stops, since
+   *                   what it holds is no longer known to be right
    */
-  GroupedExecutor(String name, int maxGroup, Runnable afterGroup) {
+  GroupedExecutor(String name, int maxGroup, Runnable afterGroup, java.util.function.BiConsumer<String, Throwable> failed) {
     this.maxGroup = maxGroup;
     this.afterGroup = afterGroup;
+    this.failed = failed;
     this.thread = new Thread(this::run, name);
   }
 
@@ -49,6 +49,16 @@ final class GroupedExecutor implements Executor {
   }
 
   private void run() {
+    try {
+      runGroups();
+    } catch (Throwable t) {
+      // A bug or an exhausted resource, not a peer: peers' bad input is dropped and counted before it gets here.
+      stopped = true;
+      failed.accept(thread.getName(), t);
+    }
+  }
+
+  private void runGroups() {
     List<Runnable> group = new ArrayList<>(maxGroup);
     while (!stopped) {
       try {
@@ -61,12 +71,7 @@ final class GroupedExecutor implements Executor {
         if (stopped) {
           return;
         }
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          // A bug, not a peer: peers' bad input is dropped and counted inside the core.
-          LOG.error("{}: a task failed", thread.getName(), e);
-        }
+        task.run();
       }
       group.clear();
       if (!stopped) {

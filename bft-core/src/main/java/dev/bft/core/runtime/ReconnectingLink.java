@@ -2,7 +2,7 @@ package dev.bft.core.runtime;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -12,33 +12,30 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
 
 /**
  * An outbound connection that keeps itself up: a failed attempt is retried with back-off (50 ms
  * doubling to {@code maxBackoffMillis}), a closed link is re-opened, and nothing is retried once the
- * owner is closing. Each attempt gets a fresh handshake handler from {@code handshake}.
+ * owner is closing. Each attempt's pipeline is set up afresh by {@code setup} (TLS, frames, a new handshake).
  */
 public final class ReconnectingLink {
   private final EventLoopGroup group;
   private final ScheduledExecutorService scheduler;
   private final String host;
   private final int port;
-  private final int maxFrameBytes;
   private final long maxBackoffMillis;
-  private final Supplier<ChannelHandler> handshake;
+  private final Consumer<ChannelPipeline> setup;
   private final BooleanSupplier closing;
 
   public ReconnectingLink(EventLoopGroup group, ScheduledExecutorService scheduler, String host, int port,
-                          int maxFrameBytes, long maxBackoffMillis, Supplier<ChannelHandler> handshake,
-                          BooleanSupplier closing) {
+                          long maxBackoffMillis, Consumer<ChannelPipeline> setup, BooleanSupplier closing) {
     this.group = group;
     this.scheduler = scheduler;
     this.host = host;
     this.port = port;
-    this.maxFrameBytes = maxFrameBytes;
     this.maxBackoffMillis = maxBackoffMillis;
-    this.handshake = handshake;
+    this.setup = setup;
     this.closing = closing;
   }
 
@@ -51,12 +48,11 @@ public final class ReconnectingLink {
       return;
     }
     new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(4 << 20, 8 << 20))
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, PeerLinks.OUTBOUND_LIMIT)
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            Frames.install(ch.pipeline(), maxFrameBytes);
-            ch.pipeline().addLast(handshake.get());
+            setup.accept(ch.pipeline());
           }
         }).connect(host, port).addListener(f -> {
           if (!f.isSuccess()) {

@@ -1,5 +1,6 @@
 package dev.bft.core.sim;
 
+import dev.bft.core.byzantine.OutboundFilter;
 import dev.bft.core.message.Batch;
 import dev.bft.core.message.Request;
 import dev.bft.core.message.RequestDigests;

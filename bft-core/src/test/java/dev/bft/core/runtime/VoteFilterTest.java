@@ -106,6 +106,6 @@ class VoteFilterTest {
 
   @Test
   void otherMessagesAlwaysPass() {
-    assertThat(filter.test(new dev.bft.core.message.Hello(1, new byte[] {1}, null))).isTrue();
+    assertThat(filter.test(dev.bft.core.message.Hello.join(1, 0, new byte[] {1}))).isTrue();
   }
 }

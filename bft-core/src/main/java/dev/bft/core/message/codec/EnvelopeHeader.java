@@ -32,7 +32,8 @@ public record EnvelopeHeader(int sender, int type) {
           default -> in.skipField(tag);
         }
       }
-      return sender < 0 || type < 0 ? null : new EnvelopeHeader(sender, type);
+      // An absent sender is sender 0 (proto3 leaves default values out): replica 0's own frames.
+      return type < 0 ? null : new EnvelopeHeader(Math.max(sender, 0), type);
     } catch (IOException | RuntimeException e) {
       return null;
     }

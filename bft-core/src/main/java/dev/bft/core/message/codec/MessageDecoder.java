@@ -443,7 +443,8 @@ public final class MessageDecoder {
         if (h.getId() != sender) {
           throw new Reject(Rejection.WRONG_SENDER, "hello for " + h.getId() + " signed by " + sender);
         }
-        return new Hello(sender, bounded(h.getNonce(), 64, "nonce"), wire);
+        return new Hello(sender, h.getPeer(), bounded(h.getNonce(), 64, "nonce"), bounded(h.getOwnNonce(), 64, "own nonce"),
+            wire);
       }
       default:
         throw new Reject(Rejection.UNKNOWN_TYPE, type + " is not decoded by the replica protocol's decoder");

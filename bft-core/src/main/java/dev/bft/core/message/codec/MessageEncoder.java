@@ -170,7 +170,8 @@ public final class MessageEncoder {
       s.merklePath().forEach(h -> b.addMerklePath(ByteString.copyFrom(h)));
       return b.build().toByteArray();
     } else if (m instanceof Hello h) {
-      return HelloBody.newBuilder().setId(h.sender()).setNonce(ByteString.copyFrom(h.nonce())).build().toByteArray();
+      return HelloBody.newBuilder().setId(h.sender()).setPeer(h.peer()).setNonce(ByteString.copyFrom(h.nonce()))
+          .setOwnNonce(ByteString.copyFrom(h.ownNonce())).build().toByteArray();
     }
     throw new IllegalArgumentException("no wire encoding for " + m.type());
   }

@@ -19,10 +19,16 @@ class EnvelopeHeaderTest {
   void peeksTheSenderAndTypeOfRealFrames() {
     byte[] request = fx.client.encode(fx.request(7));
     assertThat(EnvelopeHeader.peek(request)).isEqualTo(new EnvelopeHeader(CodecFixture.CLIENT, MessageType.REQUEST.code()));
-    byte[] hello = fx.client.encode(new Hello(CodecFixture.CLIENT, new byte[32], null));
+    byte[] hello = fx.client.encode(Hello.join(CodecFixture.CLIENT, 0, new byte[32]));
     assertThat(EnvelopeHeader.peek(hello)).isEqualTo(new EnvelopeHeader(CodecFixture.CLIENT, MessageType.HELLO.code()));
     byte[] forwarded = fx.replica[2].encode(fx.prePrepare(1, 3)); // keeps its signer's bytes
     assertThat(EnvelopeHeader.peek(forwarded)).isEqualTo(new EnvelopeHeader(1, MessageType.PRE_PREPARE.code()));
+  }
+
+  @Test
+  void aFrameOfReplicaZeroNamesSenderZeroThoughTheFieldIsLeftOut() {
+    byte[] hello = fx.replica[0].encode(new Hello(0, 1, new byte[32], new byte[32], null));
+    assertThat(EnvelopeHeader.peek(hello)).isEqualTo(new EnvelopeHeader(0, MessageType.HELLO.code()));
   }
 
   @Test

@@ -54,8 +54,10 @@ class MessageCodecTest {
     assertThat(f.chunkCount()).isEqualTo(4);
     StateChunk chunk = (StateChunk) roundTrip(1, new StateChunk(128, 3, 10, new byte[] {9}, List.of(new byte[32]), 1, null));
     assertThat(chunk.merklePath()).hasSize(1);
-    Hello h = (Hello) roundTrip(2, new Hello(2, new byte[] {5, 6}, null));
+    Hello h = (Hello) roundTrip(2, new Hello(2, 3, new byte[] {5, 6}, new byte[] {7}, null));
     assertThat(h.nonce()).containsExactly(5, 6);
+    assertThat(h.peer()).isEqualTo(3);
+    assertThat(h.ownNonce()).containsExactly(7);
   }
 
   @Test

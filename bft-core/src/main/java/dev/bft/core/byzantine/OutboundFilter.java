@@ -1,4 +1,4 @@
-package dev.bft.core.sim;
+package dev.bft.core.byzantine;
 
 import dev.bft.core.message.ReplicaMessage;
 import dev.bft.core.message.Reply;

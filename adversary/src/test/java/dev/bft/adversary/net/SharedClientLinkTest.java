@@ -1,4 +1,4 @@
-package dev.bft.core.runtime;
+package dev.bft.adversary.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,13 +16,11 @@ import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.core.service.KvOperation;
 import dev.bft.core.service.KvResult;
+import dev.bft.crypto.Ed25519KeyPair;
 import dev.bft.crypto.Ed25519PublicKey;
+import dev.bft.core.runtime.ClientSide;
+import dev.bft.core.runtime.ReplicaNode;
 import dev.bft.crypto.KeyFiles;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
-import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -52,6 +50,7 @@ class SharedClientLinkTest {
   ClusterConfig cluster;
   MessageDecoder decoder;
   final Map<Integer, MessageEncoder> clients = new HashMap<>();
+  final Map<Integer, Ed25519KeyPair> keys = new HashMap<>();
 
   @BeforeEach
   void startCluster() throws Exception {
@@ -66,7 +65,8 @@ class SharedClientLinkTest {
     cluster.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
     decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, cluster.clients()));
     for (int id : List.of(A, B, C)) {
-      clients.put(id, new MessageEncoder(id, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, id))));
+      keys.put(id, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, id)));
+      clients.put(id, new MessageEncoder(id, keys.get(id)));
     }
   }
 
@@ -79,8 +79,7 @@ class SharedClientLinkTest {
   void identitiesSharingALinkEachGetTheirRepliesOverIt() throws Exception {
     List<RawLink> links = new ArrayList<>();
     for (int r = 0; r < 4; r++) {
-      RawLink link = new RawLink(r);
-      link.hello(A, link.nonce);
+      RawLink link = new RawLink(r, A);
       link.hello(B, link.nonce);
       links.add(link);
     }
@@ -109,17 +108,13 @@ class SharedClientLinkTest {
   @Test
   void aRequestOfAnIdentityNotProvenOnTheLinkEndsItBeforeVerification() throws Exception {
     awaitLinkedCluster(A);
-    RawLink link = new RawLink(1);
-    link.hello(C, link.nonce);
+    RawLink link = new RawLink(1, C);
     link.send(request(B, 1, "b")); // validly signed by B, which never said HELLO here
     assertThat(link.closedByReplica()).isTrue();
     ReplicaNode replica = nodes.get(1);
     assertThat(replica.rejectedFrames()).containsEntry("WRONG_SENDER", 1L).containsEntry("CLIENT_QUARANTINED", 1L);
-    RawLink again = new RawLink(1);
-    again.hello(C, again.nonce);
-    assertThat(again.closedByReplica()).as("C is refused for a while").isTrue();
-    RawLink other = new RawLink(1);
-    other.hello(B, other.nonce);
+    assertThat(refused(1, C)).as("C is refused for a while").isTrue();
+    RawLink other = new RawLink(1, B);
     other.send(request(B, 1, "b"));
     assertThat(other.replyIsFor()).as("B was not punished for what the link of C did").isEqualTo(B);
   }
@@ -127,15 +122,13 @@ class SharedClientLinkTest {
   @Test
   void aJoiningHelloThatAnswersAnotherNonceEndsTheLink() throws Exception {
     awaitLinkedCluster(B);
-    RawLink link = new RawLink(2);
-    link.hello(C, link.nonce);
+    RawLink link = new RawLink(2, C);
     byte[] stale = link.nonce.clone();
     stale[0] ^= 1;
     link.hello(A, stale);
     assertThat(link.closedByReplica()).isTrue();
     assertThat(nodes.get(2).rejectedFrames()).containsEntry("CLIENT_QUARANTINED", 1L);
-    RawLink fresh = new RawLink(2);
-    fresh.hello(A, fresh.nonce);
+    RawLink fresh = new RawLink(2, A);
     fresh.send(request(A, 1, "a"));
     assertThat(fresh.replyIsFor()).as("A's key was never shown on that link: A is still served").isEqualTo(A);
   }
@@ -147,8 +140,7 @@ class SharedClientLinkTest {
   private void awaitLinkedCluster(int client) throws Exception {
     List<RawLink> links = new ArrayList<>();
     for (int r = 0; r < 4; r++) {
-      RawLink link = new RawLink(r);
-      link.hello(client, link.nonce);
+      RawLink link = new RawLink(r, client);
       link.send(request(client, 1, "warm-up"));
       links.add(link);
     }
@@ -158,44 +150,43 @@ class SharedClientLinkTest {
     }
   }
 
+  /** Whether {@code replica} hangs up on a link that {@code client} authenticates. */
+  private boolean refused(int replica, int client) throws Exception {
+    try (RawLink link = new RawLink(replica, client)) {
+      return link.closedByReplica();
+    } catch (java.io.IOException hungUp) {
+      return true;
+    }
+  }
+
   private byte[] request(int client, long number, String key) {
     byte[] op = new KvOperation.Put(key.getBytes(StandardCharsets.UTF_8), new byte[] {1}).encode();
     return clients.get(client).encode(Request.unsigned(client, number, false, op));
   }
 
-  /** A client process's connection to one replica, spoken frame by frame. */
+  /** A client process's connection to one replica under TLS as client A, spoken frame by frame. */
   private final class RawLink implements AutoCloseable {
     final int replica;
-    final Socket socket;
-    final DataInputStream in;
-    final DataOutputStream out;
+    final RawPeer peer;
     final byte[] nonce;
 
-    RawLink(int replica) throws Exception {
+    /** Authenticated by the handshake as {@code first}. */
+    RawLink(int replica, int first) throws Exception {
       this.replica = replica;
-      var endpoint = cluster.replica(replica);
-      socket = new Socket(endpoint.host(), endpoint.port());
-      socket.setSoTimeout(15_000);
-      in = new DataInputStream(socket.getInputStream());
-      out = new DataOutputStream(socket.getOutputStream());
-      DecodeResult challenge = decoder.decode(read(), replica);
-      nonce = ((Hello) challenge.message()).nonce();
+      this.peer = RawPeer.open(cluster, replica, ClientSide.tls(cluster, keys.get(first), "test"));
+      this.nonce = peer.authenticate(first, replica, clients.get(first));
     }
 
     void hello(int client, byte[] answering) throws Exception {
-      send(clients.get(client).encode(new Hello(client, answering, null)));
+      send(clients.get(client).encode(Hello.join(client, replica, answering)));
     }
 
     void send(byte[] frame) throws Exception {
-      out.writeInt(frame.length);
-      out.write(frame);
-      out.flush();
+      peer.send(frame);
     }
 
     byte[] read() throws Exception {
-      byte[] frame = new byte[in.readInt()];
-      in.readFully(frame);
-      return frame;
+      return peer.read();
     }
 
     /** The client the first reply on this link is addressed to. */
@@ -204,20 +195,12 @@ class SharedClientLinkTest {
     }
 
     boolean closedByReplica() throws Exception {
-      try {
-        while (true) {
-          read();
-        }
-      } catch (EOFException | SocketException closed) {
-        return true;
-      } catch (java.net.SocketTimeoutException open) {
-        return false;
-      }
+      return peer.closedByReplica();
     }
 
     @Override
     public void close() throws java.io.IOException {
-      socket.close();
+      peer.close();
     }
   }
 }

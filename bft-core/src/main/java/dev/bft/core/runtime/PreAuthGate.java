@@ -1,0 +1,90 @@
+package dev.bft.core.runtime;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Bounds what strangers can hold of a replica: connections that have not authenticated yet, at most
+ * {@code perSource} from one address and {@code total} in all. A connection over either bound is
+ * closed at once, before TLS or a challenge costs anything; one that authenticates (or closes)
+ * gives its place back. With the handshake deadline and the pre-authentication frame limit, a
+ * stranger holds at most {@code total} sockets of about a kilobyte each, for five seconds each.
+ */
+@ChannelHandler.Sharable
+final class PreAuthGate extends ChannelInboundHandlerAdapter {
+  private static final AttributeKey<InetAddress> HELD = AttributeKey.valueOf("bft.preauth");
+  private final int perSource;
+  private final int total;
+  private final Consumer<String> refusals;
+  private final ConcurrentHashMap<InetAddress, AtomicInteger> bySource = new ConcurrentHashMap<>();
+  private final AtomicInteger all = new AtomicInteger();
+
+  PreAuthGate(int perSource, int total, Consumer<String> refusals) {
+    this.perSource = perSource;
+    this.total = total;
+    this.refusals = refusals;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    InetAddress source = address(ctx.channel().remoteAddress());
+    int[] fromSource = new int[1];
+    bySource.compute(source, (a, n) -> {
+      AtomicInteger held = n == null ? new AtomicInteger() : n;
+      fromSource[0] = held.incrementAndGet();
+      return held;
+    });
+    if (fromSource[0] > perSource | all.incrementAndGet() > total) {
+      giveBack(source);
+      refusals.accept("PRE_AUTH_CONNECTIONS");
+      ctx.close();
+      return;
+    }
+    ctx.channel().attr(HELD).set(source);
+    super.channelActive(ctx);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt == Handshake.Authenticated.EVENT) {
+      release(ctx);
+      ctx.pipeline().remove(this);
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    release(ctx);
+    super.channelInactive(ctx);
+  }
+
+  private void release(ChannelHandlerContext ctx) {
+    InetAddress source = ctx.channel().attr(HELD).getAndSet(null);
+    if (source != null) {
+      giveBack(source);
+    }
+  }
+
+  private void giveBack(InetAddress source) {
+    all.decrementAndGet();
+    bySource.computeIfPresent(source, (a, n) -> n.decrementAndGet() == 0 ? null : n);
+  }
+
+  /** Connections held now that have not authenticated (for tests and metrics). */
+  int held() {
+    return all.get();
+  }
+
+  private static InetAddress address(SocketAddress a) {
+    return a instanceof InetSocketAddress i ? i.getAddress() : InetAddress.getLoopbackAddress();
+  }
+}
