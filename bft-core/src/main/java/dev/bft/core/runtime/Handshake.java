@@ -111,7 +111,7 @@ public final class Handshake extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    deadline = ctx.executor().schedule(() -> refuse(ctx, "HANDSHAKE_TIMEOUT"), DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
+    deadline = ctx.executor().schedule(() -> refuse(ctx, ShellRefusal.HANDSHAKE_TIMEOUT.name()), DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
     if (accepting) {
       Frames.write(ctx.channel(), challenge(ownNonce));
     }
@@ -145,11 +145,11 @@ public final class Handshake extends ChannelInboundHandlerAdapter {
     EnvelopeHeader claimed = EnvelopeHeader.peek(frame);
     int peer = claimed == null ? -1 : claimed.sender();
     if (peer == ends.self()) {
-      refuse(ctx, "HELLO_REFLECTED");
+      refuse(ctx, ShellRefusal.HELLO_REFLECTED.name());
       return;
     }
     if (claimed == null || refused.test(peer)) {
-      refuse(ctx, claimed == null ? "HELLO_MALFORMED" : "HELLO_REFUSED");
+      refuse(ctx, (claimed == null ? ShellRefusal.HELLO_MALFORMED : ShellRefusal.HELLO_REFUSED).name());
       return;
     }
     Hello hello = hello(ctx, frame, peer);
@@ -157,11 +157,11 @@ public final class Handshake extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!MessageDigest.isEqual(hello.nonce(), ownNonce)) {
-      refuse(ctx, "HELLO_WRONG_NONCE");
+      refuse(ctx, ShellRefusal.HELLO_WRONG_NONCE.name());
       return;
     }
     if (hello.ownNonce().length != NONCE_BYTES) {
-      refuse(ctx, "HELLO_MALFORMED");
+      refuse(ctx, ShellRefusal.HELLO_MALFORMED.name());
       return;
     }
     Frames.write(ctx.channel(), ends.encoder().encode(new Hello(ends.self(), peer, hello.ownNonce(), ownNonce, null)));
@@ -172,7 +172,7 @@ public final class Handshake extends ChannelInboundHandlerAdapter {
   private void onChallenge(ChannelHandlerContext ctx, byte[] frame) {
     peerNonce = challengeNonce(frame);
     if (peerNonce == null) {
-      refuse(ctx, "CHALLENGE_MALFORMED");
+      refuse(ctx, ShellRefusal.CHALLENGE_MALFORMED.name());
       return;
     }
     Frames.write(ctx.channel(), ends.encoder().encode(new Hello(ends.self(), expectedPeer, peerNonce, ownNonce, null)));
@@ -185,7 +185,7 @@ public final class Handshake extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!MessageDigest.isEqual(hello.nonce(), ownNonce) || !MessageDigest.isEqual(hello.ownNonce(), peerNonce)) {
-      refuse(ctx, "HELLO_WRONG_NONCE");
+      refuse(ctx, ShellRefusal.HELLO_WRONG_NONCE.name());
       return;
     }
     up(ctx, expectedPeer);
@@ -195,15 +195,15 @@ public final class Handshake extends ChannelInboundHandlerAdapter {
   private Hello hello(ChannelHandlerContext ctx, byte[] frame, int from) {
     DecodeResult r = ends.decoder().decode(frame, from);
     if (!(r instanceof DecodeResult.Accepted a) || !(a.message() instanceof Hello hello)) {
-      refuse(ctx, "HELLO_INVALID"); // the first frames must be valid HELLOs; nothing else is read from a stranger
+      refuse(ctx, ShellRefusal.HELLO_INVALID.name()); // the first frames must be valid HELLOs; nothing else is read from a stranger
       return null;
     }
     if (hello.peer() != ends.self()) {
-      refuse(ctx, "HELLO_WRONG_PEER");
+      refuse(ctx, ShellRefusal.HELLO_WRONG_PEER.name());
       return null;
     }
     if (!ends.keys().holds(ctx, from)) {
-      refuse(ctx, "TLS_KEY_MISMATCH");
+      refuse(ctx, ShellRefusal.TLS_KEY_MISMATCH.name());
       return null;
     }
     return hello;
@@ -239,7 +239,7 @@ public final class Handshake extends ChannelInboundHandlerAdapter {
     if (cause instanceof Error) {
       ctx.fireExceptionCaught(cause); // ours, not the peer's: the link's last handler stops the process
     } else {
-      refuse(ctx, "LINK_ERROR");
+      refuse(ctx, ShellRefusal.LINK_ERROR.name());
     }
   }
 }

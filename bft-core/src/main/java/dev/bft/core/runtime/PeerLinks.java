@@ -161,7 +161,7 @@ final class PeerLinks {
         byte[] frame = Frames.bytes((ByteBuf) msg);
         ((ByteBuf) msg).release();
         if (!verification.submit(peer, new Inbound(peer, frame, System.nanoTime()), false)) {
-          refusals.accept("VERIFY_QUEUE_FULL");
+          refusals.accept(ShellRefusal.VERIFY_QUEUE_FULL.name());
         }
       }
 
@@ -202,7 +202,7 @@ final class PeerLinks {
           refusals.accept((claimed == null ? Rejection.MALFORMED : Rejection.WRONG_SENDER).name());
           quarantine(link, claimed == null ? "a frame that does not parse" : "a frame of an identity not proven on the link");
         } else if (!verification.submit(claimed.sender(), new Inbound(claimed.sender(), frame, System.nanoTime()), false)) {
-          refusals.accept("VERIFY_QUEUE_FULL");
+          refusals.accept(ShellRefusal.VERIFY_QUEUE_FULL.name());
           quarantine(link, "more frames queued than the verification bound");
         }
       }
@@ -238,7 +238,7 @@ final class PeerLinks {
       clientSessionOpened.run();
       return;
     }
-    refusals.accept(r instanceof DecodeResult.Rejected rej ? rej.reason().name() : "BAD_HELLO");
+    refusals.accept(r instanceof DecodeResult.Rejected rej ? rej.reason().name() : ShellRefusal.BAD_HELLO.name());
     quarantine(link, "a HELLO that does not answer the link's challenge");
   }
 
@@ -248,7 +248,7 @@ final class PeerLinks {
     if (link != null) {
       quarantine(link, why);
     } else if (quarantine.quarantine(client) > 0) { // else: frames queued before the link closed
-      refusals.accept("CLIENT_QUARANTINED");
+      refusals.accept(ShellRefusal.CLIENT_QUARANTINED.name());
       LOG.warn("replica {}: client {} quarantined ({})", self, client, why);
     }
   }
@@ -258,7 +258,7 @@ final class PeerLinks {
     for (int id : link.identities()) {
       long millis = quarantine.quarantine(id);
       if (millis > 0) {
-        refusals.accept("CLIENT_QUARANTINED");
+        refusals.accept(ShellRefusal.CLIENT_QUARANTINED.name());
         LOG.warn("replica {}: client {} quarantined for {} ms ({})", self, id, millis, why);
       }
     }

@@ -44,7 +44,7 @@ final class PreAuthGate extends ChannelInboundHandlerAdapter {
     });
     if (fromSource[0] > perSource | all.incrementAndGet() > total) {
       giveBack(source);
-      refusals.accept("PRE_AUTH_CONNECTIONS");
+      refusals.accept(ShellRefusal.PRE_AUTH_CONNECTIONS.name());
       ctx.close();
       return;
     }

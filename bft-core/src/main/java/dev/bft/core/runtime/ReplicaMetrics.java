@@ -100,7 +100,9 @@ public final class ReplicaMetrics implements AutoCloseable {
     for (dev.bft.core.message.codec.Rejection r : dev.bft.core.message.codec.Rejection.values()) {
       reasons.add(r.name());
     }
-    reasons.addAll(java.util.List.of("OUTBOUND_QUEUE_FULL", "VERIFY_QUEUE_FULL", "CLIENT_QUARANTINED"));
+    for (ShellRefusal r : ShellRefusal.values()) {
+      reasons.add(r.name());
+    }
     for (String reason : reasons) {
       Gauge.builder("bft.frames.rejected", rejected, r -> r.get().getOrDefault(reason, 0L)).tag("replica", id)
           .tag("reason", reason).strongReference(true).register(registry);

@@ -230,7 +230,7 @@ public final class ReplicaNode implements AutoCloseable {
       return;
     }
     if (!c.isWritable()) {
-      rejected.computeIfAbsent("OUTBOUND_QUEUE_FULL", k -> new AtomicLong()).incrementAndGet();
+      rejected.computeIfAbsent(ShellRefusal.OUTBOUND_QUEUE_FULL.name(), k -> new AtomicLong()).incrementAndGet();
       return;
     }
     if (commits.onWriterThread()) {

@@ -95,7 +95,7 @@ final class StateTransferShell {
         byte[] manifest = StateTransferWire.encodeManifest(held.snapshot().chunkDigests(), held.clients());
         write.accept(c, encoder.encode(new StateChunk(fetch.sequence(), 0, 0, manifest, List.of(), self, null)));
       } else {
-        refusals.accept("FETCH_OVER_BUDGET");
+        refusals.accept(ShellRefusal.FETCH_OVER_BUDGET.name());
       }
       return;
     }
@@ -107,7 +107,7 @@ final class StateTransferShell {
         return; // the peer does not read what it asked for: signing more would only be dropped
       }
       if (!serving.take(peer)) {
-        refusals.accept("FETCH_OVER_BUDGET");
+        refusals.accept(ShellRefusal.FETCH_OVER_BUDGET.name());
         return;
       }
       write.accept(c, encoder.encode(new StateChunk(fetch.sequence(), (int) i, total, held.snapshot().chunk((int) i),
@@ -121,7 +121,7 @@ final class StateTransferShell {
    */
   boolean wanted(StateChunk chunk) {
     if (chunk.sequence() != fetching || fetching < 0) {
-      refusals.accept("STATE_UNSOLICITED");
+      refusals.accept(ShellRefusal.STATE_UNSOLICITED.name());
       return false;
     }
     return true;
@@ -130,7 +130,7 @@ final class StateTransferShell {
   Manifest manifest(int peer, StateChunk chunk, long view) {
     StateTransferWire.Manifest m = StateTransferWire.decodeManifest(chunk.chunk(), view, self);
     if (m == null) {
-      refusals.accept("STATE_MALFORMED");
+      refusals.accept(ShellRefusal.STATE_MALFORMED.name());
     }
     return m == null ? null : new Manifest(peer, chunk.sequence(), m);
   }

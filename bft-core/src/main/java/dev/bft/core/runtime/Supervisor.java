@@ -74,7 +74,7 @@ public final class Supervisor {
       if (cause instanceof Error) {
         failed(Thread.currentThread().getName(), cause);
       } else {
-        refusals.accept("LINK_ERROR");
+        refusals.accept(ShellRefusal.LINK_ERROR.name());
         ctx.close();
       }
     }

@@ -74,6 +74,7 @@ final class ClusterCommand implements Callable<Integer> {
     }
     Path logs = dir.resolve("logs");
     try (LocalReplicas processes = new LocalReplicas()) {
+      processes.restartOnFailure();
       for (int i = 0; i < cluster.n(); i++) {
         processes.start(file, i, attacks.get(i), logs);
       }

@@ -12,16 +12,32 @@ final class LocalReplicas implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final List<ProcessHandle> replicas = new ArrayList<>();
   private final Thread stopOnExit = new Thread(this::destroyAll, "stop-replicas");
+  private volatile boolean restartOnFailure;
+  private volatile boolean closing;
 
   LocalReplicas() {
     Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
 
+  /**
+   * From now on a replica process that exits with a failure is started again (it recovers from its
+   * LMDB directory), as a supervisor would: a replica stops itself when one of its threads fails
+   * rather than staying up doing nothing. Waits 1 s before a restart, doubling up to 30 s while it
+   * keeps failing within a minute of starting.
+   */
+  void restartOnFailure() {
+    restartOnFailure = true;
+  }
+
   /** Starts replica {@code id} of the cluster in {@code file}; {@code attack} names a Byzantine behaviour or is null. */
   void start(Path file, int id, String attack, Path logs) throws IOException {
+    start(file, id, attack, logs, 1000);
+  }
+
+  private void start(Path file, int id, String attack, Path logs, long nextBackoffMillis) throws IOException {
     Files.createDirectories(logs);
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+    List<String> cmd = new ArrayList<>(List.of(java, "-XX:+ExitOnOutOfMemoryError", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"));
     cmd.addAll(replicaJvmOptions(System.getenv("BFT_REPLICA_JAVA_OPTS")));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
@@ -30,9 +46,34 @@ final class LocalReplicas implements AutoCloseable {
       cmd.addAll(List.of("--byzantine", attack));
     }
     Path log = logs.resolve("replica-" + id + ".log");
-    Process replica = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    processes.add(replica);
-    replicas.add(replica.toHandle());
+    long started = System.nanoTime();
+    Process replica = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    synchronized (this) {
+      processes.add(replica);
+      replicas.add(replica.toHandle());
+    }
+    replica.onExit().thenAccept(exited -> {
+      if (closing || !restartOnFailure || exited.exitValue() == 0) {
+        return;
+      }
+      boolean quickly = System.nanoTime() - started < TimeUnit.MINUTES.toNanos(1);
+      long wait = quickly ? nextBackoffMillis : 1000;
+      System.err.println("replica " + id + " exited with code " + exited.exitValue() + "; restarting it in " + wait
+          + " ms (see " + log + ")");
+      try {
+        Thread.sleep(wait);
+        synchronized (this) {
+          processes.remove(exited);
+          replicas.remove(exited.toHandle());
+          if (!closing) {
+            start(file, id, attack, logs, Math.min(30_000, wait * 2));
+          }
+        }
+      } catch (IOException | InterruptedException e) {
+        System.err.println("replica " + id + " could not be restarted: " + e.getMessage());
+      }
+    });
   }
 
   /** JVM options for the replica processes from the value of BFT_REPLICA_JAVA_OPTS (space-separated), e.g. for diagnostics. */
@@ -41,7 +82,7 @@ final class LocalReplicas implements AutoCloseable {
   }
 
   /** The replica processes started so far (not the flooding clients). */
-  List<ProcessHandle> replicas() {
+  synchronized List<ProcessHandle> replicas() {
     return List.copyOf(replicas);
   }
 
@@ -53,11 +94,15 @@ final class LocalReplicas implements AutoCloseable {
         BftMain.class.getName(), "flood-client", "--config", file.toString(), "--id", String.valueOf(client),
         "--kind", kind));
     Path log = logs.resolve("flood-client-" + client + ".log");
-    processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+    addProcess(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+  }
+
+  private synchronized void addProcess(Process p) {
+    processes.add(p);
   }
 
   /** Fails with a clear message if a replica process has exited. */
-  void checkAlive(Path logs) {
+  synchronized void checkAlive(Path logs) {
     for (Process p : processes) {
       if (!p.isAlive()) {
         throw new IllegalStateException("a replica process exited with code " + p.exitValue() + "; see " + logs);
@@ -67,19 +112,35 @@ final class LocalReplicas implements AutoCloseable {
 
   /** Waits until every replica process has exited. */
   void awaitExit() throws InterruptedException {
-    for (Process p : processes) {
-      p.waitFor();
+    while (true) {
+      List<Process> now;
+      synchronized (this) {
+        now = List.copyOf(processes);
+      }
+      for (Process p : now) {
+        p.waitFor();
+      }
+      synchronized (this) {
+        if (processes.stream().noneMatch(Process::isAlive)) {
+          return;
+        }
+      }
     }
   }
 
-  private void destroyAll() {
+  private synchronized void destroyAll() {
+    closing = true;
     processes.forEach(Process::destroy);
   }
 
   @Override
   public void close() throws InterruptedException {
     destroyAll();
-    for (Process p : processes) {
+    List<Process> all;
+    synchronized (this) {
+      all = List.copyOf(processes);
+    }
+    for (Process p : all) {
       if (!p.waitFor(5, TimeUnit.SECONDS)) {
         p.destroyForcibly();
       }
