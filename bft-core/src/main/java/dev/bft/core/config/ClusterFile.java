@@ -18,7 +18,8 @@ import java.util.TreeMap;
  */
 public final class ClusterFile {
   static final List<String> PARAMETER_KEYS = List.of("f", "batch.size", "batch.delay.ms", "batch.linger.ms", "pipeline.depth",
-      "checkpoint.interval", "log.window", "viewchange.timeout.ms", "primary.idle.timeout.ms", "durability", "data.dir", "storage.map.mb");
+      "checkpoint.interval", "log.window", "viewchange.timeout.ms", "primary.idle.timeout.ms", "durability", "data.dir", "storage.map.mb",
+      "metrics.host");
 
   private ClusterFile() {}
 
@@ -150,8 +151,13 @@ public final class ClusterFile {
     }
     long mapMb = opt(name, values, lineOf, "storage.map.mb", d.storageMapMegabytes(), 16, 1L << 24);
     Path data = base.resolve(values.getOrDefault("data.dir", "data")).normalize();
+    String metricsHost = values.getOrDefault("metrics.host", ClusterConfig.DEFAULT_METRICS_HOST);
+    if (metricsHost.isEmpty() || metricsHost.chars().anyMatch(Character::isWhitespace)) {
+      throw new ConfigException(name, lineOf.get("metrics.host"), "metrics.host '" + metricsHost + "' is not a host name or address");
+    }
     return new ClusterConfig(f, replicas, clients,
-        new ProtocolParameters(batch, delay, depth, interval, window, timeout, idle, durability, mapMb, linger), data);
+        new ProtocolParameters(batch, delay, depth, interval, window, timeout, idle, durability, mapMb, linger), data,
+        metricsHost);
   }
 
   private static int id(String name, int ln, String key, String kind) {
