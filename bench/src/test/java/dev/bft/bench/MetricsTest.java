@@ -28,7 +28,9 @@ class MetricsTest {
     ClusterConfig cluster = ClusterFile.load(file);
     try (ReplicaNode node = new ReplicaNode(cluster, 0, KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, 0)), e -> { })) {
       node.start();
-      int port = node.metrics().serve("127.0.0.1", 0);
+      int port = node.metrics().serve(cluster.metricsHost(), 0);
+      assertThat(node.metrics().address().getAddress().isLoopbackAddress())
+          .as("by default the unauthenticated endpoint is not offered to the network").isTrue();
       // Gauges read through suppliers must survive garbage collection (Micrometer holds them weakly by default).
       for (int i = 0; i < 3; i++) {
         System.gc();

@@ -7,9 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One node's private key on disk. The format is three lines of text:
@@ -23,6 +27,7 @@ import java.util.List;
  */
 public final class KeyFiles {
   static final String HEADER = "# dev.bft ed25519 private key";
+  private static final Logger LOG = LoggerFactory.getLogger(KeyFiles.class);
 
   private KeyFiles() {}
 
@@ -45,8 +50,13 @@ public final class KeyFiles {
     Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
   }
 
-  /** Reads and checks a key file; throws IllegalArgumentException with a one-line reason. */
+  /**
+   * Reads and checks a key file; throws IllegalArgumentException with a one-line reason. A file
+   * others can write is refused (whoever can replace the key can act as this node); one others can
+   * read is used with a warning (the key may already be out).
+   */
   public static Ed25519KeyPair read(Path file) {
+    checkPermissions(file);
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -87,6 +97,26 @@ public final class KeyFiles {
       throw new IllegalArgumentException(file + ": public key does not belong to the private key");
     }
     return keys;
+  }
+
+  /** Skipped where the file system has no POSIX permissions, and for a missing file (read says so). */
+  static void checkPermissions(Path file) {
+    Set<PosixFilePermission> mode;
+    try {
+      mode = Files.getPosixFilePermissions(file);
+    } catch (UnsupportedOperationException | IOException notPosixOrMissing) {
+      return;
+    }
+    String shown = PosixFilePermissions.toString(mode);
+    if (mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new IllegalArgumentException(file + ": key file is writable by everyone (mode " + shown
+          + "); refusing to use it: chmod 600 it and check its content");
+    }
+    if (mode.contains(PosixFilePermission.GROUP_READ) || mode.contains(PosixFilePermission.OTHERS_READ)
+        || mode.contains(PosixFilePermission.GROUP_WRITE)) {
+      LOG.warn("{}: private key file is readable or writable by others than its owner (mode {}); chmod 600 it",
+          file, shown);
+    }
   }
 
   private static byte[] hex(Path file, String what, String value) {

@@ -23,6 +23,46 @@ class KeyFilesTest {
   }
 
   @Test
+  void aKeyFileOthersCanReadIsUsedWithOneWarningNamingItAndItsMode() throws Exception {
+    Path file = dir.resolve("open.key");
+    KeyFiles.write(file, keys, false);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(KeyFiles.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen = new ch.qos.logback.core.read.ListAppender<>();
+    seen.start();
+    logger.addAppender(seen);
+    try {
+      assertThat(KeyFiles.read(file).publicKey()).isEqualTo(keys.publicKey());
+    } finally {
+      logger.detachAppender(seen);
+    }
+    assertThat(seen.list).singleElement().satisfies(e -> {
+      assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+      assertThat(e.getFormattedMessage()).contains(file.toString()).contains("rw-r--r--");
+    });
+  }
+
+  @Test
+  void aKeyFileEveryoneCanWriteIsRefusedInOneLineNamingItAndItsMode() throws Exception {
+    Path file = dir.resolve("writable.key");
+    KeyFiles.write(file, keys, false);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw----rw-"));
+    assertThatThrownBy(() -> KeyFiles.read(file)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(file.toString()).hasMessageContaining("rw----rw-").hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void withoutPosixPermissionsTheCheckIsSkipped() throws Exception {
+    Path zip = dir.resolve("keys.zip");
+    try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip, java.util.Map.of("create", "true"))) {
+      Path file = fs.getPath("/replica-0.key");
+      KeyFiles.write(file, keys, false);
+      assertThat(KeyFiles.read(file).publicKey()).isEqualTo(keys.publicKey());
+    }
+  }
+
+  @Test
   void refusesToOverwriteUnlessAsked() throws Exception {
     Path file = dir.resolve("k.key");
     KeyFiles.write(file, keys, false);

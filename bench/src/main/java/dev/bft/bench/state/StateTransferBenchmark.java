@@ -60,8 +60,8 @@ public class StateTransferBenchmark {
   @Benchmark
   public Digest transfer() {
     KeyValueService target = new KeyValueService(1024, 64, 2 * VALUE);
-    for (int b = 0; b < snapshot.bucketCount(); b++) {
-      byte[] chunk = snapshot.chunk(b);
+    for (int b = 0; b < snapshot.leafCount(); b++) {
+      byte[] chunk = snapshot.content(b);
       if (!target.digestOfChunk(chunk).equals(leaves[b])) {
         throw new IllegalStateException("chunk " + b + " does not verify");
       }

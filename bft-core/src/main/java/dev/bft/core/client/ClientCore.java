@@ -14,6 +14,10 @@ import java.util.Map;
  * <p>An ordered request completes on f + 1 matching replies from distinct replicas: at least one of
  * them is correct. A read-only request needs 2f + 1 (PROTOCOL.md §Read-only); if they do not
  * agree before the timeout, it is re-issued as an ordered request under a new number.
+ *
+ * <p>The view the client sends to is one that f + 1 replicas vouch for: the highest view that at
+ * least f + 1 replicas have reported reaching in their replies, so one faulty replica cannot name a
+ * view whose primary is itself (or nobody) and make every request wait out a retransmission.
  */
 public final class ClientCore {
   private final int clientId;
@@ -23,6 +27,8 @@ public final class ClientCore {
 
   private long nextRequestNumber;
   private long view;
+  /** The highest view each replica has reported in a reply (a reply reaches the core only once its signature verified). */
+  private final long[] reportedViews;
   private Request outstanding;
   private final Map<Integer, Reply> replies = new HashMap<>();
   private int retransmissions;
@@ -33,6 +39,7 @@ public final class ClientCore {
     this.retransmitTicks = retransmitTicks;
     this.effects = effects;
     this.nextRequestNumber = firstRequestNumber;
+    this.reportedViews = new long[quorum.n()];
   }
 
   /** Sends a new request; returns its number. Only one may be outstanding. */
@@ -66,24 +73,35 @@ public final class ClientCore {
       return;
     }
     replies.put(reply.sender(), reply);
+    noteView(reply.sender(), reply.view());
     int needed = outstanding.readOnly() ? quorum.certificate() : quorum.weak();
     int matching = 0;
-    long maxView = view;
     for (Reply r : replies.values()) {
       if (Arrays.equals(r.result(), reply.result())) {
         matching++;
-        maxView = Math.max(maxView, r.view());
       }
     }
     if (matching >= needed) {
-      // f + 1 agree on the view as well as the result, so at least one correct replica is in it.
-      view = maxView;
       long done = outstanding.requestNumber();
       outstanding = null;
       replies.clear();
       effects.cancelTimer();
       effects.completed(done, reply.result());
     }
+  }
+
+  /**
+   * Adopts the (f + 1)-th highest of the replicas' reported views: at least one correct replica has
+   * reached it, and the f highest reports, which may all be lies, cannot raise it.
+   */
+  private void noteView(int replica, long reported) {
+    if (reported <= reportedViews[replica]) {
+      return;
+    }
+    reportedViews[replica] = reported;
+    long[] sorted = reportedViews.clone();
+    Arrays.sort(sorted);
+    view = Math.max(view, sorted[sorted.length - quorum.weak()]);
   }
 
   public void onTimer() {

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  */
 public final class ClusterFile {
   static final List<String> PARAMETER_KEYS = List.of("f", "batch.size", "batch.delay.ms", "batch.linger.ms", "pipeline.depth",
-      "checkpoint.interval", "log.window", "viewchange.timeout.ms", "primary.idle.timeout.ms", "durability", "data.dir", "storage.map.mb", "tls");
+      "checkpoint.interval", "log.window", "viewchange.timeout.ms", "primary.idle.timeout.ms", "durability", "data.dir", "storage.map.mb",
+      "metrics.host", "tls");
 
   private ClusterFile() {}
 
@@ -154,9 +155,13 @@ public final class ClusterFile {
       throw new ConfigException(name, lineOf.get("tls"), "tls must be 'on' or 'off', got '" + tls + "'");
     }
     Path data = base.resolve(values.getOrDefault("data.dir", "data")).normalize();
+    String metricsHost = values.getOrDefault("metrics.host", ClusterConfig.DEFAULT_METRICS_HOST);
+    if (metricsHost.isEmpty() || metricsHost.chars().anyMatch(Character::isWhitespace)) {
+      throw new ConfigException(name, lineOf.get("metrics.host"), "metrics.host '" + metricsHost + "' is not a host name or address");
+    }
     return new ClusterConfig(f, replicas, clients,
         new ProtocolParameters(batch, delay, depth, interval, window, timeout, idle, durability, mapMb, linger,
-            tls.equals("on")), data);
+            tls.equals("on")), data, metricsHost);
   }
 
   private static int id(String name, int ln, String key, String kind) {

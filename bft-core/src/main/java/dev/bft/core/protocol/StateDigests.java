@@ -1,5 +1,6 @@
 package dev.bft.core.protocol;
 
+import dev.bft.core.service.ChunkPieces;
 import dev.bft.crypto.Digest;
 
 /** The checkpoint digest covers the service state and the client table, so exactly-once survives a restore. */
@@ -7,6 +8,14 @@ public final class StateDigests {
   private StateDigests() {}
 
   public static Digest checkpoint(Digest serviceState, ClientTable clients) {
-    return Digest.sha256(new byte[] {'C'}, serviceState.bytesUnsafe(), clients.encode());
+    return checkpoint(serviceState, ChunkPieces.contentDigest(clients.encode()));
+  }
+
+  /**
+   * The same from the digest of the client table's encoding as {@link ChunkPieces} proves it, so a
+   * table too large for one frame is checked piece by piece as it arrives.
+   */
+  public static Digest checkpoint(Digest serviceState, Digest clientTable) {
+    return Digest.sha256(new byte[] {'C'}, serviceState.bytesUnsafe(), clientTable.bytesUnsafe());
   }
 }

@@ -10,6 +10,7 @@ import dev.bft.core.message.codec.DecodeResult;
 import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.core.protocol.ClientTable;
+import dev.bft.core.service.ChunkPieces;
 import dev.bft.core.protocol.LogRecord;
 import dev.bft.core.protocol.RecoveredState;
 import dev.bft.core.service.ChunkedState;
@@ -94,16 +95,34 @@ public final class DurableLog {
     addState(sequence, state.chunkDigests(), state::chunk, clients);
   }
 
-  /** As above, from a snapshot's chunk digests and chunks (the live state may have moved on). */
-  public void addState(long sequence, Digest[] now, java.util.function.IntFunction<byte[]> chunk, ClientTable clients) {
+  /**
+   * As above, from a snapshot's chunk digests and pieces (the live state may have moved on). A chunk
+   * is stored whole, gathered from its pieces ({@link dev.bft.core.service.ChunkedState}).
+   */
+  public void addState(long sequence, Digest[] now, java.util.function.IntFunction<byte[]> piece, ClientTable clients) {
     for (int i = 0; i < now.length; i++) {
       if (persistedChunks == null || !now[i].equals(persistedChunks[i])) {
-        batch.put(Table.STATE, ByteBuffer.allocate(4).putInt(i).array(), chunk.apply(i));
+        batch.put(Table.STATE, ByteBuffer.allocate(4).putInt(i).array(), wholeChunk(piece, i, now.length));
       }
     }
     persistedChunks = now;
     batch.put(Table.META, STATE_SEQUENCE, ByteBuffer.allocate(8).putLong(sequence).array());
     batch.put(Table.META, STATE_CLIENTS, clients.encode());
+  }
+
+  private static byte[] wholeChunk(java.util.function.IntFunction<byte[]> piece, int chunk, int chunks) {
+    ChunkPieces.Head head = ChunkPieces.parseHead(piece.apply(chunk));
+    if (head == null) {
+      throw new IllegalStateException("chunk " + chunk + " of this replica's own state does not parse");
+    }
+    ChunkPieces.Assembly whole = new ChunkPieces.Assembly(head);
+    for (int k = 1; k < head.pieces(); k++) {
+      whole.add(k, piece.apply(k * chunks + chunk));
+    }
+    if (!whole.complete()) {
+      throw new IllegalStateException("chunk " + chunk + " of this replica's own state does not assemble");
+    }
+    return whole.content();
   }
 
   /** Makes everything added since the last commit durable, in one transaction. */

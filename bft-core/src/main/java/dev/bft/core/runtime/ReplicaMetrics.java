@@ -142,6 +142,11 @@ public final class ReplicaMetrics implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** Where the endpoint listens, once served. */
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
   public String scrape() {
     return registry.scrape();
   }

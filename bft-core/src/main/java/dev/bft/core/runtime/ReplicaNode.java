@@ -248,8 +248,7 @@ public final class ReplicaNode implements AutoCloseable {
     }
     if (m instanceof StateChunk chunk) {
       if (stateTransfer.wanted(chunk)) {
-        StateTransferShell.Manifest manifest = chunk.chunkTotal() == 0 ? stateTransfer.manifest(peer, chunk, replica.view()) : null;
-        onProtocolThread(() -> stateTransfer.onState(peer, chunk, manifest));
+        onProtocolThread(() -> stateTransfer.onState(peer, chunk, replica.view()));
       }
       return;
     }

@@ -34,8 +34,6 @@ public enum ShellRefusal {
   FETCH_OVER_BUDGET,
   /** A STATE for a checkpoint this replica is not fetching. */
   STATE_UNSOLICITED,
-  /** A STATE manifest whose bytes are not a manifest. */
-  STATE_MALFORMED,
   /** A verification queue was full for the sending peer (frames or bytes). */
   VERIFY_QUEUE_FULL,
   /** A link's outbound buffer was full; the message was not sent. */

@@ -29,8 +29,7 @@ import org.slf4j.LoggerFactory;
  * snapshot of that checkpoint, off the protocol thread, within a per-peer budget of signed chunks
  * and only while the peer's link can take them (each chunk costs a signature; a Byzantine fetcher
  * gets no more). Fetching: a STATE is taken only while this replica is fetching that very
- * checkpoint, and its manifest is decoded on the verification thread; everything else is dropped
- * unread and counted.
+ * checkpoint; everything else is dropped unread and counted.
  */
 final class StateTransferShell {
   private static final Logger LOG = LoggerFactory.getLogger(StateTransferShell.class);
@@ -55,9 +54,6 @@ final class StateTransferShell {
   private ScheduledFuture<?> retry;
 
   private record Held(KvSnapshot snapshot, ClientTable clients) {}
-
-  /** The manifest of a STATE, decoded off the protocol thread. */
-  record Manifest(int peer, long sequence, StateTransferWire.Manifest manifest) {}
 
   StateTransferShell(int self, int n, MessageEncoder encoder, IntFunction<Channel> replicaLink,
                      BiConsumer<Channel, byte[]> write, Consumer<String> refusals, LongSupplier nanoClock) {
@@ -90,12 +86,14 @@ final class StateTransferShell {
     if (held == null || c == null || !c.isActive()) {
       return;
     }
-    if (fetch.chunkCount() == 0) {
-      if (serving.take(peer)) {
-        byte[] manifest = StateTransferWire.encodeManifest(held.snapshot().chunkDigests(), held.clients());
-        write.accept(c, encoder.encode(new StateChunk(fetch.sequence(), 0, 0, manifest, List.of(), self, null)));
-      } else {
+    if (fetch.chunkCount() == 0) { // a page of the manifest
+      if (!serving.take(peer)) {
         refusals.accept(ShellRefusal.FETCH_OVER_BUDGET.name());
+        return;
+      }
+      byte[] page = StateTransferWire.encodeManifestPage(held.snapshot().chunkDigests(), held.clients(), fetch.firstChunk());
+      if (page != null) {
+        write.accept(c, encoder.encode(new StateChunk(fetch.sequence(), fetch.firstChunk(), 0, page, List.of(), self, null)));
       }
       return;
     }
@@ -115,10 +113,7 @@ final class StateTransferShell {
     }
   }
 
-  /**
-   * Verification thread: whether a STATE is for the checkpoint being fetched; if so, a manifest is
-   * decoded here (null for a chunk, or for bytes that are no manifest). Else dropped and counted.
-   */
+  /** Verification thread: whether a STATE is for the checkpoint being fetched; if not, dropped unread and counted. */
   boolean wanted(StateChunk chunk) {
     if (chunk.sequence() != fetching || fetching < 0) {
       refusals.accept(ShellRefusal.STATE_UNSOLICITED.name());
@@ -127,23 +122,13 @@ final class StateTransferShell {
     return true;
   }
 
-  Manifest manifest(int peer, StateChunk chunk, long view) {
-    StateTransferWire.Manifest m = StateTransferWire.decodeManifest(chunk.chunk(), view, self);
-    if (m == null) {
-      refusals.accept(ShellRefusal.STATE_MALFORMED.name());
-    }
-    return m == null ? null : new Manifest(peer, chunk.sequence(), m);
-  }
-
-  /** Protocol thread: a verified, wanted STATE. */
-  void onState(int peer, StateChunk chunk, Manifest manifest) {
+  /** Protocol thread: a verified, wanted STATE; {@code view} is the replica's, for the client table's replies. */
+  void onState(int peer, StateChunk chunk, long view) {
     if (fetcher == null) {
       return;
     }
     if (chunk.chunkTotal() == 0) {
-      if (manifest != null) {
-        fetcher.onManifest(peer, chunk.sequence(), manifest.manifest().leaves(), manifest.manifest().clients());
-      }
+      fetcher.onManifestPage(peer, chunk.sequence(), chunk.chunkIndex(), chunk.chunk(), view);
     } else {
       fetcher.onChunk(peer, chunk.sequence(), chunk.chunkIndex(), chunk.chunk());
     }
@@ -179,6 +164,11 @@ final class StateTransferShell {
     @Override
     public void requestManifest(int peer, long sequence) {
       send(peer, new FetchState(sequence, Digest.ZERO, 0, 0, self, null));
+    }
+
+    @Override
+    public void requestManifestPage(int peer, long sequence, int page) {
+      send(peer, new FetchState(sequence, Digest.ZERO, page, 0, self, null));
     }
 
     @Override

@@ -1,15 +1,15 @@
 package dev.bft.core.runtime;
 
 import dev.bft.core.protocol.ClientTable;
+import dev.bft.core.statetransfer.Manifests;
 import dev.bft.crypto.Digest;
-import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
- * How state transfer rides on FETCH and STATE. FETCH with {@code chunkCount = 0} asks for the
- * manifest, answered by STATE with {@code chunkTotal = 0} whose chunk is
- * {@code [count:4][count x 32-byte chunk digest][client table]}; FETCH with a chunk range asks for
- * chunks, answered by one STATE per chunk. Everything a peer sends is checked by the
+ * How state transfer rides on FETCH and STATE. FETCH with {@code chunkCount = 0} asks for page
+ * {@code firstChunk} of the manifest, answered by STATE with {@code chunkTotal = 0} and
+ * {@code chunkIndex} = the page ({@link Manifests}: page 0 holds every chunk digest and the head of
+ * the client table, later pages the rest of a large table); FETCH with a chunk range asks for
+ * chunk pieces, answered by one STATE per piece. Everything a peer sends is checked by the
  * {@link dev.bft.core.statetransfer.StateFetcher} against the proven checkpoint digest.
  */
 final class StateTransferWire {
@@ -17,31 +17,28 @@ final class StateTransferWire {
 
   record Manifest(Digest[] leaves, ClientTable clients) {}
 
+  /** Page 0 of the manifest. */
   static byte[] encodeManifest(Digest[] leaves, ClientTable clients) {
-    byte[] table = clients.encode();
-    ByteBuffer b = ByteBuffer.allocate(4 + leaves.length * Digest.SIZE + table.length).putInt(leaves.length);
-    for (Digest d : leaves) {
-      b.put(d.bytesUnsafe());
-    }
-    return b.put(table).array();
+    return Manifests.page(leaves, clients, 0);
   }
 
-  /** The manifest in a STATE chunk, or null if the bytes are not one (a Byzantine peer). */
+  /** Page {@code page} of the manifest, or null when the client table has fewer pieces. */
+  static byte[] encodeManifestPage(Digest[] leaves, ClientTable clients, int page) {
+    return Manifests.page(leaves, clients, page);
+  }
+
+  /**
+   * The whole manifest in a page 0 whose client table fits in it, or null if the bytes are not one
+   * (a Byzantine peer) or the table continues on later pages (which
+   * {@link dev.bft.core.statetransfer.StateFetcher#onManifestPage} assembles).
+   */
   static Manifest decodeManifest(byte[] bytes, long view, int self) {
     try {
-      ByteBuffer b = ByteBuffer.wrap(bytes);
-      int count = b.getInt();
-      if (count < 0 || count > (bytes.length - 4) / Digest.SIZE) {
+      Manifests.First first = Manifests.parseFirst(bytes);
+      if (first == null || first.table().pieces() != 1) {
         return null;
       }
-      Digest[] leaves = new Digest[count];
-      for (int i = 0; i < count; i++) {
-        byte[] d = new byte[Digest.SIZE];
-        b.get(d);
-        leaves[i] = Digest.of(d);
-      }
-      byte[] table = Arrays.copyOfRange(bytes, b.position(), bytes.length);
-      return new Manifest(leaves, ClientTable.decode(table, view, self));
+      return new Manifest(first.leaves(), ClientTable.decode(first.table().firstSlice(), view, self));
     } catch (RuntimeException e) {
       return null;
     }

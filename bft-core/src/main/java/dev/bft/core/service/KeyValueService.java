@@ -76,9 +76,9 @@ public final class KeyValueService implements ReplicatedService, ChunkedState {
     state.restore(snapshot);
   }
 
-  /** Installs one verified state-transfer chunk; the caller checks the final digest. */
-  public void restoreChunk(int bucket, byte[] chunk) {
-    state.restoreBucket(bucket, chunk);
+  /** Installs one verified bucket (its whole encoding); the caller checks the final digest. */
+  public void restoreChunk(int bucket, byte[] content) {
+    state.restoreBucket(bucket, content);
   }
 
   @Override
@@ -97,13 +97,13 @@ public final class KeyValueService implements ReplicatedService, ChunkedState {
   }
 
   @Override
-  public void installChunk(int index, byte[] chunk) {
-    state.restoreBucket(index, chunk);
+  public void installChunk(int chunk, byte[] content) {
+    state.restoreBucket(chunk, content);
   }
 
   @Override
-  public dev.bft.crypto.Digest digestOfChunk(byte[] chunk) {
-    return KvState.bucketDigest(chunk);
+  public dev.bft.crypto.Digest digestOfChunk(byte[] content) {
+    return KvState.bucketDigest(content);
   }
 
   public long size() {

@@ -15,8 +15,8 @@ import java.util.TreeMap;
  * rehashes only buckets written since the last one, never the whole state.
  *
  * <p>Buckets are copy-on-write: a snapshot shares them, and the next write to a shared bucket
- * copies it first. The buckets are also the chunks of state transfer, each verifiable on its own
- * by its Merkle path.
+ * copies it first. The buckets are also the chunks of state transfer, each travelling in pieces
+ * that fit a frame ({@link ChunkPieces}) whatever the keys hash to.
  */
 final class KvState {
   static final int DEFAULT_BUCKETS = 1024;
@@ -25,6 +25,8 @@ final class KvState {
   private final TreeMap<byte[], byte[]>[] buckets;
   private final boolean[] shared;
   private final Digest[] bucketDigests;
+  /** How many state-transfer pieces each bucket's encoding makes, refreshed with the digests. */
+  private final int[] pieceCounts;
   private final boolean[] dirty;
   private int dirtyCount;
   private long entries;
@@ -38,6 +40,7 @@ final class KvState {
     this.buckets = new TreeMap[bucketCount];
     this.shared = new boolean[bucketCount];
     this.bucketDigests = new Digest[bucketCount];
+    this.pieceCounts = new int[bucketCount];
     this.dirty = new boolean[bucketCount];
     for (int i = 0; i < bucketCount; i++) {
       buckets[i] = new TreeMap<>(Arrays::compareUnsigned);
@@ -110,7 +113,9 @@ final class KvState {
     if (dirtyCount > 0) {
       for (int b = 0; b < bucketCount; b++) {
         if (dirty[b]) {
-          bucketDigests[b] = bucketDigest(encodeBucket(buckets[b]));
+          byte[] encoded = encodeBucket(buckets[b]);
+          bucketDigests[b] = bucketDigest(encoded);
+          pieceCounts[b] = ChunkPieces.pieceCount(encoded.length);
           dirty[b] = false;
         }
       }
@@ -127,7 +132,7 @@ final class KvState {
       shared[b] = true;
       view[b] = java.util.Collections.unmodifiableNavigableMap(buckets[b]);
     }
-    return new KvSnapshot(view, bucketDigests.clone(), root, entries);
+    return new KvSnapshot(view, bucketDigests.clone(), pieceCounts.clone(), root, entries);
   }
 
   /** Replaces the whole state with a snapshot's (state transfer). */
@@ -145,8 +150,10 @@ final class KvState {
     dirtyCount = bucketCount;
   }
 
-  byte[] chunk(int b) {
-    return encodeBucket(buckets[b]);
+  /** Piece {@code index / bucketCount} of bucket {@code index % bucketCount} (see {@link KvSnapshot#chunk}). */
+  byte[] chunk(int index) {
+    byte[] piece = index < 0 ? null : ChunkPieces.piece(encodeBucket(buckets[index % bucketCount]), index / bucketCount);
+    return piece == null ? new byte[0] : piece;
   }
 
   /** Replaces one bucket from a verified state-transfer chunk. */
@@ -162,7 +169,7 @@ final class KvState {
   }
 
   static Digest bucketDigest(byte[] encodedBucket) {
-    return Digest.sha256(new byte[] {'K'}, encodedBucket);
+    return ChunkPieces.contentDigest(encodedBucket);
   }
 
   /** {@code [count:4]([key length:4][key][value length:4][value])*} in key order. */

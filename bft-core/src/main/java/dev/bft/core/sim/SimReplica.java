@@ -8,7 +8,9 @@ import dev.bft.core.message.Request;
 import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.service.ChunkedState;
 import dev.bft.core.service.KvSnapshot;
+import dev.bft.core.message.codec.WireLimits;
 import dev.bft.core.statetransfer.FetchEffects;
+import dev.bft.core.statetransfer.Manifests;
 import dev.bft.core.statetransfer.StateFetcher;
 import dev.bft.crypto.Digest;
 import dev.bft.core.protocol.Effects;
@@ -388,32 +390,41 @@ final class SimReplica implements Effects {
     sim.queue().at(sim.now() + 50, () -> askNextPeer(sequence));
   }
 
-  void serveManifest(int requester, long sequence) {
+  /** Whether a STATE frame with this chunk would pass the real decoder's limit (else it is dropped, as there). */
+  private static boolean fitsOneFrame(byte[] chunk) {
+    return chunk != null && chunk.length <= WireLimits.defaults().maxChunkBytes();
+  }
+
+  void serveManifest(int requester, long sequence, int page) {
     HeldCheckpoint held = snapshots.get(sequence);
     if (up && held != null && held.serviceSnapshot() instanceof KvSnapshot ks) {
       Digest[] leaves = ks.chunkDigests();
       if (servesCorruptState) {
         leaves[leaves.length - 1] = Digest.sha256(leaves[leaves.length - 1].bytesUnsafe());
       }
-      sim.network().carry(id, requester, leaves, l -> sim.replica(requester).receiveManifest(id, sequence, l,
-          held.clients()));
+      byte[] bytes = Manifests.page(leaves, held.clients(), page);
+      if (fitsOneFrame(bytes)) {
+        sim.network().carry(id, requester, bytes, b -> sim.replica(requester).receiveManifest(id, sequence, page, b));
+      }
     }
   }
 
   void serveChunk(int requester, long sequence, int index) {
     HeldCheckpoint held = snapshots.get(sequence);
-    if (up && held != null && held.serviceSnapshot() instanceof KvSnapshot ks) {
+    if (up && held != null && held.serviceSnapshot() instanceof KvSnapshot ks && index < ks.chunkIndexBound()) {
       byte[] chunk = ks.chunk(index);
-      if (servesCorruptState) {
+      if (servesCorruptState && chunk.length > 0) {
         chunk[chunk.length - 1] ^= 1;
       }
-      sim.network().carry(id, requester, chunk, c -> sim.replica(requester).receiveChunk(id, sequence, index, c));
+      if (fitsOneFrame(chunk)) {
+        sim.network().carry(id, requester, chunk, c -> sim.replica(requester).receiveChunk(id, sequence, index, c));
+      }
     }
   }
 
-  private void receiveManifest(int peer, long sequence, Digest[] leaves, ClientTable clients) {
+  private void receiveManifest(int peer, long sequence, int page, byte[] bytes) {
     if (up && transfer != null) {
-      transfer.onManifest(peer, sequence, leaves, clients);
+      transfer.onManifestPage(peer, sequence, page, bytes, replica.view());
     }
   }
 
@@ -427,8 +438,13 @@ final class SimReplica implements Effects {
   private final class TransferShell implements FetchEffects {
     @Override
     public void requestManifest(int peer, long sequence) {
-      sim.trace("fetch-manifest", id, sequence + " from " + peer);
-      sim.network().carry(id, peer, sequence, s -> sim.replica(peer).serveManifest(id, s));
+      requestManifestPage(peer, sequence, 0);
+    }
+
+    @Override
+    public void requestManifestPage(int peer, long sequence, int page) {
+      sim.trace("fetch-manifest", id, sequence + " page " + page + " from " + peer);
+      sim.network().carry(id, peer, sequence, s -> sim.replica(peer).serveManifest(id, s, page));
     }
 
     @Override

@@ -38,9 +38,9 @@ public final class SnapshottingKv implements ReplicatedService, StateSnapshots, 
   @Override
   public Digest digestOf(Object snapshot) {
     KvSnapshot s = (KvSnapshot) snapshot;
-    Digest[] leaves = new Digest[s.bucketCount()];
+    Digest[] leaves = new Digest[s.leafCount()];
     for (int b = 0; b < leaves.length; b++) {
-      leaves[b] = KvSnapshot.chunkDigest(s.chunk(b));
+      leaves[b] = KvSnapshot.chunkDigest(s.content(b));
     }
     return dev.bft.core.service.MerkleTree.root(leaves);
   }

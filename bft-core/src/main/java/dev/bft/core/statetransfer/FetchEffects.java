@@ -7,6 +7,18 @@ public interface FetchEffects {
   /** Ask {@code peer} for the manifest of checkpoint {@code sequence}: its chunk digests and client table. */
   void requestManifest(int peer, long sequence);
 
+  /**
+   * Ask {@code peer} for page {@code page} of the manifest of checkpoint {@code sequence}: page 0 is
+   * what {@link #requestManifest} asks for, pages 1.. carry a client table too large for one frame
+   * ({@link Manifests}). A shell that cannot ask for later pages yet transfers only states whose
+   * client table fits page 0.
+   */
+  default void requestManifestPage(int peer, long sequence, int page) {
+    if (page == 0) {
+      requestManifest(peer, sequence);
+    }
+  }
+
   void requestChunk(int peer, long sequence, int index);
 
   /** Call {@link StateFetcher#onRetryTimer} after {@code ticks}. */

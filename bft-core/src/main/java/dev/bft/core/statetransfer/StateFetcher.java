@@ -2,6 +2,7 @@ package dev.bft.core.statetransfer;
 
 import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.protocol.StateDigests;
+import dev.bft.core.service.ChunkPieces;
 import dev.bft.core.service.ChunkedState;
 import dev.bft.core.service.MerkleTree;
 import dev.bft.crypto.Digest;
@@ -14,8 +15,9 @@ import java.util.TreeSet;
  * The lagging replica's side of state transfer. It first obtains a manifest (every chunk digest and
  * the client table) and accepts it only if it hashes to the checkpoint digest that 2f + 1 replicas
  * proved. It then fetches only the chunks whose digests differ from its own, from several peers in
- * parallel, checks each against the manifest as it arrives and installs it at once, so memory holds
- * one chunk at a time. A peer that serves a bad manifest or chunk is counted and not asked again;
+ * parallel, in pieces of bounded size ({@link ChunkPieces}; the client table too, as manifest
+ * pages), checks each piece as it arrives and installs a chunk once it is whole, so memory holds
+ * verified pieces of the chunks in flight only. A peer that serves a bad manifest or chunk is counted and not asked again;
  * its chunks go to others. Requests lost on the way are re-sent when the retry timer fires.
  */
 public final class StateFetcher {
@@ -32,6 +34,12 @@ public final class StateFetcher {
   private Digest digest;
   private Digest[] leaves;
   private ClientTable clients;
+  /** The client table while it arrives in pieces, and the view its replies are re-sent in. */
+  private ChunkPieces.Assembly table;
+  private long tableView;
+  /** Chunks whose piece 0 arrived and whose further pieces are on their way. */
+  private final Map<Integer, ChunkPieces.Assembly> assemblies = new HashMap<>();
+  /** Chunk indices still to fetch, and (negated) the client table's manifest pages 1.. */
   private final TreeSet<Integer> needed = new TreeSet<>();
   private final Map<Integer, Integer> inFlight = new HashMap<>();
   private final Map<Integer, Long> sentInPeriod = new HashMap<>();
@@ -61,6 +69,9 @@ public final class StateFetcher {
     sequence = seq;
     digest = checkpointDigest;
     leaves = null;
+    clients = null;
+    table = null;
+    assemblies.clear();
     needed.clear();
     inFlight.clear();
     sentInPeriod.clear();
@@ -83,19 +94,84 @@ public final class StateFetcher {
     return Math.floorMod(self + 1, replicas);
   }
 
+  /** A whole manifest (its client table in one piece): the chunk digests and the client table. */
   public void onManifest(int peer, long seq, Digest[] offeredLeaves, ClientTable offeredClients) {
     if (seq != sequence || leaves != null) {
       return;
     }
     if (offeredLeaves.length != state.chunkCount()
         || !StateDigests.checkpoint(MerkleTree.root(offeredLeaves), offeredClients).equals(digest)) {
-      stats.badManifests++;
-      badPeer[peer] = true;
-      effects.requestManifest(nextPeer(), seq);
+      badManifest(peer);
       return;
     }
-    leaves = offeredLeaves.clone();
     clients = offeredClients.copy();
+    begin(offeredLeaves);
+  }
+
+  /**
+   * Page {@code page} of a manifest ({@link Manifests}): page 0 holds the chunk digests and the head of
+   * the client table, checked at once against the proven digest; pages 1.. are the table's further
+   * pieces, each checked against the head. {@code view} is the view the table's replies are re-sent in.
+   */
+  public void onManifestPage(int peer, long seq, int page, byte[] bytes, long view) {
+    if (seq != sequence) {
+      return;
+    }
+    if (page == 0) {
+      Manifests.First first = leaves == null ? Manifests.parseFirst(bytes) : null;
+      if (first == null) {
+        if (leaves == null) {
+          badManifest(peer);
+        }
+        return;
+      }
+      if (first.leaves().length != state.chunkCount()
+          || !StateDigests.checkpoint(MerkleTree.root(first.leaves()), first.table().contentDigest()).equals(digest)) {
+        badManifest(peer);
+        return;
+      }
+      tableView = view;
+      if (first.table().pieces() == 1) {
+        clients = Manifests.table(first.table().firstSlice(), view, self);
+      } else {
+        table = new ChunkPieces.Assembly(first.table());
+        for (int k = 1; k < first.table().pieces(); k++) {
+          needed.add(-k);
+        }
+      }
+      begin(first.leaves());
+      return;
+    }
+    if (table == null || !needed.contains(-page)) {
+      return;
+    }
+    inFlight.remove(-page);
+    if (!table.add(page, bytes)) {
+      stats.badManifests++;
+      badPeer[peer] = true;
+      dispatch();
+      return;
+    }
+    stats.bytesFetched += bytes.length;
+    needed.remove(-page);
+    if (table.complete()) {
+      clients = Manifests.table(table.content(), tableView, self);
+      table = null;
+    }
+    if (!finishIfDone()) {
+      dispatch();
+    }
+  }
+
+  private void badManifest(int peer) {
+    stats.badManifests++;
+    badPeer[peer] = true;
+    effects.requestManifest(nextPeer(), sequence);
+  }
+
+  /** A verified manifest: fetch every chunk whose digest differs from this replica's. */
+  private void begin(Digest[] verifiedLeaves) {
+    leaves = verifiedLeaves.clone();
     Digest[] mine = state.chunkDigests();
     for (int i = 0; i < leaves.length; i++) {
       if (!leaves[i].equals(mine[i])) {
@@ -110,8 +186,8 @@ public final class StateFetcher {
   private void dispatch() {
     Map<Integer, Integer> perPeer = new HashMap<>();
     inFlight.values().forEach(p -> perPeer.merge(p, 1, Integer::sum));
-    for (int chunk : needed) {
-      if (inFlight.containsKey(chunk)) {
+    for (int wanted : needed) {
+      if (inFlight.containsKey(wanted)) {
         continue;
       }
       int peer = nextPeer();
@@ -119,34 +195,61 @@ public final class StateFetcher {
         continue;
       }
       perPeer.merge(peer, 1, Integer::sum);
-      inFlight.put(chunk, peer);
-      sentInPeriod.put(chunk, periods);
-      effects.requestChunk(peer, sequence, chunk);
+      inFlight.put(wanted, peer);
+      sentInPeriod.put(wanted, periods);
+      if (wanted < 0) {
+        effects.requestManifestPage(peer, sequence, -wanted);
+      } else {
+        effects.requestChunk(peer, sequence, wanted);
+      }
     }
   }
 
-  public void onChunk(int peer, long seq, int index, byte[] chunk) {
-    if (seq != sequence || leaves == null || !needed.contains(index)) {
+  /** Piece {@code index / chunkCount} of chunk {@code index % chunkCount} ({@link ChunkedState}). */
+  public void onChunk(int peer, long seq, int index, byte[] piece) {
+    if (seq != sequence || leaves == null || index < 0 || !needed.contains(index)) {
       return;
     }
     inFlight.remove(index);
-    if (!state.digestOfChunk(chunk).equals(leaves[index])) {
+    int chunk = index % leaves.length;
+    int k = index / leaves.length;
+    ChunkPieces.Assembly assembly = k == 0 ? null : assemblies.get(chunk);
+    ChunkPieces.Head head = k == 0 ? ChunkPieces.parseHead(piece) : null;
+    boolean good = k == 0
+        ? head != null && head.contentDigest().equals(leaves[chunk])
+            && (long) head.pieces() * leaves.length <= Integer.MAX_VALUE
+        : assembly != null && assembly.add(k, piece);
+    if (!good) {
       stats.badChunks++;
       badPeer[peer] = true;
       dispatch();
       return;
     }
-    state.installChunk(index, chunk);
-    stats.chunksFetched++;
-    stats.bytesFetched += chunk.length;
+    stats.bytesFetched += piece.length;
     needed.remove(index);
+    if (k == 0 && head.pieces() == 1) {
+      install(chunk, head.firstSlice());
+    } else if (k == 0) {
+      assemblies.put(chunk, new ChunkPieces.Assembly(head));
+      for (int p = 1; p < head.pieces(); p++) {
+        needed.add(p * leaves.length + chunk);
+      }
+    } else if (assembly.complete()) {
+      assemblies.remove(chunk);
+      install(chunk, assembly.content());
+    }
     if (!finishIfDone()) {
       dispatch();
     }
   }
 
+  private void install(int chunk, byte[] content) {
+    state.installChunk(chunk, content);
+    stats.chunksFetched++;
+  }
+
   private boolean finishIfDone() {
-    if (leaves == null || !needed.isEmpty()) {
+    if (leaves == null || !needed.isEmpty() || clients == null) {
       return false;
     }
     long seq = sequence;

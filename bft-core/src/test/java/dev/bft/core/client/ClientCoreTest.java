@@ -12,9 +12,12 @@ import org.junit.jupiter.api.Test;
 /** f + 1 matching replies complete a request; the shell asks {@code wants} before it checks a reply's signature. */
 class ClientCoreTest {
   final List<Long> completed = new ArrayList<>();
+  final List<Integer> sentTo = new ArrayList<>();
   final ClientCore core = new ClientCore(1000, Quorum.ofReplicas(4), 300, 1, new ClientEffects() {
     @Override
-    public void send(int replica, Request request) {}
+    public void send(int replica, Request request) {
+      sentTo.add(replica);
+    }
 
     @Override
     public void sendToAll(Request request) {}
@@ -32,7 +35,11 @@ class ClientCoreTest {
   });
 
   private static Reply reply(long t, int from, int result) {
-    return new Reply(0, 1000, t, new byte[] {(byte) result}, from, null);
+    return reply(0, t, from, result);
+  }
+
+  private static Reply reply(long view, long t, int from, int result) {
+    return new Reply(view, 1000, t, new byte[] {(byte) result}, from, null);
   }
 
   @Test
@@ -59,5 +66,46 @@ class ClientCoreTest {
     assertThat(completed).as("one reply twice and a mismatching one are not f + 1").isEmpty();
     core.onReply(reply(t, 3, 8));
     assertThat(completed).containsExactly(t);
+  }
+
+  @Test
+  void oneReplicaNamingAFarViewWithItselfAsPrimaryDoesNotMoveTheClient() {
+    // Replica 3 answers correctly but claims view 1003, whose primary is replica 3: were the client
+    // to believe it, every request would go to the liar first and wait out a retransmission.
+    long t = core.invoke(new byte[] {1}, false);
+    core.onReply(reply(1003, t, 3, 7));
+    core.onReply(reply(0, t, 1, 7));
+    assertThat(completed).containsExactly(t);
+    assertThat(core.view()).as("one replica's word is not f + 1").isZero();
+    sentTo.clear();
+    core.invoke(new byte[] {2}, false);
+    assertThat(sentTo).containsExactly(0);
+  }
+
+  @Test
+  void fPlusOneReplicasReportingAViewMoveTheClient() {
+    long t = core.invoke(new byte[] {1}, false);
+    core.onReply(reply(1, t, 1, 7));
+    core.onReply(reply(1, t, 2, 7));
+    assertThat(core.view()).isEqualTo(1);
+    sentTo.clear();
+    core.invoke(new byte[] {2}, false);
+    assertThat(sentTo).containsExactly(1);
+  }
+
+  @Test
+  void theViewIsTheHighestThatFPlusOneReplicasHaveReachedAndNeverGoesBack() {
+    // Reports accumulate across requests, one (the latest) per replica: 5 from replica 1 and 9 from
+    // replica 2 vouch for view 5 (at least one of them is correct and has reached it).
+    long t1 = core.invoke(new byte[] {1}, false);
+    core.onReply(reply(5, t1, 1, 7));
+    core.onReply(reply(9, t1, 2, 7));
+    assertThat(core.view()).isEqualTo(5);
+    long t2 = core.invoke(new byte[] {2}, false);
+    core.onReply(reply(2, t2, 3, 7));
+    core.onReply(reply(3, t2, 0, 8));
+    assertThat(core.view()).as("lower reports do not move the client back").isEqualTo(5);
+    core.onReply(reply(9, t2, 1, 7));
+    assertThat(core.view()).as("replicas 1 and 2 now both report 9").isEqualTo(9);
   }
 }

@@ -107,6 +107,18 @@ class ClusterFileTest {
   }
 
   @Test
+  void metricsBindToLoopbackUnlessTheClusterFileSaysOtherwise() {
+    ClusterConfig c = parse(valid());
+    assertThat(c.metricsHost()).isEqualTo("127.0.0.1");
+    assertThat(c.metricsHostOf(2)).isEqualTo("127.0.0.1");
+    List<String> lines = valid();
+    lines.add("metrics.host = 0.0.0.0");
+    ClusterConfig open = parse(lines);
+    assertThat(open.metricsHost()).isEqualTo("0.0.0.0");
+    assertThat(open.metricsHostOf(2)).as("reached at the replica's own host").isEqualTo(open.replica(2).host());
+  }
+
+  @Test
   void aMissingFOrFileIsReported() {
     List<String> lines = valid();
     lines.remove(1);

@@ -79,8 +79,8 @@ class KeyValueServiceTest {
     }
     KeyValueService b = new KeyValueService(16, 64, 64);
     KvSnapshot s = a.snapshot();
-    for (int bucket = 0; bucket < s.bucketCount(); bucket++) {
-      for (var e : KvState.decodeBucket(s.chunk(bucket)).entrySet()) {
+    for (int bucket = 0; bucket < s.leafCount(); bucket++) {
+      for (var e : KvState.decodeBucket(s.content(bucket)).entrySet()) {
         b.execute(new KvOperation.Put(e.getKey(), e.getValue()).encode(), CTX);
       }
     }
@@ -115,8 +115,8 @@ class KeyValueServiceTest {
     }
     KvSnapshot snap = kv.snapshot();
     KeyValueService target = new KeyValueService(16, 64, 64);
-    for (int bucket = 0; bucket < snap.bucketCount(); bucket++) {
-      byte[] chunk = snap.chunk(bucket);
+    for (int bucket = 0; bucket < snap.leafCount(); bucket++) {
+      byte[] chunk = snap.content(bucket);
       assertThat(KvSnapshot.verifyChunk(snap.root(), bucket, chunk, snap.proof(bucket))).isTrue();
       if (chunk.length > 8) {
         byte[] corrupt = chunk.clone();

@@ -159,8 +159,8 @@ final class BenchCommand implements Callable<Integer> {
           replicas.checkAlive(logs);
           ProcessCpu replicaCpu = new ProcessCpu(replicas.replicas());
           ProcessCpu loadCpu = new ProcessCpu(List.of(ProcessHandle.current()));
-          SignatureChecks checks = new SignatureChecks(cluster, JitSettled.MetricsReader.overHttp());
-          StageTimes stages = new StageTimes(cluster, JitSettled.MetricsReader.overHttp());
+          SignatureChecks checks = new SignatureChecks(cluster, JitSettled.MetricsReader.overHttp(cluster));
+          StageTimes stages = new StageTimes(cluster, JitSettled.MetricsReader.overHttp(cluster));
           for (int n : counts) {
             LoadRun.Warmup w = new LoadRun.Warmup(Duration.ofSeconds(5), Duration.ofSeconds(5), () -> true);
             ProcessCpu.Reading[] from = new ProcessCpu.Reading[2];

@@ -26,9 +26,9 @@ final class JitSettled implements BooleanSupplier {
   interface MetricsReader {
     String read(ReplicaEndpoint replica) throws Exception;
 
-    static MetricsReader overHttp() {
+    static MetricsReader overHttp(ClusterConfig cluster) {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-      return r -> http.send(HttpRequest.newBuilder(URI.create("http://" + r.host() + ":" + r.metricsPort() + "/metrics"))
+      return r -> http.send(HttpRequest.newBuilder(URI.create("http://" + cluster.metricsHostOf(r.id()) + ":" + r.metricsPort() + "/metrics"))
           .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
   }
@@ -40,7 +40,7 @@ final class JitSettled implements BooleanSupplier {
   private long lastAt;
 
   JitSettled(ClusterConfig cluster) {
-    this(cluster, System::nanoTime, MetricsReader.overHttp());
+    this(cluster, System::nanoTime, MetricsReader.overHttp(cluster));
   }
 
   JitSettled(ClusterConfig cluster, LongSupplier nanoTime, MetricsReader metrics) {

@@ -29,7 +29,7 @@ final class ReplicaCommand implements Callable<Integer> {
   @Option(names = "--byzantine", description = "play a Byzantine behaviour (for attack demos): equivocate, lie, wrong-replies, replay, flood, silent, slow, selective, stale-view-change, lying-new-view")
   String byzantine;
 
-  @Option(names = "--metrics-port", description = "serve Prometheus metrics at http://<host>:<port>/metrics (default: replica.<id>.metrics in the cluster file)")
+  @Option(names = "--metrics-port", description = "serve Prometheus metrics at http://<metrics.host>:<port>/metrics (default: replica.<id>.metrics in the cluster file)")
   Integer metricsPort;
 
   @Override
@@ -64,8 +64,8 @@ final class ReplicaCommand implements Callable<Integer> {
     Integer servePort = metricsPort != null ? metricsPort
         : cluster.replica(id).metricsPort() > 0 ? Integer.valueOf(cluster.replica(id).metricsPort()) : null;
     if (servePort != null) {
-      int port = node.metrics().serve(cluster.replica(id).host(), servePort);
-      System.out.println("replica " + id + " metrics on http://" + cluster.replica(id).host() + ":" + port + "/metrics");
+      int port = node.metrics().serve(cluster.metricsHost(), servePort);
+      System.out.println("replica " + id + " metrics on http://" + cluster.metricsHostOf(id) + ":" + port + "/metrics");
     }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -39,7 +39,7 @@ final class StatusCommand implements Callable<Integer> {
         continue;
       }
       try {
-        String body = http.send(HttpRequest.newBuilder(URI.create("http://" + r.host() + ":" + r.metricsPort() + "/metrics"))
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://" + cluster.metricsHostOf(r.id()) + ":" + r.metricsPort() + "/metrics"))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
         long rejected = (long) sum(body, "bft_frames_rejected");
         out.printf("%-8d %-22s %-6.0f %-10.0f %-10.0f %-9d %s%n", r.id(), r.address(), sum(body, "bft_view"),

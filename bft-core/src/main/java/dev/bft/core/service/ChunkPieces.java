@@ -1,0 +1,158 @@
+package dev.bft.core.service;
+
+import dev.bft.crypto.Digest;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * How content of any size (a key-value bucket, a client table) travels in pieces that each fit one
+ * STATE frame, every piece verifiable as it arrives. The content is cut into slices of
+ * {@link #SLICE_BYTES}; piece 0 is {@code [K:4][K x slice digest][slice 0]} and piece k > 0 is
+ * slice k alone. The content's digest commits to K and the slice digests, so piece 0 is checked
+ * against that digest and every later piece against its slice digest from piece 0.
+ *
+ * <p>Why: a bucket is filled by whatever keys hash to it and the client table grows with the
+ * clients, so neither has a size bound below the 4 MiB frame limit; cut this way, a correct
+ * replica's state always transfers, and a peer cannot make the receiver hold unverified bytes.
+ */
+public final class ChunkPieces {
+  /** At most 1 MiB + 4 + 2 048 x 32 bytes per piece: well under the 4 MiB chunk limit of the wire. */
+  public static final int SLICE_BYTES = 1 << 20;
+  /** A Java array holds under 2 GiB, so no content has more slices than this. */
+  public static final int MAX_PIECES = 2048;
+
+  private ChunkPieces() {}
+
+  /** The head of a content's piece 0, as a receiver parses it. */
+  public record Head(int pieces, Digest[] sliceDigests, byte[] firstSlice) {
+    /** The digest of the content these pieces make up. */
+    public Digest contentDigest() {
+      return digest(sliceDigests);
+    }
+  }
+
+  public static int pieceCount(int contentLength) {
+    return Math.max(1, (contentLength + SLICE_BYTES - 1) / SLICE_BYTES);
+  }
+
+  /** The digest of {@code content} as its pieces prove it. */
+  public static Digest contentDigest(byte[] content) {
+    return digest(sliceDigests(content));
+  }
+
+  /** Piece {@code k} of {@code content}, or null when it has fewer pieces. */
+  public static byte[] piece(byte[] content, int k) {
+    int pieces = pieceCount(content.length);
+    if (k < 0 || k >= pieces) {
+      return null;
+    }
+    byte[] slice = slice(content, k);
+    if (k > 0) {
+      return slice;
+    }
+    Digest[] digests = sliceDigests(content);
+    ByteBuffer b = ByteBuffer.allocate(4 + pieces * Digest.SIZE + slice.length).putInt(pieces);
+    for (Digest d : digests) {
+      b.put(d.bytesUnsafe());
+    }
+    return b.put(slice).array();
+  }
+
+  /** Parses piece 0, or null if the bytes are not one (a Byzantine peer). */
+  public static Head parseHead(byte[] piece) {
+    if (piece.length < 4) {
+      return null;
+    }
+    ByteBuffer b = ByteBuffer.wrap(piece);
+    int pieces = b.getInt();
+    if (pieces < 1 || pieces > MAX_PIECES || pieces > (piece.length - 4) / Digest.SIZE) {
+      return null;
+    }
+    Digest[] digests = new Digest[pieces];
+    for (int i = 0; i < pieces; i++) {
+      byte[] d = new byte[Digest.SIZE];
+      b.get(d);
+      digests[i] = Digest.of(d);
+    }
+    byte[] first = Arrays.copyOfRange(piece, b.position(), piece.length);
+    if (!sliceDigest(first).equals(digests[0])) {
+      return null;
+    }
+    return new Head(pieces, digests, first);
+  }
+
+  public static Digest sliceDigest(byte[] slice) {
+    return Digest.sha256(new byte[] {'P'}, slice);
+  }
+
+  private static byte[] slice(byte[] content, int k) {
+    return Arrays.copyOfRange(content, k * SLICE_BYTES, Math.min(content.length, (k + 1) * SLICE_BYTES));
+  }
+
+  private static Digest[] sliceDigests(byte[] content) {
+    Digest[] d = new Digest[pieceCount(content.length)];
+    for (int k = 0; k < d.length; k++) {
+      int from = k * SLICE_BYTES;
+      d[k] = Digest.sha256(new byte[] {'P'}, Arrays.copyOfRange(content, from, Math.min(content.length, from + SLICE_BYTES)));
+    }
+    return d;
+  }
+
+  private static Digest digest(Digest[] sliceDigests) {
+    ByteBuffer b = ByteBuffer.allocate(4 + sliceDigests.length * Digest.SIZE).putInt(sliceDigests.length);
+    for (Digest d : sliceDigests) {
+      b.put(d.bytesUnsafe());
+    }
+    return Digest.sha256(new byte[] {'L'}, b.array());
+  }
+
+  /** Collects the verified slices of one content until it is whole. */
+  public static final class Assembly {
+    private final Head head;
+    private final byte[][] slices;
+    private int missing;
+
+    public Assembly(Head head) {
+      this.head = head;
+      this.slices = new byte[head.pieces()][];
+      this.slices[0] = head.firstSlice();
+      this.missing = head.pieces() - 1;
+    }
+
+    /** Adds piece {@code k}; false when it is not the slice piece 0 promised (a Byzantine peer). */
+    public boolean add(int k, byte[] piece) {
+      if (k < 1 || k >= slices.length || !sliceDigest(piece).equals(head.sliceDigests()[k])) {
+        return false;
+      }
+      if (slices[k] == null) {
+        slices[k] = piece;
+        missing--;
+      }
+      return true;
+    }
+
+    public boolean has(int k) {
+      return k >= 0 && k < slices.length && slices[k] != null;
+    }
+
+    public int pieces() {
+      return slices.length;
+    }
+
+    public boolean complete() {
+      return missing == 0;
+    }
+
+    public byte[] content() {
+      int length = 0;
+      for (byte[] s : slices) {
+        length += s.length;
+      }
+      ByteBuffer b = ByteBuffer.allocate(length);
+      for (byte[] s : slices) {
+        b.put(s);
+      }
+      return b.array();
+    }
+  }
+}
