@@ -156,7 +156,7 @@ public final class FloodingClient implements AutoCloseable {
     return sent.get();
   }
 
-  /** Handshakes completed, over all replicas: more than n means replicas hung up and took it back. */
+  /** Handshakes completed, over all replicas: a quarantined identity completes none, its reconnects refused at the HELLO. */
   public long connections() {
     return connections.get();
   }

@@ -1,0 +1,139 @@
+package dev.bft.bench;
+
+import dev.bft.core.config.ClusterConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Replica processes started as users start them ({@code bin/bft replica}), each logging to a file,
+ * with what tests ask of them: their metrics, their resident memory, and, when a wait runs out,
+ * which of them are alive and the end of their logs.
+ */
+final class ReplicaProcesses implements AutoCloseable {
+  private final Path file;
+  private final Path dir;
+  private final ClusterConfig cluster;
+  private final Map<Integer, Process> running = new HashMap<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  ReplicaProcesses(Path file, ClusterConfig cluster) {
+    this.file = file;
+    this.dir = file.getParent();
+    this.cluster = cluster;
+  }
+
+  void start(int id) throws IOException {
+    Path launcher = Path.of(System.getProperty("user.dir")).getParent().resolve("bin/bft");
+    ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "replica", "--config", file.toString(), "--id",
+        String.valueOf(id)).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("replica-" + id + ".log").toFile()));
+    pb.environment().put("BFT_NO_BUILD", "1");
+    running.put(id, pb.start());
+  }
+
+  void kill(int id) throws InterruptedException {
+    Process p = running.remove(id);
+    if (p != null) {
+      p.destroyForcibly().waitFor();
+    }
+  }
+
+  boolean alive(int id) {
+    Process p = running.get(id);
+    return p != null && p.isAlive();
+  }
+
+  /** Resident memory of replica {@code id}'s JVM, in bytes (Linux). */
+  long residentBytes(int id) throws IOException {
+    long pid = javaPid(running.get(id).toHandle());
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    throw new IOException("no VmRSS for " + pid);
+  }
+
+  /** bin/bft execs java, but the launcher's shell may be the parent: the JVM is the process or its only child. */
+  private static long javaPid(ProcessHandle h) {
+    return h.info().command().map(c -> c.endsWith("java")).orElse(false) ? h.pid()
+        : h.children().findFirst().map(ProcessHandle::pid).orElse(h.pid());
+  }
+
+  /** The value of {@code bft_frames_rejected{reason}} at replica {@code id} (0 if it has none yet). */
+  long rejected(int id, String reason) throws Exception {
+    return (long) metric(id, "bft_frames_rejected", "reason=\"" + reason + "\"");
+  }
+
+  /** Signatures replica {@code id} has checked, batched and alone. */
+  long signaturesChecked(int id) throws Exception {
+    return (long) (metric(id, "bft_signatures_checked_total", "how=\"batched\"")
+        + metric(id, "bft_signatures_checked_total", "how=\"alone\""));
+  }
+
+  double metric(int id, String name, String label) throws Exception {
+    String page = http.send(HttpRequest.newBuilder(URI.create("http://" + cluster.metricsHostOf(id) + ":"
+        + cluster.replica(id).metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    Matcher m = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE).matcher(page);
+    while (m.find()) {
+      if (m.group(1).contains(label)) {
+        return Double.parseDouble(m.group(2));
+      }
+    }
+    return 0;
+  }
+
+  /** Waits for {@code condition} up to {@code seconds}; fails with the replicas' state if it never holds. */
+  void await(String what, int seconds, BooleanSupplier condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(what + " did not happen within " + seconds + " s" + state());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** The future's value within {@code seconds}; on a timeout, fails with the replicas' state. */
+  <T> T within(CompletableFuture<T> future, int seconds) throws Exception {
+    try {
+      return future.get(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("no reply within " + seconds + " s" + state(), e);
+    }
+  }
+
+  private String state() throws IOException {
+    StringBuilder why = new StringBuilder();
+    for (int i = 0; i < cluster.n(); i++) {
+      Process p = running.get(i);
+      why.append("\n--- replica ").append(i).append(p == null ? " (not running)" : p.isAlive() ? " (alive)" : " (exited " + p.exitValue() + ")");
+      Path log = dir.resolve("replica-" + i + ".log");
+      if (Files.exists(log)) {
+        List<String> lines = Files.readAllLines(log);
+        lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> why.append("\n").append(l));
+      }
+    }
+    return why.toString();
+  }
+
+  @Override
+  public void close() {
+    running.values().forEach(Process::destroyForcibly);
+  }
+}
