@@ -219,6 +219,10 @@ public final class ReplicaNode implements AutoCloseable {
     onProtocolThread(replica::start);
     LOG.info("replica {} listening on {} (n={}, f={}, tls {})", self, config.replica(self).address(), config.n(),
         config.f(), config.parameters().tls() ? "on" : "OFF");
+    if (!config.parameters().tls()) {
+      LOG.warn("replica {}: TLS IS OFF (tls = off in the cluster file): links are not encrypted and anyone on the path "
+          + "reads every operation; this setting exists to measure what TLS costs, not to run a cluster", self);
+    }
   }
 
   /**

@@ -62,6 +62,11 @@ final class BenchCommand implements Callable<Integer> {
           + "report both), or 'none' (default: ${DEFAULT-VALUE})")
   List<String> durabilities;
 
+  @Option(names = "--tls", split = ",", defaultValue = "off",
+      description = "TLS settings measured at --attack-clients besides the default on, to show what TLS costs, or 'none' "
+          + "(default: ${DEFAULT-VALUE})")
+  List<String> tlsSettings;
+
   @Option(names = "--attack-clients", defaultValue = "30", description = "clients during the attack runs and the latency CDF (default: ${DEFAULT-VALUE})")
   int attackClients;
 
@@ -99,6 +104,14 @@ final class BenchCommand implements Callable<Integer> {
         scenarios.add(new Scenario("durability-" + d, null, List.of("durability=" + d), List.of(attackClients)));
       }
     }
+    for (String t : tlsSettings) {
+      if (!t.equals("none")) {
+        if (!t.equals("off")) {
+          throw new IllegalArgumentException("--tls " + t + ": expected off or none (on is every other run's)");
+        }
+        scenarios.add(new Scenario("tls-" + t, null, List.of("tls=" + t), List.of(attackClients)));
+      }
+    }
     for (String a : attacks) {
       if (!a.equals("none")) {
         if (!a.matches("\\d+=[a-z-]+") && !a.matches("client=(bad-signature|valid|malformed)")) {
@@ -128,6 +141,9 @@ final class BenchCommand implements Callable<Integer> {
     List<String> cdfRows = new ArrayList<>(List.of("percentile,latency_ms"));
     Map<String, Double> atAttackLoad = new LinkedHashMap<>();
     double[] asyncOps = {0};
+    // ops/s and replica CPU per operation at the attack load, with TLS (fault-free) and without (tls-off)
+    double[] tlsOn = {0, 0};
+    double[] tlsOff = {0, 0};
     for (Scenario scenario : scenarios) {
       List<Integer> counts = scenario.clients();
       int most = counts.stream().mapToInt(Integer::intValue).max().orElse(attackClients);
@@ -195,6 +211,11 @@ final class BenchCommand implements Callable<Integer> {
             if (scenario.name().equals("durability-async")) {
               asyncOps[0] = r.opsPerSecond();
             }
+            if (n == attackClients && (scenario.name().equals("fault-free") || scenario.name().equals("tls-off"))) {
+              double[] point = scenario.name().equals("tls-off") ? tlsOff : tlsOn;
+              point[0] = r.opsPerSecond();
+              point[1] = replicaMillis;
+            }
             if (n == attackClients && scenario.settings().isEmpty()) {
               atAttackLoad.put(scenario.name(), r.opsPerSecond());
               if (attack == null) {
@@ -221,6 +242,10 @@ final class BenchCommand implements Callable<Integer> {
       if (asyncOps[0] > 0) {
         out.printf(Locale.ROOT, "durability async, %d clients: %.0f ops/s = %.0f%% of the crypto bound, %.2fx sync%n",
             attackClients, asyncOps[0], 100 * asyncOps[0] / bound, asyncOps[0] / base);
+      }
+      if (tlsOff[0] > 0) {
+        out.printf(Locale.ROOT, "TLS, %d clients: %.0f ops/s on vs %.0f off (%.2fx), replica CPU %.3f vs %.3f ms/op (+%.0f%%)%n",
+            attackClients, tlsOn[0], tlsOff[0], tlsOn[0] / tlsOff[0], tlsOn[1], tlsOff[1], 100 * (tlsOn[1] / tlsOff[1] - 1));
       }
       atAttackLoad.forEach((name, ops) -> {
         if (!name.equals("fault-free")) {

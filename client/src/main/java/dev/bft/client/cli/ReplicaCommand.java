@@ -54,7 +54,7 @@ final class ReplicaCommand implements Callable<Integer> {
     }
     Path dataDir = data != null ? data : cluster.dataDirectory().resolve("replica-" + id);
     ReplicaNode node = new ReplicaNode(cluster, id, KeyFiles.read(keyFile), dataDir, fatal -> {
-      System.err.println("bft replica " + id + ": stopping: " + fatal.getMessage());
+      System.err.println("bft replica " + id + ": stopping: " + fatal);
       Runtime.getRuntime().halt(3);
     });
     if (behaviour != null) {

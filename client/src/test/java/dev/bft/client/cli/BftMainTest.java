@@ -84,6 +84,9 @@ class BftMainTest {
     assertThat(run("bench", "--dir", dir.toString(), "--durabilities", "sync")).isEqualTo(1);
     assertThat(err.toString().strip())
         .isEqualTo("bft bench: --durabilities sync: expected async or none (sync is every other run's)");
+    err.getBuffer().setLength(0);
+    assertThat(run("bench", "--dir", dir.toString(), "--tls", "maybe")).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft bench: --tls maybe: expected off or none (on is every other run's)");
     assertThat(dir.resolve("throughput.csv")).doesNotExist();
   }
 
