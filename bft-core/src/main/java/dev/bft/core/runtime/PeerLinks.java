@@ -41,6 +41,8 @@ final class PeerLinks {
   /** Unauthenticated connections held at once from one address, and in all. */
   static final int PRE_AUTH_PER_SOURCE = 16;
   static final int PRE_AUTH_TOTAL = 256;
+  /** New connections per second from one address (twice that in a burst). */
+  static final double CONNECTIONS_PER_SECOND = 50;
 
   private final ClusterConfig config;
   private final int self;
@@ -71,7 +73,7 @@ final class PeerLinks {
     this.refusals = refusals;
     this.supervisor = supervisor;
     this.clientSessionOpened = clientSessionOpened;
-    this.gate = new PreAuthGate(PRE_AUTH_PER_SOURCE, PRE_AUTH_TOTAL, refusals);
+    this.gate = new PreAuthGate(PRE_AUTH_PER_SOURCE, PRE_AUTH_TOTAL, CONNECTIONS_PER_SECOND, refusals);
     this.peers = new Channel[config.n()];
   }
 

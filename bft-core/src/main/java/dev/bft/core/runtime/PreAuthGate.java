@@ -13,10 +13,12 @@ import java.util.function.Consumer;
 
 /**
  * Bounds what strangers can hold of a replica: connections that have not authenticated yet, at most
- * {@code perSource} from one address and {@code total} in all. A connection over either bound is
- * closed at once, before TLS or a challenge costs anything; one that authenticates (or closes)
- * gives its place back. With the handshake deadline and the pre-authentication frame limit, a
- * stranger holds at most {@code total} sockets of about a kilobyte each, for five seconds each.
+ * {@code perSource} from one address and {@code total} in all, and new connections from one address
+ * at most {@code perSecond} a second (bursts of twice that): each costs the replica a TLS handshake,
+ * a signature. A connection over a bound is closed at once, before TLS or a challenge costs
+ * anything; one that authenticates (or closes) gives its place back. With the handshake deadline
+ * and the pre-authentication frame limit, a stranger holds at most {@code total} sockets of about a
+ * kilobyte each, for five seconds each.
  */
 @ChannelHandler.Sharable
 final class PreAuthGate extends ChannelInboundHandlerAdapter {
@@ -26,16 +28,46 @@ final class PreAuthGate extends ChannelInboundHandlerAdapter {
   private final Consumer<String> refusals;
   private final ConcurrentHashMap<InetAddress, AtomicInteger> bySource = new ConcurrentHashMap<>();
   private final AtomicInteger all = new AtomicInteger();
+  private final double perSecond;
+  /** Per address: tokens left and when they were counted (nanoTime); addresses with a full bucket may be forgotten. */
+  private final ConcurrentHashMap<InetAddress, double[]> rate = new ConcurrentHashMap<>();
 
-  PreAuthGate(int perSource, int total, Consumer<String> refusals) {
+  PreAuthGate(int perSource, int total, double perSecond, Consumer<String> refusals) {
     this.perSource = perSource;
     this.total = total;
+    this.perSecond = perSecond;
     this.refusals = refusals;
+  }
+
+  /** Takes a connection token of {@code source}; false when it has none left. */
+  private boolean admitted(InetAddress source) {
+    long now = System.nanoTime();
+    double burst = 2 * perSecond;
+    if (rate.size() > 4096) { // a full bucket is as good as none: forget those, so many addresses cost no memory
+      rate.values().removeIf(b -> b[0] + (now - (long) b[1]) * perSecond / 1e9 >= burst);
+    }
+    boolean[] ok = new boolean[1];
+    rate.compute(source, (a, b) -> {
+      double[] bucket = b == null ? new double[] {burst, now} : b;
+      bucket[0] = Math.min(burst, bucket[0] + (now - (long) bucket[1]) * perSecond / 1e9);
+      bucket[1] = now;
+      ok[0] = bucket[0] >= 1;
+      if (ok[0]) {
+        bucket[0] -= 1;
+      }
+      return bucket;
+    });
+    return ok[0];
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     InetAddress source = address(ctx.channel().remoteAddress());
+    if (!admitted(source)) {
+      refusals.accept(ShellRefusal.PRE_AUTH_RATE.name());
+      ctx.close();
+      return;
+    }
     int[] fromSource = new int[1];
     bySource.compute(source, (a, n) -> {
       AtomicInteger held = n == null ? new AtomicInteger() : n;

@@ -8,6 +8,8 @@ package dev.bft.core.runtime;
 public enum ShellRefusal {
   /** Over the bound of unauthenticated connections from one address, or in all. */
   PRE_AUTH_CONNECTIONS,
+  /** Over the rate of new connections from one address (each costs a TLS handshake, a signature). */
+  PRE_AUTH_RATE,
   /** A link that did not authenticate within {@link Handshake#DEADLINE_MILLIS}. */
   HANDSHAKE_TIMEOUT,
   /** A connecting side's first frame is not a challenge. */
