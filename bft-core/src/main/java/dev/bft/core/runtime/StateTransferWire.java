@@ -26,23 +26,29 @@ final class StateTransferWire {
     return b.put(table).array();
   }
 
-  /** The manifest in a STATE chunk, or null if the bytes are not one (a Byzantine peer). */
+  /**
+   * The manifest in a STATE chunk, or null if the bytes are not one (a Byzantine peer). Lengths are
+   * checked against the bytes present, never trusted for an allocation.
+   */
   static Manifest decodeManifest(byte[] bytes, long view, int self) {
+    if (bytes.length < 4) {
+      return null;
+    }
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    int count = b.getInt();
+    if (count < 0 || count > b.remaining() / Digest.SIZE) {
+      return null;
+    }
+    Digest[] leaves = new Digest[count];
+    for (int i = 0; i < count; i++) {
+      byte[] d = new byte[Digest.SIZE];
+      b.get(d);
+      leaves[i] = Digest.of(d);
+    }
+    byte[] table = Arrays.copyOfRange(bytes, b.position(), bytes.length);
     try {
-      ByteBuffer b = ByteBuffer.wrap(bytes);
-      int count = b.getInt();
-      if (count < 0 || count > (bytes.length - 4) / Digest.SIZE) {
-        return null;
-      }
-      Digest[] leaves = new Digest[count];
-      for (int i = 0; i < count; i++) {
-        byte[] d = new byte[Digest.SIZE];
-        b.get(d);
-        leaves[i] = Digest.of(d);
-      }
-      byte[] table = Arrays.copyOfRange(bytes, b.position(), bytes.length);
       return new Manifest(leaves, ClientTable.decode(table, view, self));
-    } catch (RuntimeException e) {
+    } catch (IllegalArgumentException notATable) {
       return null;
     }
   }
