@@ -140,7 +140,8 @@ public final class ReplicaNode implements AutoCloseable {
     config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
     this.encoder = new MessageEncoder(self, key);
     this.decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()), WireLimits.defaults(),
-        new VerifiedSignatures(1 << 16));
+        new VerifiedSignatures(1 << 16), dev.bft.core.message.codec.ClusterBounds.of(config.n(),
+        config.parameters().checkpointInterval(), config.parameters().logWindow()));
     this.protocolLoop = new GroupedExecutor("protocol-" + self, 256, this::handOff);
     int cores = Runtime.getRuntime().availableProcessors();
     // A correct client has one request outstanding (and perhaps its retransmission): a backlog of
