@@ -2,6 +2,7 @@ package dev.bft.core.message.codec;
 
 import static dev.bft.core.message.codec.Fields.bounded;
 import static dev.bft.core.message.codec.Fields.digest;
+import static dev.bft.core.message.codec.Fields.index;
 import static dev.bft.core.message.codec.Fields.nonNegative;
 import static dev.bft.core.message.codec.Fields.parse;
 import static dev.bft.core.message.codec.Fields.positive;
@@ -38,6 +39,9 @@ import java.util.List;
  * before anything is allocated for it.
  */
 final class FlatBodies {
+  /** A chunk index is below 2^31, so no Merkle path over the chunks is longer. */
+  private static final int MAX_MERKLE_PATH = 31;
+
   private FlatBodies() {}
 
   static ReplyTree.Opened openReply(byte[] body) throws Reject {
@@ -85,16 +89,30 @@ final class FlatBodies {
       }
       case FETCH: {
         FetchBody f = parse(FetchBody.parser(), b, type);
+        int first = index(f.getFirstChunk(), "first chunk");
+        int count = index(f.getChunkCount(), "chunk count");
+        if (count > limits.maxFetchChunks() || first > Integer.MAX_VALUE - count) {
+          throw new Reject(Rejection.MALFORMED, "FETCH of " + count + " chunks from " + first + " (at most "
+              + limits.maxFetchChunks() + ", below 2^31)");
+        }
         return new FetchState(positive(f.getSequence(), "sequence"), digest(f.getStateDigest(), "state digest"),
-            f.getFirstChunk(), f.getChunkCount(), sender, wire);
+            first, count, sender, wire);
       }
       case STATE: {
         StateBody s = parse(StateBody.parser(), b, type);
-        List<byte[]> path = new ArrayList<>();
+        int chunkIndex = index(s.getChunkIndex(), "chunk index");
+        int chunkTotal = index(s.getChunkTotal(), "chunk total");
+        if (chunkTotal == 0 ? chunkIndex != 0 : chunkIndex >= chunkTotal) {
+          throw new Reject(Rejection.MALFORMED, "STATE chunk " + chunkIndex + " of " + chunkTotal);
+        }
+        if (s.getMerklePathCount() > MAX_MERKLE_PATH) {
+          throw new Reject(Rejection.TOO_LARGE, s.getMerklePathCount() + " Merkle path entries, at most " + MAX_MERKLE_PATH);
+        }
+        List<byte[]> path = new ArrayList<>(s.getMerklePathCount());
         for (ByteString h : s.getMerklePathList()) {
           path.add(digest(h, "merkle path entry").toBytes());
         }
-        return new StateChunk(positive(s.getSequence(), "sequence"), s.getChunkIndex(), s.getChunkTotal(),
+        return new StateChunk(positive(s.getSequence(), "sequence"), chunkIndex, chunkTotal,
             bounded(s.getChunk(), limits.maxChunkBytes(), "chunk"), path, sender, wire);
       }
       case HELLO: {

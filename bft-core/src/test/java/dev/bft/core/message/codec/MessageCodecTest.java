@@ -122,7 +122,7 @@ class MessageCodecTest {
   void everyRejectionReasonIsReachable() throws Exception {
     byte[] good = prepareFrame();
     assertThat(new MessageDecoder(KeyDirectory.of(java.util.Map.of(), java.util.Map.of()),
-        new WireLimits(10, 10, 10, 10, 10, 10), null, CodecFixture.BOUNDS).decode(good))
+        new WireLimits(10, 10, 10, 10, 10, 10, 10), null, CodecFixture.BOUNDS).decode(good))
         .isEqualTo(new DecodeResult.Rejected(Rejection.TOO_LARGE, good.length + " bytes exceed the limit of 10"));
     assertThat(rejection(new byte[] {(byte) 0xFF, 0x01, 0x02})).isEqualTo(Rejection.MALFORMED);
     assertThat(rejection(envelope(good).setVersion(2).build().toByteArray())).isEqualTo(Rejection.WRONG_VERSION);
