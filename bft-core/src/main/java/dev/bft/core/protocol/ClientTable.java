@@ -77,6 +77,10 @@ public final class ClientTable {
         throw new IllegalArgumentException("not a client table: entry " + i + " is cut short");
       }
       int client = b.getInt();
+      if (i > 0 && client <= t.entries.lastKey()) {
+        // encode() writes ascending ids; another order would be a second encoding of one table.
+        throw new IllegalArgumentException("not a client table: client " + client + " after " + t.entries.lastKey());
+      }
       long number = b.getLong();
       int length = b.getInt();
       if (length < 0 || length > b.remaining()) {
