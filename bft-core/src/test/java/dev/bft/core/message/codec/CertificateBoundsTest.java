@@ -127,7 +127,8 @@ class CertificateBoundsTest {
   void aWellShapedViewChangeChecksItsOwnSignatureFirstAndAloneThenTheEmbeddedOnes() {
     MessageDecoder decoder = fx.freshDecoder();
     assertThat(decoder.decode(fx.encodeAs(3, vc)).accepted()).isTrue();
-    // 3 CHECKPOINTs, PRE-PREPARE, 2 PREPAREs in one equation; the 2 requests inside are the fixture's, cached.
+    // Its own signature alone; then 3 CHECKPOINTs, the PRE-PREPARE and 2 PREPAREs in one equation; then the
+    // PRE-PREPARE's 2 client requests, below the batch threshold, one by one.
     assertThat(decoder.tally().alone()).isEqualTo(1 + 2);
     assertThat(decoder.tally().batched()).isEqualTo(6);
 
