@@ -1,6 +1,7 @@
 package dev.bft.client;
 
 import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.message.codec.ClusterBounds;
 import dev.bft.core.message.codec.KeyDirectory;
 import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.crypto.Ed25519PublicKey;
@@ -34,7 +35,8 @@ public final class ClientResources implements AutoCloseable {
   public ClientResources(ClusterConfig config, int ioThreads) {
     Map<Integer, Ed25519PublicKey> replicaKeys = new HashMap<>();
     config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
-    this.replies = new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()));
+    this.replies = new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()), ClusterBounds.of(config.n(),
+        config.parameters().checkpointInterval(), config.parameters().logWindow()));
     this.io = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "bft-client-timers");

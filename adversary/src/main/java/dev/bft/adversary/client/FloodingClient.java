@@ -82,7 +82,9 @@ public final class FloodingClient implements AutoCloseable {
     this.tls = ClientSide.tls(config, key, "bft flood-client " + clientId);
     Map<Integer, dev.bft.crypto.Ed25519PublicKey> replicaKeys = new java.util.HashMap<>();
     config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
-    this.decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()));
+    this.decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()),
+        dev.bft.core.message.codec.ClusterBounds.of(config.n(), config.parameters().checkpointInterval(),
+            config.parameters().logWindow()));
     try {
       this.templateEnvelope = Envelope.parseFrom(encoder.encode(request(1)));
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {

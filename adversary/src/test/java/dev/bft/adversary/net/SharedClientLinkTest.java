@@ -63,7 +63,9 @@ class SharedClientLinkTest {
     }
     Map<Integer, Ed25519PublicKey> replicaKeys = new HashMap<>();
     cluster.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
-    decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, cluster.clients()));
+    decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, cluster.clients()),
+        dev.bft.core.message.codec.ClusterBounds.of(cluster.n(), cluster.parameters().checkpointInterval(),
+            cluster.parameters().logWindow()));
     for (int id : List.of(A, B, C)) {
       keys.put(id, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, id)));
       clients.put(id, new MessageEncoder(id, keys.get(id)));

@@ -92,7 +92,7 @@ public final class InProcessCluster {
     ReplicaConfig base = new ReplicaConfig(q, 0, batchSize, 1, 8, 128, 1024, 1_000_000);
     for (int i = 0; i < n; i++) {
       decoders[i] = new MessageDecoder(KeyDirectory.of(replicaKeys, clientKeys), WireLimits.defaults(),
-          new VerifiedSignatures(1 << 16));
+          new VerifiedSignatures(1 << 16), dev.bft.core.message.codec.ClusterBounds.of(base));
       replicas[i] = new Replica(base.withReplicaId(i), new KeyValueService(), new Sink(i));
     }
     nextRequestFrame = new byte[clients][];

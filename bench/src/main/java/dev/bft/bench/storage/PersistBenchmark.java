@@ -69,7 +69,8 @@ public class PersistBenchmark {
       encoders[i] = new MessageEncoder(i, k);
     }
     Ed25519KeyPair clientKey = Ed25519KeyPair.forTesting(1000);
-    MessageDecoder decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, Map.of(1000, clientKey.publicKey())));
+    MessageDecoder decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, Map.of(1000, clientKey.publicKey())),
+        dev.bft.core.message.codec.ClusterBounds.of(4, 128, 256));
     MessageEncoder client = new MessageEncoder(1000, clientKey);
     Random random = new Random(3);
     prePrepares = new PrePrepare[16];

@@ -52,29 +52,49 @@ public final class ClientTable {
     return entries.size();
   }
 
+  /** Bytes of an entry besides its result: client id, request number, result length. */
+  private static final int ENTRY_HEADER = 4 + 8 + 4;
+
   /**
    * Rebuilds a table from {@link #encode()}; the cached replies are re-signed as from {@code replica}
-   * in {@code view} when they are sent again. Throws IllegalArgumentException on bytes that are not a table.
+   * in {@code view} when they are sent again. Throws IllegalArgumentException on bytes that are not
+   * a table. The bytes may come from a Byzantine peer (a state manifest): every count and length is
+   * held to the bytes actually present before anything is allocated for it.
    */
   public static ClientTable decode(byte[] bytes, long view, int replica) {
-    try {
-      ByteBuffer b = ByteBuffer.wrap(bytes);
-      int count = b.getInt();
-      ClientTable t = new ClientTable();
-      for (int i = 0; i < count; i++) {
-        int client = b.getInt();
-        long number = b.getLong();
-        byte[] result = new byte[b.getInt()];
-        b.get(result);
-        t.record(client, number, new Reply(view, client, number, result, replica, null));
-      }
-      if (b.hasRemaining()) {
-        throw new IllegalArgumentException("trailing bytes");
-      }
-      return t;
-    } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
-      throw new IllegalArgumentException("not a client table: " + e);
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    if (b.remaining() < 4) {
+      throw new IllegalArgumentException("not a client table: " + bytes.length + " bytes");
     }
+    int count = b.getInt();
+    if (count < 0 || count > b.remaining() / ENTRY_HEADER) {
+      throw new IllegalArgumentException("not a client table: " + Integer.toUnsignedString(count)
+          + " entries claimed in " + b.remaining() + " bytes");
+    }
+    ClientTable t = new ClientTable();
+    for (int i = 0; i < count; i++) {
+      if (b.remaining() < ENTRY_HEADER) {
+        throw new IllegalArgumentException("not a client table: entry " + i + " is cut short");
+      }
+      int client = b.getInt();
+      if (i > 0 && client <= t.entries.lastKey()) {
+        // encode() writes ascending ids; another order would be a second encoding of one table.
+        throw new IllegalArgumentException("not a client table: client " + client + " after " + t.entries.lastKey());
+      }
+      long number = b.getLong();
+      int length = b.getInt();
+      if (length < 0 || length > b.remaining()) {
+        throw new IllegalArgumentException("not a client table: entry " + i + " claims a result of "
+            + Integer.toUnsignedString(length) + " bytes, " + b.remaining() + " remain");
+      }
+      byte[] result = new byte[length];
+      b.get(result);
+      t.record(client, number, new Reply(view, client, number, result, replica, null));
+    }
+    if (b.hasRemaining()) {
+      throw new IllegalArgumentException("not a client table: " + b.remaining() + " trailing bytes");
+    }
+    return t;
   }
 
   /** Deterministic bytes of the table for the checkpoint digest: client id, request number, result. */

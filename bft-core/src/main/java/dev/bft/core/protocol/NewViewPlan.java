@@ -47,7 +47,11 @@ record NewViewPlan(long view, long minSequence, List<Checkpoint> checkpointProof
     return new NewViewPlan(view, minS, proof, prePrepares);
   }
 
-  /** Whether a primary's claimed PRE-PREPAREs are exactly this plan's (view, sequence, digest). */
+  /**
+   * Whether a primary's claimed PRE-PREPAREs are exactly this plan's (view, sequence, digest, and
+   * signed by the new primary: one signed by a colluder would be accepted into a slot whose
+   * certificate can never validate).
+   */
   boolean matches(List<PrePrepare> claimed) {
     if (claimed.size() != prePrepares.size()) {
       return false;
@@ -55,7 +59,8 @@ record NewViewPlan(long view, long minSequence, List<Checkpoint> checkpointProof
     for (int i = 0; i < claimed.size(); i++) {
       PrePrepare a = claimed.get(i);
       PrePrepare b = prePrepares.get(i);
-      if (a.view() != b.view() || a.sequence() != b.sequence() || !a.digest().equals(b.digest())) {
+      if (a.view() != b.view() || a.sequence() != b.sequence() || a.sender() != b.sender()
+          || !a.digest().equals(b.digest())) {
         return false;
       }
     }

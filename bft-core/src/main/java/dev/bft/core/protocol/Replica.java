@@ -426,6 +426,12 @@ public final class Replica {
     if (slot.checkPrepared() && slot.commitFrom(me) == null) {
       PrePrepare pp = slot.prePrepare();
       PreparedCertificate cert = PreparedCertificate.validate(pp, slot.matchingPrepares(), quorum);
+      if (cert == null) {
+        // Only a PRE-PREPARE accepted from someone other than its view's primary gets here.
+        throw new AssertionError("replica " + me + ", view " + view + ", sequence " + slot.sequence
+            + ": prepared, but the accepted PRE-PREPARE (view " + pp.view() + ", from replica " + pp.sender()
+            + ") and its PREPAREs form no certificate");
+      }
       keepCertificate(cert);
       effects.persist(new LogRecord.Prepared(cert.toProof()));
       Commit commit = new Commit(pp.view(), slot.sequence, pp.digest(), me, null);
@@ -570,6 +576,11 @@ public final class Replica {
       fetchState(plan.checkpointProof());
     }
     for (PrePrepare pp : prePrepares) {
+      if (pp.view() != view || pp.sender() != quorum.primary(view)) {
+        throw new AssertionError("replica " + me + ", view " + view + ", sequence " + pp.sequence()
+            + ": installing a NEW-VIEW PRE-PREPARE of view " + pp.view() + " from replica " + pp.sender()
+            + ", not from the primary " + quorum.primary(view));
+      }
       if (!log.inWindow(pp.sequence())) {
         continue;
       }

@@ -9,6 +9,7 @@ import dev.bft.core.message.Message;
 import dev.bft.core.message.ReplicaMessage;
 import dev.bft.core.message.Request;
 import dev.bft.core.message.StateChunk;
+import dev.bft.core.message.codec.ClusterBounds;
 import dev.bft.core.message.codec.KeyDirectory;
 import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.message.codec.MessageEncoder;
@@ -103,7 +104,8 @@ public final class ReplicaNode implements AutoCloseable {
     config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
     KeyDirectory keys = KeyDirectory.of(replicaKeys, config.clients());
     this.encoder = new MessageEncoder(self, key);
-    MessageDecoder decoder = new MessageDecoder(keys, WireLimits.defaults(), new VerifiedSignatures(1 << 16));
+    MessageDecoder decoder = new MessageDecoder(keys, WireLimits.defaults(), new VerifiedSignatures(1 << 16),
+        ClusterBounds.of(config.n(), config.parameters().checkpointInterval(), config.parameters().logWindow()));
     this.voteFilter = new VoteFilter(config.n(), config.parameters().checkpointInterval());
     this.protocolLoop = new GroupedExecutor("protocol-" + self, 256, this::handOff, supervisor::failed);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "timers-" + self));

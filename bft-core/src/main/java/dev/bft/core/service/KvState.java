@@ -185,18 +185,49 @@ final class KvState {
     return out.toByteArray();
   }
 
+  /**
+   * A bucket from its encoding. State transfer installs only chunks that match a digest 2f + 1
+   * replicas proved, but the bytes still came from a peer: every count and length is held to the
+   * bytes present before anything is allocated for it. Throws IllegalArgumentException on bytes
+   * that are not a bucket.
+   */
   static TreeMap<byte[], byte[]> decodeBucket(byte[] chunk) {
     ByteBuffer b = ByteBuffer.wrap(chunk);
-    int count = b.getInt();
+    int count = length(b, "entry count");
+    if (count > b.remaining() / 8) {
+      throw new IllegalArgumentException("not a bucket: " + count + " entries claimed in " + b.remaining() + " bytes");
+    }
     TreeMap<byte[], byte[]> map = new TreeMap<>(Arrays::compareUnsigned);
     for (int i = 0; i < count; i++) {
-      byte[] k = new byte[b.getInt()];
+      byte[] k = new byte[fitting(b, "key")];
       b.get(k);
-      byte[] v = new byte[b.getInt()];
+      byte[] v = new byte[fitting(b, "value")];
       b.get(v);
       map.put(k, v);
     }
+    if (b.hasRemaining()) {
+      throw new IllegalArgumentException("not a bucket: " + b.remaining() + " trailing bytes");
+    }
     return map;
+  }
+
+  private static int length(ByteBuffer b, String what) {
+    if (b.remaining() < 4) {
+      throw new IllegalArgumentException("not a bucket: no room for the " + what);
+    }
+    int length = b.getInt();
+    if (length < 0) {
+      throw new IllegalArgumentException("not a bucket: " + what + " " + Integer.toUnsignedString(length));
+    }
+    return length;
+  }
+
+  private static int fitting(ByteBuffer b, String what) {
+    int length = length(b, what + " length");
+    if (length > b.remaining()) {
+      throw new IllegalArgumentException("not a bucket: a " + what + " of " + length + " bytes, " + b.remaining() + " remain");
+    }
+    return length;
   }
 
 }

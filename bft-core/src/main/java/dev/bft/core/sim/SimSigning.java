@@ -1,6 +1,7 @@
 package dev.bft.core.sim;
 
 import dev.bft.core.message.Request;
+import dev.bft.core.message.codec.ClusterBounds;
 import dev.bft.core.message.codec.KeyDirectory;
 import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.message.codec.MessageEncoder;
@@ -15,7 +16,7 @@ final class SimSigning {
   final MessageEncoder[] replicaEncoders;
   private final Map<Integer, MessageEncoder> clientEncoders = new HashMap<>();
 
-  SimSigning(int replicas, int clients) {
+  SimSigning(int replicas, int clients, ClusterBounds cluster) {
     Map<Integer, Ed25519PublicKey> replicaKeys = new HashMap<>();
     replicaEncoders = new MessageEncoder[replicas];
     for (int i = 0; i < replicas; i++) {
@@ -30,7 +31,7 @@ final class SimSigning {
       clientKeys.put(id, k.publicKey());
       clientEncoders.put(id, new MessageEncoder(id, k));
     }
-    decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, clientKeys));
+    decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, clientKeys), cluster);
   }
 
   /** The request as its client signs it (what a replica receives from the wire). */

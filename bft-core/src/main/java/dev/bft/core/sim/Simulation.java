@@ -107,7 +107,8 @@ public final class Simulation {
       replicas.add(node);
     }
     if (options.lmdbRoot() != null) {
-      signing = new SimSigning(options.replicas(), options.clients());
+      signing = new SimSigning(options.replicas(), options.clients(),
+          dev.bft.core.message.codec.ClusterBounds.of(options.replicaConfig()));
       for (SimReplica node : replicas) {
         node.openDurableLog(options.lmdbRoot().resolve("replica-" + node.id), signing);
       }

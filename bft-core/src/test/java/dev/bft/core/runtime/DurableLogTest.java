@@ -47,7 +47,8 @@ class DurableLogTest {
       encoders[i] = new MessageEncoder(i, keys[i]);
       replicaKeys.put(i, keys[i].publicKey());
     }
-    decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, Map.of(1000, clientKey.publicKey())));
+    decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, Map.of(1000, clientKey.publicKey())),
+        dev.bft.core.message.codec.ClusterBounds.of(4, 128, 256));
   }
 
   <T> T received(int from, T message) {

@@ -39,7 +39,8 @@ class HandshakeTest {
       replicas.put(i, keys.get(i).publicKey());
     }
     keys.put(CLIENT, Ed25519KeyPair.forTesting(CLIENT));
-    decoder = new MessageDecoder(KeyDirectory.of(replicas, Map.of(CLIENT, keys.get(CLIENT).publicKey())));
+    decoder = new MessageDecoder(KeyDirectory.of(replicas, Map.of(CLIENT, keys.get(CLIENT).publicKey())),
+        dev.bft.core.message.codec.ClusterBounds.of(4, 128, 256));
   }
 
   /** One end of a link: its channel and the peer it authenticated, if any. */

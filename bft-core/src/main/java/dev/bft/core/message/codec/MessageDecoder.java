@@ -1,13 +1,12 @@
 package dev.bft.core.message.codec;
 
+import static dev.bft.core.message.codec.Fields.nonNegative;
+import static dev.bft.core.message.codec.Fields.parse;
+import static dev.bft.core.message.codec.Fields.positive;
+
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Parser;
 import dev.bft.core.message.Batch;
 import dev.bft.core.message.Checkpoint;
-import dev.bft.core.message.Commit;
-import dev.bft.core.message.FetchState;
-import dev.bft.core.message.Hello;
 import dev.bft.core.message.Message;
 import dev.bft.core.message.MessageType;
 import dev.bft.core.message.NewView;
@@ -16,24 +15,12 @@ import dev.bft.core.message.Prepare;
 import dev.bft.core.message.PreparedProof;
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
-import dev.bft.core.message.RequestDigests;
-import dev.bft.core.message.StateChunk;
-import dev.bft.core.message.Status;
 import dev.bft.core.message.ViewChange;
 import dev.bft.core.message.WireForm;
-import dev.bft.core.message.wire.CheckpointBody;
-import dev.bft.core.message.wire.CommitBody;
 import dev.bft.core.message.wire.Envelope;
-import dev.bft.core.message.wire.FetchBody;
-import dev.bft.core.message.wire.HelloBody;
 import dev.bft.core.message.wire.NewViewBody;
 import dev.bft.core.message.wire.PrePrepareBody;
-import dev.bft.core.message.wire.PrepareBody;
 import dev.bft.core.message.wire.PreparedProofBody;
-import dev.bft.core.message.wire.ReplyBody;
-import dev.bft.core.message.wire.RequestBody;
-import dev.bft.core.message.wire.StateBody;
-import dev.bft.core.message.wire.StatusBody;
 import dev.bft.core.message.wire.ViewChangeBody;
 import dev.bft.crypto.Digest;
 import dev.bft.crypto.Ed25519PublicKey;
@@ -61,13 +48,16 @@ public final class MessageDecoder {
 
   private final KeyDirectory keys;
   private final WireLimits limits;
+  private final CertificateShape shapes;
   private final VerifiedSignatures verifiedRequests;
   private final VerifiedSignatures verifiedReplyRoots = new VerifiedSignatures(4096);
   private final VerificationTally tally = new VerificationTally();
 
-  public MessageDecoder(KeyDirectory keys, WireLimits limits, VerifiedSignatures verifiedRequests) {
+  /** {@code cluster} bounds the certificates a VIEW-CHANGE or NEW-VIEW may carry (see {@link CertificateShape}). */
+  public MessageDecoder(KeyDirectory keys, WireLimits limits, VerifiedSignatures verifiedRequests, ClusterBounds cluster) {
     this.keys = keys;
     this.limits = limits;
+    this.shapes = new CertificateShape(cluster);
     this.verifiedRequests = verifiedRequests;
   }
 
@@ -83,8 +73,8 @@ public final class MessageDecoder {
     }
   }
 
-  public MessageDecoder(KeyDirectory keys) {
-    this(keys, WireLimits.defaults(), new VerifiedSignatures(1 << 16));
+  public MessageDecoder(KeyDirectory keys, ClusterBounds cluster) {
+    this(keys, WireLimits.defaults(), new VerifiedSignatures(1 << 16), cluster);
   }
 
   /** Decodes a frame from any sender. */
@@ -106,7 +96,7 @@ public final class MessageDecoder {
    * signature check.
    */
   public DecodeResult decode(byte[] frame, int expectedSender, Predicate<Message> worthVerifying) {
-    return decode(frame, expectedSender, new Budget(worthVerifying));
+    return decode(frame, expectedSender, new Budget(worthVerifying, limits.maxEmbeddedMessages()));
   }
 
   /**
@@ -123,7 +113,7 @@ public final class MessageDecoder {
     List<Integer> pendingFrame = new ArrayList<>();
     List<Digest> pendingCacheKey = new ArrayList<>();
     for (int i = 0; i < results.length; i++) {
-      Budget budget = new Budget(worthVerifying);
+      Budget budget = new Budget(worthVerifying, limits.maxEmbeddedMessages());
       budget.deferred = new ArrayList<>();
       budget.deferredCacheKeys = new ArrayList<>();
       results[i] = decode(frames.get(i), expectedSenders[i], budget);
@@ -172,34 +162,6 @@ public final class MessageDecoder {
     }
   }
 
-  /**
-   * Counts embedded messages across one frame, so nesting cannot multiply the work; and holds the
-   * client signatures of the PRE-PREPARE being decoded, checked together by one batch equation.
-   */
-  private final class Budget {
-    final Predicate<Message> worthVerifying;
-    int embedded;
-    int depth;
-    /**
-     * Signatures collected to be checked together, with their cache keys (null where none): a
-     * PRE-PREPARE's requests, or in {@link #decodeAll} every deferrable signature of the frame.
-     */
-    List<SignedItem> deferred;
-    List<Digest> deferredCacheKeys;
-    /** The R hint a PRE-PREPARE carries for the request being decoded (see {@link SignedItem#rX}). */
-    byte[] requestHint;
-
-    Budget(Predicate<Message> worthVerifying) {
-      this.worthVerifying = worthVerifying;
-    }
-
-    void enter() throws Reject {
-      if (++embedded > limits.maxEmbeddedMessages()) {
-        throw new Reject(Rejection.TOO_LARGE, "more than " + limits.maxEmbeddedMessages() + " embedded messages");
-      }
-    }
-  }
-
   private Message envelope(ByteString bytes, int expectedSender, MessageType expectedType, Budget budget) throws Reject {
     if (++budget.depth > MAX_DEPTH) {
       throw new Reject(Rejection.MALFORMED, "messages nested deeper than " + MAX_DEPTH);
@@ -230,8 +192,8 @@ public final class MessageDecoder {
       byte[] body = env.getBody().toByteArray();
       byte[] signature = env.getSignature().toByteArray();
       if (type == MessageType.REPLY) {
-        ReplyTree.Opened opened = openReply(body);
-        Reply reply = reply(opened, sender, new WireForm(body, signature));
+        ReplyTree.Opened opened = FlatBodies.openReply(body);
+        Reply reply = FlatBodies.reply(opened, sender, new WireForm(body, signature), limits);
         if (budget.depth == 1 && !budget.worthVerifying.test(reply)) {
           throw new Reject(Rejection.UNWANTED, "reply not needed");
         }
@@ -255,10 +217,35 @@ public final class MessageDecoder {
           throw new Reject(Rejection.UNWANTED, type + " for view " + v.getNewView() + " the receiver has no use for");
         }
       }
+      if (budget.depth == 1 && (type == MessageType.VIEW_CHANGE || type == MessageType.NEW_VIEW)) {
+        return certificates(type, key, sender, body, signature, budget);
+      }
       verify(type, key, body, signature, budget);
       return body(type, sender, body, new WireForm(body, signature), budget);
     } finally {
       budget.depth--;
+    }
+  }
+
+  /**
+   * A VIEW-CHANGE or NEW-VIEW: parsed whole with its embedded signatures held back, refused if its
+   * shape is not one a correct replica of this cluster sends (checked inside {@link #body}), then
+   * its own signature, then the embedded ones. Its size thus buys no signature check until its
+   * sender has proven itself, and a correct replica's certificates are bounded by n, f and L.
+   */
+  private Message certificates(MessageType type, Ed25519PublicKey key, int sender, byte[] body, byte[] signature,
+      Budget budget) throws Reject {
+    budget.held = new HeldSignatures();
+    try {
+      Message m = body(type, sender, body, new WireForm(body, signature), budget);
+      verify(type, key, body, signature, budget);
+      if (!budget.held.verify(tally)) {
+        throw new Reject(Rejection.BAD_SIGNATURE, "a signature embedded in the " + type + " does not verify");
+      }
+      budget.held.clientCacheKeys().forEach(this::remember);
+      return m;
+    } finally {
+      budget.held = null;
     }
   }
 
@@ -274,20 +261,6 @@ public final class MessageDecoder {
       return new DecodeResult.Rejected(Rejection.UNKNOWN_TYPE, "expected a REPLY, got " + r.message().type());
     }
     return r;
-  }
-
-  private static ReplyTree.Opened openReply(byte[] body) throws Reject {
-    ReplyTree.Opened opened = ReplyTree.open(body);
-    if (opened == null) {
-      throw new Reject(Rejection.MALFORMED, "REPLY proof does not parse or its path is malformed");
-    }
-    return opened;
-  }
-
-  private Reply reply(ReplyTree.Opened opened, int sender, WireForm wire) throws Reject {
-    ReplyBody r = parse(ReplyBody.parser(), ByteString.copyFrom(opened.replyBody()), MessageType.REPLY);
-    return new Reply(nonNegative(r.getView(), "view"), r.getClient(), nonNegative(r.getRequestNumber(), "request number"),
-        bounded(r.getResult(), limits.maxResultBytes(), "result"), sender, wire);
   }
 
   /**
@@ -306,11 +279,16 @@ public final class MessageDecoder {
         return;
       }
     }
-    if (budget.deferred != null && (type == MessageType.REQUEST || budget.depth == 1 && DEFERRABLE.contains(type))) {
+    boolean held = budget.held != null && budget.depth > 1;
+    if (held || budget.deferred != null && (type == MessageType.REQUEST || budget.depth == 1 && DEFERRABLE.contains(type))) {
       SignedItem item = new SignedItem(key, SignatureDomain.of(type.code()), signed, signature);
       if (type == MessageType.REQUEST && budget.requestHint != null) {
         item = item.withRX(budget.requestHint);
         budget.requestHint = null;
+      }
+      if (held) {
+        budget.held.add(type == MessageType.REQUEST, item, cacheKey);
+        return;
       }
       budget.deferred.add(item);
       budget.deferredCacheKeys.add(cacheKey);
@@ -328,15 +306,6 @@ public final class MessageDecoder {
   private Message body(MessageType type, int sender, byte[] body, WireForm wire, Budget budget) throws Reject {
     ByteString b = ByteString.copyFrom(body);
     switch (type) {
-      case REQUEST: {
-        RequestBody r = parse(RequestBody.parser(), b, type);
-        if (r.getClient() != sender) {
-          throw new Reject(Rejection.WRONG_SENDER, "request of client " + r.getClient() + " signed by " + sender);
-        }
-        byte[] op = bounded(r.getOperation(), limits.maxOperationBytes(), "operation");
-        long t = nonNegative(r.getRequestNumber(), "request number");
-        return new Request(sender, t, r.getReadOnly(), op, RequestDigests.of(sender, t, r.getReadOnly(), op), wire);
-      }
       case PRE_PREPARE: {
         PrePrepareBody p = parse(PrePrepareBody.parser(), b, type);
         if (p.getRequestsCount() > limits.maxBatchRequests()) {
@@ -344,7 +313,7 @@ public final class MessageDecoder {
         }
         List<Request> requests = new ArrayList<>(p.getRequestsCount());
         // The requests' signatures join what is collected already (a group's), else are checked together here.
-        boolean own = budget.deferred == null;
+        boolean own = budget.deferred == null && budget.held == null;
         if (own) {
           budget.deferred = new ArrayList<>(p.getRequestsCount());
           budget.deferredCacheKeys = new ArrayList<>(p.getRequestsCount());
@@ -373,22 +342,9 @@ public final class MessageDecoder {
         Batch batch = Batch.of(requests, nonNegative(p.getTimestamp(), "timestamp"));
         return new PrePrepare(nonNegative(p.getView(), "view"), positive(p.getSequence(), "sequence"), batch, sender, wire);
       }
-      case PREPARE: {
-        PrepareBody p = parse(PrepareBody.parser(), b, type);
-        return new Prepare(nonNegative(p.getView(), "view"), positive(p.getSequence(), "sequence"),
-            digest(p.getDigest(), "digest"), sender, wire);
-      }
-      case COMMIT: {
-        CommitBody c = parse(CommitBody.parser(), b, type);
-        return new Commit(nonNegative(c.getView(), "view"), positive(c.getSequence(), "sequence"),
-            digest(c.getDigest(), "digest"), sender, wire);
-      }
-      case CHECKPOINT: {
-        CheckpointBody c = parse(CheckpointBody.parser(), b, type);
-        return new Checkpoint(positive(c.getSequence(), "sequence"), digest(c.getStateDigest(), "state digest"), sender, wire);
-      }
       case VIEW_CHANGE: {
         ViewChangeBody v = parse(ViewChangeBody.parser(), b, type);
+        shapes.viewChangeCounts(v);
         List<Checkpoint> proof = new ArrayList<>();
         for (ByteString c : v.getCheckpointProofList()) {
           proof.add((Checkpoint) embedded(c, MessageType.CHECKPOINT, budget));
@@ -405,11 +361,14 @@ public final class MessageDecoder {
           }
           prepared.add(new PreparedProof(pre, prepares));
         }
-        return new ViewChange(positive(v.getNewView(), "new view"), nonNegative(v.getStableSequence(), "stable sequence"),
-            proof, prepared, sender, wire);
+        ViewChange vc = new ViewChange(positive(v.getNewView(), "new view"),
+            nonNegative(v.getStableSequence(), "stable sequence"), proof, prepared, sender, wire);
+        shapes.viewChange(vc);
+        return vc;
       }
       case NEW_VIEW: {
         NewViewBody n = parse(NewViewBody.parser(), b, type);
+        shapes.newViewCounts(n, sender);
         List<ViewChange> vcs = new ArrayList<>();
         for (ByteString v : n.getViewChangesList()) {
           vcs.add((ViewChange) embedded(v, MessageType.VIEW_CHANGE, budget));
@@ -418,90 +377,17 @@ public final class MessageDecoder {
         for (ByteString p : n.getPrePreparesList()) {
           pps.add((PrePrepare) embedded(p, MessageType.PRE_PREPARE, budget));
         }
-        return new NewView(positive(n.getView(), "view"), vcs, pps, sender, wire);
-      }
-      case STATUS: {
-        StatusBody s = parse(StatusBody.parser(), b, type);
-        return new Status(nonNegative(s.getView(), "view"), nonNegative(s.getRetransmitAbove(), "sequence"), sender, wire);
-      }
-      case FETCH: {
-        FetchBody f = parse(FetchBody.parser(), b, type);
-        return new FetchState(positive(f.getSequence(), "sequence"), digest(f.getStateDigest(), "state digest"),
-            f.getFirstChunk(), f.getChunkCount(), sender, wire);
-      }
-      case STATE: {
-        StateBody s = parse(StateBody.parser(), b, type);
-        List<byte[]> path = new ArrayList<>();
-        for (ByteString h : s.getMerklePathList()) {
-          path.add(digest(h, "merkle path entry").toBytes());
-        }
-        return new StateChunk(positive(s.getSequence(), "sequence"), s.getChunkIndex(), s.getChunkTotal(),
-            bounded(s.getChunk(), limits.maxChunkBytes(), "chunk"), path, sender, wire);
-      }
-      case HELLO: {
-        HelloBody h = parse(HelloBody.parser(), b, type);
-        if (h.getId() != sender) {
-          throw new Reject(Rejection.WRONG_SENDER, "hello for " + h.getId() + " signed by " + sender);
-        }
-        return new Hello(sender, h.getPeer(), bounded(h.getNonce(), 64, "nonce"), bounded(h.getOwnNonce(), 64, "own nonce"),
-            wire);
+        NewView nv = new NewView(positive(n.getView(), "view"), vcs, pps, sender, wire);
+        shapes.newView(nv);
+        return nv;
       }
       default:
-        throw new Reject(Rejection.UNKNOWN_TYPE, type + " is not decoded by the replica protocol's decoder");
+        return FlatBodies.decode(type, sender, b, wire, limits);
     }
   }
 
   private Message embedded(ByteString bytes, MessageType type, Budget budget) throws Reject {
     budget.enter();
     return envelope(bytes, -1, type, budget);
-  }
-
-  private static <T> T parse(Parser<T> parser, ByteString bytes, Object what) throws Reject {
-    try {
-      return parser.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new Reject(Rejection.MALFORMED, what + " does not parse: " + e.getMessage());
-    }
-  }
-
-  private static Digest digest(ByteString b, String what) throws Reject {
-    if (b.isEmpty()) {
-      throw new Reject(Rejection.MISSING_FIELD, what + " is missing");
-    }
-    if (b.size() != Digest.SIZE) {
-      throw new Reject(Rejection.FIELD_OUT_OF_RANGE, what + " is " + b.size() + " bytes, not " + Digest.SIZE);
-    }
-    return Digest.of(b.toByteArray());
-  }
-
-  private static byte[] bounded(ByteString b, int max, String what) throws Reject {
-    if (b.size() > max) {
-      throw new Reject(Rejection.TOO_LARGE, what + " of " + b.size() + " bytes exceeds " + max);
-    }
-    return b.toByteArray();
-  }
-
-  private static long nonNegative(long v, String what) throws Reject {
-    if (v < 0) {
-      throw new Reject(Rejection.FIELD_OUT_OF_RANGE, what + " " + Long.toUnsignedString(v) + " is too large");
-    }
-    return v;
-  }
-
-  private static long positive(long v, String what) throws Reject {
-    if (v <= 0) {
-      throw new Reject(v == 0 ? Rejection.MISSING_FIELD : Rejection.FIELD_OUT_OF_RANGE, what + " must be positive");
-    }
-    return v;
-  }
-
-  /** Control flow for a refused frame; no stack trace, it is not an error of ours. */
-  private static final class Reject extends Exception {
-    final Rejection reason;
-
-    Reject(Rejection reason, String detail) {
-      super(detail, null, false, false);
-      this.reason = reason;
-    }
   }
 }

@@ -44,14 +44,34 @@ import java.util.List;
 public final class MessageEncoder {
   private final int self;
   private final Signer signer;
+  private final WireLimits limits;
 
   public MessageEncoder(int self, Signer signer) {
-    this.self = self;
-    this.signer = signer;
+    this(self, signer, WireLimits.defaults());
   }
 
+  /** An encoder that refuses to make what a decoder with {@code limits} would refuse. */
+  public MessageEncoder(int self, Signer signer, WireLimits limits) {
+    this.self = self;
+    this.signer = signer;
+    this.limits = limits;
+  }
+
+  /**
+   * The frame of {@code m}. Throws IllegalStateException if it would exceed the frame limit: peers
+   * would refuse it as TOO_LARGE and count it against us, with nothing on our side to say why.
+   */
   public byte[] encode(Message m) {
-    return envelope(m).toByteArray();
+    return checkedFrame(m.type(), envelope(m));
+  }
+
+  private byte[] checkedFrame(MessageType type, Envelope e) {
+    int size = e.getSerializedSize();
+    if (size > limits.maxFrameBytes()) {
+      throw new IllegalStateException("node " + self + ": a " + type + " frame of " + size
+          + " bytes exceeds the frame limit of " + limits.maxFrameBytes() + " bytes; peers would refuse it");
+    }
+    return e.toByteArray();
   }
 
   /** The signed form of a message: its body bytes and signature. */
@@ -77,7 +97,7 @@ public final class MessageEncoder {
   public List<byte[]> encodeReplies(List<Reply> replies) {
     List<byte[]> frames = new ArrayList<>(replies.size());
     for (WireForm w : signReplies(replies)) {
-      frames.add(envelope(MessageType.REPLY, self, w).toByteArray());
+      frames.add(checkedFrame(MessageType.REPLY, envelope(MessageType.REPLY, self, w)));
     }
     return frames;
   }
@@ -165,6 +185,10 @@ public final class MessageEncoder {
       return FetchBody.newBuilder().setSequence(f.sequence()).setStateDigest(ByteString.copyFrom(f.stateDigest().bytesUnsafe()))
           .setFirstChunk(f.firstChunk()).setChunkCount(f.chunkCount()).build().toByteArray();
     } else if (m instanceof StateChunk s) {
+      if (s.chunk().length > limits.maxChunkBytes()) {
+        throw new IllegalStateException("node " + self + ": a STATE chunk " + s.chunkIndex() + " of " + s.chunk().length
+            + " bytes exceeds the chunk limit of " + limits.maxChunkBytes() + " bytes; peers would refuse it");
+      }
       StateBody.Builder b = StateBody.newBuilder().setSequence(s.sequence()).setChunkIndex(s.chunkIndex())
           .setChunkTotal(s.chunkTotal()).setChunk(ByteString.copyFrom(s.chunk()));
       s.merklePath().forEach(h -> b.addMerklePath(ByteString.copyFrom(h)));

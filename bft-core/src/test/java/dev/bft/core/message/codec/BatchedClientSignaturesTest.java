@@ -35,7 +35,7 @@ class BatchedClientSignaturesTest {
     for (int c = 0; c < CLIENTS; c++) {
       clients[c] = new MessageEncoder(1000 + c, Ed25519KeyPair.forTesting(1000 + c));
     }
-    decoder = new MessageDecoder(keyDirectory(), WireLimits.defaults(), cache);
+    decoder = new MessageDecoder(keyDirectory(), WireLimits.defaults(), cache, CodecFixture.BOUNDS);
   }
 
   private byte[] requestFrame(int client, long number) {
@@ -74,7 +74,7 @@ class BatchedClientSignaturesTest {
 
   @Test
   void aDecoderWithoutACacheChecksTheBatchAllTheSame() throws Exception {
-    MessageDecoder uncached = new MessageDecoder(keyDirectory(), WireLimits.defaults(), null);
+    MessageDecoder uncached = new MessageDecoder(keyDirectory(), WireLimits.defaults(), null, CodecFixture.BOUNDS);
     assertThat(uncached.decode(prePrepareFrame(-1), 0).accepted()).isTrue();
     assertThat(uncached.decode(prePrepareFrame(3), 0).accepted()).isFalse();
   }
@@ -110,7 +110,7 @@ class BatchedClientSignaturesTest {
 
     List<DecodeResult> together = decoder.decodeAll(frames, senders, m -> true);
 
-    MessageDecoder oneByOne = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64));
+    MessageDecoder oneByOne = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64), CodecFixture.BOUNDS);
     for (int i = 0; i < frames.size(); i++) {
       DecodeResult alone = oneByOne.decode(frames.get(i), senders[i], m -> true);
       assertThat(together.get(i).accepted()).as("frame %d", i).isEqualTo(alone.accepted());
@@ -140,7 +140,7 @@ class BatchedClientSignaturesTest {
 
     List<DecodeResult> together = decoder.decodeAll(frames, senders, m -> true);
 
-    MessageDecoder oneByOne = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64));
+    MessageDecoder oneByOne = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64), CodecFixture.BOUNDS);
     for (int i = 0; i < frames.size(); i++) {
       assertThat(together.get(i).accepted()).as("frame %d", i).isEqualTo(oneByOne.decode(frames.get(i), senders[i]).accepted());
     }
@@ -192,10 +192,10 @@ class BatchedClientSignaturesTest {
     assertThat(requests).allSatisfy(r -> assertThat(r.wire().rX()).hasSize(32));
     byte[] pp = primary.encode(new PrePrepare(0, 1, Batch.of(requests, 7), 0, null));
 
-    MessageDecoder backupDecoder = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64));
+    MessageDecoder backupDecoder = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64), CodecFixture.BOUNDS);
     assertThat(backupDecoder.decode(pp, 0).accepted()).isTrue();
     assertThat(backupDecoder.tally().hinted()).isEqualTo(CLIENTS);
-    MessageDecoder grouped = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64));
+    MessageDecoder grouped = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64), CodecFixture.BOUNDS);
     assertThat(grouped.decodeAll(List.of(pp), new int[] {0}, m -> true)).allMatch(DecodeResult::accepted);
     assertThat(grouped.tally().hinted()).isEqualTo(CLIENTS);
   }
@@ -209,7 +209,7 @@ class BatchedClientSignaturesTest {
       requests.add(new Request(r.clientId(), r.requestNumber(), r.readOnly(), r.operation(), r.digest(),
           new WireForm(r.wire().body(), r.wire().signature(), wrong)));
     }
-    MessageDecoder backupDecoder = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64));
+    MessageDecoder backupDecoder = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64), CodecFixture.BOUNDS);
     assertThat(backupDecoder.decode(primary.encode(new PrePrepare(0, 1, Batch.of(requests, 7), 0, null)), 0).accepted())
         .isTrue();
     assertThat(backupDecoder.tally().hinted()).isZero();
@@ -221,7 +221,7 @@ class BatchedClientSignaturesTest {
     badSignature[40] ^= 1;
     forged.set(2, new Request(victim.clientId(), victim.requestNumber(), false, victim.operation(), victim.digest(),
         new WireForm(victim.wire().body(), badSignature, victim.wire().rX())));
-    MessageDecoder another = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64));
+    MessageDecoder another = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64), CodecFixture.BOUNDS);
     assertThat(another.decode(primary.encode(new PrePrepare(0, 1, Batch.of(forged, 7), 0, null)), 0))
         .isEqualTo(new DecodeResult.Rejected(Rejection.BAD_SIGNATURE, "a client signature in the PRE-PREPARE does not verify"));
   }
@@ -236,7 +236,7 @@ class BatchedClientSignaturesTest {
         .addAllRequestRX(body.getRequestRXList().subList(1, CLIENTS)).build();
     dev.bft.core.message.wire.PrePrepareBody shortHint = body.toBuilder()
         .setRequestRX(4, com.google.protobuf.ByteString.copyFrom(new byte[5])).build();
-    MessageDecoder backupDecoder = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64));
+    MessageDecoder backupDecoder = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64), CodecFixture.BOUNDS);
     assertThat(backupDecoder.decode(signedByThePrimary(oneShort), 0))
         .isEqualTo(new DecodeResult.Rejected(Rejection.MALFORMED, (CLIENTS - 1) + " R hints for " + CLIENTS + " requests"));
     assertThat(backupDecoder.decode(signedByThePrimary(shortHint), 0))

@@ -20,11 +20,14 @@ import java.util.Map;
 /** Four replicas and two clients with deterministic keys, their encoders, and a decoder that knows them all. */
 final class CodecFixture {
   static final int CLIENT = 1000;
+  /** n = 4, and a small K and L so the fixture's checkpoint (4) and certificate (5) fit them. */
+  static final ClusterBounds BOUNDS = ClusterBounds.of(4, 4, 8);
   final Ed25519KeyPair[] replicaKeys = new Ed25519KeyPair[4];
   final Ed25519KeyPair clientKeys = Ed25519KeyPair.forTesting(CLIENT);
   final MessageEncoder[] replica = new MessageEncoder[4];
   final MessageEncoder client = new MessageEncoder(CLIENT, clientKeys);
   final MessageDecoder decoder;
+  private final KeyDirectory keys;
 
   CodecFixture() {
     Map<Integer, Ed25519PublicKey> replicas = new HashMap<>();
@@ -33,8 +36,9 @@ final class CodecFixture {
       replica[i] = new MessageEncoder(i, replicaKeys[i]);
       replicas.put(i, replicaKeys[i].publicKey());
     }
-    decoder = new MessageDecoder(KeyDirectory.of(replicas, Map.of(CLIENT, clientKeys.publicKey(),
-        CLIENT + 1, Ed25519KeyPair.forTesting(CLIENT + 1).publicKey())));
+    keys = KeyDirectory.of(replicas, Map.of(CLIENT, clientKeys.publicKey(),
+        CLIENT + 1, Ed25519KeyPair.forTesting(CLIENT + 1).publicKey()));
+    decoder = new MessageDecoder(keys, BOUNDS);
   }
 
   /** A request as a replica receives it: encoded and signed by its client, then decoded. */
@@ -64,6 +68,16 @@ final class CodecFixture {
     PreparedProof cert = new PreparedProof(pp, List.of(prepare(pp, 1), prepare(pp, 2)));
     List<Checkpoint> proof = List.of(checkpoint(4, 0), checkpoint(4, 1), checkpoint(4, 2));
     return new ViewChange(1, 4, proof, List.of(cert), from, null);
+  }
+
+  /** {@link #viewChange} as received from its sender: signed, so others can relay it. */
+  ViewChange receivedViewChange(int from) {
+    return (ViewChange) decoder.decode(encodeAs(from, viewChange(from))).message();
+  }
+
+  /** A decoder with the same keys that has verified nothing yet (an empty tally and cache). */
+  MessageDecoder freshDecoder() {
+    return new MessageDecoder(keys, BOUNDS);
   }
 
   byte[] encodeAs(int replicaId, Message m) {

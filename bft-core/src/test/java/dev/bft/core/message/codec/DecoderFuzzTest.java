@@ -28,7 +28,7 @@ class DecoderFuzzTest {
         FX.encodeAs(1, FX.prepare(FX.prePrepare(0, 3), 1)),
         FX.encodeAs(0, FX.prePrepare(0, 3)),
         FX.encodeAs(3, vc),
-        FX.encodeAs(1, new NewView(1, List.of(vc), List.of(), 1, null)),
+        FX.encodeAs(1, new NewView(1, List.of(vc, FX.receivedViewChange(0), FX.receivedViewChange(2)), List.of(), 1, null)),
         FX.client.encode(FX.request(5)),
         FX.encodeAs(2, FX.checkpoint(8, 2)));
   }

@@ -71,7 +71,8 @@ class MessageCodecTest {
       assertThat(cert.prePrepare().digest()).isEqualTo(vc.prepared().get(0).prePrepare().digest());
     });
     // Relayed again inside a NEW-VIEW by replica 1, the VIEW-CHANGE of replica 3 keeps its bytes.
-    NewView nv = (NewView) roundTrip(1, new NewView(1, List.of(decoded), List.of(), 1, null));
+    NewView nv = (NewView) roundTrip(1, new NewView(1, List.of(decoded, fx.receivedViewChange(0), fx.receivedViewChange(2)),
+        List.of(), 1, null));
     assertThat(nv.viewChanges().get(0).wire().body()).isEqualTo(decoded.wire().body());
     assertThat(nv.viewChanges().get(0).sender()).isEqualTo(3);
   }
@@ -95,7 +96,7 @@ class MessageCodecTest {
   void aClientSignatureIsVerifiedOnceAndRemembered() {
     VerifiedSignatures cache = new VerifiedSignatures(10);
     MessageDecoder decoder = new MessageDecoder(KeyDirectory.of(java.util.Map.of(),
-        java.util.Map.of(1000, fx.clientKeys.publicKey())), WireLimits.defaults(), cache);
+        java.util.Map.of(1000, fx.clientKeys.publicKey())), WireLimits.defaults(), cache, CodecFixture.BOUNDS);
     byte[] frame = fx.client.encode(Request.unsigned(1000, 1, false, new byte[] {1}));
     assertThat(decoder.decode(frame).accepted()).isTrue();
     assertThat(cache.size()).isEqualTo(1);
@@ -123,7 +124,7 @@ class MessageCodecTest {
   void everyRejectionReasonIsReachable() throws Exception {
     byte[] good = prepareFrame();
     assertThat(new MessageDecoder(KeyDirectory.of(java.util.Map.of(), java.util.Map.of()),
-        new WireLimits(10, 10, 10, 10, 10, 10), null).decode(good))
+        new WireLimits(10, 10, 10, 10, 10, 10, 10), null, CodecFixture.BOUNDS).decode(good))
         .isEqualTo(new DecodeResult.Rejected(Rejection.TOO_LARGE, good.length + " bytes exceed the limit of 10"));
     assertThat(rejection(new byte[] {(byte) 0xFF, 0x01, 0x02})).isEqualTo(Rejection.MALFORMED);
     assertThat(rejection(envelope(good).setVersion(2).build().toByteArray())).isEqualTo(Rejection.WRONG_VERSION);
@@ -182,11 +183,11 @@ class MessageCodecTest {
   @Test
   void aForgedEmbeddedPrepareSpoilsTheWholeViewChange() throws Exception {
     ViewChange vc = fx.viewChange(3);
-    Prepare genuine = vc.prepared().get(0).prepares().get(0);
-    // Replica 3 claims replica 1 prepared another digest, signing with its own key.
-    byte[] body = PrepareBody.newBuilder().setView(0).setSequence(5).setDigest(ByteString.copyFrom(new byte[32]))
-        .build().toByteArray();
-    Prepare forged = new Prepare(0, 5, Digest.ZERO, 1, new dev.bft.core.message.WireForm(body,
+    Prepare genuine = vc.prepared().get(0).prepares().get(1); // from replica 2
+    // Replica 3 claims replica 1 prepared the batch too, signing with its own key.
+    byte[] body = PrepareBody.newBuilder().setView(0).setSequence(5)
+        .setDigest(ByteString.copyFrom(genuine.digest().bytesUnsafe())).build().toByteArray();
+    Prepare forged = new Prepare(0, 5, genuine.digest(), 1, new dev.bft.core.message.WireForm(body,
         fx.replicaKeys[3].sign(SignatureDomain.of(MessageType.PREPARE.code()), body)));
     ViewChange bad = new ViewChange(1, 4, vc.checkpointProof(), List.of(new dev.bft.core.message.PreparedProof(
         vc.prepared().get(0).prePrepare(), List.of(forged, genuine))), 3, null);

@@ -1,0 +1,129 @@
+package dev.bft.core.message.codec;
+
+import static dev.bft.core.message.codec.Fields.bounded;
+import static dev.bft.core.message.codec.Fields.digest;
+import static dev.bft.core.message.codec.Fields.index;
+import static dev.bft.core.message.codec.Fields.nonNegative;
+import static dev.bft.core.message.codec.Fields.parse;
+import static dev.bft.core.message.codec.Fields.positive;
+
+import com.google.protobuf.ByteString;
+import dev.bft.core.message.Checkpoint;
+import dev.bft.core.message.Commit;
+import dev.bft.core.message.FetchState;
+import dev.bft.core.message.Hello;
+import dev.bft.core.message.Message;
+import dev.bft.core.message.MessageType;
+import dev.bft.core.message.Prepare;
+import dev.bft.core.message.Reply;
+import dev.bft.core.message.Request;
+import dev.bft.core.message.RequestDigests;
+import dev.bft.core.message.StateChunk;
+import dev.bft.core.message.Status;
+import dev.bft.core.message.WireForm;
+import dev.bft.core.message.wire.CheckpointBody;
+import dev.bft.core.message.wire.CommitBody;
+import dev.bft.core.message.wire.FetchBody;
+import dev.bft.core.message.wire.HelloBody;
+import dev.bft.core.message.wire.PrepareBody;
+import dev.bft.core.message.wire.ReplyBody;
+import dev.bft.core.message.wire.RequestBody;
+import dev.bft.core.message.wire.StateBody;
+import dev.bft.core.message.wire.StatusBody;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bodies that embed no other message, parsed and bounded field by field. Signatures are the
+ * {@link MessageDecoder}'s business; every count, index and length a peer sends is checked here
+ * before anything is allocated for it.
+ */
+final class FlatBodies {
+  /** A chunk index is below 2^31, so no Merkle path over the chunks is longer. */
+  private static final int MAX_MERKLE_PATH = 31;
+
+  private FlatBodies() {}
+
+  static ReplyTree.Opened openReply(byte[] body) throws Reject {
+    ReplyTree.Opened opened = ReplyTree.open(body);
+    if (opened == null) {
+      throw new Reject(Rejection.MALFORMED, "REPLY proof does not parse or its path is malformed");
+    }
+    return opened;
+  }
+
+  static Reply reply(ReplyTree.Opened opened, int sender, WireForm wire, WireLimits limits) throws Reject {
+    ReplyBody r = parse(ReplyBody.parser(), ByteString.copyFrom(opened.replyBody()), MessageType.REPLY);
+    return new Reply(nonNegative(r.getView(), "view"), r.getClient(), nonNegative(r.getRequestNumber(), "request number"),
+        bounded(r.getResult(), limits.maxResultBytes(), "result"), sender, wire);
+  }
+
+  static Message decode(MessageType type, int sender, ByteString b, WireForm wire, WireLimits limits) throws Reject {
+    switch (type) {
+      case REQUEST: {
+        RequestBody r = parse(RequestBody.parser(), b, type);
+        if (r.getClient() != sender) {
+          throw new Reject(Rejection.WRONG_SENDER, "request of client " + r.getClient() + " signed by " + sender);
+        }
+        byte[] op = bounded(r.getOperation(), limits.maxOperationBytes(), "operation");
+        long t = nonNegative(r.getRequestNumber(), "request number");
+        return new Request(sender, t, r.getReadOnly(), op, RequestDigests.of(sender, t, r.getReadOnly(), op), wire);
+      }
+      case PREPARE: {
+        PrepareBody p = parse(PrepareBody.parser(), b, type);
+        return new Prepare(nonNegative(p.getView(), "view"), positive(p.getSequence(), "sequence"),
+            digest(p.getDigest(), "digest"), sender, wire);
+      }
+      case COMMIT: {
+        CommitBody c = parse(CommitBody.parser(), b, type);
+        return new Commit(nonNegative(c.getView(), "view"), positive(c.getSequence(), "sequence"),
+            digest(c.getDigest(), "digest"), sender, wire);
+      }
+      case CHECKPOINT: {
+        CheckpointBody c = parse(CheckpointBody.parser(), b, type);
+        return new Checkpoint(positive(c.getSequence(), "sequence"), digest(c.getStateDigest(), "state digest"), sender, wire);
+      }
+      case STATUS: {
+        StatusBody s = parse(StatusBody.parser(), b, type);
+        return new Status(nonNegative(s.getView(), "view"), nonNegative(s.getRetransmitAbove(), "sequence"), sender, wire);
+      }
+      case FETCH: {
+        FetchBody f = parse(FetchBody.parser(), b, type);
+        int first = index(f.getFirstChunk(), "first chunk");
+        int count = index(f.getChunkCount(), "chunk count");
+        if (count > limits.maxFetchChunks() || first > Integer.MAX_VALUE - count) {
+          throw new Reject(Rejection.MALFORMED, "FETCH of " + count + " chunks from " + first + " (at most "
+              + limits.maxFetchChunks() + ", below 2^31)");
+        }
+        return new FetchState(positive(f.getSequence(), "sequence"), digest(f.getStateDigest(), "state digest"),
+            first, count, sender, wire);
+      }
+      case STATE: {
+        StateBody s = parse(StateBody.parser(), b, type);
+        int chunkIndex = index(s.getChunkIndex(), "chunk index");
+        int chunkTotal = index(s.getChunkTotal(), "chunk total");
+        if (chunkTotal == 0 ? chunkIndex != 0 : chunkIndex >= chunkTotal) {
+          throw new Reject(Rejection.MALFORMED, "STATE chunk " + chunkIndex + " of " + chunkTotal);
+        }
+        if (s.getMerklePathCount() > MAX_MERKLE_PATH) {
+          throw new Reject(Rejection.TOO_LARGE, s.getMerklePathCount() + " Merkle path entries, at most " + MAX_MERKLE_PATH);
+        }
+        List<byte[]> path = new ArrayList<>(s.getMerklePathCount());
+        for (ByteString h : s.getMerklePathList()) {
+          path.add(digest(h, "merkle path entry").toBytes());
+        }
+        return new StateChunk(positive(s.getSequence(), "sequence"), chunkIndex, chunkTotal,
+            bounded(s.getChunk(), limits.maxChunkBytes(), "chunk"), path, sender, wire);
+      }
+      case HELLO: {
+        HelloBody h = parse(HelloBody.parser(), b, type);
+        if (h.getId() != sender) {
+          throw new Reject(Rejection.WRONG_SENDER, "hello for " + h.getId() + " signed by " + sender);
+        }
+        return new Hello(sender, h.getPeer(), bounded(h.getNonce(), 64, "nonce"), bounded(h.getOwnNonce(), 64, "own nonce"), wire);
+      }
+      default:
+        throw new Reject(Rejection.UNKNOWN_TYPE, type + " is not decoded by the replica protocol's decoder");
+    }
+  }
+}
