@@ -43,6 +43,54 @@ class LauncherProcessTest {
     return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
   }
 
+  /**
+   * A replica that stops on a failure is started again by bin/bft cluster, as a supervisor would
+   * (issue 22: a replica whose thread fails stops instead of staying up doing nothing), and the
+   * restarted replica recovers from its LMDB directory and serves.
+   */
+  @Test
+  void theLocalClusterRestartsAReplicaThatStopsAndItRecoversFromLmdb() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "cluster", "--dir", "local", "--operations", "3")
+        .directory(work.toFile());
+    pb.environment().put("BFT_NO_BUILD", "1");
+    Path out = work.resolve("cluster-out.txt");
+    Path err = work.resolve("cluster-err.txt");
+    Process cluster = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    try {
+      awaitText(out, "the cluster keeps running", 120);
+      ProcessHandle replica2 = cluster.descendants()
+          .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains("--id 2")).orElse(false))
+          .findFirst().orElseThrow(() -> new AssertionError("no process of replica 2 under bin/bft cluster"));
+      replica2.destroyForcibly(); // SIGKILL: it exits with a failure, as a replica stopped by its supervisor does
+      awaitText(err, "replica 2 exited with code", 30);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (Files.readString(work.resolve("local/logs/replica-2.log")).split("recovered from", -1).length < 2
+          && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertThat(Files.readString(work.resolve("local/logs/replica-2.log"))).contains("recovered from");
+      Run put = bft("client", "--config", "local/cluster.conf", "put", "after-restart", "yes");
+      assertThat(put.exit()).as(put.err()).isZero();
+    } finally {
+      cluster.destroy(); // as Ctrl-C: the cluster stops its replicas
+      if (!cluster.waitFor(20, TimeUnit.SECONDS)) {
+        cluster.descendants().forEach(ProcessHandle::destroyForcibly);
+        cluster.destroyForcibly();
+      }
+    }
+  }
+
+  private static void awaitText(Path file, String text, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!(Files.exists(file) && Files.readString(file).contains(text))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no '" + text + "' within " + seconds + " s in " + file + ": "
+            + (Files.exists(file) ? Files.readString(file) : "(none)"));
+      }
+      Thread.sleep(200);
+    }
+  }
+
   @Test
   void keygenRunsAsARealProcessFromAnyDirectory() throws Exception {
     Run r = bft("keygen", "--replicas", "4", "--clients", "2", "--out", "cluster");

@@ -27,9 +27,9 @@ class KvStateBucketTest {
 
   @Test
   void aBucketRoundTripsAndItsTruncationsAreRefused() {
-    KeyValueService kv = new KeyValueService(1, 64, 64);
-    kv.execute(new KvOperation.Put(new byte[] {1}, new byte[] {2, 3}).encode(), new ExecutionContext(1000, 1, 1, 0));
-    byte[] chunk = kv.chunk(0);
+    TreeMap<byte[], byte[]> bucket = new TreeMap<>(Arrays::compareUnsigned);
+    bucket.put(new byte[] {1}, new byte[] {2, 3});
+    byte[] chunk = KvState.encodeBucket(bucket);
     TreeMap<byte[], byte[]> decoded = KvState.decodeBucket(chunk);
     assertThat(decoded).hasSize(1);
     assertThat(decoded.firstEntry().getValue()).containsExactly(2, 3);
