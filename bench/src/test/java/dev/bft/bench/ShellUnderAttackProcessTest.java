@@ -84,8 +84,8 @@ class ShellUnderAttackProcessTest {
   void aReplicaRelayingHandshakesIsTakenForNobodyAndLeavesNoHarmBehind() throws Exception {
     for (boolean tls : List.of(false, true)) {
       ClusterConfig cluster = cluster(tls);
-      try (ReplicaProcesses replicas = new ReplicaProcesses(file(), cluster);
-           HandshakeRelay relay = new HandshakeRelay(cluster, 3, replicaKey(3), 2)) {
+      HandshakeRelay relay = new HandshakeRelay(cluster, 3, replicaKey(3), 2);
+      try (ReplicaProcesses replicas = new ReplicaProcesses(file(), cluster)) {
         relay.start();
         for (int i = 0; i < 3; i++) {
           replicas.start(i);
@@ -100,6 +100,8 @@ class ShellUnderAttackProcessTest {
           replicas.kill(1); // the replica whose identity was relayed: 0, 2 and 3 must now carry the cluster
           serves(replicas, client, "after-" + tls + "-", 5);
         }
+      } finally {
+        relay.close();
       }
     }
   }
@@ -132,7 +134,8 @@ class ShellUnderAttackProcessTest {
       for (int r = 1; r < 4; r++) {
         int target = r;
         replicas.await("replica " + r + " listening", 60, () -> {
-          try (RawPeer peer = RawPeer.open(cluster, target, tls)) {
+          try {
+            RawPeer.open(cluster, target, tls).close();
             return true;
           } catch (Exception notYet) {
             return false;
