@@ -4,8 +4,10 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
 import dev.bft.core.message.Batch;
+import dev.bft.core.message.BatchReply;
 import dev.bft.core.message.Checkpoint;
 import dev.bft.core.message.Commit;
+import dev.bft.core.message.FetchBatch;
 import dev.bft.core.message.FetchState;
 import dev.bft.core.message.Hello;
 import dev.bft.core.message.Message;
@@ -21,9 +23,12 @@ import dev.bft.core.message.StateChunk;
 import dev.bft.core.message.Status;
 import dev.bft.core.message.ViewChange;
 import dev.bft.core.message.WireForm;
+import dev.bft.core.message.wire.BatchBody;
+import dev.bft.core.message.wire.BatchReplyBody;
 import dev.bft.core.message.wire.CheckpointBody;
 import dev.bft.core.message.wire.CommitBody;
 import dev.bft.core.message.wire.Envelope;
+import dev.bft.core.message.wire.FetchBatchBody;
 import dev.bft.core.message.wire.FetchBody;
 import dev.bft.core.message.wire.HelloBody;
 import dev.bft.core.message.wire.NewViewBody;
@@ -256,10 +261,63 @@ public final class MessageDecoder {
         }
       }
       verify(type, key, body, signature, budget);
-      return body(type, sender, body, new WireForm(body, signature), budget);
+      Message m = body(type, sender, body, new WireForm(body, signature), budget);
+      return env.hasBatch() ? withBatch(m, env.getBatch(), budget) : m;
     } finally {
       budget.depth--;
     }
+  }
+
+  /**
+   * A top-level PRE-PREPARE's batch, travelling beside its signed body: taken only if its digest is
+   * the one the primary signed. Inside a certificate a PRE-PREPARE names its batch by digest only.
+   */
+  private Message withBatch(Message m, BatchBody body, Budget budget) throws Reject {
+    if (!(m instanceof PrePrepare pp) || budget.depth > 1) {
+      throw new Reject(Rejection.MALFORMED, "a batch beside " + (budget.depth > 1 ? "an embedded " : "a ") + m.type());
+    }
+    Batch batch = batch(body, budget);
+    if (!batch.digest().equals(pp.digest())) {
+      throw new Reject(Rejection.MALFORMED, "PRE-PREPARE for sequence " + pp.sequence()
+          + " carries a batch other than the one its signature names");
+    }
+    return pp.withBatch(batch);
+  }
+
+  /** A batch's requests, each client signature checked (with the frame's others, in one equation). */
+  private Batch batch(BatchBody p, Budget budget) throws Reject {
+    if (p.getRequestsCount() > limits.maxBatchRequests()) {
+      throw new Reject(Rejection.TOO_LARGE, p.getRequestsCount() + " requests in one batch");
+    }
+    List<Request> requests = new ArrayList<>(p.getRequestsCount());
+    // The requests' signatures join what is collected already (a group's), else are checked together here.
+    boolean own = budget.deferred == null;
+    if (own) {
+      budget.deferred = new ArrayList<>(p.getRequestsCount());
+      budget.deferredCacheKeys = new ArrayList<>(p.getRequestsCount());
+    }
+    int hints = p.getRequestRXCount();
+    if (hints != 0 && hints != p.getRequestsCount()) {
+      throw new Reject(Rejection.MALFORMED, hints + " R hints for " + p.getRequestsCount() + " requests");
+    }
+    for (int i = 0; i < p.getRequestsCount(); i++) {
+      ByteString hint = hints == 0 ? ByteString.EMPTY : p.getRequestRX(i);
+      if (!hint.isEmpty() && hint.size() != 32) {
+        throw new Reject(Rejection.MALFORMED, "an R hint of " + hint.size() + " bytes");
+      }
+      budget.requestHint = hint.isEmpty() ? null : hint.toByteArray();
+      requests.add((Request) embedded(p.getRequests(i), MessageType.REQUEST, budget));
+      budget.requestHint = null;
+    }
+    if (own) {
+      if (!SignatureBatch.allValid(budget.deferred, tally)) {
+        throw new Reject(Rejection.BAD_SIGNATURE, "a client signature in the batch does not verify");
+      }
+      budget.deferredCacheKeys.forEach(this::remember);
+      budget.deferred = null;
+      budget.deferredCacheKeys = null;
+    }
+    return Batch.of(requests, nonNegative(p.getTimestamp(), "timestamp"));
   }
 
   /**
@@ -338,40 +396,18 @@ public final class MessageDecoder {
         return new Request(sender, t, r.getReadOnly(), op, RequestDigests.of(sender, t, r.getReadOnly(), op), wire);
       }
       case PRE_PREPARE: {
+        // The batch, if any, travels beside the signed body (withBatch).
         PrePrepareBody p = parse(PrePrepareBody.parser(), b, type);
-        if (p.getRequestsCount() > limits.maxBatchRequests()) {
-          throw new Reject(Rejection.TOO_LARGE, p.getRequestsCount() + " requests in one batch");
-        }
-        List<Request> requests = new ArrayList<>(p.getRequestsCount());
-        // The requests' signatures join what is collected already (a group's), else are checked together here.
-        boolean own = budget.deferred == null;
-        if (own) {
-          budget.deferred = new ArrayList<>(p.getRequestsCount());
-          budget.deferredCacheKeys = new ArrayList<>(p.getRequestsCount());
-        }
-        int hints = p.getRequestRXCount();
-        if (hints != 0 && hints != p.getRequestsCount()) {
-          throw new Reject(Rejection.MALFORMED, hints + " R hints for " + p.getRequestsCount() + " requests");
-        }
-        for (int i = 0; i < p.getRequestsCount(); i++) {
-          ByteString hint = hints == 0 ? ByteString.EMPTY : p.getRequestRX(i);
-          if (!hint.isEmpty() && hint.size() != 32) {
-            throw new Reject(Rejection.MALFORMED, "an R hint of " + hint.size() + " bytes");
-          }
-          budget.requestHint = hint.isEmpty() ? null : hint.toByteArray();
-          requests.add((Request) embedded(p.getRequests(i), MessageType.REQUEST, budget));
-          budget.requestHint = null;
-        }
-        if (own) {
-          if (!SignatureBatch.allValid(budget.deferred, tally)) {
-            throw new Reject(Rejection.BAD_SIGNATURE, "a client signature in the PRE-PREPARE does not verify");
-          }
-          budget.deferredCacheKeys.forEach(this::remember);
-          budget.deferred = null;
-          budget.deferredCacheKeys = null;
-        }
-        Batch batch = Batch.of(requests, nonNegative(p.getTimestamp(), "timestamp"));
-        return new PrePrepare(nonNegative(p.getView(), "view"), positive(p.getSequence(), "sequence"), batch, sender, wire);
+        return new PrePrepare(nonNegative(p.getView(), "view"), positive(p.getSequence(), "sequence"),
+            digest(p.getBatchDigest(), "batch digest"), null, sender, wire);
+      }
+      case FETCH_BATCH: {
+        FetchBatchBody f = parse(FetchBatchBody.parser(), b, type);
+        return new FetchBatch(positive(f.getSequence(), "sequence"), digest(f.getBatchDigest(), "batch digest"), sender, wire);
+      }
+      case BATCH: {
+        BatchReplyBody r = parse(BatchReplyBody.parser(), b, type);
+        return new BatchReply(positive(r.getSequence(), "sequence"), batch(r.getBatch(), budget), sender, wire);
       }
       case PREPARE: {
         PrepareBody p = parse(PrepareBody.parser(), b, type);
