@@ -338,7 +338,7 @@ public final class Replica {
       if (!log.inWindow(next) || inFlight >= config.pipelineDepth()) {
         return;
       }
-      boolean full = pending.size() >= config.maxBatchSize();
+      boolean full = pending.fillsBatch(config.maxBatchSize());
       if (!full && !batchTimerExpired && inFlight > 0 && config.batchesWaitForDrain()) {
         return; // the execution that drains the pipeline cuts again
       }
