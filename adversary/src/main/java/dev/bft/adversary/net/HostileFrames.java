@@ -4,8 +4,10 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import dev.bft.core.message.Batch;
+import dev.bft.core.message.BatchReply;
 import dev.bft.core.message.Checkpoint;
 import dev.bft.core.message.Commit;
+import dev.bft.core.message.FetchBatch;
 import dev.bft.core.message.FetchState;
 import dev.bft.core.message.Hello;
 import dev.bft.core.message.Message;
@@ -37,7 +39,11 @@ public final class HostileFrames {
 
   private HostileFrames() {}
 
-  /** One valid frame of every message type a replica may send, signed by {@code replica} (a request by {@code client}). */
+  /**
+   * One valid frame of every message type a replica may send, signed by {@code replica} (a request
+   * by {@code client}). The PRE-PREPARE travels with its batch beside it (Envelope.batch); inside the
+   * VIEW-CHANGE and NEW-VIEW it is embedded by digest only; BATCH carries the same batch.
+   */
   public static List<byte[]> everyType(int replica, MessageEncoder replicaEncoder, int client, MessageEncoder clientEncoder) {
     Request request = Request.unsigned(client, 1, false, new byte[] {1, 2, 3});
     byte[] signedRequest = clientEncoder.encode(request);
@@ -51,7 +57,8 @@ public final class HostileFrames {
     List<Message> messages = List.of(pp, prepare, new Commit(4, 1, d, replica, null), checkpoint, vc,
         new NewView(4, List.of(vc), List.of(pp), replica, null), new FetchState(128, Digest.ZERO, 0, 1, replica, null),
         new StateChunk(128, 0, 0, new byte[] {0, 0, 0, 1}, List.of(), replica, null), new Status(4, 0, replica, null),
-        new Hello(replica, 1, new byte[32], new byte[32], null));
+        new Hello(replica, 1, new byte[32], new byte[32], null), new FetchBatch(1, d, replica, null),
+        new BatchReply(1, batch, replica, null));
     List<byte[]> frames = new ArrayList<>();
     messages.forEach(m -> frames.add(replicaEncoder.encode(m)));
     frames.add(signedRequest);

@@ -19,8 +19,15 @@ public record Batch(List<Request> requests, long timestamp, Digest digest) {
     return new Batch(requests, timestamp, RequestDigests.ofBatch(requests, timestamp));
   }
 
+  private static final Batch NULL_REQUEST = of(List.of(), 0L);
+
   public static Batch nullRequest() {
-    return of(List.of(), 0L);
+    return NULL_REQUEST;
+  }
+
+  /** Whether a digest names the null request, which every replica has without fetching it. */
+  public static boolean isNullRequest(Digest digest) {
+    return NULL_REQUEST.digest().equals(digest);
   }
 
   public boolean isNull() {

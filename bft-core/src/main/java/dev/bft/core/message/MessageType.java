@@ -13,6 +13,8 @@ public enum MessageType {
   FETCH(9),
   STATE(10),
   STATUS(11),
+  FETCH_BATCH(12),
+  BATCH(13),
   ORAL_MESSAGE(20),
   SIGNED_ORDER(21),
   HELLO(30);

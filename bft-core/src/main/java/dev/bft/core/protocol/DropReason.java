@@ -16,5 +16,15 @@ public enum DropReason {
   BAD_CHECKPOINT_PROOF,
   IN_VIEW_CHANGE,
   INVALID_VIEW_CHANGE,
-  INVALID_NEW_VIEW
+  INVALID_NEW_VIEW,
+  /** A PRE-PREPARE outside a certificate that came without its batch. */
+  MISSING_BATCH,
+  /** A BATCH for a sequence this replica is not fetching a batch for. */
+  UNSOLICITED_BATCH,
+  /** A BATCH whose content does not have the digest asked for. */
+  BATCH_MISMATCH,
+  /** A FETCH-BATCH for a batch this replica does not hold. */
+  UNKNOWN_BATCH,
+  /** A FETCH-BATCH beyond the peer's budget for the period. */
+  FETCH_OVER_BUDGET
 }

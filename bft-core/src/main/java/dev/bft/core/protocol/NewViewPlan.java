@@ -5,6 +5,7 @@ import dev.bft.core.message.Checkpoint;
 import dev.bft.core.message.PrePrepare;
 import dev.bft.core.message.PreparedProof;
 import dev.bft.core.message.ViewChange;
+import dev.bft.crypto.Digest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,8 +14,10 @@ import java.util.List;
  * the checkpoint to start from (min-s, the highest proven) and the PRE-PREPAREs of the new view
  * for every sequence in (min-s, max-s]: the batch of the highest-view prepared certificate, or
  * the null request. The new primary computes it to send; every backup computes it to check.
+ * Batches are named by digest only (as certificates name them); {@link #vouchers} says who holds one.
  */
-record NewViewPlan(long view, long minSequence, List<Checkpoint> checkpointProof, List<PrePrepare> prePrepares) {
+record NewViewPlan(long view, long minSequence, List<Checkpoint> checkpointProof, List<PrePrepare> prePrepares,
+                   List<ViewChange> viewChanges) {
 
   static NewViewPlan compute(long view, List<ViewChange> viewChanges, Quorum quorum) {
     long minS = 0;
@@ -41,10 +44,32 @@ record NewViewPlan(long view, long minSequence, List<Checkpoint> checkpointProof
           }
         }
       }
-      Batch batch = best == null ? Batch.nullRequest() : best.batch();
-      prePrepares.add(new PrePrepare(view, s, batch, primary, null));
+      Digest digest = best == null ? Batch.nullRequest().digest() : best.digest();
+      prePrepares.add(new PrePrepare(view, s, digest, null, primary, null));
     }
-    return new NewViewPlan(view, minS, proof, prePrepares);
+    return new NewViewPlan(view, minS, proof, prePrepares, List.copyOf(viewChanges));
+  }
+
+  /**
+   * Replicas that vouched in V for the batch {@code digest} at {@code sequence}: the senders of
+   * VIEW-CHANGEs whose certificate names it, then the signers of those certificates. Each held the
+   * batch when it signed (a backup PREPAREs only a batch it holds), so at least one correct replica
+   * among them has it unless a stable checkpoint has made it unnecessary.
+   */
+  List<Integer> vouchers(long sequence, Digest digest) {
+    List<Integer> senders = new ArrayList<>();
+    List<Integer> signers = new ArrayList<>();
+    for (ViewChange vc : viewChanges) {
+      for (PreparedProof p : vc.prepared()) {
+        if (p.prePrepare().sequence() == sequence && p.prePrepare().digest().equals(digest)) {
+          senders.add(vc.sender());
+          p.prepares().forEach(prepare -> signers.add(prepare.sender()));
+          signers.add(p.prePrepare().sender());
+        }
+      }
+    }
+    senders.addAll(signers);
+    return senders;
   }
 
   /**

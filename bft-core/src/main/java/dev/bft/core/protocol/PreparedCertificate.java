@@ -1,6 +1,5 @@
 package dev.bft.core.protocol;
 
-import dev.bft.core.message.Batch;
 import dev.bft.core.message.PrePrepare;
 import dev.bft.core.message.Prepare;
 import dev.bft.core.message.PreparedProof;
@@ -11,7 +10,8 @@ import java.util.List;
 
 /**
  * Proof that a batch prepared at sequence s in view v: the primary's PRE-PREPARE and 2f PREPAREs
- * from distinct backups that match it. It can only be built valid; anything a Byzantine replica
+ * from distinct backups that match it, the batch named by its digest (the primary signed the
+ * digest, so the certificate is checked without the batch). It can only be built valid; anything a Byzantine replica
  * claims to be a certificate goes through {@link #validate}.
  */
 public final class PreparedCertificate {
@@ -19,7 +19,8 @@ public final class PreparedCertificate {
   private final List<Prepare> prepares;
 
   private PreparedCertificate(PrePrepare prePrepare, List<Prepare> prepares) {
-    this.prePrepare = prePrepare;
+    // A certificate is about the digest: its batch stays with BatchFetcher, and the proof travels small.
+    this.prePrepare = prePrepare.withoutBatch();
     this.prepares = List.copyOf(prepares);
   }
 
@@ -57,10 +58,6 @@ public final class PreparedCertificate {
 
   public Digest digest() {
     return prePrepare.digest();
-  }
-
-  public Batch batch() {
-    return prePrepare.batch();
   }
 
   public PreparedProof toProof() {

@@ -1,8 +1,10 @@
 package dev.bft.core.protocol;
 
 import dev.bft.core.message.Batch;
+import dev.bft.core.message.BatchReply;
 import dev.bft.core.message.Checkpoint;
 import dev.bft.core.message.Commit;
+import dev.bft.core.message.FetchBatch;
 import dev.bft.core.message.PrePrepare;
 import dev.bft.core.message.Prepare;
 import dev.bft.core.message.ReplicaMessage;
@@ -39,6 +41,7 @@ public final class Replica {
   private ClientTable clients;
   private final ViewChanger viewChanger;
   private final CheckpointVotesAhead votesAhead;
+  private final BatchFetcher batches;
   private long fetchingSequence = -1;
   private List<Checkpoint> fetchingProof = List.of();
   private final NavigableMap<Long, PreparedCertificate> preparedCertificates = new TreeMap<>();
@@ -86,6 +89,7 @@ public final class Replica {
     this.retransmission = new Retransmission(config, effects);
     this.viewChanger = new ViewChanger(this, config, effects, drops);
     this.votesAhead = new CheckpointVotesAhead(quorum, config.logWindow() / config.checkpointInterval() + 1);
+    this.batches = new BatchFetcher(me, quorum, effects, drops, stableSequence);
   }
 
   /**
@@ -114,6 +118,7 @@ public final class Replica {
     for (LogRecord r : state.log()) {
       replica.replay(r);
     }
+    replica.wantMissingBatches();
     if (replica.viewChanging) {
       replica.viewChanger.resumeAfterRestart();
     }
@@ -121,9 +126,15 @@ public final class Replica {
   }
 
   private void replay(LogRecord r) {
+    if (r instanceof LogRecord.AcceptedPrePrepare a) {
+      batches.accepted(a.prePrepare());
+    }
     if (r instanceof LogRecord.AcceptedPrePrepare a && a.prePrepare().view() == view
         && log.inWindow(a.prePrepare().sequence())) {
-      log.slot(a.prePrepare().sequence()).accept(a.prePrepare());
+      SequenceSlot slot = log.slot(a.prePrepare().sequence());
+      if (slot.prePrepare() == null || !slot.prePrepare().hasBatch()) {
+        slot.accept(a.prePrepare()); // a record of the batch fetched later supersedes the one by digest
+      }
       if (a.prePrepare().sender() == me) {
         lastAssigned = Math.max(lastAssigned, a.prePrepare().sequence());
       }
@@ -145,6 +156,24 @@ public final class Replica {
     } else if (r instanceof LogRecord.SentCommit c && c.commit().view() == view
         && log.inWindow(c.commit().sequence())) {
       log.slot(c.commit().sequence()).add(c.commit());
+    }
+  }
+
+  /** After a restart: slots of this view whose batch had not arrived are fetched again (from anyone). */
+  private void wantMissingBatches() {
+    if (viewChanging) {
+      return;
+    }
+    for (SequenceSlot slot : log.above(log.low())) {
+      PrePrepare pp = slot.prePrepare();
+      if (pp != null && !pp.hasBatch()) {
+        Batch held = batches.find(pp.sequence(), pp.digest());
+        if (held != null) {
+          slot.accept(pp.withBatch(held));
+        } else {
+          batches.want(pp.sequence(), pp.digest(), List.of());
+        }
+      }
     }
   }
 
@@ -211,6 +240,13 @@ public final class Replica {
       viewChanger.onViewChange(vc);
     } else if (message instanceof NewView nv) {
       viewChanger.onNewView(nv);
+    } else if (message instanceof FetchBatch f) {
+      batches.onFetch(f);
+    } else if (message instanceof BatchReply reply) {
+      Batch batch = batches.onReply(reply);
+      if (batch != null) {
+        batchArrived(reply.sequence(), batch);
+      }
     } else {
       drops.count(DropReason.NOT_A_CLIENT_REQUEST);
     }
@@ -302,7 +338,7 @@ public final class Replica {
       if (!log.inWindow(next) || inFlight >= config.pipelineDepth()) {
         return;
       }
-      boolean full = pending.size() >= config.maxBatchSize();
+      boolean full = pending.fillsBatch(config.maxBatchSize());
       if (!full && !batchTimerExpired && inFlight > 0 && config.batchesWaitForDrain()) {
         return; // the execution that drains the pipeline cuts again
       }
@@ -331,6 +367,7 @@ public final class Replica {
     PrePrepare pp = new PrePrepare(view, sequence, Batch.of(requests, pending.timestamp()), me, null);
     SequenceSlot slot = log.slot(sequence);
     slot.accept(pp);
+    batches.accepted(pp);
     lastAssigned = sequence;
     effects.persist(new LogRecord.AcceptedPrePrepare(pp));
     effects.broadcast(pp);
@@ -351,6 +388,10 @@ public final class Replica {
       drops.count(DropReason.WRONG_VIEW);
       return;
     }
+    if (!pp.hasBatch()) {
+      drops.count(DropReason.MISSING_BATCH);
+      return;
+    }
     if (!log.inWindow(pp.sequence())) {
       drops.count(DropReason.OUTSIDE_WINDOW);
       return;
@@ -366,14 +407,39 @@ public final class Replica {
       return;
     }
     slot.accept(pp);
+    batches.accepted(pp);
     highestPrePrepared = Math.max(highestPrePrepared, pp.sequence());
     effects.persist(new LogRecord.AcceptedPrePrepare(pp));
     idleWatch.prePrepared(pp.batch(),
         pp.sequence() - lastExecuted >= config.pipelineDepth() || !log.inWindow(pp.sequence() + 1));
+    sendPrepare(slot, pp);
+    advance(slot);
+  }
+
+  private void sendPrepare(SequenceSlot slot, PrePrepare pp) {
     Prepare prepare = new Prepare(view, pp.sequence(), pp.digest(), me, null);
     slot.add(prepare);
     effects.persist(new LogRecord.SentPrepare(prepare));
     effects.broadcast(prepare);
+  }
+
+  /**
+   * A batch this replica fetched for a slot a NEW-VIEW re-issued by digest. Only now does a backup
+   * PREPARE it: a PREPARE vouches that its sender holds the batch and can serve it.
+   */
+  private void batchArrived(long sequence, Batch batch) {
+    SequenceSlot slot = log.existing(sequence);
+    PrePrepare pp = slot == null ? null : slot.prePrepare();
+    if (pp == null || pp.hasBatch() || !pp.digest().equals(batch.digest())) {
+      return; // the view moved on since it was asked for
+    }
+    PrePrepare full = pp.withBatch(batch);
+    slot.accept(full);
+    batches.accepted(full);
+    effects.persist(new LogRecord.AcceptedPrePrepare(full));
+    if (!isPrimary() && slot.prepareFrom(me) == null) {
+      sendPrepare(slot, full);
+    }
     advance(slot);
   }
 
@@ -433,6 +499,7 @@ public final class Replica {
             + ") and its PREPAREs form no certificate");
       }
       keepCertificate(cert);
+      batches.certified(cert.sequence(), pp.batch());
       effects.persist(new LogRecord.Prepared(cert.toProof()));
       Commit commit = new Commit(pp.view(), slot.sequence, pp.digest(), me, null);
       slot.add(commit);
@@ -455,7 +522,8 @@ public final class Replica {
 
   private void executeReady() {
     SequenceSlot next;
-    while ((next = log.existing(lastExecuted + 1)) != null && next.isCommitted()) {
+    // A slot committed on a digest whose batch is still being fetched waits for it.
+    while ((next = log.existing(lastExecuted + 1)) != null && next.isCommitted() && next.prePrepare().hasBatch()) {
       execute(next.sequence, next.prePrepare().batch());
     }
     cutBatches();
@@ -545,6 +613,7 @@ public final class Replica {
     }
     linger.abandon();
     log.clearSlots();
+    batches.stopWanting();
   }
 
   ViewChange buildViewChange(long newView) {
@@ -568,6 +637,7 @@ public final class Replica {
       checkpoints.makeStable(plan.minSequence(), plan.checkpointProof(), checkpoints.voteOf(me, plan.minSequence()));
       log.advanceLowWatermark(plan.minSequence());
       preparedCertificates.headMap(plan.minSequence(), true).clear();
+      batches.forgetUpTo(plan.minSequence());
       effects.persist(new LogRecord.StableCheckpoint(plan.minSequence(), plan.checkpointProof()));
     } else if (plan.minSequence() > lastExecuted) {
       // The new view starts from a checkpoint this replica has not reached: fetch it, and accept
@@ -575,25 +645,28 @@ public final class Replica {
       log.advanceLowWatermark(plan.minSequence());
       fetchState(plan.checkpointProof());
     }
-    for (PrePrepare pp : prePrepares) {
-      if (pp.view() != view || pp.sender() != quorum.primary(view)) {
-        throw new AssertionError("replica " + me + ", view " + view + ", sequence " + pp.sequence()
-            + ": installing a NEW-VIEW PRE-PREPARE of view " + pp.view() + " from replica " + pp.sender()
+    // O names batches by digest: a backup PREPAREs those it holds and fetches the others first.
+    for (PrePrepare issued : prePrepares) {
+      if (issued.view() != view || issued.sender() != quorum.primary(view)) {
+        throw new AssertionError("replica " + me + ", view " + view + ", sequence " + issued.sequence()
+            + ": installing a NEW-VIEW PRE-PREPARE of view " + issued.view() + " from replica " + issued.sender()
             + ", not from the primary " + quorum.primary(view));
       }
-      if (!log.inWindow(pp.sequence())) {
+      if (!log.inWindow(issued.sequence())) {
         continue;
       }
+      Batch held = batches.find(issued.sequence(), issued.digest());
+      PrePrepare pp = held == null ? issued.withoutBatch() : issued.withBatch(held);
       SequenceSlot slot = log.slot(pp.sequence());
       slot.accept(pp);
-      if (!isPrimary()) {
-        effects.persist(new LogRecord.AcceptedPrePrepare(pp));
-        Prepare prepare = new Prepare(view, pp.sequence(), pp.digest(), me, null);
-        slot.add(prepare);
-        effects.persist(new LogRecord.SentPrepare(prepare));
-        effects.broadcast(prepare);
+      effects.persist(new LogRecord.AcceptedPrePrepare(pp));
+      if (held == null) {
+        batches.want(pp.sequence(), pp.digest(), plan.vouchers(pp.sequence(), pp.digest()));
+      } else if (!isPrimary()) {
+        sendPrepare(slot, pp);
       }
     }
+    batches.ask();
     lastAssigned = Math.max(plan.maxSequence(), lastExecuted);
     pending.startView(isPrimary(), waiting.values());
     if (isPrimary()) {
@@ -660,6 +733,7 @@ public final class Replica {
     checkpoints.makeStable(sequence, proof, own);
     log.advanceLowWatermark(sequence);
     preparedCertificates.headMap(sequence, true).clear();
+    batches.forgetUpTo(sequence);
     effects.persist(new LogRecord.StableCheckpoint(sequence, proof));
     cutBatches();
   }
@@ -712,6 +786,7 @@ public final class Replica {
     checkpoints.makeStable(sequence, fetchingProof, own);
     log.advanceLowWatermark(sequence);
     preparedCertificates.headMap(sequence, true).clear();
+    batches.forgetUpTo(sequence);
     votesAhead.forgetUpTo(sequence);
     waiting.values().removeIf(r -> clients.classify(r.clientId(), r.requestNumber()) != ClientTable.Verdict.NEW);
     effects.persist(new LogRecord.StableCheckpoint(sequence, fetchingProof));
@@ -725,6 +800,7 @@ public final class Replica {
 
   private void onStatusPeriod() {
     retransmission.newPeriod();
+    batches.newPeriod();
     forwardedThisPeriod.clear();
     if (viewChanging) {
       viewChanger.retransmitOwnViewChange();

@@ -14,7 +14,20 @@ import java.util.Map;
  * remembers the highest request number ordered per client, so a retransmission is not ordered twice.
  */
 final class RequestQueue {
+  /**
+   * Most encoded bytes of requests in one batch: a PRE-PREPARE (and a BATCH answering a fetch) then
+   * stays far under the 64 MiB frame limit whatever the requests hold, while 65 536 requests with
+   * empty operations (the most batch.size allows) still fit in one batch.
+   */
+  static final int MAX_BATCH_BYTES = 16 << 20;
+  /**
+   * An upper bound on what a request costs in a batch besides its operation: its envelope and
+   * signature, its body's fields, its embedding in the batch and its R hint (about 150 bytes).
+   */
+  static final int REQUEST_OVERHEAD_BYTES = 192;
+
   private final LinkedHashMap<Integer, Request> pending = new LinkedHashMap<>();
+  private long pendingBytes;
   private final Map<Integer, Long> orderedUpTo = new HashMap<>();
   private long latestTimestamp;
 
@@ -28,17 +41,41 @@ final class RequestQueue {
     if (queued != null && queued.requestNumber() >= request.requestNumber()) {
       return false;
     }
+    if (queued != null) {
+      pendingBytes -= encodedBytes(queued);
+    }
     pending.put(request.clientId(), request);
+    pendingBytes += encodedBytes(request);
     latestTimestamp = Math.max(latestTimestamp, now);
     return true;
   }
 
-  /** Takes up to {@code max} requests, oldest first, and marks them ordered. */
+  /** A request's size in a batch, bounded from above. */
+  static long encodedBytes(Request r) {
+    return (long) r.operation().length + REQUEST_OVERHEAD_BYTES;
+  }
+
+  /** Whether the waiting requests fill a batch, by count or by bytes. */
+  boolean fillsBatch(int max) {
+    return pending.size() >= max || pendingBytes >= MAX_BATCH_BYTES;
+  }
+
+  /**
+   * Takes up to {@code max} requests, oldest first, closing before their bytes would exceed
+   * {@link #MAX_BATCH_BYTES} (a single request always fits: its operation is at most 64 KiB), and
+   * marks them ordered.
+   */
   List<Request> take(int max) {
     List<Request> batch = new ArrayList<>(Math.min(pending.size(), max));
+    long bytes = 0;
     Iterator<Request> it = pending.values().iterator();
     while (it.hasNext() && batch.size() < max) {
       Request r = it.next();
+      if (!batch.isEmpty() && bytes + encodedBytes(r) > MAX_BATCH_BYTES) {
+        break;
+      }
+      bytes += encodedBytes(r);
+      pendingBytes -= encodedBytes(r);
       it.remove();
       batch.add(r);
       orderedUpTo.merge(r.clientId(), r.requestNumber(), Math::max);
@@ -64,10 +101,13 @@ final class RequestQueue {
     orderedUpTo.clear();
     if (!primary) {
       pending.clear();
+      pendingBytes = 0;
       return;
     }
     for (Request r : inherited) {
-      pending.putIfAbsent(r.clientId(), r);
+      if (pending.putIfAbsent(r.clientId(), r) == null) {
+        pendingBytes += encodedBytes(r);
+      }
     }
   }
 }

@@ -68,7 +68,7 @@ final class Retransmission {
   void answer(int peer, long above, MessageLog log, CheckpointTracker checkpoints) {
     for (SequenceSlot slot : log.above(above)) {
       PrePrepare pp = slot.prePrepare();
-      if (pp != null && pp.sender() == me) {
+      if (pp != null && pp.sender() == me && pp.hasBatch()) {
         effects.send(peer, pp);
       }
       Prepare p = slot.prepareFrom(me);

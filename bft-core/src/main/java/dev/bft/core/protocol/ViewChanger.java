@@ -113,9 +113,7 @@ final class ViewChanger {
       List<ViewChange> chosen = forView.subList(0, quorum.certificate());
       NewViewPlan plan = NewViewPlan.compute(view, chosen, quorum);
       NewView nv = new NewView(view, chosen, plan.prePrepares(), replica.id(), null);
-      for (PrePrepare pp : plan.prePrepares()) {
-        effects.persist(new LogRecord.AcceptedPrePrepare(pp));
-      }
+      // installNewView persists the re-issued PRE-PREPAREs, in this same event, so before NEW-VIEW leaves.
       sentNewView = nv;
       effects.broadcast(nv);
       install(plan, plan.prePrepares());

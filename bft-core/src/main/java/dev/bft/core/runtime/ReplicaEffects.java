@@ -167,7 +167,7 @@ final class ReplicaEffects implements Effects {
   @Override
   public void persist(LogRecord record) {
     persists.add(() -> durable.add(record));
-    if (record instanceof LogRecord.AcceptedPrePrepare a) {
+    if (record instanceof LogRecord.AcceptedPrePrepare a && a.prePrepare().hasBatch()) {
       batchStarted(a.prePrepare());
     } else if (record instanceof LogRecord.Prepared p) {
       batchStages.prepared(p.certificate().prePrepare().sequence());

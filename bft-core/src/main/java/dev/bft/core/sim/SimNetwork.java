@@ -12,6 +12,7 @@ final class SimNetwork {
   private final SplittableRandom random;
   private NetworkFaults faults;
   private final boolean[] isolated;
+  private Simulation.LossRule lossRule = (from, to, message) -> false;
   long sent;
   long dropped;
 
@@ -26,6 +27,10 @@ final class SimNetwork {
     this.faults = faults;
   }
 
+  void lose(Simulation.LossRule rule) {
+    this.lossRule = rule;
+  }
+
   void isolate(int replica, boolean cut) {
     isolated[replica] = cut;
   }
@@ -33,7 +38,8 @@ final class SimNetwork {
   /** Delivers to {@code deliver} later, perhaps twice, perhaps never. Endpoints below 0 are clients. */
   <T> void carry(int fromReplica, int toReplica, T message, Consumer<T> deliver) {
     sent++;
-    if (cut(fromReplica) || cut(toReplica) || random.nextDouble() < faults.dropRate()) {
+    if (cut(fromReplica) || cut(toReplica) || lossRule.lose(fromReplica, toReplica, message)
+        || random.nextDouble() < faults.dropRate()) {
       dropped++;
       return;
     }

@@ -146,6 +146,17 @@ public final class Simulation {
   }
 
   /** Stops a replica (it receives nothing, its timers do not fire) between two instants; its state survives. */
+  /** Which messages a targeted fault loses: (sending replica, receiving replica or below 0 a client, message). */
+  @FunctionalInterface
+  public interface LossRule {
+    boolean lose(int from, int to, Object message);
+  }
+
+  /** From now on the network loses every message {@code rule} picks, besides its random losses. */
+  public void loseMessages(LossRule rule) {
+    network.lose(rule);
+  }
+
   public void pause(int replica, long from, long until) {
     queue.at(from, () -> replicas.get(replica).up = false);
     queue.at(until, () -> replicas.get(replica).up = true);

@@ -58,8 +58,31 @@ class NewViewPlanTest {
       assertThat(pp.sender()).isEqualTo(Q.primary(5));
     });
     assertThat(plan.prePrepares().get(0).digest()).as("view 2 beats view 0").isEqualTo(B.digest());
-    assertThat(plan.prePrepares().get(1).batch().isNull()).as("nobody prepared 2").isTrue();
+    assertThat(Batch.isNullRequest(plan.prePrepares().get(1).digest())).as("nobody prepared 2").isTrue();
     assertThat(plan.prePrepares().get(2).digest()).isEqualTo(A.digest());
+    assertThat(plan.prePrepares()).as("O names batches by digest only").noneMatch(PrePrepare::hasBatch);
+  }
+
+  @Test
+  void certificatesNameTheirBatchByDigestOnly() {
+    PreparedCertificate c = PreparedCertificate.validate(cert(0, 1, A), Q);
+    assertThat(c.toProof().prePrepare().hasBatch()).isFalse();
+    assertThat(c.toProof().prePrepare().digest()).isEqualTo(A.digest());
+    PrePrepare byDigest = cert(0, 1, A).prePrepare().withoutBatch();
+    assertThat(PreparedCertificate.validate(byDigest, cert(0, 1, A).prepares(), Q))
+        .as("a certificate is checked without its batch").isNotNull();
+  }
+
+  @Test
+  void theVouchersOfABatchAreTheReplicasWhoseCertificatesNameItThenTheirSigners() {
+    NewViewPlan plan = NewViewPlan.compute(1, List.of(
+        vc(3, 0, List.of(cert(0, 1, A))),
+        vc(2, 0, List.of(cert(0, 2, B))),
+        vc(1, 0, List.of())), Q);
+    // cert(0, 1, A) is signed by primary 0 and prepared by backups 1 and 2.
+    assertThat(plan.vouchers(1, A.digest())).startsWith(3).contains(0, 1, 2);
+    assertThat(plan.vouchers(1, B.digest())).as("another digest at 1: nobody").isEmpty();
+    assertThat(plan.vouchers(2, B.digest())).startsWith(2);
   }
 
   @Test

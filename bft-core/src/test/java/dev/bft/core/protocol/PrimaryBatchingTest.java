@@ -166,4 +166,20 @@ class PrimaryBatchingTest {
         .satisfies(pp -> assertThat(pp.batch().size()).isEqualTo(1));
     assertThat(fx.effects.timersSet).doesNotContain(TimerId.BATCH);
   }
+  @Test
+  void aBatchClosesBeforeItsRequestsExceedTheByteBudgetSoAPrePrepareFitsInAFrame() {
+    ReplicaFixture big = new ReplicaFixture(new ReplicaConfig(Q, 0, 1000, 5, 2, 4, 8, 100));
+    big.replica.onRequest(request(999, 1), 0); // in flight: later batches close when full, not drained
+    byte[] op = new byte[64 << 10]; // the largest operation the wire accepts (WireLimits)
+    for (int c = 1000; c < 1300; c++) {
+      big.replica.onRequest(dev.bft.core.message.Request.unsigned(c, 1, false, op), 0);
+    }
+    var issued = big.effects.broadcasts(PrePrepare.class);
+    assertThat(issued).hasSize(2);
+    var batch = issued.get(1).batch();
+    long bytes = batch.requests().stream().mapToLong(RequestQueue::encodedBytes).sum();
+    assertThat(batch.size()).as("closed by bytes, not by count").isEqualTo(255).isLessThan(1000);
+    assertThat(bytes).isLessThanOrEqualTo(RequestQueue.MAX_BATCH_BYTES)
+        .isGreaterThan(RequestQueue.MAX_BATCH_BYTES - RequestQueue.encodedBytes(batch.requests().get(0)));
+  }
 }

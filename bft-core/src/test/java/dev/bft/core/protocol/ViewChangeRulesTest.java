@@ -80,6 +80,8 @@ class ViewChangeRulesTest {
   void aBackupAcceptsAValidNewViewAndPreparesItsPrePrepares() {
     ReplicaFixture fx = new ReplicaFixture(2);
     Batch b = batch(request(1000, 1));
+    fx.replica.onMessage(prePrepare(0, 1, b)); // it holds the batch (see BatchFetchRulesTest when it does not)
+    fx.effects.clear();
     List<ViewChange> vcs = List.of(new ViewChange(1, 0, List.of(), List.of(NewViewPlanTest.cert(0, 1, b)), 0, null),
         vc(1, 1), vc(1, 3));
     NewViewPlan plan = NewViewPlan.compute(1, vcs, Q);

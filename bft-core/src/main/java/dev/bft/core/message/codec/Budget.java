@@ -18,11 +18,11 @@ final class Budget {
   int depth;
   /**
    * Signatures collected to be checked together, with their cache keys (null where none): a
-   * PRE-PREPARE's requests, or in {@link MessageDecoder#decodeAll} every deferrable signature of the frame.
+   * batch's requests, or in {@link MessageDecoder#decodeAll} every deferrable signature of the frame.
    */
   List<SignedItem> deferred;
   List<Digest> deferredCacheKeys;
-  /** The R hint a PRE-PREPARE carries for the request being decoded (see {@link SignedItem#rX}). */
+  /** The R hint a batch carries for the request being decoded (see {@link SignedItem#rX}). */
   byte[] requestHint;
   /** While a top-level VIEW-CHANGE or NEW-VIEW is parsed: its embedded signatures, checked after its shape. */
   HeldSignatures held;

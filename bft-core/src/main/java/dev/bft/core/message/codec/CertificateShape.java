@@ -22,6 +22,11 @@ import java.util.Set;
  * on the typed structure, whose content is not yet authenticated but costs nothing to look at.
  * The core checks the same rules again on verified messages (ViewChangeValidator, NewViewPlan);
  * this is the edge's cheap copy of them, so a frame refused here is one the core would refuse.
+ *
+ * <p>A PRE-PREPARE inside a certificate names its batch by digest only (its signature covers view,
+ * sequence and digest), so no request count or batch is bounded here: a certificate's size and
+ * signature count are those of its replicas' messages alone, whatever the batches hold. That a
+ * certificate's PRE-PREPAREs carry no batch is part of its shape, refused as MALFORMED.
  */
 final class CertificateShape {
   private final Quorum quorum;
@@ -89,6 +94,7 @@ final class CertificateShape {
   private void preparedCertificate(ViewChange vc, PreparedProof proof) throws Reject {
     PrePrepare pp = proof.prePrepare();
     int primary = quorum.primary(pp.view());
+    digestOnly(pp);
     if (pp.sender() != primary) {
       throw malformed(vc, "PRE-PREPARE of view " + pp.view() + " signed by " + pp.sender() + ", not its primary");
     }
@@ -118,12 +124,24 @@ final class CertificateShape {
     int primary = quorum.primary(nv.view());
     long previous = 0;
     for (PrePrepare pp : nv.prePrepares()) {
+      digestOnly(pp);
       if (pp.view() != nv.view() || pp.sender() != primary || pp.sequence() <= previous) {
         throw new Reject(Rejection.MALFORMED, "NEW-VIEW for view " + nv.view() + " re-issues a PRE-PREPARE of view "
             + pp.view() + ", sequence " + pp.sequence() + " signed by " + pp.sender()
             + " (must be its primary " + primary + ", in ascending sequence)");
       }
       previous = pp.sequence();
+    }
+  }
+
+  /**
+   * The decoder already refuses a batch beside an embedded PRE-PREPARE when it opens the envelope,
+   * before any signature; this keeps the rule in the shape too, whatever path built the message.
+   */
+  private static void digestOnly(PrePrepare pp) throws Reject {
+    if (pp.hasBatch()) {
+      throw new Reject(Rejection.MALFORMED, "PRE-PREPARE for sequence " + pp.sequence()
+          + " carries its batch inside a certificate, which names batches by digest only");
     }
   }
 

@@ -10,10 +10,12 @@ import static dev.bft.core.message.codec.Fields.positive;
 import com.google.protobuf.ByteString;
 import dev.bft.core.message.Checkpoint;
 import dev.bft.core.message.Commit;
+import dev.bft.core.message.FetchBatch;
 import dev.bft.core.message.FetchState;
 import dev.bft.core.message.Hello;
 import dev.bft.core.message.Message;
 import dev.bft.core.message.MessageType;
+import dev.bft.core.message.PrePrepare;
 import dev.bft.core.message.Prepare;
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
@@ -23,8 +25,10 @@ import dev.bft.core.message.Status;
 import dev.bft.core.message.WireForm;
 import dev.bft.core.message.wire.CheckpointBody;
 import dev.bft.core.message.wire.CommitBody;
+import dev.bft.core.message.wire.FetchBatchBody;
 import dev.bft.core.message.wire.FetchBody;
 import dev.bft.core.message.wire.HelloBody;
+import dev.bft.core.message.wire.PrePrepareBody;
 import dev.bft.core.message.wire.PrepareBody;
 import dev.bft.core.message.wire.ReplyBody;
 import dev.bft.core.message.wire.RequestBody;
@@ -36,7 +40,8 @@ import java.util.List;
 /**
  * The bodies that embed no other message, parsed and bounded field by field. Signatures are the
  * {@link MessageDecoder}'s business; every count, index and length a peer sends is checked here
- * before anything is allocated for it.
+ * before anything is allocated for it. A PRE-PREPARE's signed body is one of them since it names its
+ * batch by digest: the batch beside it, like a BATCH reply's, is {@link BatchBodies}' business.
  */
 final class FlatBodies {
   /** A chunk index is below 2^31, so no Merkle path over the chunks is longer. */
@@ -69,6 +74,13 @@ final class FlatBodies {
         long t = nonNegative(r.getRequestNumber(), "request number");
         return new Request(sender, t, r.getReadOnly(), op, RequestDigests.of(sender, t, r.getReadOnly(), op), wire);
       }
+      case PRE_PREPARE: {
+        // The batch, if any, travels beside the signed body (Envelope.batch, see BatchBodies): the
+        // PRE-PREPARE is decoded without it, as it is embedded in VIEW-CHANGE and NEW-VIEW.
+        PrePrepareBody p = parse(PrePrepareBody.parser(), b, type);
+        return new PrePrepare(nonNegative(p.getView(), "view"), positive(p.getSequence(), "sequence"),
+            digest(p.getBatchDigest(), "batch digest"), null, sender, wire);
+      }
       case PREPARE: {
         PrepareBody p = parse(PrepareBody.parser(), b, type);
         return new Prepare(nonNegative(p.getView(), "view"), positive(p.getSequence(), "sequence"),
@@ -86,6 +98,12 @@ final class FlatBodies {
       case STATUS: {
         StatusBody s = parse(StatusBody.parser(), b, type);
         return new Status(nonNegative(s.getView(), "view"), nonNegative(s.getRetransmitAbove(), "sequence"), sender, wire);
+      }
+      case FETCH_BATCH: {
+        // The sequence only says where the asker needs the batch; the server looks it up by digest.
+        FetchBatchBody f = parse(FetchBatchBody.parser(), b, type);
+        return new FetchBatch(positive(f.getSequence(), "sequence"), digest(f.getBatchDigest(), "batch digest"),
+            sender, wire);
       }
       case FETCH: {
         FetchBody f = parse(FetchBody.parser(), b, type);

@@ -1,6 +1,5 @@
 package dev.bft.core.message.codec;
 
-import dev.bft.crypto.Digest;
 import dev.bft.crypto.SignatureBatch;
 import dev.bft.crypto.SignedItem;
 import dev.bft.crypto.VerificationTally;
@@ -10,30 +9,21 @@ import java.util.List;
 /**
  * The signatures embedded in a VIEW-CHANGE or NEW-VIEW, collected while it is parsed and checked
  * only once its shape and its own signature are: a frame refused for its shape has cost no
- * signature check. Replicas' signatures are checked before clients': a certificate a Byzantine
- * replica cannot complete alone (2f PREPAREs of distinct backups) fails there, before the requests
- * inside it, which colluding clients can sign in any number, cost anything.
+ * signature check. They are all replicas' (CHECKPOINTs, PRE-PREPAREs, PREPAREs, VIEW-CHANGEs) and
+ * are checked by one batch equation. Certificates carried client requests once, inside their
+ * PRE-PREPAREs, and those were checked after the replicas' signatures; PRE-PREPAREs inside
+ * certificates now name their batches by digest only, and a batch beside an embedded PRE-PREPARE
+ * is refused before any signature, so no client signature is ever held.
  */
 final class HeldSignatures {
   private final List<SignedItem> replicas = new ArrayList<>();
-  private final List<SignedItem> clients = new ArrayList<>();
-  private final List<Digest> clientCacheKeys = new ArrayList<>();
 
-  void add(boolean byClient, SignedItem item, Digest cacheKey) {
-    if (byClient) {
-      clients.add(item);
-      clientCacheKeys.add(cacheKey);
-    } else {
-      replicas.add(item);
-    }
+  void add(SignedItem item) {
+    replicas.add(item);
   }
 
-  /** Whether all verify; the verified client signatures' cache keys are then in {@link #clientCacheKeys}. */
+  /** Whether all verify. */
   boolean verify(VerificationTally tally) {
-    return SignatureBatch.allValid(replicas, tally) && SignatureBatch.allValid(clients, tally);
-  }
-
-  List<Digest> clientCacheKeys() {
-    return clientCacheKeys;
+    return SignatureBatch.allValid(replicas, tally);
   }
 }

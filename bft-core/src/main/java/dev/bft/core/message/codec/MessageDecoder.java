@@ -5,7 +5,6 @@ import static dev.bft.core.message.codec.Fields.parse;
 import static dev.bft.core.message.codec.Fields.positive;
 
 import com.google.protobuf.ByteString;
-import dev.bft.core.message.Batch;
 import dev.bft.core.message.Checkpoint;
 import dev.bft.core.message.Message;
 import dev.bft.core.message.MessageType;
@@ -17,9 +16,9 @@ import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
 import dev.bft.core.message.ViewChange;
 import dev.bft.core.message.WireForm;
+import dev.bft.core.message.wire.BatchReplyBody;
 import dev.bft.core.message.wire.Envelope;
 import dev.bft.core.message.wire.NewViewBody;
-import dev.bft.core.message.wire.PrePrepareBody;
 import dev.bft.core.message.wire.PreparedProofBody;
 import dev.bft.core.message.wire.ViewChangeBody;
 import dev.bft.crypto.Digest;
@@ -52,6 +51,7 @@ public final class MessageDecoder {
   private final VerifiedSignatures verifiedRequests;
   private final VerifiedSignatures verifiedReplyRoots = new VerifiedSignatures(4096);
   private final VerificationTally tally = new VerificationTally();
+  private final BatchBodies batches;
 
   /** {@code cluster} bounds the certificates a VIEW-CHANGE or NEW-VIEW may carry (see {@link CertificateShape}). */
   public MessageDecoder(KeyDirectory keys, WireLimits limits, VerifiedSignatures verifiedRequests, ClusterBounds cluster) {
@@ -59,6 +59,8 @@ public final class MessageDecoder {
     this.limits = limits;
     this.shapes = new CertificateShape(cluster);
     this.verifiedRequests = verifiedRequests;
+    this.batches = new BatchBodies(limits, tally,
+        (bytes, budget) -> (Request) embedded(bytes, MessageType.REQUEST, budget), this::remember);
   }
 
   /** The signatures this decoder checked, and how. */
@@ -101,8 +103,8 @@ public final class MessageDecoder {
 
   /**
    * Decodes many frames as {@link #decode(byte[], int, Predicate)} would one by one, but checks
-   * their signatures by one batch equation: the client REQUESTs among them, the requests inside a
-   * PRE-PREPARE, and the top-level signatures of PRE-PREPAREs and votes (PREPARE, COMMIT,
+   * their signatures by one batch equation: the client REQUESTs among them, the requests of the
+   * batch beside a PRE-PREPARE or in a BATCH, and the top-level signatures of PRE-PREPAREs and votes (PREPARE, COMMIT,
    * CHECKPOINT, STATUS). A replica receiving a PRE-PREPARE and the votes of several peers at once
    * verifies them a few times cheaper. A bad signature rejects only its own frame (a failing batch
    * is checked again one by one).
@@ -178,6 +180,11 @@ public final class MessageDecoder {
       if (expectedType != null && type != expectedType) {
         throw new Reject(Rejection.MALFORMED, "expected an embedded " + expectedType + ", got " + type);
       }
+      if (env.hasBatch() && (type != MessageType.PRE_PREPARE || budget.depth > 1)) {
+        // Only a top-level PRE-PREPARE travels with its batch: certificates name batches by digest,
+        // so one beside an embedded PRE-PREPARE (or any other message) is refused before any signature.
+        throw new Reject(Rejection.MALFORMED, "a batch beside " + (budget.depth > 1 ? "an embedded " : "a ") + type);
+      }
       int sender = env.getSender();
       if (expectedSender >= 0 && sender != expectedSender) {
         throw new Reject(Rejection.WRONG_SENDER, type + " claims sender " + sender + " on the link of " + expectedSender);
@@ -221,7 +228,8 @@ public final class MessageDecoder {
         return certificates(type, key, sender, body, signature, budget);
       }
       verify(type, key, body, signature, budget);
-      return body(type, sender, body, new WireForm(body, signature), budget);
+      Message m = body(type, sender, body, new WireForm(body, signature), budget);
+      return env.hasBatch() ? batches.withBatch((PrePrepare) m, env.getBatch(), budget) : m;
     } finally {
       budget.depth--;
     }
@@ -231,7 +239,8 @@ public final class MessageDecoder {
    * A VIEW-CHANGE or NEW-VIEW: parsed whole with its embedded signatures held back, refused if its
    * shape is not one a correct replica of this cluster sends (checked inside {@link #body}), then
    * its own signature, then the embedded ones. Its size thus buys no signature check until its
-   * sender has proven itself, and a correct replica's certificates are bounded by n, f and L.
+   * sender has proven itself, and a correct replica's certificates are bounded by n, f and L. The
+   * PRE-PREPAREs inside name their batches by digest, so only replicas' signatures are held.
    */
   private Message certificates(MessageType type, Ed25519PublicKey key, int sender, byte[] body, byte[] signature,
       Budget budget) throws Reject {
@@ -242,7 +251,6 @@ public final class MessageDecoder {
       if (!budget.held.verify(tally)) {
         throw new Reject(Rejection.BAD_SIGNATURE, "a signature embedded in the " + type + " does not verify");
       }
-      budget.held.clientCacheKeys().forEach(this::remember);
       return m;
     } finally {
       budget.held = null;
@@ -265,8 +273,9 @@ public final class MessageDecoder {
 
   /**
    * Client requests and reply roots are remembered once verified: a request comes again inside a
-   * PRE-PREPARE, and one signed reply root covers the replies of many clients. The requests of a
-   * PRE-PREPARE are only collected here and checked together when its body is parsed.
+   * PRE-PREPARE's batch, and one signed reply root covers the replies of many clients. The requests
+   * of a batch are only collected here and checked together once it is parsed ({@link BatchBodies});
+   * the signatures inside a certificate are held until its shape and own signature are checked.
    */
   private void verify(MessageType type, Ed25519PublicKey key, byte[] signed, byte[] signature, Budget budget)
       throws Reject {
@@ -287,7 +296,7 @@ public final class MessageDecoder {
         budget.requestHint = null;
       }
       if (held) {
-        budget.held.add(type == MessageType.REQUEST, item, cacheKey);
+        budget.held.add(item);
         return;
       }
       budget.deferred.add(item);
@@ -306,42 +315,9 @@ public final class MessageDecoder {
   private Message body(MessageType type, int sender, byte[] body, WireForm wire, Budget budget) throws Reject {
     ByteString b = ByteString.copyFrom(body);
     switch (type) {
-      case PRE_PREPARE: {
-        PrePrepareBody p = parse(PrePrepareBody.parser(), b, type);
-        if (p.getRequestsCount() > limits.maxBatchRequests()) {
-          throw new Reject(Rejection.TOO_LARGE, p.getRequestsCount() + " requests in one batch");
-        }
-        List<Request> requests = new ArrayList<>(p.getRequestsCount());
-        // The requests' signatures join what is collected already (a group's), else are checked together here.
-        boolean own = budget.deferred == null && budget.held == null;
-        if (own) {
-          budget.deferred = new ArrayList<>(p.getRequestsCount());
-          budget.deferredCacheKeys = new ArrayList<>(p.getRequestsCount());
-        }
-        int hints = p.getRequestRXCount();
-        if (hints != 0 && hints != p.getRequestsCount()) {
-          throw new Reject(Rejection.MALFORMED, hints + " R hints for " + p.getRequestsCount() + " requests");
-        }
-        for (int i = 0; i < p.getRequestsCount(); i++) {
-          ByteString hint = hints == 0 ? ByteString.EMPTY : p.getRequestRX(i);
-          if (!hint.isEmpty() && hint.size() != 32) {
-            throw new Reject(Rejection.MALFORMED, "an R hint of " + hint.size() + " bytes");
-          }
-          budget.requestHint = hint.isEmpty() ? null : hint.toByteArray();
-          requests.add((Request) embedded(p.getRequests(i), MessageType.REQUEST, budget));
-          budget.requestHint = null;
-        }
-        if (own) {
-          if (!SignatureBatch.allValid(budget.deferred, tally)) {
-            throw new Reject(Rejection.BAD_SIGNATURE, "a client signature in the PRE-PREPARE does not verify");
-          }
-          budget.deferredCacheKeys.forEach(this::remember);
-          budget.deferred = null;
-          budget.deferredCacheKeys = null;
-        }
-        Batch batch = Batch.of(requests, nonNegative(p.getTimestamp(), "timestamp"));
-        return new PrePrepare(nonNegative(p.getView(), "view"), positive(p.getSequence(), "sequence"), batch, sender, wire);
-      }
+      case BATCH:
+        // Requests inside: not a flat body. Their signatures are checked in one equation (BatchBodies).
+        return batches.reply(parse(BatchReplyBody.parser(), b, type), sender, wire, budget);
       case VIEW_CHANGE: {
         ViewChangeBody v = parse(ViewChangeBody.parser(), b, type);
         shapes.viewChangeCounts(v);

@@ -1,8 +1,11 @@
 package dev.bft.core.message.codec;
 
 import com.google.protobuf.ByteString;
+import dev.bft.core.message.Batch;
+import dev.bft.core.message.BatchReply;
 import dev.bft.core.message.Checkpoint;
 import dev.bft.core.message.Commit;
+import dev.bft.core.message.FetchBatch;
 import dev.bft.core.message.FetchState;
 import dev.bft.core.message.Hello;
 import dev.bft.core.message.Message;
@@ -17,9 +20,12 @@ import dev.bft.core.message.StateChunk;
 import dev.bft.core.message.Status;
 import dev.bft.core.message.ViewChange;
 import dev.bft.core.message.WireForm;
+import dev.bft.core.message.wire.BatchBody;
+import dev.bft.core.message.wire.BatchReplyBody;
 import dev.bft.core.message.wire.CheckpointBody;
 import dev.bft.core.message.wire.CommitBody;
 import dev.bft.core.message.wire.Envelope;
+import dev.bft.core.message.wire.FetchBatchBody;
 import dev.bft.core.message.wire.FetchBody;
 import dev.bft.core.message.wire.HelloBody;
 import dev.bft.core.message.wire.NewViewBody;
@@ -120,8 +126,13 @@ public final class MessageEncoder {
     return forms;
   }
 
+  /** A top-level frame: a PRE-PREPARE travels with its batch beside its signed body. */
   private Envelope envelope(Message m) {
-    return envelope(m.type(), m.sender(), sign(m));
+    Envelope e = envelope(m.type(), m.sender(), sign(m));
+    if (m instanceof PrePrepare pp && pp.hasBatch()) {
+      e = e.toBuilder().setBatch(batchBody(pp.batch())).build();
+    }
+    return e;
   }
 
   private static Envelope envelope(MessageType type, int sender, WireForm w) {
@@ -129,8 +140,24 @@ public final class MessageEncoder {
         .setBody(ByteString.copyFrom(w.body())).setSignature(ByteString.copyFrom(w.signature())).build();
   }
 
+  /** Inside a certificate a PRE-PREPARE names its batch by digest only: certificates stay small. */
   private ByteString embedded(Message m) {
-    return envelope(m).toByteString();
+    return envelope(m.type(), m.sender(), sign(m)).toByteString();
+  }
+
+  private BatchBody batchBody(Batch batch) {
+    BatchBody.Builder b = BatchBody.newBuilder().setTimestamp(batch.timestamp());
+    boolean hinted = false;
+    for (Request r : batch.requests()) {
+      b.addRequests(embedded(r));
+      hinted |= rX(r) != null;
+    }
+    if (hinted) {
+      for (Request r : batch.requests()) {
+        b.addRequestRX(rX(r) == null ? ByteString.EMPTY : ByteString.copyFrom(rX(r)));
+      }
+    }
+    return b.build();
   }
 
   private static byte[] rX(Request r) {
@@ -142,19 +169,8 @@ public final class MessageEncoder {
       return RequestBody.newBuilder().setClient(r.clientId()).setRequestNumber(r.requestNumber())
           .setReadOnly(r.readOnly()).setOperation(ByteString.copyFrom(r.operation())).build().toByteArray();
     } else if (m instanceof PrePrepare pp) {
-      PrePrepareBody.Builder b = PrePrepareBody.newBuilder().setView(pp.view()).setSequence(pp.sequence())
-          .setTimestamp(pp.batch().timestamp());
-      boolean hinted = false;
-      for (Request r : pp.batch().requests()) {
-        b.addRequests(embedded(r));
-        hinted |= rX(r) != null;
-      }
-      if (hinted) {
-        for (Request r : pp.batch().requests()) {
-          b.addRequestRX(rX(r) == null ? ByteString.EMPTY : ByteString.copyFrom(rX(r)));
-        }
-      }
-      return b.build().toByteArray();
+      return PrePrepareBody.newBuilder().setView(pp.view()).setSequence(pp.sequence())
+          .setBatchDigest(ByteString.copyFrom(pp.digest().bytesUnsafe())).build().toByteArray();
     } else if (m instanceof Prepare p) {
       return PrepareBody.newBuilder().setView(p.view()).setSequence(p.sequence())
           .setDigest(ByteString.copyFrom(p.digest().bytesUnsafe())).build().toByteArray();
@@ -181,6 +197,11 @@ public final class MessageEncoder {
       return b.build().toByteArray();
     } else if (m instanceof Status s) {
       return StatusBody.newBuilder().setView(s.view()).setRetransmitAbove(s.retransmitAbove()).build().toByteArray();
+    } else if (m instanceof FetchBatch f) {
+      return FetchBatchBody.newBuilder().setSequence(f.sequence())
+          .setBatchDigest(ByteString.copyFrom(f.digest().bytesUnsafe())).build().toByteArray();
+    } else if (m instanceof BatchReply r) {
+      return BatchReplyBody.newBuilder().setSequence(r.sequence()).setBatch(batchBody(r.batch())).build().toByteArray();
     } else if (m instanceof FetchState f) {
       return FetchBody.newBuilder().setSequence(f.sequence()).setStateDigest(ByteString.copyFrom(f.stateDigest().bytesUnsafe()))
           .setFirstChunk(f.firstChunk()).setChunkCount(f.chunkCount()).build().toByteArray();

@@ -3,6 +3,7 @@ package dev.bft.core.message.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bft.core.message.Batch;
+import dev.bft.core.message.BatchReply;
 import dev.bft.core.message.PrePrepare;
 import dev.bft.core.message.Prepare;
 import dev.bft.core.message.Request;
@@ -17,10 +18,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The signatures the decoder checks by one batch equation (the requests of a PRE-PREPARE; in a
- * verification group, request frames, PRE-PREPAREs with their requests, and votes) get the verdict
- * one-by-one checking would give: one forged signature rejects its PRE-PREPARE, or only its own
- * frame in a group.
+ * The signatures the decoder checks by one batch equation (the requests of the batch beside a
+ * PRE-PREPARE or in a BATCH reply; in a verification group, request frames, PRE-PREPAREs with their
+ * requests, BATCH replies' requests, and votes) get the verdict one-by-one checking would give: one
+ * forged signature rejects its PRE-PREPARE or BATCH, or only its own frame in a group.
  */
 class BatchedClientSignaturesTest {
   private static final int CLIENTS = 12;
@@ -84,7 +85,7 @@ class BatchedClientSignaturesTest {
     for (int forged : new int[] {0, 5, CLIENTS - 1}) {
       assertThat(decoder.decode(prePrepareFrame(forged), 0))
           .isEqualTo(new DecodeResult.Rejected(Rejection.BAD_SIGNATURE,
-              "a client signature in the PRE-PREPARE does not verify"));
+              "a client signature in the batch does not verify"));
       assertThat(cache.size()).as("no request of a rejected batch counts as verified").isZero();
     }
   }
@@ -223,35 +224,90 @@ class BatchedClientSignaturesTest {
         new WireForm(victim.wire().body(), badSignature, victim.wire().rX())));
     MessageDecoder another = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64), CodecFixture.BOUNDS);
     assertThat(another.decode(primary.encode(new PrePrepare(0, 1, Batch.of(forged, 7), 0, null)), 0))
-        .isEqualTo(new DecodeResult.Rejected(Rejection.BAD_SIGNATURE, "a client signature in the PRE-PREPARE does not verify"));
+        .isEqualTo(new DecodeResult.Rejected(Rejection.BAD_SIGNATURE, "a client signature in the batch does not verify"));
   }
 
   @Test
   void aHintListThatDoesNotMatchTheRequestsIsMalformed() throws Exception {
     byte[] pp = primary.encode(new PrePrepare(0, 1, Batch.of(requestsCheckedByThePrimary(), 7), 0, null));
     dev.bft.core.message.wire.Envelope env = dev.bft.core.message.wire.Envelope.parseFrom(pp);
-    dev.bft.core.message.wire.PrePrepareBody body = dev.bft.core.message.wire.PrePrepareBody.parseFrom(env.getBody());
-    assertThat(body.getRequestRXCount()).isEqualTo(CLIENTS);
-    dev.bft.core.message.wire.PrePrepareBody oneShort = body.toBuilder().clearRequestRX()
-        .addAllRequestRX(body.getRequestRXList().subList(1, CLIENTS)).build();
-    dev.bft.core.message.wire.PrePrepareBody shortHint = body.toBuilder()
+    dev.bft.core.message.wire.BatchBody batch = env.getBatch();
+    assertThat(batch.getRequestRXCount()).isEqualTo(CLIENTS);
+    dev.bft.core.message.wire.BatchBody oneShort = batch.toBuilder().clearRequestRX()
+        .addAllRequestRX(batch.getRequestRXList().subList(1, CLIENTS)).build();
+    dev.bft.core.message.wire.BatchBody shortHint = batch.toBuilder()
         .setRequestRX(4, com.google.protobuf.ByteString.copyFrom(new byte[5])).build();
     MessageDecoder backupDecoder = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64), CodecFixture.BOUNDS);
-    assertThat(backupDecoder.decode(signedByThePrimary(oneShort), 0))
+    assertThat(backupDecoder.decode(env.toBuilder().setBatch(oneShort).build().toByteArray(), 0))
         .isEqualTo(new DecodeResult.Rejected(Rejection.MALFORMED, (CLIENTS - 1) + " R hints for " + CLIENTS + " requests"));
-    assertThat(backupDecoder.decode(signedByThePrimary(shortHint), 0))
+    assertThat(backupDecoder.decode(env.toBuilder().setBatch(shortHint).build().toByteArray(), 0))
         .isEqualTo(new DecodeResult.Rejected(Rejection.MALFORMED, "an R hint of 5 bytes"));
-    // Leaving the hints out is fine: every R is then decompressed in full.
-    assertThat(backupDecoder.decode(signedByThePrimary(body.toBuilder().clearRequestRX().build()), 0).accepted()).isTrue();
+    // Leaving the hints out is fine: every R is then decompressed in full. (Hints travel beside the
+    // signed body, with the batch, so changing them needs no signature.)
+    assertThat(backupDecoder.decode(env.toBuilder().setBatch(batch.toBuilder().clearRequestRX()).build().toByteArray(), 0)
+        .accepted()).isTrue();
     assertThat(backupDecoder.tally().hinted()).isZero();
   }
 
-  private byte[] signedByThePrimary(dev.bft.core.message.wire.PrePrepareBody body) {
-    byte[] bytes = body.toByteArray();
-    byte[] signature = primaryKeys.sign(dev.bft.crypto.SignatureDomain.of(dev.bft.core.message.MessageType.PRE_PREPARE.code()), bytes);
-    return dev.bft.core.message.wire.Envelope.newBuilder().setVersion(MessageDecoder.VERSION).setSender(0)
-        .setType(dev.bft.core.message.MessageType.PRE_PREPARE.code()).setBody(com.google.protobuf.ByteString.copyFrom(bytes))
-        .setSignature(com.google.protobuf.ByteString.copyFrom(signature)).build().toByteArray();
+  @Test
+  void aBatchOtherThanTheOneThePrimarySignedIsRefusedBeforeAnyClientSignature() throws Exception {
+    dev.bft.core.message.wire.Envelope signed = dev.bft.core.message.wire.Envelope.parseFrom(prePrepareFrame(-1));
+    List<Request> others = new ArrayList<>();
+    for (int c = 0; c < CLIENTS; c++) {
+      others.add(embedded(c, 2, false));
+    }
+    // The batch travels unsigned beside the signed digest: anyone on the path could swap it.
+    dev.bft.core.message.wire.BatchBody swapped = dev.bft.core.message.wire.Envelope.parseFrom(
+        primary.encode(new PrePrepare(0, 1, Batch.of(others, 7), 0, null))).getBatch();
+    MessageDecoder backupDecoder = new MessageDecoder(keyDirectory(), WireLimits.defaults(), cache, CodecFixture.BOUNDS);
+    assertThat(backupDecoder.decode(signed.toBuilder().setBatch(swapped).build().toByteArray(), 0))
+        .isEqualTo(new DecodeResult.Rejected(Rejection.MALFORMED,
+            "PRE-PREPARE for sequence 1 carries a batch other than the one its signature names"));
+    assertThat(backupDecoder.tally().alone()).as("the primary's signature only").isEqualTo(1);
+    assertThat(backupDecoder.tally().batched()).as("no client signature").isZero();
+    assertThat(cache.size()).isZero();
+  }
+
+  @Test
+  void aBatchReplysClientSignaturesAreCheckedByOneEquationWithTheirHints() {
+    List<Request> requests = requestsCheckedByThePrimary();
+    byte[] reply = backup.encode(new BatchReply(1, Batch.of(requests, 7), 1, null));
+    MessageDecoder asker = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64), CodecFixture.BOUNDS);
+    DecodeResult r = asker.decode(reply, 1);
+    assertThat(r.accepted()).as(r.toString()).isTrue();
+    assertThat(((BatchReply) r.message()).batch().digest()).isEqualTo(Batch.of(requests, 7).digest());
+    // The replica's own signature alone, then its requests' in one equation, each R from its hint.
+    assertThat(asker.tally().alone()).isEqualTo(1);
+    assertThat(asker.tally().batched()).isEqualTo(CLIENTS);
+    assertThat(asker.tally().equations()).isEqualTo(1);
+    assertThat(asker.tally().hinted()).isEqualTo(CLIENTS);
+
+    List<Request> forged = new ArrayList<>(requests);
+    Request victim = forged.get(6);
+    byte[] badSignature = victim.wire().signature().clone();
+    badSignature[33] ^= 1;
+    forged.set(6, new Request(victim.clientId(), victim.requestNumber(), false, victim.operation(), victim.digest(),
+        new WireForm(victim.wire().body(), badSignature, victim.wire().rX())));
+    VerifiedSignatures remembered = new VerifiedSignatures(64);
+    MessageDecoder another = new MessageDecoder(keyDirectory(), WireLimits.defaults(), remembered, CodecFixture.BOUNDS);
+    assertThat(another.decode(backup.encode(new BatchReply(1, Batch.of(forged, 7), 1, null)), 1))
+        .isEqualTo(new DecodeResult.Rejected(Rejection.BAD_SIGNATURE, "a client signature in the batch does not verify"));
+    assertThat(remembered.size()).as("no request of a rejected batch counts as verified").isZero();
+  }
+
+  @Test
+  void inAGroupABatchReplysRequestsJoinTheGroupsEquation() throws Exception {
+    List<Request> requests = new ArrayList<>();
+    for (int c = 0; c < CLIENTS; c++) {
+      requests.add(embedded(c, 31, false));
+    }
+    List<byte[]> frames = List.of(backup.encode(new BatchReply(4, Batch.of(requests, 7), 1, null)), requestFrame(3, 32));
+    MessageDecoder grouped = new MessageDecoder(keyDirectory(), WireLimits.defaults(), new VerifiedSignatures(64), CodecFixture.BOUNDS);
+    assertThat(grouped.decodeAll(frames, new int[] {1, 1003}, m -> true)).allMatch(DecodeResult::accepted);
+    // BATCH's own signature is checked alone (it is not a vote); its requests and the request frame together.
+    assertThat(grouped.tally().equations()).isEqualTo(1);
+    assertThat(grouped.tally().batched()).isEqualTo(CLIENTS + 1);
+    assertThat(grouped.tally().alone()).isEqualTo(1);
   }
 
   private static MessageEncoder[] replicaEncoders() {

@@ -2,6 +2,7 @@ package dev.bft.core.message.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import dev.bft.core.message.Checkpoint;
 import dev.bft.core.message.FetchState;
 import dev.bft.core.message.NewView;
@@ -10,7 +11,11 @@ import dev.bft.core.message.Prepare;
 import dev.bft.core.message.PreparedProof;
 import dev.bft.core.message.StateChunk;
 import dev.bft.core.message.ViewChange;
+import dev.bft.core.message.wire.Envelope;
+import dev.bft.core.message.wire.NewViewBody;
+import dev.bft.core.message.wire.ViewChangeBody;
 import dev.bft.crypto.Digest;
+import dev.bft.crypto.SignatureDomain;
 import dev.bft.crypto.VerificationTally;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -123,13 +128,52 @@ class CertificateBoundsTest {
         .isEqualTo(Rejection.MALFORMED);
   }
 
+  /** The frame with its body replaced and signed again by {@code replica}: a Byzantine sender's own frame. */
+  private byte[] resigned(int replica, Envelope env, ByteString body) {
+    byte[] signature = fx.replicaKeys[replica].sign(SignatureDomain.of(env.getType()), body.toByteArray());
+    return env.toBuilder().setBody(body).setSignature(ByteString.copyFrom(signature)).build().toByteArray();
+  }
+
+  /** An embedded PRE-PREPARE envelope with a batch beside it, as only a top-level one may travel. */
+  private ByteString withABatch(ByteString embeddedPrePrepare) throws Exception {
+    Envelope top = Envelope.parseFrom(fx.encodeAs(0, fx.prePrepare(0, 5)));
+    return Envelope.parseFrom(embeddedPrePrepare).toBuilder().setBatch(top.getBatch()).build().toByteString();
+  }
+
+  @Test
+  void certificatesNameBatchesByDigestAndOneCarryingABatchIsRefusedUnverified() throws Exception {
+    // The sender signs the whole certificate itself, so only the shape can refuse it, and must do
+    // so before any signature: a batch per PRE-PREPARE is what made certificates exceed the frame limit.
+    Envelope vcEnv = Envelope.parseFrom(fx.encodeAs(3, vc));
+    ViewChangeBody vcBody = ViewChangeBody.parseFrom(vcEnv.getBody());
+    ViewChangeBody bloatedVc = vcBody.toBuilder().setPrepared(0, vcBody.getPrepared(0).toBuilder()
+        .setPrePrepare(withABatch(vcBody.getPrepared(0).getPrePrepare()))).build();
+    assertThat(rejectedUnverified(resigned(3, vcEnv, bloatedVc.toByteString())))
+        .isEqualTo(new DecodeResult.Rejected(Rejection.MALFORMED, "a batch beside an embedded PRE_PREPARE"));
+
+    List<ViewChange> three = List.of(vc, fx.receivedViewChange(0), fx.receivedViewChange(2));
+    Envelope nvEnv = Envelope.parseFrom(fx.encodeAs(1, new NewView(1, three, List.of(fx.prePrepare(1, 5)), 1, null)));
+    NewViewBody nvBody = NewViewBody.parseFrom(nvEnv.getBody());
+    NewViewBody bloatedNv = nvBody.toBuilder().setPrePrepares(0, withABatch(nvBody.getPrePrepares(0))).build();
+    assertThat(rejectedUnverified(resigned(1, nvEnv, bloatedNv.toByteString())))
+        .isEqualTo(new DecodeResult.Rejected(Rejection.MALFORMED, "a batch beside an embedded PRE_PREPARE"));
+
+    // Nor does a batch travel beside the certificate itself, or beside a vote.
+    Envelope top = Envelope.parseFrom(fx.encodeAs(0, fx.prePrepare(0, 5)));
+    assertThat(rejectedUnverified(vcEnv.toBuilder().setBatch(top.getBatch()).build().toByteArray()))
+        .isEqualTo(new DecodeResult.Rejected(Rejection.MALFORMED, "a batch beside a VIEW_CHANGE"));
+    byte[] prepare = fx.encodeAs(1, fx.prepare(fx.prePrepare(0, 5), 1));
+    assertThat(rejectedUnverified(Envelope.parseFrom(prepare).toBuilder().setBatch(top.getBatch()).build().toByteArray()))
+        .isEqualTo(new DecodeResult.Rejected(Rejection.MALFORMED, "a batch beside a PREPARE"));
+  }
+
   @Test
   void aWellShapedViewChangeChecksItsOwnSignatureFirstAndAloneThenTheEmbeddedOnes() {
     MessageDecoder decoder = fx.freshDecoder();
     assertThat(decoder.decode(fx.encodeAs(3, vc)).accepted()).isTrue();
-    // Its own signature alone; then 3 CHECKPOINTs, the PRE-PREPARE and 2 PREPAREs in one equation; then the
-    // PRE-PREPARE's 2 client requests, below the batch threshold, one by one.
-    assertThat(decoder.tally().alone()).isEqualTo(1 + 2);
+    // Its own signature alone; then 3 CHECKPOINTs, the PRE-PREPARE and 2 PREPAREs in one equation. The
+    // PRE-PREPARE names its batch by digest: no client request, so no client signature, is inside.
+    assertThat(decoder.tally().alone()).isEqualTo(1);
     assertThat(decoder.tally().batched()).isEqualTo(6);
 
     byte[] frame = fx.encodeAs(3, vc);

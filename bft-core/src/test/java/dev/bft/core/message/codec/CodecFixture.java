@@ -77,7 +77,12 @@ final class CodecFixture {
 
   /** A decoder with the same keys that has verified nothing yet (an empty tally and cache). */
   MessageDecoder freshDecoder() {
-    return new MessageDecoder(keys, BOUNDS);
+    return freshDecoder(BOUNDS);
+  }
+
+  /** A fresh decoder with the same keys for a cluster of n = 4 with another K and L. */
+  MessageDecoder freshDecoder(ClusterBounds bounds) {
+    return new MessageDecoder(keys, bounds);
   }
 
   byte[] encodeAs(int replicaId, Message m) {

@@ -2,6 +2,8 @@ package dev.bft.core.message.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bft.core.message.BatchReply;
+import dev.bft.core.message.FetchBatch;
 import dev.bft.core.message.Message;
 import dev.bft.core.message.NewView;
 import dev.bft.core.message.ViewChange;
@@ -30,7 +32,9 @@ class DecoderFuzzTest {
         FX.encodeAs(3, vc),
         FX.encodeAs(1, new NewView(1, List.of(vc, FX.receivedViewChange(0), FX.receivedViewChange(2)), List.of(), 1, null)),
         FX.client.encode(FX.request(5)),
-        FX.encodeAs(2, FX.checkpoint(8, 2)));
+        FX.encodeAs(2, FX.checkpoint(8, 2)),
+        FX.encodeAs(2, new FetchBatch(3, FX.prePrepare(0, 3).digest(), 2, null)),
+        FX.encodeAs(1, new BatchReply(3, FX.prePrepare(0, 3).batch(), 1, null)));
   }
 
   @Property(tries = 2000)

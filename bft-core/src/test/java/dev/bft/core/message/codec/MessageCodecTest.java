@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import dev.bft.core.message.BatchReply;
 import dev.bft.core.message.Commit;
+import dev.bft.core.message.FetchBatch;
 import dev.bft.core.message.FetchState;
 import dev.bft.core.message.Hello;
 import dev.bft.core.message.Message;
@@ -58,6 +60,11 @@ class MessageCodecTest {
     assertThat(h.nonce()).containsExactly(5, 6);
     assertThat(h.peer()).isEqualTo(3);
     assertThat(h.ownNonce()).containsExactly(7);
+    FetchBatch fb = (FetchBatch) roundTrip(2, new FetchBatch(9, pp.digest(), 2, null));
+    assertThat(fb.digest()).isEqualTo(pp.digest());
+    BatchReply br = (BatchReply) roundTrip(1, new BatchReply(9, pp.batch(), 1, null));
+    assertThat(br.batch().digest()).isEqualTo(pp.digest());
+    assertThat(br.batch().requests()).extracting(Request::requestNumber).containsExactly(1L, 2L);
   }
 
   @Test
