@@ -156,4 +156,15 @@ class LauncherProcessTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err().strip()).isEqualTo("bft keygen: --replicas 5 is not 3f+1 for any f >= 1 (try 4, 7 or 10)");
   }
+
+  /** Issue 22 item 11: a replica whose key file anyone may replace does not start (whoever replaces the key acts as it). */
+  @Test
+  void aReplicaRefusesAWorldWritableKeyFileInOneLine() throws Exception {
+    assertThat(bft("keygen", "--out", "cluster").exit()).isZero();
+    Path key = work.resolve("cluster/keys/replica-0.key");
+    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+    Run r = bft("replica", "--config", "cluster/cluster.conf", "--id", "0");
+    assertThat(r.exit()).as(r.out()).isEqualTo(1);
+    assertThat(r.err().strip().lines()).singleElement().asString().startsWith("bft replica: ").contains("replica-0.key");
+  }
 }
