@@ -37,10 +37,12 @@ final class ReplicaProcesses implements AutoCloseable {
     this.cluster = cluster;
   }
 
-  void start(int id) throws IOException {
+  void start(int id, String... options) throws IOException {
     Path launcher = Path.of(System.getProperty("user.dir")).getParent().resolve("bin/bft");
-    ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "replica", "--config", file.toString(), "--id",
-        String.valueOf(id)).redirectErrorStream(true)
+    List<String> command = new java.util.ArrayList<>(List.of(launcher.toString(), "replica", "--config", file.toString(),
+        "--id", String.valueOf(id)));
+    command.addAll(List.of(options));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("replica-" + id + ".log").toFile()));
     pb.environment().put("BFT_NO_BUILD", "1");
     running.put(id, pb.start());

@@ -240,6 +240,27 @@ class ShellUnderAttackProcessTest {
     }
   }
 
+  /**
+   * Replica 3 answers every client correctly but names in each reply a far view whose primary is
+   * itself. At 92b5e74 the client adopted the highest view in any reply and sent each request to
+   * replica 3 first; now it keeps the view f + 1 replicas vouch for.
+   */
+  @Test
+  void aReplicaNamingAFarViewInItsRepliesDoesNotMoveTheClient() throws Exception {
+    ClusterConfig cluster = cluster(true);
+    try (ReplicaProcesses replicas = new ReplicaProcesses(file(), cluster)) {
+      for (int i = 0; i < 3; i++) {
+        replicas.start(i);
+      }
+      replicas.start(3, "--byzantine", "view-lie");
+      try (BftClient client = client(cluster, CLIENT)) {
+        serves(replicas, client, "k", 10);
+        assertThat(client.view()).as("the view the client believes").isZero();
+      }
+      assertThat(Files.readString(dir.resolve("replica-3.log"))).contains("playing a Byzantine behaviour (ViewLiar)");
+    }
+  }
+
   private static boolean rejectedAtLeast(ReplicaProcesses replicas, int id, String reason, long n) {
     try {
       return replicas.rejected(id, reason) >= n;

@@ -140,6 +140,16 @@ public final class BftClient implements AutoCloseable {
     }
   }
 
+  /** The view this client believes the cluster is in (the one f + 1 replicas vouched for). */
+  public long view() {
+    return java.util.concurrent.CompletableFuture.supplyAsync(core::view, thread).join();
+  }
+
+  /** Requests this client has sent again to every replica after a timeout. */
+  public int retransmissions() {
+    return java.util.concurrent.CompletableFuture.supplyAsync(core::retransmissions, thread).join();
+  }
+
   /** Connected replicas right now (for waiting until a cluster is up). */
   public int connectedReplicas() {
     int n = 0;

@@ -25,6 +25,15 @@ public final class Behaviours {
     public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
   }
 
+  public static final class ViewLie implements ByzantineBehaviour {
+    private final ByzantineBehaviour b = new Named("view-lie",
+        "right results, but every reply names a far view whose primary is this replica", (id, n) -> new ViewLiar(n));
+
+    public String name() { return b.name(); }
+    public String description() { return b.description(); }
+    public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
+  }
+
   public static final class Lie implements ByzantineBehaviour {
     private final ByzantineBehaviour b = new Named("lie",
         "vote (PREPARE, COMMIT, CHECKPOINT) for random digests", (id, n) -> new LyingBackup(id));
