@@ -55,6 +55,12 @@ final class ReplicaProcesses implements AutoCloseable {
     }
   }
 
+  /** The exit status of replica {@code id} once it has exited within {@code seconds}, else null. */
+  Integer exitWithin(int id, int seconds) throws InterruptedException {
+    Process p = running.get(id);
+    return p != null && p.waitFor(seconds, TimeUnit.SECONDS) ? p.exitValue() : null;
+  }
+
   boolean alive(int id) {
     Process p = running.get(id);
     return p != null && p.isAlive();

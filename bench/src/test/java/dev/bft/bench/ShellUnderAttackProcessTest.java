@@ -261,6 +261,28 @@ class ShellUnderAttackProcessTest {
     }
   }
 
+  /**
+   * A replica process whose protocol thread fails (an Error, as an exhausted heap would throw)
+   * stops with status 3 and one line naming the thread, instead of living on without it as before
+   * issue 22; the other three go on serving.
+   */
+  @Test
+  void aReplicaWhoseProtocolThreadFailsStopsLoudlyAndTheOthersServe() throws Exception {
+    ClusterConfig cluster = cluster(true);
+    try (ReplicaProcesses replicas = new ReplicaProcesses(file(), cluster)) {
+      for (int i = 0; i < 3; i++) {
+        replicas.start(i);
+      }
+      replicas.start(3, "--byzantine", "thread-failure");
+      try (BftClient client = client(cluster, CLIENT)) {
+        serves(replicas, client, "k", 40);
+        assertThat(replicas.exitWithin(3, 60)).as("replica 3's exit status").isEqualTo(3);
+        assertThat(Files.readString(dir.resolve("replica-3.log"))).contains("thread protocol-3 failed, stopping");
+        serves(replicas, client, "after-", 5);
+      }
+    }
+  }
+
   private static boolean rejectedAtLeast(ReplicaProcesses replicas, int id, String reason, long n) {
     try {
       return replicas.rejected(id, reason) >= n;

@@ -34,6 +34,15 @@ public final class Behaviours {
     public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
   }
 
+  public static final class ThreadFailure implements ByzantineBehaviour {
+    private final ByzantineBehaviour b = new Named("thread-failure",
+        "fail the protocol thread with an Error after 200 messages (tests that the replica stops)", (id, n) -> new FailingThread(200));
+
+    public String name() { return b.name(); }
+    public String description() { return b.description(); }
+    public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
+  }
+
   public static final class Lie implements ByzantineBehaviour {
     private final ByzantineBehaviour b = new Named("lie",
         "vote (PREPARE, COMMIT, CHECKPOINT) for random digests", (id, n) -> new LyingBackup(id));
