@@ -50,35 +50,50 @@ public final class ChunkPieces {
     if (k > 0) {
       return slice;
     }
-    Digest[] digests = sliceDigests(content);
-    ByteBuffer b = ByteBuffer.allocate(4 + pieces * Digest.SIZE + slice.length).putInt(pieces);
-    for (Digest d : digests) {
-      b.put(d.bytesUnsafe());
-    }
-    return b.put(slice).array();
+    return withDigests(sliceDigests(content), slice);
   }
 
   /** Parses piece 0, or null if the bytes are not one (a Byzantine peer). */
   public static Head parseHead(byte[] piece) {
-    if (piece.length < 4) {
+    Digested d = digested(piece, 1, MAX_PIECES);
+    if (d == null || !sliceDigest(d.rest()).equals(d.digests()[0])) {
       return null;
     }
-    ByteBuffer b = ByteBuffer.wrap(piece);
-    int pieces = b.getInt();
-    if (pieces < 1 || pieces > MAX_PIECES || pieces > (piece.length - 4) / Digest.SIZE) {
+    return new Head(d.digests().length, d.digests(), d.rest());
+  }
+
+  /** Digests and the bytes after them, as {@link #withDigests} lays them out. */
+  public record Digested(Digest[] digests, byte[] rest) {}
+
+  /** {@code [count:4][count x 32-byte digest][rest]}: the layout of piece 0 and of manifest page 0. */
+  public static byte[] withDigests(Digest[] digests, byte[] rest) {
+    ByteBuffer b = ByteBuffer.allocate(4 + digests.length * Digest.SIZE + rest.length).putInt(digests.length);
+    for (Digest d : digests) {
+      b.put(d.bytesUnsafe());
+    }
+    return b.put(rest).array();
+  }
+
+  /**
+   * The digests and rest of {@link #withDigests}'s layout, or null if the bytes are not one: the
+   * count must lie in {@code [min, max]} and fit the bytes present, so no peer's count allocates.
+   */
+  public static Digested digested(byte[] bytes, int min, int max) {
+    if (bytes.length < 4) {
       return null;
     }
-    Digest[] digests = new Digest[pieces];
-    for (int i = 0; i < pieces; i++) {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    int count = b.getInt();
+    if (count < min || count > max || count > (bytes.length - 4) / Digest.SIZE) {
+      return null;
+    }
+    Digest[] digests = new Digest[count];
+    for (int i = 0; i < count; i++) {
       byte[] d = new byte[Digest.SIZE];
       b.get(d);
       digests[i] = Digest.of(d);
     }
-    byte[] first = Arrays.copyOfRange(piece, b.position(), piece.length);
-    if (!sliceDigest(first).equals(digests[0])) {
-      return null;
-    }
-    return new Head(pieces, digests, first);
+    return new Digested(digests, Arrays.copyOfRange(bytes, b.position(), bytes.length));
   }
 
   public static Digest sliceDigest(byte[] slice) {

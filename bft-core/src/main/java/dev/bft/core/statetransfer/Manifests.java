@@ -3,8 +3,6 @@ package dev.bft.core.statetransfer;
 import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.service.ChunkPieces;
 import dev.bft.crypto.Digest;
-import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * A checkpoint's manifest in pages that each fit one STATE frame: page 0 is
@@ -24,31 +22,14 @@ public final class Manifests {
     if (tablePiece == null || page > 0) {
       return tablePiece;
     }
-    ByteBuffer b = ByteBuffer.allocate(4 + leaves.length * Digest.SIZE + tablePiece.length).putInt(leaves.length);
-    for (Digest d : leaves) {
-      b.put(d.bytesUnsafe());
-    }
-    return b.put(tablePiece).array();
+    return ChunkPieces.withDigests(leaves, tablePiece);
   }
 
   /** Page 0, or null if the bytes are not one (a Byzantine peer). */
   public static First parseFirst(byte[] bytes) {
-    if (bytes.length < 4) {
-      return null;
-    }
-    ByteBuffer b = ByteBuffer.wrap(bytes);
-    int count = b.getInt();
-    if (count < 0 || count > (bytes.length - 4) / Digest.SIZE) {
-      return null;
-    }
-    Digest[] leaves = new Digest[count];
-    for (int i = 0; i < count; i++) {
-      byte[] d = new byte[Digest.SIZE];
-      b.get(d);
-      leaves[i] = Digest.of(d);
-    }
-    ChunkPieces.Head table = ChunkPieces.parseHead(Arrays.copyOfRange(bytes, b.position(), bytes.length));
-    return table == null ? null : new First(leaves, table);
+    ChunkPieces.Digested d = ChunkPieces.digested(bytes, 0, Integer.MAX_VALUE);
+    ChunkPieces.Head table = d == null ? null : ChunkPieces.parseHead(d.rest());
+    return table == null ? null : new First(d.digests(), table);
   }
 
   /**
