@@ -55,6 +55,24 @@ final class ReplicaProcesses implements AutoCloseable {
     }
   }
 
+  /** Sends replica {@code id}'s JVM a signal ({@code STOP}, {@code CONT}): a pause is a fault the process cannot see coming. */
+  void signal(int id, String signal) throws IOException, InterruptedException {
+    long pid = javaPid(running.get(id).toHandle());
+    int status = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start().waitFor();
+    if (status != 0) {
+      throw new IOException("kill -" + signal + " " + pid + " exited " + status);
+    }
+  }
+
+  /** Whether replica {@code id}'s log has a line containing {@code text}. */
+  boolean logged(int id, String text) {
+    try {
+      return Files.readString(dir.resolve("replica-" + id + ".log")).contains(text);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** The exit status of replica {@code id} once it has exited within {@code seconds}, else null. */
   Integer exitWithin(int id, int seconds) throws InterruptedException {
     Process p = running.get(id);

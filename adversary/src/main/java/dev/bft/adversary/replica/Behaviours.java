@@ -133,4 +133,18 @@ public final class Behaviours {
     public String description() { return b.description(); }
     public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
   }
+
+  public static final class ColludingNewView implements ByzantineBehaviour {
+    public String name() { return "colluding-new-view"; }
+    public String description() {
+      return "as a new primary, re-sign the NEW-VIEW's PRE-PREPAREs with the key of the replica named by --colluder";
+    }
+    public boolean needsColluder() { return true; }
+    public OutboundFilter create(int replica, int n) {
+      throw new IllegalArgumentException("--byzantine colluding-new-view needs --colluder ID");
+    }
+    public OutboundFilter create(int replica, int n, Colluder colluder) {
+      return new ColludingNewPrimary(colluder.id(), colluder.key());
+    }
+  }
 }

@@ -26,8 +26,11 @@ final class ReplicaCommand implements Callable<Integer> {
   @Option(names = "--data", description = "LMDB directory (default: <data.dir>/replica-<id> from the cluster file)")
   Path data;
 
-  @Option(names = "--byzantine", description = "play a Byzantine behaviour (for attack demos): equivocate, lie, wrong-replies, replay, flood, silent, slow, selective, stale-view-change, lying-new-view")
+  @Option(names = "--byzantine", description = "play a Byzantine behaviour (for attack demos): equivocate, lie, wrong-replies, replay, flood, silent, slow, selective, stale-view-change, lying-new-view, view-lie, thread-failure, colluding-new-view")
   String byzantine;
+
+  @Option(names = "--colluder", description = "with --byzantine: the id of a replica whose key (keys/replica-<id>.key next to the cluster file) this one also holds, for behaviours of two colluders")
+  Integer colluder;
 
   @Option(names = "--metrics-port", description = "serve Prometheus metrics at http://<metrics.host>:<port>/metrics (default: replica.<id>.metrics in the cluster file)")
   Integer metricsPort;
@@ -52,13 +55,14 @@ final class ReplicaCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--byzantine " + byzantine + " is not a behaviour (known: " + String.join(", ", known) + ")");
       }
     }
+    dev.bft.core.cli.ByzantineBehaviour.Colluder pooled = behaviour == null ? null : colluder(cluster, behaviour);
     Path dataDir = data != null ? data : cluster.dataDirectory().resolve("replica-" + id);
     ReplicaNode node = new ReplicaNode(cluster, id, KeyFiles.read(keyFile), dataDir, fatal -> {
       System.err.println("bft replica " + id + ": stopping: " + fatal);
       Runtime.getRuntime().halt(3);
     });
     if (behaviour != null) {
-      node.playByzantine(behaviour.create(id, cluster.n()));
+      node.playByzantine(pooled == null ? behaviour.create(id, cluster.n()) : behaviour.create(id, cluster.n(), pooled));
     }
     node.start();
     Integer servePort = metricsPort != null ? metricsPort
@@ -76,5 +80,20 @@ final class ReplicaCommand implements Callable<Integer> {
     System.out.flush();
     stop.await();
     return 0;
+  }
+
+  private dev.bft.core.cli.ByzantineBehaviour.Colluder colluder(ClusterConfig cluster, dev.bft.core.cli.ByzantineBehaviour behaviour)
+      throws java.io.IOException {
+    if (colluder == null) {
+      if (behaviour.needsColluder()) {
+        throw new IllegalArgumentException("--byzantine " + behaviour.name() + " needs --colluder ID");
+      }
+      return null;
+    }
+    if (!cluster.replicas().containsKey(colluder) || colluder == id) {
+      throw new IllegalArgumentException("--colluder " + colluder + " must be another replica of " + config);
+    }
+    return new dev.bft.core.cli.ByzantineBehaviour.Colluder(colluder,
+        KeyFiles.read(ClusterKeygen.replicaKeyFile(config.toAbsolutePath().getParent(), colluder)));
   }
 }
