@@ -113,9 +113,7 @@ final class ReplicaProcesses implements AutoCloseable {
   }
 
   double metric(int id, String name, String label) throws Exception {
-    String page = http.send(HttpRequest.newBuilder(URI.create("http://" + cluster.metricsHostOf(id) + ":"
-        + cluster.replica(id).metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-    Matcher m = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE).matcher(page);
+    Matcher m = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE).matcher(page(id));
     while (m.find()) {
       if (m.group(1).contains(label)) {
         return Double.parseDouble(m.group(2));
@@ -144,15 +142,55 @@ final class ReplicaProcesses implements AutoCloseable {
     }
   }
 
+  /**
+   * Copies every replica's whole log and metrics page under target/failed-clusters, since the
+   * cluster's directory goes with the test: a failure on CI must be readable afterwards.
+   */
+  private String keepEvidence() {
+    try {
+      Path keep = Files.createDirectories(Path.of(System.getProperty("user.dir"), "target", "failed-clusters",
+          dir.getFileName() + "-" + System.currentTimeMillis()));
+      for (int i = 0; i < cluster.n(); i++) {
+        Path log = dir.resolve("replica-" + i + ".log");
+        if (Files.exists(log)) {
+          Files.copy(log, keep.resolve(log.getFileName()));
+        }
+        Process p = running.get(i);
+        if (p != null && p.isAlive()) {
+          Files.writeString(keep.resolve("replica-" + i + ".metrics"), page(i));
+        }
+      }
+      return "\n(logs and metrics kept in " + keep + ")";
+    } catch (Exception e) {
+      return "\n(could not keep the logs: " + e + ")";
+    }
+  }
+
+  private String page(int id) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://" + cluster.metricsHostOf(id) + ":"
+        + cluster.replica(id).metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** View, last executed sequence and stable checkpoint, as replica {@code id} publishes them. */
+  private String progress(int id) {
+    try {
+      return ", view " + (long) metric(id, "bft_view", "") + ", executed " + (long) metric(id, "bft_last_executed", "")
+          + ", stable " + (long) metric(id, "bft_stable_checkpoint", "");
+    } catch (Exception e) {
+      return ", no metrics: " + e;
+    }
+  }
+
   private String state() throws IOException {
-    StringBuilder why = new StringBuilder();
+    StringBuilder why = new StringBuilder(keepEvidence());
     for (int i = 0; i < cluster.n(); i++) {
       Process p = running.get(i);
-      why.append("\n--- replica ").append(i).append(p == null ? " (not running)" : p.isAlive() ? " (alive)" : " (exited " + p.exitValue() + ")");
+      why.append("\n--- replica ").append(i).append(p == null ? " (not running)" : p.isAlive() ? " (alive" + progress(i) + ")"
+          : " (exited " + p.exitValue() + ")");
       Path log = dir.resolve("replica-" + i + ".log");
       if (Files.exists(log)) {
         List<String> lines = Files.readAllLines(log);
-        lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> why.append("\n").append(l));
+        lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(l -> why.append("\n").append(l));
       }
     }
     return why.toString();

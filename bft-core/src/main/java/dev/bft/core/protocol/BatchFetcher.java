@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * the NEW-VIEW first, and every STATUS period the next one: a peer that never answers costs a
  * period, not liveness. A reply is taken only if its batch has the digest asked for, so any
  * replica may serve it. Answers are bounded per peer and period ({@link #ANSWERS_PER_PEER_PER_PERIOD}),
- * and an asker never asks one peer for more than that in a period either.
+ * and an asker never asks one peer for more than that in a period either; answers are bounded in bytes
+ * too ({@link #ANSWER_BYTES_PER_PEER_PER_PERIOD}).
  */
 final class BatchFetcher {
   /**
@@ -31,6 +32,12 @@ final class BatchFetcher {
    * at most this many batches (each under the batch byte budget) per period.
    */
   static final int ANSWERS_PER_PEER_PER_PERIOD = 16;
+  /**
+   * And batch bytes answered per peer and period beyond its first answer: half a link's outbound
+   * limit (PeerLinks), so answers leave room for the normal case instead of overflowing the link
+   * and being dropped there, to be asked for again, period after period.
+   */
+  static final long ANSWER_BYTES_PER_PEER_PER_PERIOD = 4 << 20;
 
   private final int me;
   private final Quorum quorum;
@@ -40,6 +47,7 @@ final class BatchFetcher {
   private final NavigableMap<Long, Batch> certified = new TreeMap<>();
   private final NavigableMap<Long, Wanted> wanted = new TreeMap<>();
   private final int[] answered;
+  private final long[] answeredBytes;
   private long stable;
 
   /** A batch this replica needs at {@code sequence}, and whom it asks, in order. */
@@ -60,6 +68,7 @@ final class BatchFetcher {
     this.effects = effects;
     this.drops = drops;
     this.answered = new int[quorum.n()];
+    this.answeredBytes = new long[quorum.n()];
     this.stable = stable;
   }
 
@@ -152,10 +161,12 @@ final class BatchFetcher {
     Batch batch = find(fetch.sequence(), fetch.digest());
     if (batch == null) {
       drops.count(DropReason.UNKNOWN_BATCH);
-    } else if (answered[fetch.sender()] >= ANSWERS_PER_PEER_PER_PERIOD) {
+    } else if (answered[fetch.sender()] >= ANSWERS_PER_PEER_PER_PERIOD
+        || answered[fetch.sender()] > 0 && answeredBytes[fetch.sender()] >= ANSWER_BYTES_PER_PEER_PER_PERIOD) {
       drops.count(DropReason.FETCH_OVER_BUDGET);
     } else {
       answered[fetch.sender()]++;
+      answeredBytes[fetch.sender()] += RequestQueue.encodedBytes(batch);
       effects.send(fetch.sender(), new BatchReply(fetch.sequence(), batch, me, null));
     }
   }
@@ -163,6 +174,7 @@ final class BatchFetcher {
   /** A STATUS period passed: budgets start again, and what is still missing is asked of the next replica. */
   void newPeriod() {
     Arrays.fill(answered, 0);
+    Arrays.fill(answeredBytes, 0);
     ask();
   }
 

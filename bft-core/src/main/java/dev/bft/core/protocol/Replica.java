@@ -617,11 +617,21 @@ public final class Replica {
   }
 
   ViewChange buildViewChange(long newView) {
+    // A proven checkpoint whose state is still on its way counts: a NEW-VIEW that started there
+    // moved this replica's window to it, and its certificates lie above the old stable
+    // checkpoint's window, where every peer would refuse them. What lies below it is covered by
+    // its proof.
+    long stable = checkpoints.stableSequence();
+    List<Checkpoint> proof = checkpoints.stableProof();
+    if (fetchingSequence > stable) {
+      stable = fetchingSequence;
+      proof = fetchingProof;
+    }
     List<dev.bft.core.message.PreparedProof> prepared = new ArrayList<>();
-    for (PreparedCertificate cert : preparedCertificates.tailMap(checkpoints.stableSequence(), false).values()) {
+    for (PreparedCertificate cert : preparedCertificates.tailMap(stable, false).values()) {
       prepared.add(cert.toProof());
     }
-    return new ViewChange(newView, checkpoints.stableSequence(), checkpoints.stableProof(), prepared, me, null);
+    return new ViewChange(newView, stable, proof, prepared, me, null);
   }
 
   /**

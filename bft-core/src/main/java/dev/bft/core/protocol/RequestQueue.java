@@ -1,5 +1,6 @@
 package dev.bft.core.protocol;
 
+import dev.bft.core.message.Batch;
 import dev.bft.core.message.Request;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,6 +49,15 @@ final class RequestQueue {
     pendingBytes += encodedBytes(request);
     latestTimestamp = Math.max(latestTimestamp, now);
     return true;
+  }
+
+  /** A batch's size on the wire, bounded from above: what answering with it costs a link. */
+  static long encodedBytes(Batch batch) {
+    long bytes = 0;
+    for (Request r : batch.requests()) {
+      bytes += encodedBytes(r);
+    }
+    return bytes;
   }
 
   /** A request's size in a batch, bounded from above. */

@@ -13,6 +13,12 @@ import java.util.Arrays;
  * per peer, so a Byzantine replica cannot turn STATUS into a flood.
  */
 final class Retransmission {
+  /**
+   * Batch bytes re-sent in one answer beyond its first PRE-PREPARE: a window of large batches
+   * would overflow the link (PeerLinks drops what exceeds its outbound limit), and the lagging
+   * replica asks again next period from where it got to.
+   */
+  static final long BATCH_BYTES_PER_ANSWER = 4 << 20;
   private final int me;
   private final Effects effects;
   private final long periodTicks;
@@ -66,9 +72,14 @@ final class Retransmission {
 
   /** Re-sends this replica's own messages above {@code above} and its checkpoint votes to {@code peer}. */
   void answer(int peer, long above, MessageLog log, CheckpointTracker checkpoints) {
+    long batchBytes = 0;
     for (SequenceSlot slot : log.above(above)) {
       PrePrepare pp = slot.prePrepare();
       if (pp != null && pp.sender() == me && pp.hasBatch()) {
+        if (batchBytes >= BATCH_BYTES_PER_ANSWER) {
+          break;
+        }
+        batchBytes += RequestQueue.encodedBytes(pp.batch());
         effects.send(peer, pp);
       }
       Prepare p = slot.prepareFrom(me);

@@ -148,4 +148,25 @@ class BatchFetchRulesTest {
     assertThat(after.broadcasts(Prepare.class)).singleElement()
         .satisfies(p -> assertThat(p.digest()).isEqualTo(B.digest()));
   }
+
+  /**
+   * Large batches: answers stop once a period's byte budget is spent (beyond the first answer),
+   * so they leave room on the link instead of overflowing it; the next period serves again.
+   */
+  @Test
+  void answersAreBoundedInBytesPerPeerAndPeriod() {
+    ReplicaFixture fx = new ReplicaFixture(2);
+    Batch large = batch(dev.bft.core.message.Request.unsigned(1000, 1, false, new byte[1_500_000]));
+    fx.replica.onMessage(prePrepare(0, 1, large));
+    fx.effects.clear();
+    for (int i = 0; i < 4; i++) {
+      fx.replica.onMessage(new FetchBatch(1, large.digest(), 3, null));
+    }
+    assertThat(fx.effects.sent).as("1.5 MiB each: the third passes at 3 MiB spent, the fourth finds 4.5").hasSize(3);
+    assertThat(fx.replica.drops().get(DropReason.FETCH_OVER_BUDGET)).isEqualTo(1);
+    fx.effects.clear();
+    fx.replica.onTimer(TimerId.STATUS);
+    fx.replica.onMessage(new FetchBatch(1, large.digest(), 3, null));
+    assertThat(fx.effects.sent).filteredOn(s -> s.message() instanceof BatchReply).hasSize(1);
+  }
 }
