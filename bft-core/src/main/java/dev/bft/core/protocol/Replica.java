@@ -17,7 +17,7 @@ import dev.bft.core.service.ExecutionContext;
 import dev.bft.core.service.ReplicatedService;
 import dev.bft.crypto.Digest;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -58,8 +58,10 @@ public final class Replica {
   private boolean batchTimerExpired;
   private final BatchLinger linger;
 
-  // Backups: client requests known but not executed yet (the view-change timer watches them).
-  private final Map<Integer, Request> waiting = new HashMap<>();
+  // Backups: client requests known but not executed yet (the view-change timer watches them), in
+  // the order their clients first waited: a new primary orders them so, the oldest first, and every
+  // replica fed the same events emits the same batches whatever the keys hash to.
+  private final Map<Integer, Request> waiting = new LinkedHashMap<>();
   private boolean viewChangeTimerArmed;
   private final PrimaryIdleMonitor idleWatch = new PrimaryIdleMonitor();
   /** Sequence numbers executed since this view began: the idle watch waits for a warmed-up view. */
@@ -67,7 +69,7 @@ public final class Replica {
   /** Idle rounds run since this view began (time during which requests waited here for the primary). */
   private long idleRoundsInView;
   /** Per client, the highest request relayed to the primary this STATUS period (bounded by the clients). */
-  private final Map<Integer, Long> forwardedThisPeriod = new HashMap<>();
+  private final Map<Integer, Long> forwardedThisPeriod = new LinkedHashMap<>();
 
   private final Retransmission retransmission;
 
