@@ -686,7 +686,7 @@ public final class Replica {
    * (proven, higher) checkpoint. Every slot is created through a window check that drops the rest,
    * so a slot outside means the watermarks themselves are wrong.
    */
-  void checkWindow() {
+  private void checkWindow() {
     long low = log.low();
     long stable = checkpoints.stableSequence();
     boolean watermarkRight = fetchingSequence >= 0 ? low >= stable : low == stable;
