@@ -48,6 +48,10 @@ class MetricsTest {
           "bft_signatures_checked_total{how=\"batched\",replica=\"0\"}",
           "bft_signatures_checked_total{how=\"alone\",replica=\"0\"}", "bft_signature_equations_total{replica=\"0\"}");
       assertThat(r.body()).doesNotContain("NaN");
+      // Every reason the core drops for is on the page from the start, at 0 (DropMetricsTest counts one).
+      for (dev.bft.core.protocol.DropReason reason : dev.bft.core.protocol.DropReason.values()) {
+        assertThat(r.body()).contains("bft_dropped_total{reason=\"" + reason.name() + "\",replica=\"0\"} 0.0");
+      }
     }
   }
 

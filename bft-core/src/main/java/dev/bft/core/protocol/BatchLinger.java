@@ -2,8 +2,8 @@ package dev.bft.core.protocol;
 
 import dev.bft.core.message.Batch;
 import dev.bft.core.message.Request;
-import java.util.HashSet;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Whether the primary holds a partial batch once its pipeline has drained, and for how long.
@@ -26,8 +26,8 @@ final class BatchLinger {
   static final int MOST_SKIPPED = 64;
 
   private final long lingerTicks;
-  private Set<Integer> previous = Set.of();
-  private Set<Integer> last = Set.of();
+  private Set<Integer> previous = new TreeSet<>();
+  private Set<Integer> last = new TreeSet<>();
   private int recentClients;
   /** Pending requests when the open wait began; -1: no wait open. */
   private int pendingAtStart = -1;
@@ -42,13 +42,13 @@ final class BatchLinger {
   }
 
   void executed(Batch batch) {
-    Set<Integer> clients = new HashSet<>();
+    Set<Integer> clients = new TreeSet<>();
     for (Request r : batch.requests()) {
       clients.add(r.clientId());
     }
     previous = last;
     last = clients;
-    Set<Integer> both = new HashSet<>(previous);
+    Set<Integer> both = new TreeSet<>(previous);
     both.addAll(last);
     recentClients = both.size();
   }

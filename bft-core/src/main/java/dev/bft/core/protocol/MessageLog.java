@@ -66,6 +66,11 @@ final class MessageLog {
     return slots.tailMap(sequence, false).values();
   }
 
+  /** The lowest slot held, or the low watermark when none is. */
+  long lowestSequence() {
+    return slots.isEmpty() ? low : slots.firstKey();
+  }
+
   long highestSequence() {
     return slots.isEmpty() ? low : slots.lastKey();
   }

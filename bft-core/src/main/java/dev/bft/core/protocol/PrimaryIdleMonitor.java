@@ -2,7 +2,7 @@ package dev.bft.core.protocol;
 
 import dev.bft.core.message.Batch;
 import dev.bft.core.message.Request;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -24,9 +24,9 @@ final class PrimaryIdleMonitor {
   static final int PATIENCE = 4;
 
   /** Per client, the highest request number seen ordered in this view. */
-  private final Map<Integer, Long> ordered = new HashMap<>();
+  private final Map<Integer, Long> ordered = new LinkedHashMap<>();
   /** Per client, the request waited for and the number of round ends it has seen. */
-  private final Map<Integer, long[]> watched = new HashMap<>();
+  private final Map<Integer, long[]> watched = new LinkedHashMap<>();
   private boolean armed;
   private boolean pipelineFull;
   private boolean sawPrePrepare;

@@ -17,7 +17,7 @@ import dev.bft.core.service.ExecutionContext;
 import dev.bft.core.service.ReplicatedService;
 import dev.bft.crypto.Digest;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -58,8 +58,10 @@ public final class Replica {
   private boolean batchTimerExpired;
   private final BatchLinger linger;
 
-  // Backups: client requests known but not executed yet (the view-change timer watches them).
-  private final Map<Integer, Request> waiting = new HashMap<>();
+  // Backups: client requests known but not executed yet (the view-change timer watches them), in
+  // the order their clients first waited: a new primary orders them so, the oldest first, and every
+  // replica fed the same events emits the same batches whatever the keys hash to.
+  private final Map<Integer, Request> waiting = new LinkedHashMap<>();
   private boolean viewChangeTimerArmed;
   private final PrimaryIdleMonitor idleWatch = new PrimaryIdleMonitor();
   /** Sequence numbers executed since this view began: the idle watch waits for a warmed-up view. */
@@ -67,7 +69,7 @@ public final class Replica {
   /** Idle rounds run since this view began (time during which requests waited here for the primary). */
   private long idleRoundsInView;
   /** Per client, the highest request relayed to the primary this STATUS period (bounded by the clients). */
-  private final Map<Integer, Long> forwardedThisPeriod = new HashMap<>();
+  private final Map<Integer, Long> forwardedThisPeriod = new LinkedHashMap<>();
 
   private final Retransmission retransmission;
 
@@ -122,6 +124,7 @@ public final class Replica {
     if (replica.viewChanging) {
       replica.viewChanger.resumeAfterRestart();
     }
+    replica.checkWindow();
     return replica;
   }
 
@@ -133,7 +136,7 @@ public final class Replica {
         && log.inWindow(a.prePrepare().sequence())) {
       SequenceSlot slot = log.slot(a.prePrepare().sequence());
       if (slot.prePrepare() == null || !slot.prePrepare().hasBatch()) {
-        slot.accept(a.prePrepare()); // a record of the batch fetched later supersedes the one by digest
+        accept(slot, a.prePrepare()); // a record of the batch fetched later supersedes the one by digest
       }
       if (a.prePrepare().sender() == me) {
         lastAssigned = Math.max(lastAssigned, a.prePrepare().sequence());
@@ -148,7 +151,7 @@ public final class Replica {
         if (cert.view() == view && log.inWindow(cert.sequence())) {
           SequenceSlot slot = log.slot(cert.sequence());
           if (slot.prePrepare() == null) {
-            slot.accept(p.certificate().prePrepare());
+            accept(slot, p.certificate().prePrepare());
           }
           p.certificate().prepares().forEach(slot::add);
         }
@@ -169,7 +172,7 @@ public final class Replica {
       if (pp != null && !pp.hasBatch()) {
         Batch held = batches.find(pp.sequence(), pp.digest());
         if (held != null) {
-          slot.accept(pp.withBatch(held));
+          accept(slot, pp.withBatch(held));
         } else {
           batches.want(pp.sequence(), pp.digest(), List.of());
         }
@@ -189,6 +192,11 @@ public final class Replica {
 
   /** A client's request, received directly or forwarded, at the shell's time {@code now}. */
   public void onRequest(Request request, long now) {
+    handleRequest(request, now);
+    checkWindow();
+  }
+
+  private void handleRequest(Request request, long now) {
     if (request.readOnly()) {
       executeReadOnly(request);
       return;
@@ -222,6 +230,11 @@ public final class Replica {
   }
 
   public void onMessage(ReplicaMessage message) {
+    handleMessage(message);
+    checkWindow();
+  }
+
+  private void handleMessage(ReplicaMessage message) {
     if (!quorum.isReplica(message.sender()) || message.sender() == me) {
       drops.count(DropReason.UNKNOWN_SENDER);
       return;
@@ -253,6 +266,11 @@ public final class Replica {
   }
 
   public void onTimer(TimerId timer) {
+    handleTimer(timer);
+    checkWindow();
+  }
+
+  private void handleTimer(TimerId timer) {
     switch (timer) {
       case BATCH -> {
         batchTimerArmed = false;
@@ -366,7 +384,7 @@ public final class Replica {
     List<Request> requests = pending.take(config.maxBatchSize());
     PrePrepare pp = new PrePrepare(view, sequence, Batch.of(requests, pending.timestamp()), me, null);
     SequenceSlot slot = log.slot(sequence);
-    slot.accept(pp);
+    accept(slot, pp);
     batches.accepted(pp);
     lastAssigned = sequence;
     effects.persist(new LogRecord.AcceptedPrePrepare(pp));
@@ -406,7 +424,7 @@ public final class Replica {
       drops.count(DropReason.DUPLICATE);
       return;
     }
-    slot.accept(pp);
+    accept(slot, pp);
     batches.accepted(pp);
     highestPrePrepared = Math.max(highestPrePrepared, pp.sequence());
     effects.persist(new LogRecord.AcceptedPrePrepare(pp));
@@ -414,6 +432,25 @@ public final class Replica {
         pp.sequence() - lastExecuted >= config.pipelineDepth() || !log.inWindow(pp.sequence() + 1));
     sendPrepare(slot, pp);
     advance(slot);
+  }
+
+  /**
+   * Puts {@code pp} into its slot. Every path here has already dropped PRE-PREPAREs that are not
+   * from the primary of this view (onPrePrepare), or built them itself (as primary, from a checked
+   * NEW-VIEW, from its own log): one that slips through would let a faulty backup order batches.
+   */
+  private void accept(SequenceSlot slot, PrePrepare pp) {
+    if (pp.view() != view || pp.sender() != quorum.primary(pp.view()) || pp.sequence() != slot.sequence) {
+      throw Invariant.broken(me, view, slot.sequence, "accepting a PRE-PREPARE of view " + pp.view() + " for sequence "
+          + pp.sequence() + " from replica " + pp.sender() + ", not from the primary " + quorum.primary(view)
+          + " of this view");
+    }
+    PrePrepare known = slot.prePrepare();
+    if (known != null && !known.digest().equals(pp.digest())) {
+      throw Invariant.broken(me, view, slot.sequence, "accepting a second PRE-PREPARE with another digest ("
+          + pp.digest() + ") into a slot that holds " + known.digest());
+    }
+    slot.accept(pp);
   }
 
   private void sendPrepare(SequenceSlot slot, PrePrepare pp) {
@@ -434,7 +471,7 @@ public final class Replica {
       return; // the view moved on since it was asked for
     }
     PrePrepare full = pp.withBatch(batch);
-    slot.accept(full);
+    accept(slot, full);
     batches.accepted(full);
     effects.persist(new LogRecord.AcceptedPrePrepare(full));
     if (!isPrimary() && slot.prepareFrom(me) == null) {
@@ -493,10 +530,11 @@ public final class Replica {
       PrePrepare pp = slot.prePrepare();
       PreparedCertificate cert = PreparedCertificate.validate(pp, slot.matchingPrepares(), quorum);
       if (cert == null) {
-        // Only a PRE-PREPARE accepted from someone other than its view's primary gets here.
-        throw new AssertionError("replica " + me + ", view " + view + ", sequence " + slot.sequence
-            + ": prepared, but the accepted PRE-PREPARE (view " + pp.view() + ", from replica " + pp.sender()
-            + ") and its PREPAREs form no certificate");
+        // The slot counts PREPAREs of its own view and digest only, and took its PRE-PREPARE from
+        // the view's primary: a prepared slot without a certificate is corrupt state of our own.
+        throw Invariant.broken(me, view, slot.sequence, "about to COMMIT a slot that counts as prepared, but its"
+            + " PRE-PREPARE (view " + pp.view() + ", from replica " + pp.sender() + ") and its "
+            + slot.matchingPrepares().size() + " PREPAREs form no prepared certificate");
       }
       keepCertificate(cert);
       batches.certified(cert.sequence(), pp.batch());
@@ -529,7 +567,12 @@ public final class Replica {
     cutBatches();
   }
 
-  private void execute(long sequence, Batch batch) {
+  /** Package-private so a test can execute out of order and see the invariant stop it. */
+  void execute(long sequence, Batch batch) {
+    if (sequence != lastExecuted + 1) {
+      throw Invariant.broken(me, view, sequence, "executing out of order: the last executed is " + lastExecuted
+          + ", so the next must be " + (lastExecuted + 1) + " (each sequence number executes once, in order)");
+    }
     for (Request r : batch.requests()) {
       idleWatch.ordered(r);
       if (clients.classify(r.clientId(), r.requestNumber()) != ClientTable.Verdict.NEW) {
@@ -598,6 +641,7 @@ public final class Replica {
 
   /** Leaves the current view: normal-case messages stop counting until the new view is installed. */
   void enterViewChange(long newView) {
+    Invariant.check(newView > view, me, view, -1, "entering view " + newView + ", not above the current one");
     view = newView;
     viewChanging = true;
     effects.persist(new LogRecord.EnteredView(newView, true));
@@ -614,6 +658,45 @@ public final class Replica {
     linger.abandon();
     log.clearSlots();
     batches.stopWanting();
+  }
+
+  /**
+   * A NEW-VIEW's plan rests on 2f + 1 VIEW-CHANGEs for its view from distinct replicas: the new
+   * primary gathers them before it computes one, and a backup checks a received NEW-VIEW's before
+   * it recomputes the plan (an unproven one is dropped as INVALID_NEW_VIEW).
+   */
+  private void checkNewViewProven(NewViewPlan plan) {
+    boolean[] seen = new boolean[quorum.n()];
+    int distinct = 0;
+    for (ViewChange vc : plan.viewChanges()) {
+      if (vc.newView() == plan.view() && quorum.isReplica(vc.sender()) && !seen[vc.sender()]) {
+        seen[vc.sender()] = true;
+        distinct++;
+      }
+    }
+    if (plan.view() != view || distinct < quorum.certificate()) {
+      throw Invariant.broken(me, view, -1, "installing view " + plan.view() + " on " + distinct
+          + " distinct VIEW-CHANGEs for it, " + quorum.certificate() + " (2f + 1) needed");
+    }
+  }
+
+  /**
+   * After every event: the log holds only slots in (h, h + L], where h is the stable checkpoint,
+   * except while fetching the state of a checkpoint a NEW-VIEW started from, when h is that
+   * (proven, higher) checkpoint. Every slot is created through a window check that drops the rest,
+   * so a slot outside means the watermarks themselves are wrong.
+   */
+  private void checkWindow() {
+    long low = log.low();
+    long stable = checkpoints.stableSequence();
+    boolean watermarkRight = fetchingSequence >= 0 ? low >= stable : low == stable;
+    if (!watermarkRight || log.size() > config.logWindow()
+        || (log.size() > 0 && (log.lowestSequence() <= low || log.highestSequence() > log.high()))) {
+      throw Invariant.broken(me, view, lastExecuted + 1, "log outside its window: low watermark " + low
+          + ", stable checkpoint " + stable + (fetchingSequence >= 0 ? ", fetching state " + fetchingSequence : "")
+          + ", " + log.size() + " slots from " + log.lowestSequence() + " to " + log.highestSequence()
+          + ", window L = " + config.logWindow());
+    }
   }
 
   ViewChange buildViewChange(long newView) {
@@ -640,6 +723,7 @@ public final class Replica {
    * new primary.
    */
   void installNewView(NewViewPlan plan, List<PrePrepare> prePrepares) {
+    checkNewViewProven(plan);
     viewChanging = false;
     effects.persist(new LogRecord.EnteredView(view, false));
     cancelViewChangeTimer();
@@ -657,18 +741,13 @@ public final class Replica {
     }
     // O names batches by digest: a backup PREPAREs those it holds and fetches the others first.
     for (PrePrepare issued : prePrepares) {
-      if (issued.view() != view || issued.sender() != quorum.primary(view)) {
-        throw new AssertionError("replica " + me + ", view " + view + ", sequence " + issued.sequence()
-            + ": installing a NEW-VIEW PRE-PREPARE of view " + issued.view() + " from replica " + issued.sender()
-            + ", not from the primary " + quorum.primary(view));
-      }
       if (!log.inWindow(issued.sequence())) {
         continue;
       }
       Batch held = batches.find(issued.sequence(), issued.digest());
       PrePrepare pp = held == null ? issued.withoutBatch() : issued.withBatch(held);
       SequenceSlot slot = log.slot(pp.sequence());
-      slot.accept(pp);
+      accept(slot, pp);
       effects.persist(new LogRecord.AcceptedPrePrepare(pp));
       if (held == null) {
         batches.want(pp.sequence(), pp.digest(), plan.vouchers(pp.sequence(), pp.digest()));
@@ -804,6 +883,7 @@ public final class Replica {
     StateTransferLog.installed(me, sequence);
     viewChanger.progressed();
     executeReady();
+    checkWindow();
   }
 
   // ---------------------------------------------------------------- retransmission
@@ -902,6 +982,11 @@ public final class Replica {
 
   public DropCounters drops() {
     return drops;
+  }
+
+  /** The log itself, for tests that corrupt it to show that {@link Invariant}s fire; nothing else writes it. */
+  MessageLog messageLog() {
+    return log;
   }
 
   /** For diagnostics: where the next sequence to execute stands. */

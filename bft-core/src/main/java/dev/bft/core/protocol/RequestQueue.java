@@ -3,7 +3,6 @@ package dev.bft.core.protocol;
 import dev.bft.core.message.Batch;
 import dev.bft.core.message.Request;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +28,7 @@ final class RequestQueue {
 
   private final LinkedHashMap<Integer, Request> pending = new LinkedHashMap<>();
   private long pendingBytes;
-  private final Map<Integer, Long> orderedUpTo = new HashMap<>();
+  private final Map<Integer, Long> orderedUpTo = new LinkedHashMap<>();
   private long latestTimestamp;
 
   /** Queues a request received at {@code now}; false if it (or a newer one of its client) is already queued or ordered. */

@@ -2,7 +2,7 @@ package dev.bft.core.protocol;
 
 import dev.bft.core.message.PreparedProof;
 import dev.bft.core.message.ViewChange;
-import java.util.HashSet;
+import java.util.TreeSet;
 import java.util.Set;
 
 /**
@@ -28,7 +28,7 @@ final class ViewChangeValidator {
     if (CheckpointProofs.provenDigest(vc.stableSequence(), vc.checkpointProof(), quorum, checkpointInterval) == null) {
       return false;
     }
-    Set<Long> sequences = new HashSet<>();
+    Set<Long> sequences = new TreeSet<>();
     for (PreparedProof proof : vc.prepared()) {
       PreparedCertificate cert = PreparedCertificate.validate(proof, quorum);
       if (cert == null || cert.view() >= vc.newView() || cert.sequence() <= vc.stableSequence()

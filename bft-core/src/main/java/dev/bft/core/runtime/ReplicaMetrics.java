@@ -1,6 +1,8 @@
 package dev.bft.core.runtime;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.bft.core.protocol.DropCounters;
+import dev.bft.core.protocol.DropReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -12,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 
 /**
@@ -19,8 +22,9 @@ import java.util.function.Supplier;
  * executed requests and batches, batch sizes, view, last executed sequence, stable checkpoint,
  * frames rejected by reason, the verification queue's depth, and request latency from arrival to
  * execution at this replica, the signatures checked (by batch equations or alone), the client
- * sessions opened, the primary's lingering waits (all, and those that did not pay), and the time
- * spent in each {@link Stage} of a request's path.
+ * sessions opened, the primary's lingering waits (all, and those that did not pay), the time
+ * spent in each {@link Stage} of a request's path, and the messages the protocol core dropped, by
+ * {@link DropReason}.
  */
 public final class ReplicaMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -33,6 +37,8 @@ public final class ReplicaMetrics implements AutoCloseable {
   final AtomicLong stableCheckpoint = new AtomicLong();
   final AtomicLong lingerWaits = new AtomicLong();
   final AtomicLong lingerWaitsUnpaid = new AtomicLong();
+  /** The core's drop counts by reason ordinal, as of the last group of events (the core's own counters are the protocol thread's). */
+  private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
   private final Counter clientSessions;
   private final java.util.EnumMap<Stage, io.micrometer.core.instrument.Timer> stages = new java.util.EnumMap<>(Stage.class);
 
@@ -96,6 +102,14 @@ public final class ReplicaMetrics implements AutoCloseable {
     // Of the batched, those whose R came with the primary's x hint (no square root taken).
     io.micrometer.core.instrument.FunctionCounter.builder("bft.signature.r.hints", signatures,
         dev.bft.crypto.VerificationTally::hinted).tag("replica", id).register(registry);
+    // Every reason from the start, at 0: a drop that never happened is visible as such, and a
+    // dashboard or alert can name a reason before the first one is counted.
+    for (DropReason reason : DropReason.values()) {
+      io.micrometer.core.instrument.FunctionCounter.builder("bft.dropped", dropped, d -> d.get(reason.ordinal()))
+          .tag("replica", id).tag("reason", reason.name())
+          .description("inputs the protocol core ignored, by reason (Byzantine peers and clients, or the network, cause all of them)")
+          .register(registry);
+    }
     java.util.List<String> reasons = new java.util.ArrayList<>();
     for (dev.bft.core.message.codec.Rejection r : dev.bft.core.message.codec.Rejection.values()) {
       reasons.add(r.name());
@@ -113,6 +127,18 @@ public final class ReplicaMetrics implements AutoCloseable {
     batches.increment();
     requests.increment(requestCount);
     batchSize.record(requestCount);
+  }
+
+  /** Publishes the core's drop counts; called on the protocol thread after a group of events. */
+  void dropped(DropCounters drops) {
+    for (DropReason reason : DropReason.values()) {
+      dropped.set(reason.ordinal(), drops.get(reason));
+    }
+  }
+
+  /** What {@code bft_dropped_total{reason}} reads now. */
+  public long dropped(DropReason reason) {
+    return dropped.get(reason.ordinal());
   }
 
   void clientSessionOpened() {

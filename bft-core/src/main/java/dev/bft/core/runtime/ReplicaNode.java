@@ -194,6 +194,7 @@ public final class ReplicaNode implements AutoCloseable {
     metrics.stableCheckpoint.set(replica.stableCheckpoint());
     metrics.lingerWaits.set(replica.lingerWaits());
     metrics.lingerWaitsUnpaid.set(replica.lingerWaitsUnpaid());
+    metrics.dropped(replica.drops());
   }
 
   /** After a group of events on the protocol thread: publish progress, hand the group's effects to the writer. */

@@ -4,8 +4,8 @@ import dev.bft.core.service.KvOperation;
 import dev.bft.core.service.KvResult;
 import dev.bft.core.sim.check.KvHistory;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.SplittableRandom;
 
 /**
@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
 public final class KvWorkload implements Workload {
   private final int keys;
   private final KvHistory history = new KvHistory();
-  private final Map<Integer, Pending> pending = new HashMap<>();
+  private final Map<Integer, Pending> pending = new TreeMap<>();
 
   private record Pending(long invoked, KvOperation op) {}
 

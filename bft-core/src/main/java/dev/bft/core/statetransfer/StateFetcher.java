@@ -7,8 +7,8 @@ import dev.bft.core.service.ChunkedState;
 import dev.bft.core.service.MerkleTree;
 import dev.bft.crypto.Digest;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -38,11 +38,11 @@ public final class StateFetcher {
   private ChunkPieces.Assembly table;
   private long tableView;
   /** Chunks whose piece 0 arrived and whose further pieces are on their way. */
-  private final Map<Integer, ChunkPieces.Assembly> assemblies = new HashMap<>();
+  private final Map<Integer, ChunkPieces.Assembly> assemblies = new TreeMap<>();
   /** Chunk indices still to fetch, and (negated) the client table's manifest pages 1.. */
   private final TreeSet<Integer> needed = new TreeSet<>();
-  private final Map<Integer, Integer> inFlight = new HashMap<>();
-  private final Map<Integer, Long> sentInPeriod = new HashMap<>();
+  private final Map<Integer, Integer> inFlight = new TreeMap<>();
+  private final Map<Integer, Long> sentInPeriod = new TreeMap<>();
   private final boolean[] badPeer;
   private long periods;
   private int cursor;
@@ -184,7 +184,7 @@ public final class StateFetcher {
   }
 
   private void dispatch() {
-    Map<Integer, Integer> perPeer = new HashMap<>();
+    Map<Integer, Integer> perPeer = new TreeMap<>();
     inFlight.values().forEach(p -> perPeer.merge(p, 1, Integer::sum));
     for (int wanted : needed) {
       if (inFlight.containsKey(wanted)) {
