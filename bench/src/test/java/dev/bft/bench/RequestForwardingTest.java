@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * PROTOCOL.md §Normal case 7: a backup that receives a request it has not seen executed forwards it
+ * docs/protocol.md, Clients: a backup that receives a request it has not seen executed forwards it
  * to the primary. A client that cannot reach the primary (here: its cluster file points replica 0
  * at a dead port) then completes through the backups in the same view, well before any backup's
  * view-change timer could have fired; without forwarding it would need a view change.

@@ -10,7 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Single and batch verification must accept exactly the same signatures (PROTOCOL.md; otherwise a
+ * Single and batch verification must accept exactly the same signatures (docs/protocol.md; otherwise a
  * crafted signature splits replicas). For any (key, domain, message, signature) the fuzzer builds,
  * BouncyCastle's single check, our cofactored single check, our batch equation (with valid
  * neighbours) and the batch's one-by-one fallback must agree, and an R hint must change nothing.

@@ -12,7 +12,7 @@ import java.util.Map;
  * strictly increase, and the replicas' client table remembers only the last one).
  *
  * <p>An ordered request completes on f + 1 matching replies from distinct replicas: at least one of
- * them is correct. A read-only request needs 2f + 1 (PROTOCOL.md §Read-only); if they do not
+ * them is correct. A read-only request needs 2f + 1 (docs/protocol.md, Clients); if they do not
  * agree before the timeout, it is re-issued as an ordered request under a new number.
  *
  * <p>The view the client sends to is one that f + 1 replicas vouch for: the highest view that at

@@ -1,6 +1,6 @@
 package dev.bft.core.config;
 
-/** When a replica's log writes reach the disk (PROTOCOL.md §Storage and restart). */
+/** When a replica's log writes reach the disk (docs/protocol.md, Durability). */
 public enum Durability {
   /** fsync before any message that depends on the write leaves: survives every replica losing power. */
   SYNC,

@@ -1,7 +1,7 @@
 package dev.bft.core.config;
 
 /**
- * The tunable parameters of a cluster, with the defaults of PROTOCOL.md. Every replica of a cluster
+ * The tunable parameters of a cluster, with the defaults of docs/configuration.md. Every replica of a cluster
  * must run with the same values (they are in the shared cluster file for that reason).
  */
 public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipelineDepth, int checkpointInterval,
@@ -9,8 +9,9 @@ public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipel
                                  Durability durability, long storageMapMegabytes, long batchLingerMillis,
                                  boolean tls) {
   /**
-   * {@code batchDelayMillis} of PROTOCOL.md's rule, the default: a partial batch waits while others
-   * are in flight until the pipeline drains (written {@code batch.delay.ms = drain}).
+   * {@code batchDelayMillis} of the drain rule (docs/protocol.md, Batching), the default: a partial
+   * batch waits while others are in flight until the pipeline drains (written
+   * {@code batch.delay.ms = drain}).
    */
   public static final long UNTIL_DRAINED = -1;
 

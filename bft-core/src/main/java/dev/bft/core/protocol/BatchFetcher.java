@@ -13,7 +13,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * Batches by digest (PROTOCOL.md §View change 3): certificates and NEW-VIEW name batches by digest
+ * Batches by digest (docs/protocol.md, View change): certificates and NEW-VIEW name batches by digest
  * only, so a replica keeps the batches it may have to execute or serve, and fetches one that a
  * NEW-VIEW re-issues and it lacks. It holds, per sequence number in the window, the batch of the
  * last PRE-PREPARE it accepted there and that of its prepared certificate (the two differ only

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The deterministic part of a NEW-VIEW (PROTOCOL.md §View change 2): from 2f + 1 valid VIEW-CHANGEs,
+ * The deterministic part of a NEW-VIEW (docs/protocol.md, View change): from 2f + 1 valid VIEW-CHANGEs,
  * the checkpoint to start from (min-s, the highest proven) and the PRE-PREPAREs of the new view
  * for every sequence in (min-s, max-s]: the batch of the highest-view prepared certificate, or
  * the null request. The new primary computes it to send; every backup computes it to check.

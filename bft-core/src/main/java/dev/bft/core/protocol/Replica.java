@@ -24,7 +24,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * One PBFT replica: the normal case (PROTOCOL.md §Normal case), checkpoints and log truncation,
+ * One PBFT replica: the normal case (docs/protocol.md, Normal case), checkpoints and log truncation,
  * and retransmission on STATUS. It owns all of its mutable state; events come in one at a time
  * and have already been authenticated by the shell (signatures, sender identity, sizes).
  */

@@ -6,7 +6,7 @@ package dev.bft.core.protocol;
  *
  * @param maxBatchSize         requests per PRE-PREPARE at most
  * @param batchDelayTicks      how long a partial batch may wait while others are in flight, or
- *                             {@link #UNTIL_DRAINED}: until none are (PROTOCOL.md's rule)
+ *                             {@link #UNTIL_DRAINED}: until none are (the drain rule)
  * @param pipelineDepth        sequence numbers the primary keeps in flight (assigned, not executed)
  * @param checkpointInterval   K: a checkpoint after every K-th sequence number
  * @param logWindow            L: sequence numbers accepted above the low watermark, a multiple of K
@@ -64,7 +64,7 @@ public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long
     return batchDelayTicks == UNTIL_DRAINED;
   }
 
-  /** Defaults of PROTOCOL.md: K = 128, L = 2K, batches of up to 256. */
+  /** The cluster file's K = 128, L = 2K and batches of up to 256 (docs/configuration.md). */
   public static ReplicaConfig defaults(Quorum quorum, int replicaId) {
     return new ReplicaConfig(quorum, replicaId, 256, 2, 16, 128, 256, 2000);
   }

@@ -6,7 +6,7 @@ import dev.bft.core.message.ViewChange;
 import java.util.List;
 
 /**
- * The view-change protocol (PROTOCOL.md §View change) for one replica: sending VIEW-CHANGE,
+ * The view-change protocol (docs/protocol.md, View change) for one replica: sending VIEW-CHANGE,
  * collecting them, joining a view that f + 1 replicas moved to, building NEW-VIEW as the new
  * primary, and checking a NEW-VIEW by recomputing it. The replica's own log and execution stay
  * with {@link Replica}; this class decides when views change.

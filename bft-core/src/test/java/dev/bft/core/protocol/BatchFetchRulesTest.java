@@ -19,7 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * NEW-VIEW names batches by digest (PROTOCOL.md §View change 3): a replica lacking one fetches it
+ * NEW-VIEW names batches by digest (docs/protocol.md, View change): a replica lacking one fetches it
  * from those that vouched for it, PREPAREs only once it holds it, and executes only then (n = 4, f = 1).
  */
 class BatchFetchRulesTest {

@@ -17,7 +17,7 @@ import dev.bft.crypto.Digest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The O set of NEW-VIEW (PROTOCOL.md §View change 2), computed from hand-built VIEW-CHANGEs. */
+/** The O set of NEW-VIEW (docs/protocol.md, View change), computed from hand-built VIEW-CHANGEs. */
 class NewViewPlanTest {
   static final Batch A = batch(request(1000, 1));
   static final Batch B = batch(request(1001, 1));

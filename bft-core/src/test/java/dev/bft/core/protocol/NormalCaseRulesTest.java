@@ -15,7 +15,7 @@ import dev.bft.crypto.Digest;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** One test per rule of PROTOCOL.md §Normal case, against a backup (replica 1) of n = 4, view 0. */
+/** One test per rule of docs/protocol.md, Normal case, against a backup (replica 1) of n = 4, view 0. */
 class NormalCaseRulesTest {
   final ReplicaFixture fx = new ReplicaFixture(1);
   final Batch b = batch(request(1000, 1), request(1001, 1));

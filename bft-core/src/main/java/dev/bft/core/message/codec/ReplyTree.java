@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The replies a replica signs together (PROTOCOL.md, freedoms for performance): one Ed25519
+ * The replies a replica signs together (docs/protocol.md, where the paper is silent): one Ed25519
  * signature over the Merkle root of a batch's replies instead of one per reply, each client
  * receiving its reply with the path from its leaf to that root. Leaves are SHA-256('R' ‖ reply
  * body), so a reply can never pass for an inner node ('N') or the zero padding.

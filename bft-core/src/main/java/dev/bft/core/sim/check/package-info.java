@@ -1,5 +1,5 @@
 /**
- * Invariant checkers (ARCHITECTURE.md §Invariants). Each observes what correct replicas and
+ * Invariant checkers (docs/protocol.md, What the protocol guarantees). Each observes what correct replicas and
  * clients did and throws {@link dev.bft.core.sim.InvariantViolation} the moment an invariant
  * breaks. They are fed by the simulator and by adversary scenarios; they never influence a run.
  */
