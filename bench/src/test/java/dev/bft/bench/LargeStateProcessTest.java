@@ -135,4 +135,48 @@ class LargeStateProcessTest {
       }
     }
   }
+
+  @Test
+  void aViewChangeAfterMegabytesOfPreparedBatchesCompletesWithAReplicaThatLacksThem() throws Exception {
+    // K = 1024: nothing is collected, so every VIEW-CHANGE proves slot prepared.
+    ClusterConfig cluster = cluster(1024);
+    try (ReplicaProcesses replicas = new ReplicaProcesses(dir.resolve(ClusterKeygen.CLUSTER_FILE), cluster);
+         ClientResources shared = new ClientResources(cluster)) {
+      for (int i = 0; i < 3; i++) {
+        replicas.start(i);
+      }
+      List<BftClient> clients = clients(cluster, shared);
+      int writers = 8;
+      int rounds = 16; // 8 clients x 16 puts of 65 000 bytes: about 8 MiB of batches
+      for (int r = 0; r < rounds; r++) {
+        List<CompletableFuture<KvResult>> puts = new ArrayList<>();
+        for (int c = 0; c < writers; c++) {
+          puts.add(clients.get(c).put(b("c" + c + "r" + r), value(c * rounds + r)));
+        }
+        for (CompletableFuture<KvResult> put : puts) {
+          assertThat(replicas.within(put, 180)).isEqualTo(KvResult.OK);
+        }
+      }
+      long executed = gauge(replicas, 1, "bft_last_executed");
+
+      replicas.start(3); // an empty replica: it has none of the batches
+      replicas.kill(0); // the primary: view 1 forms from replicas 1, 2 and 3 and re-issues every slot by digest
+      for (int i = 0; i < 4; i++) {
+        assertThat(replicas.within(clients.get(i).put(b("after" + i), b("v" + i)), 180)).isEqualTo(KvResult.OK);
+      }
+      for (int id = 1; id <= 3; id++) {
+        int replica = id;
+        replicas.await("replica " + id + " in view 1 or later", 60, () -> gauge(replicas, replica, "bft_view") >= 1);
+      }
+      replicas.await("replica 3 executes the re-issued slots", 60,
+          () -> gauge(replicas, 3, "bft_last_executed") > executed);
+      for (int c = 0; c < writers; c += 3) {
+        assertThat(replicas.within(clients.get(c).get(b("c" + c + "r" + (rounds - 1))), 60))
+            .isEqualTo(KvResult.value(value(c * rounds + rounds - 1)));
+      }
+      for (BftClient c : clients) {
+        c.close();
+      }
+    }
+  }
 }

@@ -490,7 +490,7 @@ public final class Replica {
       return;
     }
     if (!slot.add(p)) {
-      drops.count(p.equals(slot.prepareFrom(p.sender())) ? DropReason.DUPLICATE : DropReason.EQUIVOCATION);
+      drops.count(p.digest().equals(slot.prepareFrom(p.sender()).digest()) ? DropReason.DUPLICATE : DropReason.EQUIVOCATION);
       return;
     }
     advance(slot);
@@ -502,7 +502,7 @@ public final class Replica {
       return;
     }
     if (!slot.add(c)) {
-      drops.count(c.equals(slot.commitFrom(c.sender())) ? DropReason.DUPLICATE : DropReason.EQUIVOCATION);
+      drops.count(c.digest().equals(slot.commitFrom(c.sender()).digest()) ? DropReason.DUPLICATE : DropReason.EQUIVOCATION);
       return;
     }
     advance(slot);

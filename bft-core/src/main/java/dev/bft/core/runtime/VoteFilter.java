@@ -17,12 +17,14 @@ import java.util.function.Predicate;
  * signature should cost a parse, not a signature check, so a flooding replica spends its own CPU
  * on signing and ours only on parsing. Refused:
  * <ul>
- *   <li>a PREPARE or COMMIT of an older view, outside the window, or for a sequence number this
- *       replica executed (its certificates were built when it prepared: this spares the surplus
- *       vote of every slot);
+ *   <li>a PREPARE or COMMIT of an older view or outside the window;
+ *   <li>a COMMIT for a sequence number this replica executed: it will not execute it again;
  *   <li>a PREPARE for a sequence number this replica already prepared in that view: its prepared
  *       certificate holds the 2f it needs, and at n = 4 the third PREPARE of a slot (the second,
- *       at a backup) is surplus whenever it comes after the certificate;
+ *       at a backup) is surplus whenever it comes after the certificate. Not every PREPARE for an
+ *       executed sequence: a NEW-VIEW re-issues executed slots, and a replica that lacked their
+ *       batches commits them only with the COMMITs of replicas that prepare them again in the new
+ *       view (refusing those PREPAREs left such a replica unable to catch up until a checkpoint);
  *   <li>a CHECKPOINT that is not at a multiple of the checkpoint interval, or at or below the low
  *       watermark (a correct replica sends neither, and the protocol drops both);
  *   <li>a STATUS for a view above this replica's (the protocol drops those);
@@ -91,7 +93,7 @@ final class VoteFilter implements Predicate<Message> {
       return !certified && voteCounts(p.view(), p.sequence());
     }
     if (m instanceof Commit c) {
-      return voteCounts(c.view(), c.sequence());
+      return c.sequence() > executed && voteCounts(c.view(), c.sequence());
     }
     if (m instanceof Checkpoint c) {
       return c.sequence() % checkpointInterval == 0 && c.sequence() > low;
@@ -114,6 +116,6 @@ final class VoteFilter implements Predicate<Message> {
   private boolean voteCounts(long v, long sequence) {
     long h = high;
     long window = h - low;
-    return v >= view && v <= view + 1 && sequence > Math.max(low, executed) && sequence <= h + window;
+    return v >= view && v <= view + 1 && sequence > low && sequence <= h + window;
   }
 }

@@ -101,6 +101,16 @@ class NormalCaseRulesTest {
       assertThat(fx.replica.drops().get(DropReason.EQUIVOCATION)).isEqualTo(1);
     }
 
+    /** A retransmitted vote arrives as new bytes (decoded again): it is a duplicate, not equivocation. */
+    @Test
+    void theSameVoteAgainIsADuplicateWhateverItsBytes() {
+      fx.replica.onMessage(prePrepare(0, 1, b));
+      fx.replica.onMessage(new Prepare(0, 1, b.digest(), 2, new dev.bft.core.message.WireForm(new byte[] {1}, new byte[] {2})));
+      fx.replica.onMessage(new Prepare(0, 1, b.digest(), 2, new dev.bft.core.message.WireForm(new byte[] {1}, new byte[] {2})));
+      assertThat(fx.replica.drops().get(DropReason.DUPLICATE)).isEqualTo(1);
+      assertThat(fx.replica.drops().get(DropReason.EQUIVOCATION)).isZero();
+    }
+
     @Test
     void committedLocalNeedsTwoFPlusOneCommits() {
       fx.replica.onMessage(prePrepare(0, 1, b));

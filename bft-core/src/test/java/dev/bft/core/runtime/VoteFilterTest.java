@@ -45,10 +45,21 @@ class VoteFilterTest {
     assertThat(prepare(1, 300)).as("older view").isFalse();
     assertThat(prepare(4, 300)).as("two views ahead").isFalse();
     assertThat(prepare(2, 128)).as("at the low watermark").isFalse();
-    assertThat(prepare(2, 200)).as("already executed").isFalse();
     assertThat(filter.test(new Commit(2, 150, Digest.ZERO, 1, null))).as("already executed").isFalse();
     assertThat(prepare(2, 641)).as("more than a window beyond").isFalse();
     assertThat(prepare(2, 1L << 40)).as("far future").isFalse();
+  }
+
+  /**
+   * A NEW-VIEW re-issues slots this replica executed in an earlier view; a replica that lacked
+   * their batches commits them only if this one prepares them again and sends its COMMIT, so their
+   * PREPAREs must pass (found by LargeStateProcessTest: the lagging replica never caught up).
+   */
+  @Test
+  void aPrepareForAnExecutedSequenceNotPreparedInThisViewPasses() {
+    assertThat(prepare(2, 200)).as("executed in an earlier view, re-issued in view 2").isTrue();
+    filter.prepared(2, 200);
+    assertThat(prepare(2, 200)).as("prepared again in view 2: surplus").isFalse();
   }
 
   @Test
