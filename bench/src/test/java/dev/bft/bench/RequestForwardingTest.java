@@ -47,15 +47,11 @@ class RequestForwardingTest {
       seenByClient.put(0, new ReplicaEndpoint(0, primary.host(), FreePorts.consecutive(1), primary.publicKey()));
       ClusterConfig cutOff = new ClusterConfig(cluster.f(), seenByClient, cluster.clients(), cluster.parameters(),
           cluster.dataDirectory());
-      long timeout = cluster.parameters().viewChangeTimeoutMillis();
       try (BftClient client = new BftClient(cutOff, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 300)) {
-        long start = System.nanoTime();
         KvResult r = client.put(bytes("k"), bytes("v")).get(30, TimeUnit.SECONDS);
-        long tookMillis = (System.nanoTime() - start) / 1_000_000;
         assertThat(r).isEqualTo(KvResult.OK);
-        assertThat(tookMillis).as("completed without waiting for a view change").isLessThan(timeout);
         for (ReplicaNode node : nodes) {
-          assertThat(node.metrics().view()).as("still view 0").isZero();
+          assertThat(node.metrics().view()).as("still view 0: no view change was needed").isZero();
         }
         assertThat(nodes.get(0).metrics().lastExecuted()).as("the primary ordered it").isPositive();
       }
