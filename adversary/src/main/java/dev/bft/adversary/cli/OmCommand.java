@@ -49,9 +49,23 @@ public final class OmCommand implements Callable<Integer> {
   @Option(names = "--traitors-count", defaultValue = "1", description = "with --exhaustive: how many traitors (default: ${DEFAULT-VALUE})")
   int traitorCount;
 
+  @Option(names = "--vector", description = "interactive consistency: every general has its own value (--values) and "
+      + "all loyal ones must end with the same vector; OM(m) runs once per general as commander of its own value")
+  boolean vector;
+
+  @Option(names = "--values", split = ",", description = "with --vector: each general's value, e.g. "
+      + "attack,retreat,attack,attack (default: attack at even ids, retreat at odd ones)")
+  List<String> values;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    if (vector) {
+      return new VectorRun(out, n, m, traitors, values, strategy, signed, tcp, exhaustive, traitorCount).call();
+    }
+    if (values != null) {
+      throw new IllegalArgumentException("--values gives each general a value: it needs --vector");
+    }
     if (!value.equals(Values.ATTACK) && !value.equals(Values.RETREAT)) {
       throw new IllegalArgumentException("--commander-value must be attack or retreat, got '" + value + "'");
     }
@@ -102,12 +116,12 @@ public final class OmCommand implements Callable<Integer> {
   }
 
   @SuppressWarnings("unchecked")
-  private static dev.bft.core.agreement.RoundTransport<dev.bft.core.agreement.OralMessage> castOral(
+  static dev.bft.core.agreement.RoundTransport<dev.bft.core.agreement.OralMessage> castOral(
       dev.bft.core.runtime.AgreementSockets<?> s) {
     return (dev.bft.core.agreement.RoundTransport<dev.bft.core.agreement.OralMessage>) s;
   }
 
-  private static String theory(int n, int m, int traitors) {
+  static String theory(int n, int m, int traitors) {
     return "theory: OM(m) guarantees IC1 and IC2 with up to m traitors when n > 3m; here n=" + n + ", m=" + m
         + (n > 3 * m ? " (guaranteed" : " (NOT guaranteed") + (traitors > m ? ", but there are more traitors than m)" : ")");
   }
