@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code bft om}: run Lamport's oral- or signed-messages agreement with traitors and check IC1/IC2. */
 @Command(name = "om", mixinStandardHelpOptions = true,
-    description = "Run the Byzantine generals' agreement OM(m) (or SM(m) with --signed) with traitors; general 0 commands.")
+    description = "Run the Byzantine generals' agreement OM(m) (or SM(m) with --signed) with traitors; general 0 commands. "
+        + "With --vector every general has its own value (interactive consistency).")
 public final class OmCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -121,7 +122,7 @@ public final class OmCommand implements Callable<Integer> {
     return (dev.bft.core.agreement.RoundTransport<dev.bft.core.agreement.OralMessage>) s;
   }
 
-  static String theory(int n, int m, int traitors) {
+  private static String theory(int n, int m, int traitors) {
     return "theory: OM(m) guarantees IC1 and IC2 with up to m traitors when n > 3m; here n=" + n + ", m=" + m
         + (n > 3 * m ? " (guaranteed" : " (NOT guaranteed") + (traitors > m ? ", but there are more traitors than m)" : ")");
   }

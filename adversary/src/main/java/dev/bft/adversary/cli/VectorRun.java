@@ -46,7 +46,7 @@ final class VectorRun {
       VectorEnumerator.Summary s = VectorEnumerator.exhaustive(n, m, traitorCount);
       out.println(s);
       s.counterexamples().stream().limit(1).forEach(c -> out.println("counterexample: " + c));
-      out.println(OmCommand.theory(n, m, traitorCount));
+      out.println(theory(traitorCount));
       return 0;
     }
     VectorGenerals.Outcome o;
@@ -71,7 +71,13 @@ final class VectorRun {
     o.vectors().forEach((id, v) -> out.printf("process %d holds %s%n", id, v));
     out.println(o.consistency().explanation());
     out.println("interactive consistency " + (o.consistency().holds() ? "held" : "did NOT hold"));
-    out.println(OmCommand.theory(n, m, traitors.size()));
+    out.println(theory(traitors.size()));
     return 0;
+  }
+
+  private String theory(int traitorsPresent) {
+    return "theory: OM(m) per entry gives every loyal general the same vector, with each loyal general's own value, "
+        + "for up to m traitors when n > 3m; here n=" + n + ", m=" + m + (n > 3 * m ? " (guaranteed" : " (NOT guaranteed")
+        + (traitorsPresent > m ? ", but there are more traitors than m)" : ")");
   }
 }
