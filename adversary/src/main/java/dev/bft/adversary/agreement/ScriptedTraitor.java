@@ -15,13 +15,19 @@ import java.util.function.IntFunction;
  */
 public final class ScriptedTraitor implements General<OralMessage> {
   private final int id;
-  private final OralGeneral shape;
+  private final General<OralMessage> shape;
   private final IntFunction<String> script;
   private int sent;
 
   public ScriptedTraitor(int id, int n, int m, int commander, IntFunction<String> script) {
+    this(id, id == commander ? OralGeneral.commander(id, n, m, "?") : OralGeneral.lieutenant(id, n, m, commander),
+        script);
+  }
+
+  /** Scripts the messages of any loyal general's shape, e.g. a vector process's. */
+  public ScriptedTraitor(int id, General<OralMessage> shape, IntFunction<String> script) {
     this.id = id;
-    this.shape = id == commander ? OralGeneral.commander(id, n, m, "?") : OralGeneral.lieutenant(id, n, m, commander);
+    this.shape = shape;
     this.script = script;
   }
 

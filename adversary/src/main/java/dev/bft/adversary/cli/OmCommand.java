@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code bft om}: run Lamport's oral- or signed-messages agreement with traitors and check IC1/IC2. */
 @Command(name = "om", mixinStandardHelpOptions = true,
-    description = "Run the Byzantine generals' agreement OM(m) (or SM(m) with --signed) with traitors; general 0 commands.")
+    description = "Run the Byzantine generals' agreement OM(m) (or SM(m) with --signed) with traitors; general 0 commands. "
+        + "With --vector every general has its own value (interactive consistency).")
 public final class OmCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -49,9 +50,23 @@ public final class OmCommand implements Callable<Integer> {
   @Option(names = "--traitors-count", defaultValue = "1", description = "with --exhaustive: how many traitors (default: ${DEFAULT-VALUE})")
   int traitorCount;
 
+  @Option(names = "--vector", description = "interactive consistency: every general has its own value (--values) and "
+      + "all loyal ones must end with the same vector; OM(m) runs once per general as commander of its own value")
+  boolean vector;
+
+  @Option(names = "--values", split = ",", description = "with --vector: each general's value, e.g. "
+      + "attack,retreat,attack,attack (default: attack at even ids, retreat at odd ones)")
+  List<String> values;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    if (vector) {
+      return new VectorRun(out, n, m, traitors, values, strategy, signed, tcp, exhaustive, traitorCount).call();
+    }
+    if (values != null) {
+      throw new IllegalArgumentException("--values gives each general a value: it needs --vector");
+    }
     if (!value.equals(Values.ATTACK) && !value.equals(Values.RETREAT)) {
       throw new IllegalArgumentException("--commander-value must be attack or retreat, got '" + value + "'");
     }
@@ -102,7 +117,7 @@ public final class OmCommand implements Callable<Integer> {
   }
 
   @SuppressWarnings("unchecked")
-  private static dev.bft.core.agreement.RoundTransport<dev.bft.core.agreement.OralMessage> castOral(
+  static dev.bft.core.agreement.RoundTransport<dev.bft.core.agreement.OralMessage> castOral(
       dev.bft.core.runtime.AgreementSockets<?> s) {
     return (dev.bft.core.agreement.RoundTransport<dev.bft.core.agreement.OralMessage>) s;
   }

@@ -48,4 +48,27 @@ class OmCommandTest {
     assertThat(bft("om", "--n", "4", "--traitors", "9")).isEqualTo(1);
     assertThat(err.toString().strip()).isEqualTo("bft om: traitor 9 is not a general (ids 0..3, 0 commands)");
   }
+
+  @Test
+  void vectorModePrintsEachLoyalVectorAndTheVerdict() {
+    assertThat(bft("om", "--vector", "--n", "4", "--traitors", "3", "--values", "attack,retreat,attack,attack")).isZero();
+    assertThat(out.toString()).contains("round 0: 12 messages", "round 1: 24 messages",
+        "process 0 holds [attack, retreat, attack, ", "agreement holds", "validity holds",
+        "interactive consistency held");
+    out.getBuffer().setLength(0);
+    assertThat(bft("om", "--vector", "--n", "3", "--traitors", "2", "--strategy", "LIE")).isZero();
+    assertThat(out.toString()).contains("VIOLATED", "interactive consistency did NOT hold", "NOT guaranteed");
+    out.getBuffer().setLength(0);
+    assertThat(bft("om", "--vector", "--n", "3", "--exhaustive")).isZero();
+    assertThat(out.toString()).contains("violated agreement or validity", "counterexample:");
+  }
+
+  @Test
+  void valuesMustFitTheVector() {
+    assertThat(bft("om", "--vector", "--n", "4", "--values", "attack,retreat")).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft om: --values has 2 value(s); there are 4 processes");
+    err.getBuffer().setLength(0);
+    assertThat(bft("om", "--n", "4", "--values", "attack,retreat,attack,attack")).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft om: --values gives each general a value: it needs --vector");
+  }
 }
