@@ -80,6 +80,41 @@ class LauncherProcessTest {
     }
   }
 
+  /**
+   * Stopping {@code bin/bft cluster} (SIGTERM, as Ctrl-C or a service manager does) stops every
+   * replica it started, also one that does not act on SIGTERM: replica 1 is paused (SIGSTOP), so
+   * only a kill ends it. Before, the launcher sent SIGTERM and exited, and such a replica outlived it.
+   */
+  @Test
+  void stoppingTheLocalClusterStopsEveryReplicaAlsoAPausedOne() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "cluster", "--dir", "paused", "--operations", "2")
+        .directory(work.toFile());
+    pb.environment().put("BFT_NO_BUILD", "1");
+    Path out = work.resolve("paused-out.txt");
+    Process cluster = pb.redirectOutput(out.toFile()).redirectError(work.resolve("paused-err.txt").toFile()).start();
+    java.util.List<ProcessHandle> replicas = java.util.List.of();
+    try {
+      awaitText(out, "the cluster keeps running", 120);
+      replicas = cluster.descendants()
+          .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains(" replica ")).orElse(false)).toList();
+      assertThat(replicas).as("the replica processes under bin/bft cluster").hasSize(4);
+      ProcessHandle paused = replicas.stream()
+          .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains("--id 1")).orElse(false))
+          .findFirst().orElseThrow();
+      assertThat(new ProcessBuilder("kill", "-STOP", String.valueOf(paused.pid())).start().waitFor()).isZero();
+
+      cluster.destroy();
+      assertThat(cluster.waitFor(60, TimeUnit.SECONDS)).as("the launcher exits").isTrue();
+      for (ProcessHandle r : replicas) {
+        r.onExit().get(10, TimeUnit.SECONDS);
+        assertThat(r.isAlive()).as("replica process %d", r.pid()).isFalse();
+      }
+    } finally {
+      replicas.forEach(ProcessHandle::destroyForcibly);
+      cluster.destroyForcibly();
+    }
+  }
+
   private static void awaitText(Path file, String text, int seconds) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!(Files.exists(file) && Files.readString(file).contains(text))) {

@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 final class LocalReplicas implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final List<ProcessHandle> replicas = new ArrayList<>();
-  private final Thread stopOnExit = new Thread(this::destroyAll, "stop-replicas");
+  private final Thread stopOnExit = new Thread(this::stopAll, "stop-replicas");
+  /** How long stopped replicas get to exit on SIGTERM before they are killed. */
+  static final long GRACE_SECONDS = 5;
   private volatile boolean restartOnFailure;
   private volatile boolean closing;
 
@@ -128,23 +130,35 @@ final class LocalReplicas implements AutoCloseable {
     }
   }
 
-  private synchronized void destroyAll() {
-    closing = true;
-    processes.forEach(Process::destroy);
+  /**
+   * Terminates every replica, gives them {@link #GRACE_SECONDS} together to exit, then kills the
+   * rest: a replica that is busy, paused or out of memory may never act on SIGTERM, and one left
+   * running would hold its port and LMDB directory (seen under memory pressure: three replicas
+   * outlived the launcher). Runs on close and, on SIGTERM or Ctrl-C, as a shutdown hook.
+   */
+  private void stopAll() {
+    List<Process> all;
+    synchronized (this) {
+      closing = true;
+      all = List.copyOf(processes);
+    }
+    all.forEach(Process::destroy);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
+    for (Process p : all) {
+      try {
+        if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   @Override
   public void close() throws InterruptedException {
-    destroyAll();
-    List<Process> all;
-    synchronized (this) {
-      all = List.copyOf(processes);
-    }
-    for (Process p : all) {
-      if (!p.waitFor(5, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-    }
+    stopAll();
     try {
       Runtime.getRuntime().removeShutdownHook(stopOnExit);
     } catch (IllegalStateException shuttingDown) {
