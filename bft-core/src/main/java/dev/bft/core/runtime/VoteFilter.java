@@ -36,8 +36,11 @@ import java.util.function.Predicate;
  * grow (within one incarnation), so a stale value makes the check more lenient, never stricter; one
  * view ahead and one window beyond the high watermark are let through for what the published values
  * lag behind.
+ *
+ * <p>Not final only so that a test can plant a filter that drops a valid vote and show that the
+ * seeded simulation catches it.
  */
-final class VoteFilter implements Predicate<Message> {
+class VoteFilter implements Predicate<Message> {
   private final long checkpointInterval;
   private volatile long view;
   private volatile long low;
@@ -86,9 +89,7 @@ final class VoteFilter implements Predicate<Message> {
   @Override
   public boolean test(Message m) {
     if (m instanceof Prepare p) {
-      long[] mark = prepared.get((int) (p.sequence() & (prepared.length() - 1)));
-      boolean certified = mark != null && mark[0] == p.view() && mark[1] == p.sequence();
-      return !certified && voteCounts(p.view(), p.sequence());
+      return !preparedHere(p.view(), p.sequence()) && voteCounts(p.view(), p.sequence());
     }
     if (m instanceof Commit c) {
       return voteCounts(c.view(), c.sequence());
@@ -109,6 +110,12 @@ final class VoteFilter implements Predicate<Message> {
           || vc.newView() > latestViewChange.get(sender);
     }
     return true;
+  }
+
+  /** Whether this replica holds a prepared certificate for {@code sequence} in {@code view} (as far as the marks remember). */
+  final boolean preparedHere(long view, long sequence) {
+    long[] mark = prepared.get((int) (sequence & (prepared.length() - 1)));
+    return mark != null && mark[0] == view && mark[1] == sequence;
   }
 
   private boolean voteCounts(long v, long sequence) {
