@@ -17,6 +17,7 @@ import dev.bft.core.protocol.Effects;
 import dev.bft.core.protocol.RecoveredState;
 import dev.bft.core.protocol.LogRecord;
 import dev.bft.core.protocol.Replica;
+import dev.bft.core.protocol.ReplicaConfig;
 import dev.bft.core.protocol.TimerId;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,6 +131,32 @@ final class SimReplica implements Effects {
 
   private dev.bft.storage.LmdbStore store;
   private dev.bft.core.runtime.DurableLog durable;
+  /** Non-null when this replica runs the production shell: its current incarnation. */
+  private SimShell shell;
+  /** That shell's effects: the core's effects go there after the simulator's bookkeeping. */
+  private Effects shellEffects;
+
+  /** From now on this replica runs the production shell over its LMDB environment (opened before). */
+  void useShell() {
+    ReplicaConfig config = replica.config();
+    shell = newShell(effects -> new Replica(config, service, this));
+    replica = shell.shell.replica();
+  }
+
+  private SimShell newShell(java.util.function.Function<Effects, Replica> build) {
+    return new SimShell(sim, this, durable, sim.random().split(), effects -> {
+      shellEffects = effects;
+      return build.apply(effects);
+    });
+  }
+
+  void start() {
+    if (shell != null) {
+      shell.shell.start();
+    } else {
+      replica.start();
+    }
+  }
 
   /** From now on this replica persists to a real LMDB environment and restarts from it. */
   void openDurableLog(java.nio.file.Path dir, SimSigning signing) {
@@ -146,7 +173,7 @@ final class SimReplica implements Effects {
 
   /** The end of one event: what it persisted becomes durable (its messages are already on their way, later in time). */
   private void afterEvent() {
-    if (durable != null) {
+    if (durable != null && shell == null) {
       durable.commit();
     }
   }
@@ -154,6 +181,9 @@ final class SimReplica implements Effects {
   /** Loses everything not persisted: messages in flight to it, its timers, its volatile protocol state. */
   void crash() {
     up = false;
+    if (shell != null) {
+      shell.kill();
+    }
     if (durable != null) {
       durable.discardUncommitted();
     }
@@ -173,6 +203,10 @@ final class SimReplica implements Effects {
       transfer.stop();
       transfer = null; // it held the old service; a new fetch builds a new one
       transferTimerGeneration++;
+    }
+    if (shell != null) {
+      restartShell();
+      return;
     }
     if (durable != null) {
       // Everything in memory is gone, the service state included: rebuild from LMDB.
@@ -195,12 +229,43 @@ final class SimReplica implements Effects {
     replica.start();
   }
 
+  /** A new process over the same LMDB environment: a new shell, the replica recovered from what was durable. */
+  private void restartShell() {
+    if (up) {
+      return; // restarted already (a scheduled crash and a power loss overlapped)
+    }
+    rawService = sim.options().service().get();
+    service = sim.checkedService(id, rawService);
+    long[] view = new long[1];
+    RecoveredState recovered = durable.recover((ChunkedState) rawService, view);
+    sim.restartedFrom(id, recovered.clientTable());
+    sim.recovered(id, recovered, view[0]);
+    snapshots.clear();
+    ReplicaConfig config = replica.config();
+    shell = newShell(effects -> Replica.recover(config, service, this, recovered));
+    replica = shell.shell.replica();
+    up = true;
+    sim.trace("restart-shell", id, replica.lastExecuted());
+    shell.shell.start();
+  }
+
+  /** A frame from {@code from}'s link (a shell's own output): verified by this replica's shell. */
+  void receiveFrame(int from, byte[] frame) {
+    if (up && shell != null) {
+      sim.trace("f", id, from + ":" + java.util.Arrays.hashCode(frame));
+      shell.shell.receive(from, frame);
+    }
+  }
+
   void receive(ReplicaMessage m) {
     if (twin != null && !originalAudience.contains(m.sender())) {
       twin.onMessage(m);
       return;
     }
-    if (up) {
+    if (up && shell != null) {
+      sim.trace("r", id, m);
+      shell.shell.receive(m.sender(), sim.signing().frame(m));
+    } else if (up) {
       sim.trace("r", id, m);
       replica.onMessage(m);
       afterEvent();
@@ -211,7 +276,13 @@ final class SimReplica implements Effects {
     if (twin != null) {
       twin.onRequest(r, sim.now());
     }
-    if (up && !(r.clientId() == censoredClient && replica.isPrimary())) {
+    if (up && shell != null && !(r.clientId() == censoredClient && replica.isPrimary())) {
+      byte[] frame = sim.signing().frame(r);
+      if (frame != null) {
+        sim.trace("q", id, r);
+        shell.shell.receive(r.clientId(), frame);
+      }
+    } else if (up && !(r.clientId() == censoredClient && replica.isPrimary())) {
       sim.trace("q", id, r);
       replica.onRequest(r, sim.now());
       afterEvent();
@@ -229,6 +300,10 @@ final class SimReplica implements Effects {
 
   @Override
   public void send(int to, ReplicaMessage original) {
+    if (shellEffects != null && byzantine == null) {
+      shellEffects.send(to, original);
+      return;
+    }
     ReplicaMessage message = wire(original);
     if (byzantine != null) {
       for (OutboundFilter.Outbound o : byzantine.toReplica(id, to, message, sim.now())) {
@@ -253,6 +328,10 @@ final class SimReplica implements Effects {
       }
       return;
     }
+    if (shellEffects != null) {
+      shellEffects.broadcast(original);
+      return;
+    }
     ReplicaMessage message = wire(original);
     sim.sent(id, message);
     for (int to = 0; to < sim.replicaCount(); to++) {
@@ -265,6 +344,10 @@ final class SimReplica implements Effects {
 
   @Override
   public void reply(Reply original) {
+    if (shellEffects != null && byzantine == null) {
+      shellEffects.reply(original);
+      return;
+    }
     Reply reply = byzantine == null ? original : byzantine.toClient(id, original, sim.now());
     SimClient client = reply == null ? null : sim.client(reply.clientId());
     if (client != null) {
@@ -274,6 +357,10 @@ final class SimReplica implements Effects {
 
   @Override
   public void forward(int to, Request request) {
+    if (shellEffects != null) {
+      shellEffects.forward(to, request);
+      return;
+    }
     sim.network().carry(id, to, request, r -> sim.replica(to).receive(r));
   }
 
@@ -281,6 +368,13 @@ final class SimReplica implements Effects {
   public void persist(LogRecord record) {
     for (SimObserver o : sim.observers()) {
       o.persisted(id, record, sim.now());
+    }
+    if (shellEffects != null) {
+      if (record instanceof LogRecord.StableCheckpoint sc) {
+        snapshots.headMap(sc.sequence(), false).clear();
+      }
+      shellEffects.persist(record);
+      return;
     }
     if (durable != null) {
       durable.add(record);
@@ -309,6 +403,10 @@ final class SimReplica implements Effects {
 
   @Override
   public void setTimer(TimerId timer, long ticks) {
+    if (shellEffects != null) {
+      shellEffects.setTimer(timer, ticks);
+      return;
+    }
     long generation = ++timerGeneration[timer.ordinal()];
     sim.queue().at(sim.now() + ticks, () -> {
       if (up && timerGeneration[timer.ordinal()] == generation) {
@@ -321,12 +419,19 @@ final class SimReplica implements Effects {
 
   @Override
   public void cancelTimer(TimerId timer) {
+    if (shellEffects != null) {
+      shellEffects.cancelTimer(timer);
+      return;
+    }
     timerGeneration[timer.ordinal()]++;
   }
 
   @Override
   public void executed(long sequence, Batch batch) {
     sim.onExecuted(id, sequence, batch);
+    if (shellEffects != null) {
+      shellEffects.executed(sequence, batch);
+    }
   }
 
   private dev.bft.core.runtime.ViewChangeLogger viewChanges;
@@ -354,6 +459,10 @@ final class SimReplica implements Effects {
     for (SimObserver o : sim.observers()) {
       o.checkpointTaken(id, sequence, sim.now());
     }
+    if (shellEffects != null) {
+      shellEffects.checkpointTaken(sequence, digest, clients); // snapshot held and persisted through the shell
+      return;
+    }
     if (rawService instanceof StateSnapshots s) {
       snapshots.put(sequence, new HeldCheckpoint(s.snapshot(), clients));
     }
@@ -364,6 +473,20 @@ final class SimReplica implements Effects {
 
   @Override
   public void fetchState(long sequence, dev.bft.crypto.Digest digest) {
+    if (shellEffects != null) {
+      shellEffects.fetchState(sequence, digest);
+    } else {
+      fetchFromPeers(sequence, digest);
+    }
+  }
+
+  /** Keeps a checkpoint's snapshot to serve it (the shell's {@link dev.bft.core.runtime.Checkpoints#hold}). */
+  void hold(long sequence, KvSnapshot snapshot, ClientTable clients) {
+    snapshots.put(sequence, new HeldCheckpoint(snapshot, clients));
+  }
+
+  /** Fetches a checkpoint's state from the other replicas over the simulated network. */
+  void fetchFromPeers(long sequence, dev.bft.crypto.Digest digest) {
     if (rawService instanceof ChunkedState chunked) {
       if (transfer == null) {
         transfer = new StateFetcher(id, sim.replicaCount(), chunked, new TransferShell(), sim.transferStats());
@@ -465,6 +588,10 @@ final class SimReplica implements Effects {
     @Override
     public void installed(long sequence, ClientTable clients) {
       sim.trace("installed", id, sequence);
+      if (shell != null) {
+        shell.shell.onProtocolLane(() -> replica.onStateInstalled(sequence, clients));
+        return;
+      }
       replica.onStateInstalled(sequence, clients);
       afterEvent();
     }
