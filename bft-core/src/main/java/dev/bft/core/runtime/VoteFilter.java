@@ -17,9 +17,14 @@ import java.util.function.Predicate;
  * signature should cost a parse, not a signature check, so a flooding replica spends its own CPU
  * on signing and ours only on parsing. Refused:
  * <ul>
- *   <li>a PREPARE or COMMIT of an older view, outside the window, or for a sequence number this
- *       replica executed (its certificates were built when it prepared: this spares the surplus
- *       vote of every slot);
+ *   <li>a PREPARE or COMMIT of an older view, or outside the window;
+ *   <li>a COMMIT for a sequence number this replica executed after preparing it in that view: its
+ *       own COMMIT is out and the slot needs nothing more here (this spares the surplus vote of
+ *       every slot). A vote for an executed sequence in a view this replica has not prepared it in
+ *       passes: after a view change the new primary re-proposes it, and the replicas that lag
+ *       behind can commit it only once this one prepares it again and sends its COMMIT in the
+ *       new view (refusing those votes left two lagging replicas stuck for good, which the
+ *       seeded simulation of the shell found);
  *   <li>a PREPARE for a sequence number this replica already prepared in that view: its prepared
  *       certificate holds the 2f it needs, and at n = 4 the third PREPARE of a slot (the second,
  *       at a backup) is surplus whenever it comes after the certificate;
@@ -92,7 +97,7 @@ class VoteFilter implements Predicate<Message> {
       return !preparedHere(p.view(), p.sequence()) && voteCounts(p.view(), p.sequence());
     }
     if (m instanceof Commit c) {
-      return voteCounts(c.view(), c.sequence());
+      return !(c.sequence() <= executed && preparedHere(c.view(), c.sequence())) && voteCounts(c.view(), c.sequence());
     }
     if (m instanceof Checkpoint c) {
       return c.sequence() % checkpointInterval == 0 && c.sequence() > low;
@@ -121,6 +126,6 @@ class VoteFilter implements Predicate<Message> {
   private boolean voteCounts(long v, long sequence) {
     long h = high;
     long window = h - low;
-    return v >= view && v <= view + 1 && sequence > Math.max(low, executed) && sequence <= h + window;
+    return v >= view && v <= view + 1 && sequence > low && sequence <= h + window;
   }
 }

@@ -193,7 +193,7 @@ final class SimShell implements ReplicaShell.Host, Checkpoints {
 
     @Override
     public void commit() {
-      if (options.crashPerCommit() > 0 && random.nextDouble() < options.crashPerCommit()) {
+      if (sim.now() < options.crashesUntil() && random.nextDouble() < options.crashPerCommit()) {
         log.discardUncommitted();
         powerLost = true;
         throw new StorageException("replica " + node.id + " lost power in the middle of a commit (simulated)");

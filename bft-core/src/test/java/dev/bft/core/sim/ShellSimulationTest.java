@@ -45,7 +45,7 @@ class ShellSimulationTest {
   void replicasThatLosePowerMidCommitComeBackRememberingWhatTheySent() {
     SimSeeds.seeds(81_000, 3).forEach(seed -> {
       KvWorkload workload = new KvWorkload(3);
-      Simulation.Options o = options(seed, dir, ShellOptions.production().withCrashes(0.01, 150));
+      Simulation.Options o = options(seed, dir, ShellOptions.production().withCrashes(0.02, 150, 6_000));
       Simulation sim = new Simulation(new Simulation.Options(o.seed(), o.replicas(), o.clients(),
           o.operationsPerClient(), o.faults(), o.replicaConfig(), o.service(), workload, o.maxTicks(),
           o.clientRetransmitTicks(), o.lmdbRoot(), o.shell()));
