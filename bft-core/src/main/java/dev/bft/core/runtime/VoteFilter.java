@@ -117,6 +117,11 @@ class VoteFilter implements Predicate<Message> {
     return true;
   }
 
+  /** The last executed sequence number the protocol lane published. */
+  final long executed() {
+    return executed;
+  }
+
   /** Whether this replica holds a prepared certificate for {@code sequence} in {@code view} (as far as the marks remember). */
   final boolean preparedHere(long view, long sequence) {
     long[] mark = prepared.get((int) (sequence & (prepared.length() - 1)));

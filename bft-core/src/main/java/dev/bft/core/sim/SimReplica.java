@@ -251,10 +251,15 @@ final class SimReplica implements Effects {
 
   /** A frame from {@code from}'s link (a shell's own output): verified by this replica's shell. */
   void receiveFrame(int from, byte[] frame) {
-    if (up && shell != null) {
+    if (up && shell != null && (from < sim.replicaCount() || shell.admits(from))) {
       sim.trace("f", id, from + ":" + java.util.Arrays.hashCode(frame));
       shell.shell.receive(from, frame);
     }
+  }
+
+  /** Frames refused here because their client was quarantined (current incarnation; 0 without the shell). */
+  long refusedWhileQuarantined() {
+    return shell == null ? 0 : shell.refusedWhileQuarantined;
   }
 
   void receive(ReplicaMessage m) {
@@ -278,7 +283,7 @@ final class SimReplica implements Effects {
     }
     if (up && shell != null && !(r.clientId() == censoredClient && replica.isPrimary())) {
       byte[] frame = sim.signing().frame(r);
-      if (frame != null) {
+      if (frame != null && shell.admits(r.clientId())) {
         sim.trace("q", id, r);
         shell.shell.receive(r.clientId(), frame);
       }

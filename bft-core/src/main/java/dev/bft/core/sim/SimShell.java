@@ -35,6 +35,14 @@ final class SimShell implements ReplicaShell.Host, Checkpoints {
   private boolean alive = true;
   /** Set when the simulated disk lost power, so the commit stage's storage failure reads as a crash, not a bug. */
   private boolean powerLost;
+  /**
+   * The production quarantine on the virtual clock: a client whose frame fails its checks is
+   * refused by this incarnation for a while (in memory, as in a process). The period is shorter
+   * than a process's 10 s because a simulated run lasts seconds.
+   */
+  private final dev.bft.core.runtime.ClientQuarantine quarantine;
+  /** Frames refused because their client was quarantined. */
+  long refusedWhileQuarantined;
   final ReplicaShell shell;
 
   /** @param replica builds the replica over the shell's effects (fresh, or recovered from storage) */
@@ -44,6 +52,7 @@ final class SimShell implements ReplicaShell.Host, Checkpoints {
     this.node = node;
     this.options = sim.options().shell();
     SimSigning signing = sim.signing();
+    this.quarantine = new dev.bft.core.runtime.ClientQuarantine(1_000, () -> sim.now() * 1_000_000L);
     ReplicaShell.Io io = new ReplicaShell.Io(new Frames(), new Clock(), new SimLanes(sim.queue(), () -> alive),
         new PowerLoss(durable, faults));
     this.shell = new ReplicaShell(node.id, sim.quorum(), node.replica.config().checkpointInterval(),
@@ -69,7 +78,19 @@ final class SimShell implements ReplicaShell.Host, Checkpoints {
 
   @Override
   public void quarantine(int client, String why) {
-    sim.trace("quarantine", node.id, client + " " + why);
+    long millis = quarantine.quarantine(client);
+    if (millis > 0) {
+      sim.trace("quarantine", node.id, client + " for " + millis + ": " + why);
+    }
+  }
+
+  /** What a client's link does before anything is verified: a quarantined client's frames are dropped. */
+  boolean admits(int client) {
+    if (quarantine.refuses(client)) {
+      refusedWhileQuarantined++;
+      return false;
+    }
+    return true;
   }
 
   @Override

@@ -264,6 +264,24 @@ public final class Simulation {
     });
   }
 
+  /**
+   * Delivers {@code frame} to {@code replica} at {@code at} as if read from client {@code client}'s
+   * own link (production shell only): for frames no correct client sends.
+   */
+  public void injectClientFrame(int replica, int client, byte[] frame, long at) {
+    queue.at(at, () -> network.carry(-1, replica, frame, f -> replicas.get(replica).receiveFrame(client, f)));
+  }
+
+  /** The frame a workload client would send for {@code request}, signed with its key (production shell only). */
+  public byte[] clientFrame(Request request) {
+    return signing.frame(request);
+  }
+
+  /** Frames a replica refused because their client was quarantined, since its last restart. */
+  public long refusedWhileQuarantined(int replica) {
+    return replicas.get(replica).refusedWhileQuarantined();
+  }
+
   /** Makes a replica censor one client: while primary, it ignores that client's requests. */
   public void censor(int replica, int clientId) {
     replicas.get(replica).censoredClient = clientId;

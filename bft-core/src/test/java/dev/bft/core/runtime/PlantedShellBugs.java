@@ -2,6 +2,7 @@ package dev.bft.core.runtime;
 
 import dev.bft.core.message.Commit;
 import dev.bft.core.message.Message;
+import dev.bft.core.message.Prepare;
 import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.storage.StorageException;
 import java.util.function.BiConsumer;
@@ -44,6 +45,28 @@ public final class PlantedShellBugs {
           @Override
           public boolean test(Message m) {
             if (m instanceof Commit c && preparedHere(c.view(), c.sequence())) {
+              return false;
+            }
+            return super.test(m);
+          }
+        };
+      }
+    };
+  }
+
+  /**
+   * The vote filter as it was before the simulation of the shell caught it: every PREPARE and
+   * COMMIT for a sequence this replica executed is refused, also in a later view, where the
+   * replicas lagging behind need this replica to prepare the re-proposed slot again.
+   */
+  public static ShellParts voteFilterRefusingExecutedSlots() {
+    return new ShellParts() {
+      @Override
+      VoteFilter voteFilter(int replicas, long checkpointInterval) {
+        return new VoteFilter(replicas, checkpointInterval) {
+          @Override
+          public boolean test(Message m) {
+            if ((m instanceof Prepare p && p.sequence() <= executed()) || (m instanceof Commit c && c.sequence() <= executed())) {
               return false;
             }
             return super.test(m);

@@ -54,4 +54,12 @@ class PlantedShellBugsTest {
     List<String> production = campaign("production-filter", 91_000, ShellParts.PRODUCTION, 0);
     assertThat(production).as("the same campaign passes without it").allMatch(String::isEmpty);
   }
+
+  /** The liveness bug this campaign found in the production vote filter, kept as a regression. */
+  @Test
+  void aVoteFilterThatRefusesVotesForExecutedSlotsLeavesLaggingReplicasStuckAfterPowerLosses() {
+    List<String> planted = campaign("executed-refusing-filter", 90_000, PlantedShellBugs.voteFilterRefusingExecutedSlots(),
+        0.02);
+    assertThat(planted).as("the campaign catches the old filter").anyMatch(f -> f.startsWith("stuck"));
+  }
 }

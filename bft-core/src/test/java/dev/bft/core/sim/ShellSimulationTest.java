@@ -61,4 +61,20 @@ class ShellSimulationTest {
       }
     });
   }
+
+  @Test
+  void aSeedReplaysTheShellExactly() {
+    long seed = SimSeeds.seeds(83_000, 1).findFirst().orElseThrow();
+    String[] traces = new String[2];
+    for (int run = 0; run < 2; run++) {
+      Simulation sim = new Simulation(options(seed, dir.resolve("run-" + run),
+          ShellOptions.production().withCrashes(0.02, 150, 3_000)));
+      try {
+        traces[run] = sim.run().traceDigest();
+      } finally {
+        sim.closeStorage();
+      }
+    }
+    assertThat(traces[1]).as("seed %d replays to the same trace", seed).isEqualTo(traces[0]);
+  }
 }
