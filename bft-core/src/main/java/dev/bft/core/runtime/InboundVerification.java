@@ -69,8 +69,14 @@ final class InboundVerification {
   /** The verification pool of a process: one worker per core, fair and bounded per source. */
   static FairVerificationQueue<Inbound> pool(int self, Quorum quorum, Consumer<List<Inbound>> verifyAll,
                                             java.util.function.BiConsumer<String, Throwable> failed) {
+    return queue(self, quorum, Runtime.getRuntime().availableProcessors(), verifyAll, failed);
+  }
+
+  /** The same queue with {@code workers} threads; with none, its owner drains it ({@link FairVerificationQueue#poll}). */
+  static FairVerificationQueue<Inbound> queue(int self, Quorum quorum, int workers, Consumer<List<Inbound>> verifyAll,
+                                             java.util.function.BiConsumer<String, Throwable> failed) {
     IntPredicate replica = quorum::isReplica;
-    return new FairVerificationQueue<>("verify-" + self, Runtime.getRuntime().availableProcessors(),
+    return new FairVerificationQueue<>("verify-" + self, workers,
         new FairVerificationQueue.Bounds<>(source -> replica.test(source) ? REPLICA_FRAMES : CLIENT_FRAMES,
             source -> replica.test(source) ? REPLICA_BYTES : CLIENT_BYTES, Inbound::bytes),
         MAX_GROUP, verifyAll, failed);

@@ -105,9 +105,36 @@ public final class ReplicaShell {
     verification.verifyAll(group);
   }
 
-  /** One frame read from {@code peer}'s authenticated link, verified alone. */
-  public void receive(int peer, byte[] frame) {
-    verifyAll(List.of(new Inbound(peer, frame, clock.nanos())));
+  /**
+   * The verification queue of a process without its worker threads, for a host that drains it
+   * itself (the simulator): the same per-source bounds, turns and groups, then the same checks.
+   */
+  public Inbox inbox() {
+    return new Inbox(InboundVerification.queue(self, quorum, 0, this::verifyAll, (t, e) -> { }));
+  }
+
+  /** Frames of authenticated links waiting for verification, drained by the host. */
+  public final class Inbox {
+    private final FairVerificationQueue<Inbound> queue;
+
+    private Inbox(FairVerificationQueue<Inbound> queue) {
+      this.queue = queue;
+    }
+
+    /** A frame read from {@code peer}'s link; false (nothing queued) past that peer's bound. */
+    public boolean offer(int peer, byte[] frame) {
+      return queue.submit(peer, new Inbound(peer, frame, clock.nanos()), false);
+    }
+
+    /** Verifies the next group (sources in turn) and hands on what passes; false when nothing waits. */
+    public boolean verifyNextGroup() {
+      List<Inbound> group = queue.poll();
+      if (group.isEmpty()) {
+        return false;
+      }
+      verifyAll(group);
+      return true;
+    }
   }
 
   /** Runs an event on the protocol lane; what it decided is handed to the writer after its group. */

@@ -253,7 +253,7 @@ final class SimReplica implements Effects {
   void receiveFrame(int from, byte[] frame) {
     if (up && shell != null && (from < sim.replicaCount() || shell.admits(from))) {
       sim.trace("f", id, from + ":" + java.util.Arrays.hashCode(frame));
-      shell.shell.receive(from, frame);
+      shell.receive(from, frame);
     }
   }
 
@@ -269,7 +269,7 @@ final class SimReplica implements Effects {
     }
     if (up && shell != null) {
       sim.trace("r", id, m);
-      shell.shell.receive(m.sender(), sim.signing().frame(m));
+      shell.receive(m.sender(), sim.signing().frame(m));
     } else if (up) {
       sim.trace("r", id, m);
       replica.onMessage(m);
@@ -285,7 +285,7 @@ final class SimReplica implements Effects {
       byte[] frame = sim.signing().frame(r);
       if (frame != null && shell.admits(r.clientId())) {
         sim.trace("q", id, r);
-        shell.shell.receive(r.clientId(), frame);
+        shell.receive(r.clientId(), frame);
       }
     } else if (up && !(r.clientId() == censoredClient && replica.isPrimary())) {
       sim.trace("q", id, r);

@@ -44,6 +44,8 @@ final class SimShell implements ReplicaShell.Host, Checkpoints {
   /** Frames refused because their client was quarantined. */
   long refusedWhileQuarantined;
   final ReplicaShell shell;
+  private final ReplicaShell.Inbox inbox;
+  private boolean verifying;
 
   /** @param replica builds the replica over the shell's effects (fresh, or recovered from storage) */
   SimShell(Simulation sim, SimReplica node, DurableLog durable, SplittableRandom faults,
@@ -57,6 +59,31 @@ final class SimShell implements ReplicaShell.Host, Checkpoints {
         new PowerLoss(durable, faults));
     this.shell = new ReplicaShell(node.id, sim.quorum(), node.replica.config().checkpointInterval(),
         signing.replicaEncoders[node.id], signing.decoder, io, this, this, options.parts(), null, replica);
+    this.inbox = shell.inbox();
+  }
+
+  /**
+   * A frame from {@code from}'s link: queued for verification as the process's I/O threads queue
+   * it, and verified in groups by an event at this instant (the frames arriving meanwhile join it).
+   */
+  void receive(int from, byte[] frame) {
+    if (!inbox.offer(from, frame)) {
+      refused(dev.bft.core.runtime.ShellRefusal.VERIFY_QUEUE_FULL.name());
+      if (!sim.quorum().isReplica(from)) {
+        quarantine(from, "more frames queued than the verification bound");
+      }
+      return;
+    }
+    if (!verifying) {
+      verifying = true;
+      sim.queue().at(sim.now(), () -> {
+        verifying = false;
+        boolean more = true;
+        while (alive && more) {
+          more = inbox.verifyNextGroup();
+        }
+      });
+    }
   }
 
   /** The process died: nothing queued on its lanes or armed on its timers runs any more. */
