@@ -7,11 +7,6 @@ import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
 import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.service.ChunkedState;
-import dev.bft.core.service.KvSnapshot;
-import dev.bft.core.message.codec.WireLimits;
-import dev.bft.core.statetransfer.FetchEffects;
-import dev.bft.core.statetransfer.Manifests;
-import dev.bft.core.statetransfer.StateFetcher;
 import dev.bft.crypto.Digest;
 import dev.bft.core.protocol.Effects;
 import dev.bft.core.protocol.RecoveredState;
@@ -31,102 +26,33 @@ final class SimReplica implements Effects {
   final List<LogRecord> persisted = new ArrayList<>();
   /** The raw service (the replica sees it through the checkers); snapshots come from it. */
   dev.bft.core.service.ReplicatedService rawService;
-  private final java.util.NavigableMap<Long, HeldCheckpoint> snapshots = new java.util.TreeMap<>();
-  private long fetchSequence = -1;
-  private StateFetcher transfer;
-  private long transferTimerGeneration;
-  /** A Byzantine state server: every manifest and chunk it serves is corrupted. */
-  boolean servesCorruptState;
-  /**
-   * Twins: a second, independent copy of this replica with the same identity. The original talks
-   * only to {@code twinGroup}'s complement... see {@link #makeTwin}. Null unless this replica is twinned.
-   */
-  Replica twin;
-  private java.util.Set<Integer> originalAudience;
+  /** Its checkpoints' snapshots, served to peers, and its own fetches of state. */
+  final SimStateTransfer states;
+  /** Twins: a second copy of this replica with the same identity; null unless this replica is twinned. */
+  private SimTwin twin;
 
   /**
    * Runs a second copy of this replica (same id, same key) that talks to the replicas outside
-   * {@code originalAudience}, while the original talks only to those inside: each half of the
-   * cluster sees a consistent replica, but not the same one.
+   * {@code audience}, while the original talks only to those inside: each half of the cluster sees
+   * a consistent replica, but not the same one.
    */
   void makeTwin(java.util.Set<Integer> audience, dev.bft.core.service.ReplicatedService twinService) {
-    originalAudience = java.util.Set.copyOf(audience);
     byzantine = (self, to, message, now) -> audience.contains(to) ? java.util.List.of(new OutboundFilter.Outbound(to, message))
         : java.util.List.of();
-    TwinEffects effects = new TwinEffects();
-    twin = new Replica(replica.config(), twinService, effects);
-    twin.start();
-  }
-
-  /** The twin's effects: it speaks only to the replicas outside the original's audience. */
-  private final class TwinEffects implements dev.bft.core.protocol.Effects {
-    private final long[] generation = new long[TimerId.values().length];
-
-    @Override
-    public void send(int to, ReplicaMessage message) {
-      if (to != id && !originalAudience.contains(to)) {
-        sim.network().carry(id, to, message, m -> sim.replica(to).receive(m));
-      }
-    }
-
-    @Override
-    public void broadcast(ReplicaMessage message) {
-      for (int to = 0; to < sim.replicaCount(); to++) {
-        send(to, message);
-      }
-    }
-
-    @Override
-    public void reply(Reply reply) {
-      SimClient client = sim.client(reply.clientId());
-      if (client != null) {
-        sim.network().carry(id, -1, reply, client::receive);
-      }
-    }
-
-    @Override
-    public void forward(int to, Request request) {}
-
-    @Override
-    public void persist(LogRecord record) {}
-
-    @Override
-    public void setTimer(TimerId timer, long ticks) {
-      long g = ++generation[timer.ordinal()];
-      sim.queue().at(sim.now() + ticks, () -> {
-        if (generation[timer.ordinal()] == g) {
-          twin.onTimer(timer);
-        }
-      });
-    }
-
-    @Override
-    public void cancelTimer(TimerId timer) {
-      generation[timer.ordinal()]++;
-    }
-
-    @Override
-    public void executed(long sequence, Batch batch) {}
-
-    @Override
-    public void checkpointTaken(long sequence, Digest digest, ClientTable clients) {}
-
-    @Override
-    public void fetchState(long sequence, Digest digest) {}
+    twin = new SimTwin(id, sim, audience, replica.config(), twinService);
   }
 
   /** A Byzantine replica's rewriting of what it sends; null for a correct replica. */
   OutboundFilter byzantine;
   /** A censoring replica: while it is primary it ignores this client's requests (-1: nobody). */
   int censoredClient = -1;
-  private dev.bft.crypto.Digest fetchDigest;
-  private int fetchAttempt;
   private final Simulation sim;
   private final long[] timerGeneration = new long[TimerId.values().length];
 
   SimReplica(int id, Simulation sim) {
     this.id = id;
     this.sim = sim;
+    this.states = new SimStateTransfer(this, sim);
   }
 
   private dev.bft.storage.LmdbStore store;
@@ -172,7 +98,7 @@ final class SimReplica implements Effects {
   }
 
   /** The end of one event: what it persisted becomes durable (its messages are already on their way, later in time). */
-  private void afterEvent() {
+  void afterEvent() {
     if (durable != null && shell == null) {
       durable.commit();
     }
@@ -198,12 +124,7 @@ final class SimReplica implements Effects {
    * here, as the storage layer commits them in one transaction, so both survive as they were.
    */
   void restart() {
-    fetchSequence = -1;
-    if (transfer != null) {
-      transfer.stop();
-      transfer = null; // it held the old service; a new fetch builds a new one
-      transferTimerGeneration++;
-    }
+    states.restarted();
     if (shell != null) {
       restartShell();
       return;
@@ -214,7 +135,7 @@ final class SimReplica implements Effects {
       service = sim.checkedService(id, rawService);
       RecoveredState recovered = durable.recover((ChunkedState) rawService, new long[1]);
       sim.restartedFrom(id, recovered.clientTable());
-      snapshots.clear();
+      states.forgetSnapshots();
       replica = Replica.recover(replica.config(), service, this, recovered);
       up = true;
       sim.trace("restart-lmdb", id, replica.lastExecuted());
@@ -240,7 +161,7 @@ final class SimReplica implements Effects {
     RecoveredState recovered = durable.recover((ChunkedState) rawService, view);
     sim.restartedFrom(id, recovered.clientTable());
     sim.recovered(id, recovered, view[0]);
-    snapshots.clear();
+    states.forgetSnapshots();
     ReplicaConfig config = replica.config();
     shell = newShell(effects -> Replica.recover(config, service, this, recovered));
     replica = shell.shell.replica();
@@ -263,8 +184,8 @@ final class SimReplica implements Effects {
   }
 
   void receive(ReplicaMessage m) {
-    if (twin != null && !originalAudience.contains(m.sender())) {
-      twin.onMessage(m);
+    if (twin != null && twin.hears(m.sender())) {
+      twin.replica.onMessage(m);
       return;
     }
     if (up && shell != null) {
@@ -279,7 +200,7 @@ final class SimReplica implements Effects {
 
   void receive(Request r) {
     if (twin != null) {
-      twin.onRequest(r, sim.now());
+      twin.replica.onRequest(r, sim.now());
     }
     if (up && shell != null && !(r.clientId() == censoredClient && replica.isPrimary())) {
       byte[] frame = sim.signing().frame(r);
@@ -376,7 +297,7 @@ final class SimReplica implements Effects {
     }
     if (shellEffects != null) {
       if (record instanceof LogRecord.StableCheckpoint sc) {
-        snapshots.headMap(sc.sequence(), false).clear();
+        states.stable(sc.sequence());
       }
       shellEffects.persist(record);
       return;
@@ -386,7 +307,7 @@ final class SimReplica implements Effects {
     }
     if (record instanceof LogRecord.StableCheckpoint sc) {
       persisted.removeIf(r -> sequenceOf(r) <= sc.sequence());
-      snapshots.headMap(sc.sequence(), false).clear();
+      states.stable(sc.sequence());
     } else if (record instanceof LogRecord.EnteredView) {
       persisted.removeIf(r -> r instanceof LogRecord.EnteredView);
     }
@@ -456,9 +377,6 @@ final class SimReplica implements Effects {
     }
   }
 
-  /** A copy of the state at a checkpoint, as storage would keep it to serve state transfer. */
-  record HeldCheckpoint(Object serviceSnapshot, ClientTable clients) {}
-
   @Override
   public void checkpointTaken(long sequence, dev.bft.crypto.Digest digest, ClientTable clients) {
     for (SimObserver o : sim.observers()) {
@@ -469,7 +387,7 @@ final class SimReplica implements Effects {
       return;
     }
     if (rawService instanceof StateSnapshots s) {
-      snapshots.put(sequence, new HeldCheckpoint(s.snapshot(), clients));
+      states.hold(sequence, s.snapshot(), clients);
     }
     if (durable != null) {
       durable.addState(sequence, (ChunkedState) rawService, clients);
@@ -481,147 +399,18 @@ final class SimReplica implements Effects {
     if (shellEffects != null) {
       shellEffects.fetchState(sequence, digest);
     } else {
-      fetchFromPeers(sequence, digest);
+      states.fetchFromPeers(sequence, digest);
     }
   }
 
-  /** Keeps a checkpoint's snapshot to serve it (the shell's {@link dev.bft.core.runtime.Checkpoints#hold}). */
-  void hold(long sequence, KvSnapshot snapshot, ClientTable clients) {
-    snapshots.put(sequence, new HeldCheckpoint(snapshot, clients));
-  }
-
-  /** Fetches a checkpoint's state from the other replicas over the simulated network. */
-  void fetchFromPeers(long sequence, dev.bft.crypto.Digest digest) {
-    if (rawService instanceof ChunkedState chunked) {
-      if (transfer == null) {
-        transfer = new StateFetcher(id, sim.replicaCount(), chunked, new TransferShell(), sim.transferStats());
-      }
-      transfer.start(sequence, digest);
-      return;
-    }
-    if (sequence == fetchSequence) {
-      return; // already fetching; the retry timer takes care of lost answers
-    }
-    fetchSequence = sequence;
-    fetchDigest = digest;
-    askNextPeer(sequence);
-  }
-
-  /** Asks one peer after another, round robin, until a verified state arrives. */
-  private void askNextPeer(long sequence) {
-    if (!up || fetchSequence != sequence) {
-      return;
-    }
-    int peer = (id + 1 + fetchAttempt++ % (sim.replicaCount() - 1)) % sim.replicaCount();
-    sim.trace("fetch", id, sequence + " from " + peer);
-    sim.network().carry(id, peer, sequence, s -> sim.replica(peer).serveState(id, s));
-    sim.queue().at(sim.now() + 50, () -> askNextPeer(sequence));
-  }
-
-  /** Whether a STATE frame with this chunk would pass the real decoder's limit (else it is dropped, as there). */
-  private static boolean fitsOneFrame(byte[] chunk) {
-    return chunk != null && chunk.length <= WireLimits.defaults().maxChunkBytes();
-  }
-
-  void serveManifest(int requester, long sequence, int page) {
-    HeldCheckpoint held = snapshots.get(sequence);
-    if (up && held != null && held.serviceSnapshot() instanceof KvSnapshot ks) {
-      Digest[] leaves = ks.chunkDigests();
-      if (servesCorruptState) {
-        leaves[leaves.length - 1] = Digest.sha256(leaves[leaves.length - 1].bytesUnsafe());
-      }
-      byte[] bytes = Manifests.page(leaves, held.clients(), page);
-      if (fitsOneFrame(bytes)) {
-        sim.network().carry(id, requester, bytes, b -> sim.replica(requester).receiveManifest(id, sequence, page, b));
-      }
-    }
-  }
-
-  void serveChunk(int requester, long sequence, int index) {
-    HeldCheckpoint held = snapshots.get(sequence);
-    if (up && held != null && held.serviceSnapshot() instanceof KvSnapshot ks && index < ks.chunkIndexBound()) {
-      byte[] chunk = ks.chunk(index);
-      if (servesCorruptState && chunk.length > 0) {
-        chunk[chunk.length - 1] ^= 1;
-      }
-      if (fitsOneFrame(chunk)) {
-        sim.network().carry(id, requester, chunk, c -> sim.replica(requester).receiveChunk(id, sequence, index, c));
-      }
-    }
-  }
-
-  private void receiveManifest(int peer, long sequence, int page, byte[] bytes) {
-    if (up && transfer != null) {
-      transfer.onManifestPage(peer, sequence, page, bytes, replica.view());
-    }
-  }
-
-  private void receiveChunk(int peer, long sequence, int index, byte[] chunk) {
-    if (up && transfer != null) {
-      transfer.onChunk(peer, sequence, index, chunk);
-    }
-  }
-
-  /** Carries the fetcher's requests over the simulated network to the peers' snapshot stores. */
-  private final class TransferShell implements FetchEffects {
-    @Override
-    public void requestManifest(int peer, long sequence) {
-      requestManifestPage(peer, sequence, 0);
-    }
-
-    @Override
-    public void requestManifestPage(int peer, long sequence, int page) {
-      sim.trace("fetch-manifest", id, sequence + " page " + page + " from " + peer);
-      sim.network().carry(id, peer, sequence, s -> sim.replica(peer).serveManifest(id, s, page));
-    }
-
-    @Override
-    public void requestChunk(int peer, long sequence, int index) {
-      sim.network().carry(id, peer, index, i -> sim.replica(peer).serveChunk(id, sequence, i));
-    }
-
-    @Override
-    public void setRetryTimer(long ticks) {
-      long generation = ++transferTimerGeneration;
-      sim.queue().at(sim.now() + ticks, () -> {
-        if (up && generation == transferTimerGeneration && transfer != null) {
-          transfer.onRetryTimer();
-        }
-      });
-    }
-
-    @Override
-    public void installed(long sequence, ClientTable clients) {
-      sim.trace("installed", id, sequence);
-      if (shell != null) {
-        shell.shell.onProtocolLane(() -> replica.onStateInstalled(sequence, clients));
-        return;
-      }
-      replica.onStateInstalled(sequence, clients);
-      afterEvent();
-    }
-  }
-
-  void serveState(int requester, long sequence) {
-    HeldCheckpoint held = snapshots.get(sequence);
-    if (up && held != null) {
-      sim.network().carry(id, requester, held, h -> sim.replica(requester).receiveState(sequence, h));
-    }
-  }
-
-  private void receiveState(long sequence, HeldCheckpoint held) {
-    if (!up || sequence != fetchSequence || !(rawService instanceof StateSnapshots s)) {
-      return;
-    }
-    dev.bft.crypto.Digest claimed = dev.bft.core.protocol.StateDigests.checkpoint(
-        s.digestOf(held.serviceSnapshot()), held.clients());
-    if (!claimed.equals(fetchDigest)) {
-      sim.trace("bad-state", id, sequence);
-      return; // a wrong state: the next peer is asked when the retry timer fires
-    }
-    fetchSequence = -1;
-    s.restore(held.serviceSnapshot());
+  /** State transfer installed checkpoint {@code sequence}: the replica learns it on its protocol lane. */
+  void installed(long sequence, ClientTable clients) {
     sim.trace("installed", id, sequence);
-    replica.onStateInstalled(sequence, held.clients());
+    if (shell != null) {
+      shell.shell.onProtocolLane(() -> replica.onStateInstalled(sequence, clients));
+      return;
+    }
+    replica.onStateInstalled(sequence, clients);
+    afterEvent();
   }
 }

@@ -148,7 +148,7 @@ final class SimShell implements ReplicaShell.Host, Checkpoints {
 
   @Override
   public void hold(long sequence, KvSnapshot snapshot, ClientTable clients) {
-    node.hold(sequence, snapshot, clients);
+    node.states.hold(sequence, snapshot, clients);
   }
 
   @Override
@@ -158,7 +158,7 @@ final class SimShell implements ReplicaShell.Host, Checkpoints {
 
   @Override
   public void fetch(long sequence, Digest digest) {
-    node.fetchFromPeers(sequence, digest);
+    node.states.fetchFromPeers(sequence, digest);
   }
 
   // ---------------------------------------------------------------- I/O

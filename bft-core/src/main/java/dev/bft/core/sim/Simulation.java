@@ -212,7 +212,7 @@ public final class Simulation {
 
   /** Makes a replica a Byzantine state server: everything it serves for state transfer is corrupted. */
   public void serveCorruptState(int replica) {
-    replicas.get(replica).servesCorruptState = true;
+    replicas.get(replica).states.servesCorruptState = true;
   }
 
   /**
