@@ -183,6 +183,25 @@ final class SimReplica implements Effects {
     return shell == null ? 0 : shell.refusedWhileQuarantined;
   }
 
+  /**
+   * A message a Byzantine replica sent on its own link. To a replica running the shell it arrives
+   * as a frame: its own messages signed with its key, others' only as they were signed (it cannot
+   * forge a signature, and the shell refuses another's message on its link).
+   */
+  void receiveFrom(int link, ReplicaMessage m) {
+    if (shell == null) {
+      receive(m);
+      return;
+    }
+    if (up) {
+      byte[] frame = m.wire() != null || m.sender() == link ? sim.signing().frame(m) : null;
+      if (frame != null) {
+        sim.trace("b", id, m);
+        shell.receive(link, frame);
+      }
+    }
+  }
+
   void receive(ReplicaMessage m) {
     if (twin != null && twin.hears(m.sender())) {
       twin.replica.onMessage(m);
@@ -235,7 +254,7 @@ final class SimReplica implements Effects {
       for (OutboundFilter.Outbound o : byzantine.toReplica(id, to, message, sim.now())) {
         if (o.to() != id && o.to() >= 0 && o.to() < sim.replicaCount()) {
           sim.queue().at(sim.now() + o.delay(),
-              () -> sim.network().carry(id, o.to(), o.message(), m -> sim.replica(o.to()).receive(m)));
+              () -> sim.network().carry(id, o.to(), o.message(), m -> sim.replica(o.to()).receiveFrom(id, m)));
         }
       }
       return;
