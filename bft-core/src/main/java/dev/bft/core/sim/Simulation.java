@@ -33,7 +33,7 @@ public final class Simulation {
   public record Options(long seed, int replicas, int clients, int operationsPerClient, NetworkFaults faults,
                         ReplicaConfig replicaConfig, Supplier<ReplicatedService> service, Workload workload,
                         long maxTicks, long clientRetransmitTicks, java.nio.file.Path lmdbRoot, ShellOptions shell) {
-    /** As before the production shell could run here: the simulator's own effects. */
+    /** Replicas with the simulator's own effects, not the production shell. */
     public Options(long seed, int replicas, int clients, int operationsPerClient, NetworkFaults faults,
                    ReplicaConfig replicaConfig, Supplier<ReplicatedService> service, Workload workload,
                    long maxTicks, long clientRetransmitTicks, java.nio.file.Path lmdbRoot) {
