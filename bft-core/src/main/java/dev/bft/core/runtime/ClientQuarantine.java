@@ -10,13 +10,14 @@ import java.util.function.LongSupplier;
  * correct client sends. Closing the link and refusing the client's handshakes until the quarantine
  * ends turns a flood of bad frames into one signature check per quarantine period (Aardvark's
  * blacklisting of clients that send bad signatures). Each repeat doubles the period, up to 64x.
+ * The links of a process consult it ({@link PeerLinks}); so does the simulator's, on its virtual clock.
  */
-final class ClientQuarantine {
+public final class ClientQuarantine {
   private final long baseNanos;
   private final LongSupplier clock;
   private final ConcurrentHashMap<Integer, long[]> until = new ConcurrentHashMap<>();
 
-  ClientQuarantine(long baseMillis, LongSupplier nanoClock) {
+  public ClientQuarantine(long baseMillis, LongSupplier nanoClock) {
     this.baseNanos = baseMillis * 1_000_000L;
     this.clock = nanoClock;
   }
@@ -25,7 +26,7 @@ final class ClientQuarantine {
    * Quarantines {@code client} unless it is already: returns for how long, in milliseconds, or 0
    * if it was refused already (frames queued before its link closed are no new offence).
    */
-  long quarantine(int client) {
+  public long quarantine(int client) {
     long[] quarantined = new long[1];
     until.compute(client, (id, e) -> {
       long now = clock.getAsLong();
@@ -39,13 +40,13 @@ final class ClientQuarantine {
     return quarantined[0] / 1_000_000L;
   }
 
-  boolean refuses(int client) {
+  public boolean refuses(int client) {
     long[] e = until.get(client);
     return e != null && clock.getAsLong() - e[0] < 0;
   }
 
   /** Clients refused right now. */
-  int size() {
+  public int size() {
     long now = clock.getAsLong();
     return (int) until.values().stream().filter(e -> now - e[0] < 0).count();
   }

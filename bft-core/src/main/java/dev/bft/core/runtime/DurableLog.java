@@ -32,7 +32,7 @@ import java.util.List;
  * holds the service's chunks at that checkpoint, rewritten only where they changed. Records at or
  * below a new stable checkpoint are deleted in the transaction that records it.
  */
-public final class DurableLog {
+public final class DurableLog implements DurableRecords {
   private static final byte PRE_PREPARE = 1;
   private static final byte PREPARE = 2;
   private static final byte COMMIT = 3;
@@ -136,6 +136,8 @@ public final class DurableLog {
   /** Forgets what was added since the last commit (the process "crashed" before writing it). */
   public void discardUncommitted() {
     batch.clear();
+    // The chunks last added may not have reached the disk: the next checkpoint writes every chunk.
+    persistedChunks = null;
   }
 
   public boolean isEmpty() {

@@ -137,6 +137,15 @@ final class FairVerificationQueue<T> {
         idle--;
       }
     }
+    return nextGroup();
+  }
+
+  /** As {@link #take()} without blocking: the next group, or none. For a queue without workers, drained by its owner. */
+  synchronized List<T> poll() {
+    return turns.isEmpty() ? List.of() : nextGroup();
+  }
+
+  private List<T> nextGroup() {
     int waiting = size.get();
     int share = (waiting + idle) / (idle + 1);
     int want = Math.max(1, Math.min(maxGroup, Math.max(Math.min(waiting, SPLIT_AT_LEAST), share)));

@@ -3,7 +3,6 @@ package dev.bft.core.runtime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -11,8 +10,9 @@ import java.util.concurrent.LinkedBlockingQueue;
  * to back, then {@code afterGroup} runs once. The replica's protocol thread is one (after a group
  * of events it hands their effects on); its storage writer is another (after a group it commits
  * once and flushes each link once). Under load that is group commit: one fsync for many tasks.
+ * The {@link Lane} of a real process.
  */
-final class GroupedExecutor implements Executor {
+final class GroupedExecutor implements Lane {
   private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
   private final Thread thread;
   private final int maxGroup;
@@ -33,7 +33,8 @@ final class GroupedExecutor implements Executor {
     this.thread = new Thread(this::run, name);
   }
 
-  void start() {
+  @Override
+  public void start() {
     thread.start();
   }
 
@@ -44,7 +45,8 @@ final class GroupedExecutor implements Executor {
     }
   }
 
-  boolean onThisThread() {
+  @Override
+  public boolean onThisLane() {
     return Thread.currentThread() == thread;
   }
 
@@ -81,7 +83,8 @@ final class GroupedExecutor implements Executor {
   }
 
   /** Stops after the task running now; queued tasks are dropped. */
-  void stop(long waitMillis) {
+  @Override
+  public void stop(long waitMillis) {
     stopped = true;
     thread.interrupt();
     if (Thread.currentThread() != thread) {

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * thread. What fails is dropped and counted by reason; a client whose frame fails is quarantined;
  * a replica that once sent a bad signature has its frames checked alone from then on, since in a
  * group each of its forgeries would make the whole batch fail and be checked again one by one.
+ * In a process the groups come from the {@link FairVerificationQueue} ({@link #pool}); in the
+ * simulator from the simulated network, checked by the same code with the simulation's keys.
  */
 final class InboundVerification {
   private static final Logger LOG = LoggerFactory.getLogger(InboundVerification.class);
@@ -52,10 +54,9 @@ final class InboundVerification {
   private final Quarantine quarantine;
   private final Verified verified;
   private final Set<Integer> forgers = ConcurrentHashMap.newKeySet();
-  final FairVerificationQueue<Inbound> queue;
 
   InboundVerification(int self, Quorum quorum, MessageDecoder decoder, java.util.function.Predicate<Message> worthVerifying,
-                      Consumer<String> refusals, Quarantine quarantine, Verified verified, Supervisor supervisor) {
+                      Consumer<String> refusals, Quarantine quarantine, Verified verified) {
     this.self = self;
     this.quorum = quorum;
     this.decoder = decoder;
@@ -63,19 +64,22 @@ final class InboundVerification {
     this.refusals = refusals;
     this.quarantine = quarantine;
     this.verified = verified;
+  }
+
+  /** The verification pool of a process: one worker per core, fair and bounded per source. */
+  static FairVerificationQueue<Inbound> pool(int self, Quorum quorum, Consumer<List<Inbound>> verifyAll,
+                                            java.util.function.BiConsumer<String, Throwable> failed) {
+    return queue(self, quorum, Runtime.getRuntime().availableProcessors(), verifyAll, failed);
+  }
+
+  /** The same queue with {@code workers} threads; with none, its owner drains it ({@link FairVerificationQueue#poll}). */
+  static FairVerificationQueue<Inbound> queue(int self, Quorum quorum, int workers, Consumer<List<Inbound>> verifyAll,
+                                             java.util.function.BiConsumer<String, Throwable> failed) {
     IntPredicate replica = quorum::isReplica;
-    this.queue = new FairVerificationQueue<>("verify-" + self, Runtime.getRuntime().availableProcessors(),
+    return new FairVerificationQueue<>("verify-" + self, workers,
         new FairVerificationQueue.Bounds<>(source -> replica.test(source) ? REPLICA_FRAMES : CLIENT_FRAMES,
             source -> replica.test(source) ? REPLICA_BYTES : CLIENT_BYTES, Inbound::bytes),
-        MAX_GROUP, this::verifyAll, supervisor::failed);
-  }
-
-  void start() {
-    queue.start();
-  }
-
-  void stop() {
-    queue.stop();
+        MAX_GROUP, verifyAll, failed);
   }
 
   /** Replicas that sent a bad signature and whose frames are therefore verified alone. */
@@ -83,7 +87,7 @@ final class InboundVerification {
     return Set.copyOf(forgers);
   }
 
-  private void verifyAll(List<Inbound> group) {
+  void verifyAll(List<Inbound> group) {
     List<byte[]> frames = new ArrayList<>(group.size());
     List<Inbound> grouped = new ArrayList<>(group.size());
     for (Inbound in : group) {

@@ -12,21 +12,18 @@ import dev.bft.core.protocol.LogRecord;
 import dev.bft.core.protocol.TimerId;
 import dev.bft.core.service.KvSnapshot;
 import dev.bft.crypto.Digest;
-import io.netty.channel.Channel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
-import java.util.function.IntFunction;
 
 /**
  * The replica's effects, as the protocol thread meets them: what a group of events decided is
  * collected (records to persist, messages to send, replies) and handed to the {@link CommitStage}
  * after the group, which persists before anything leaves. Timers, metrics and state transfer are
- * acted on at once. Confined to the protocol thread.
+ * acted on at once. Confined to the protocol lane. The same in a process and in the simulator: it
+ * reaches the world only through the {@link Transport}, the {@link ShellClock} and the
+ * {@link DurableRecords} it was given.
  */
 final class ReplicaEffects implements Effects {
   /** What a Byzantine replica does to its messages: the shell's hook for attack tests and demos. */
@@ -36,10 +33,9 @@ final class ReplicaEffects implements Effects {
   private final int n;
   private final MessageEncoder encoder;
   private final CommitStage commits;
-  private final IntFunction<Channel> replicaLink;
-  private final BiConsumer<Channel, byte[]> write;
-  private final ScheduledExecutorService scheduler;
-  private final DurableLog durable;
+  private final Transport transport;
+  private final ShellClock clock;
+  private final DurableRecords durable;
   private final VoteFilter voteFilter;
   private final ProtocolTimers timers;
   private final ReplicaMetrics metrics;
@@ -58,34 +54,22 @@ final class ReplicaEffects implements Effects {
     }
   };
 
-  /** What checkpoints and state transfer need of the node. */
-  interface Checkpoints {
-    KvSnapshot snapshot();
-
-    void hold(long sequence, KvSnapshot snapshot, ClientTable clients);
-
-    void stable(long sequence);
-
-    void fetch(long sequence, Digest digest);
-  }
-
-  ReplicaEffects(int self, int n, MessageEncoder encoder, CommitStage commits, IntFunction<Channel> replicaLink,
-                 BiConsumer<Channel, byte[]> write, ScheduledExecutorService scheduler, DurableLog durable,
-                 VoteFilter voteFilter, ProtocolTimers timers, ReplicaMetrics metrics, Checkpoints checkpoints) {
+  ReplicaEffects(int self, int n, MessageEncoder encoder, CommitStage commits, Transport transport, ShellClock clock,
+                 DurableRecords durable, VoteFilter voteFilter, ProtocolTimers timers, ReplicaMetrics metrics,
+                 Checkpoints checkpoints) {
     this.self = self;
     this.n = n;
     this.encoder = encoder;
     this.commits = commits;
-    this.replicaLink = replicaLink;
-    this.write = write;
-    this.scheduler = scheduler;
+    this.transport = transport;
+    this.clock = clock;
     this.durable = durable;
     this.voteFilter = voteFilter;
     this.timers = timers;
     this.metrics = metrics;
     this.checkpoints = checkpoints;
-    this.batchStages = new BatchStageClock(System::nanoTime, metrics::stage);
-    this.viewChanges = new ViewChangeLogger(self, () -> System.nanoTime() / 1_000_000, "ms");
+    this.batchStages = new BatchStageClock(clock::nanos, metrics::stage);
+    this.viewChanges = new ViewChangeLogger(self, () -> clock.nanos() / 1_000_000, "ms");
   }
 
   void playByzantine(dev.bft.core.byzantine.OutboundFilter behaviour) {
@@ -112,21 +96,24 @@ final class ReplicaEffects implements Effects {
   public void send(int to, ReplicaMessage message) {
     dev.bft.core.byzantine.OutboundFilter tamper = byzantine;
     if (tamper != null) {
-      for (var o : tamper.toReplica(self, to, message, System.currentTimeMillis())) {
+      for (var o : tamper.toReplica(self, to, message, clock.millis())) {
         if (o.to() != self && o.to() >= 0 && o.to() < n) {
           sends.add(() -> {
             byte[] frame = encoder.encode(o.message());
             if (o.delay() > 0) {
-              scheduler.schedule(() -> write.accept(replicaLink.apply(o.to()), frame), o.delay(), TimeUnit.MILLISECONDS);
+              clock.after(o.delay(), () -> {
+                transport.toReplica(o.to(), frame);
+                transport.flush();
+              });
             } else {
-              write.accept(replicaLink.apply(o.to()), frame);
+              transport.toReplica(o.to(), frame);
             }
           });
         }
       }
       return;
     }
-    sends.add(() -> write.accept(replicaLink.apply(to), commits.signed(message)));
+    sends.add(() -> transport.toReplica(to, commits.signed(message)));
   }
 
   @Override
@@ -143,7 +130,7 @@ final class ReplicaEffects implements Effects {
       byte[] frame = commits.signed(message);
       for (int to = 0; to < n; to++) {
         if (to != self) {
-          write.accept(replicaLink.apply(to), frame);
+          transport.toReplica(to, frame);
         }
       }
     });
@@ -152,7 +139,7 @@ final class ReplicaEffects implements Effects {
   @Override
   public void reply(Reply original) {
     dev.bft.core.byzantine.OutboundFilter tamper = byzantine;
-    Reply reply = tamper == null ? original : tamper.toClient(self, original, System.currentTimeMillis());
+    Reply reply = tamper == null ? original : tamper.toClient(self, original, clock.millis());
     if (reply != null) {
       replies.add(reply);
     }
@@ -161,7 +148,7 @@ final class ReplicaEffects implements Effects {
   @Override
   public void forward(int replica, Request request) {
     // The request keeps its client's signature: the primary verifies it as if the client sent it.
-    sends.add(() -> write.accept(replicaLink.apply(replica), encoder.encode(request)));
+    sends.add(() -> transport.toReplica(replica, encoder.encode(request)));
   }
 
   @Override
@@ -181,7 +168,7 @@ final class ReplicaEffects implements Effects {
   /** A pre-prepare logged here: its batch's stage clock starts, and its requests' batching wait ends. */
   private void batchStarted(PrePrepare pp) {
     batchStages.prePrepared(pp);
-    long now = System.nanoTime();
+    long now = clock.nanos();
     for (Request r : pp.batch().requests()) {
       Long arrived = arrivals.get(r.digest());
       if (arrived != null) {
@@ -204,7 +191,7 @@ final class ReplicaEffects implements Effects {
   public void executed(long sequence, Batch batch) {
     metrics.executed(batch.size());
     batchStages.executed(sequence);
-    long now = System.nanoTime();
+    long now = clock.nanos();
     for (Request r : batch.requests()) {
       Long arrived = arrivals.remove(r.digest());
       if (arrived != null) {

@@ -6,8 +6,6 @@ import dev.bft.core.config.Durability;
 import dev.bft.core.config.ProtocolParameters;
 import dev.bft.core.message.FetchState;
 import dev.bft.core.message.Message;
-import dev.bft.core.message.ReplicaMessage;
-import dev.bft.core.message.Request;
 import dev.bft.core.message.StateChunk;
 import dev.bft.core.message.codec.ClusterBounds;
 import dev.bft.core.message.codec.KeyDirectory;
@@ -27,7 +25,6 @@ import dev.bft.crypto.Digest;
 import dev.bft.crypto.Ed25519KeyPair;
 import dev.bft.crypto.Ed25519PublicKey;
 import dev.bft.storage.LmdbStore;
-import dev.bft.storage.StorageException;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -47,9 +44,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One replica process: the pure {@link Replica} on a single protocol thread, between its parts:
- * {@link PeerLinks} (authenticated links) → {@link InboundVerification} (decode, verify) → the
- * protocol thread (here) → {@link ReplicaEffects} → {@link CommitStage} (persist, then send).
+ * One replica process: a {@link ReplicaShell} (the protocol loop around the pure {@link Replica},
+ * its verification, effects and commit stage) given real I/O: {@link PeerLinks} (authenticated
+ * Netty links) feed the verification pool, a {@link LinkTransport} carries what the commit stage
+ * sends, threads run the shell's lanes, a scheduler its timers, LMDB its {@link DurableLog}.
  * {@link StateTransferShell} serves and fetches checkpoint state. Any thread's failure stops the
  * replica through its {@link Supervisor}.
  */
@@ -59,25 +57,17 @@ public final class ReplicaNode implements AutoCloseable {
 
   private final ClusterConfig config;
   private final int self;
-  private final Quorum quorum;
-  private final MessageEncoder encoder;
   private final Supervisor supervisor;
-  private final GroupedExecutor protocolLoop;
-  private final CommitStage commits;
-  private final InboundVerification verification;
+  private final FairVerificationQueue<Inbound> verificationPool;
   private final PeerLinks links;
   private final ScheduledExecutorService scheduler;
   private final EventLoopGroup group;
-  private final Replica replica;
-  private final ReplicaEffects effects;
+  private final ReplicaShell shell;
   private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
-  private volatile boolean closed;
   private final LmdbStore store;
   private final KeyValueService service = new KeyValueService();
   private final StateTransferShell stateTransfer;
   private final ReplicaMetrics metrics;
-  /** The verification pool's cheap check before signatures, fed by the protocol thread. */
-  private final VoteFilter voteFilter;
 
   /**
    * @param onFatal called (once, off the failing thread) when the replica cannot go on safely: its
@@ -92,72 +82,69 @@ public final class ReplicaNode implements AutoCloseable {
   public ReplicaNode(ClusterConfig config, int self, Ed25519KeyPair key, Path data, Consumer<Throwable> onFatal) {
     this.config = config;
     this.self = self;
-    this.quorum = new Quorum(config.n(), config.f());
+    Quorum quorum = new Quorum(config.n(), config.f());
     if (!config.replica(self).publicKey().equals(key.publicKey())) {
       throw new IllegalArgumentException("the key given for replica " + self + " does not match its public key in the cluster file");
     }
     this.supervisor = new Supervisor("replica " + self, e -> {
-      closed = true;
+      halt();
       onFatal.accept(e);
     });
     Map<Integer, Ed25519PublicKey> replicaKeys = new HashMap<>();
     config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
     KeyDirectory keys = KeyDirectory.of(replicaKeys, config.clients());
-    this.encoder = new MessageEncoder(self, key);
+    MessageEncoder encoder = new MessageEncoder(self, key);
     MessageDecoder decoder = new MessageDecoder(keys, WireLimits.defaults(), new VerifiedSignatures(1 << 16),
         ClusterBounds.of(config.n(), config.parameters().checkpointInterval(), config.parameters().logWindow()));
-    this.voteFilter = new VoteFilter(config.n(), config.parameters().checkpointInterval());
-    this.protocolLoop = new GroupedExecutor("protocol-" + self, 256, this::handOff, supervisor::failed);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "timers-" + self));
     this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     ProtocolParameters p = config.parameters();
-    this.metrics = new ReplicaMetrics(self, this::rejectedFrames, this::verificationBacklog, decoder.tally());
-    Consumer<String> refusals = reason -> {
-      rejected.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
-      LOG.debug("replica {}: refused {}", self, reason);
-    };
-    this.verification = new InboundVerification(self, quorum, decoder, voteFilter, refusals,
-        this::quarantine, this::verified, supervisor);
+    this.verificationPool = InboundVerification.pool(self, quorum, this::verifyAll, supervisor::failed);
+    this.metrics = new ReplicaMetrics(self, this::rejectedFrames, verificationPool::size, decoder.tally());
     LinkTls tls = p.tls() ? new LinkTls(key, "bft replica " + self, trustedKeys(config)) : null;
     Handshake.Ends ends = new Handshake.Ends(self, encoder, decoder,
         (ctx, id) -> LinkTls.peerHolds(ctx, keys.replica(id) != null ? keys.replica(id) : keys.client(id)), MAX_FRAME);
-    this.links = new PeerLinks(config, self, ends, tls, verification.queue, refusals, supervisor, metrics::clientSessionOpened);
-    this.stateTransfer = new StateTransferShell(self, config.n(), encoder, links::replica, this::write, refusals, System::nanoTime);
+    this.links = new PeerLinks(config, self, ends, tls, verificationPool, this::refused, supervisor,
+        metrics::clientSessionOpened);
+    this.stateTransfer = new StateTransferShell(self, config.n(), encoder, links::replica, this::write, this::refused,
+        System::nanoTime);
     this.store = LmdbStore.open(data, p.storageMapMegabytes() << 20, p.durability() == Durability.SYNC, true);
     DurableLog durable = new DurableLog(store, this::signOwn, decoder, self);
-    this.commits = new CommitStage(self, encoder, durable, links::client, this::write, this::storageFailed,
-        metrics::stage, supervisor::failed);
-    ProtocolTimers timers = new ProtocolTimers(scheduler, protocolLoop, this::timerFired);
-    this.effects = new ReplicaEffects(self, config.n(), encoder, commits, links::replica, this::write, scheduler, durable,
-        voteFilter, timers, metrics, new Checkpoints());
+    Transport transport = new LinkTransport(links::replica, links::client,
+        () -> refused(ShellRefusal.OUTBOUND_QUEUE_FULL.name()));
+    ReplicaShell.Io io = new ReplicaShell.Io(transport, new SystemShellClock(scheduler), Lane.THREADS, durable);
     ReplicaConfig rc = replicaConfig(quorum, self, p);
-    if (durable.isEmpty()) {
-      this.replica = new Replica(rc, service, effects);
-    } else {
-      long[] view = new long[1];
-      RecoveredState recovered = durable.recover(service, view);
-      this.replica = Replica.recover(rc, service, effects, recovered);
-      LOG.info("replica {}: recovered from {}: view {}, state at sequence {}, {} log records", self, data, view[0],
-          recovered.lastExecuted(), recovered.log().size());
+    this.shell = new ReplicaShell(self, quorum, p.checkpointInterval(), encoder, decoder, io, new Host(),
+        new NodeCheckpoints(), ShellParts.PRODUCTION, metrics, effects -> {
+          if (durable.isEmpty()) {
+            return new Replica(rc, service, effects);
+          }
+          long[] view = new long[1];
+          RecoveredState recovered = durable.recover(service, view);
+          LOG.info("replica {}: recovered from {}: view {}, state at sequence {}, {} log records", self, data, view[0],
+              recovered.lastExecuted(), recovered.log().size());
+          return Replica.recover(rc, service, effects, recovered);
+        });
+  }
+
+  private void verifyAll(java.util.List<Inbound> group) {
+    shell.verifyAll(group);
+  }
+
+  private void halt() {
+    if (shell != null) {
+      shell.halt();
     }
-    publishProgress();
   }
 
-  private int verificationBacklog() {
-    return verification.queue.size();
-  }
-
-  private void quarantine(int client, String why) {
-    links.quarantine(client, why);
+  private void refused(String reason) {
+    rejected.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
+    LOG.debug("replica {}: refused {}", self, reason);
   }
 
   /** Signs an own message as the durable log stores it; on the writer thread, once per commit. */
   private byte[] signOwn(Message m) {
-    return commits.signed(m);
-  }
-
-  private void timerFired(dev.bft.core.protocol.TimerId timer) {
-    onProtocolThread(() -> replica.onTimer(timer));
+    return shell.signed(m);
   }
 
   private static ReplicaConfig replicaConfig(Quorum quorum, int self, ProtocolParameters p) {
@@ -173,40 +160,6 @@ public final class ReplicaNode implements AutoCloseable {
     return keys;
   }
 
-  /** Runs a protocol event; what it decided is handed to the storage writer after its group (see {@link GroupedExecutor}). */
-  private void onProtocolThread(Runnable event) {
-    long queued = System.nanoTime();
-    protocolLoop.execute(() -> {
-      metrics.stage(Stage.PROTOCOL_QUEUE, System.nanoTime() - queued);
-      if (!closed) {
-        event.run();
-      }
-    });
-  }
-
-  private void publishProgress() {
-    voteFilter.publish(replica.view(), replica.lowWatermark(), replica.highWatermark(), replica.lastExecuted());
-    for (int i = 0; i < config.n(); i++) {
-      voteFilter.publishViewChange(i, replica.latestViewChangeOf(i));
-    }
-    metrics.view.set(replica.view());
-    metrics.lastExecuted.set(replica.lastExecuted());
-    metrics.stableCheckpoint.set(replica.stableCheckpoint());
-    metrics.lingerWaits.set(replica.lingerWaits());
-    metrics.lingerWaitsUnpaid.set(replica.lingerWaitsUnpaid());
-    metrics.dropped(replica.drops());
-  }
-
-  /** After a group of events on the protocol thread: publish progress, hand the group's effects to the writer. */
-  private void handOff() {
-    publishProgress();
-    effects.handOff();
-  }
-
-  private void storageFailed(StorageException e) {
-    supervisor.failed("storage-" + self, e);
-  }
-
   private static Thread daemon(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
@@ -216,10 +169,8 @@ public final class ReplicaNode implements AutoCloseable {
   /** Binds the port, connects to the higher replicas, starts the protocol. */
   public void start() throws InterruptedException {
     links.start(group, scheduler);
-    verification.start();
-    commits.start();
-    protocolLoop.start();
-    onProtocolThread(replica::start);
+    verificationPool.start();
+    shell.start();
     LOG.info("replica {} listening on {} (n={}, f={}, tls {})", self, config.replica(self).address(), config.n(),
         config.f(), config.parameters().tls() ? "on" : "OFF");
     if (!config.parameters().tls()) {
@@ -228,51 +179,47 @@ public final class ReplicaNode implements AutoCloseable {
     }
   }
 
-  /**
-   * Sends unless the link's outbound buffer is over its limit: a slow or stuck peer then loses
-   * messages (PBFT recovers them by retransmission) instead of exhausting this replica's memory.
-   */
+  /** State transfer's own frames, written and flushed at once; a backed-up link loses them (counted). */
   private void write(Channel c, byte[] frame) {
     if (c == null || !c.isActive()) {
       return;
     }
     if (!c.isWritable()) {
-      rejected.computeIfAbsent(ShellRefusal.OUTBOUND_QUEUE_FULL.name(), k -> new AtomicLong()).incrementAndGet();
+      refused(ShellRefusal.OUTBOUND_QUEUE_FULL.name());
       return;
     }
-    if (commits.onWriterThread()) {
-      commits.writeDeferred(c, frame);
-    } else {
-      Frames.write(c, frame);
-    }
+    Frames.write(c, frame);
   }
 
-  /** On the verification pool: a message that passed its checks, on its way to the protocol thread. */
-  private void verified(int peer, Message m, long readAt) {
-    if (m instanceof FetchState fetch) {
-      stateTransfer.serve(peer, fetch); // served from an immutable snapshot, off the protocol thread
-      return;
+  /** What the shell reports: refusals counted, clients quarantined, state transfer served, failures supervised. */
+  private final class Host implements ReplicaShell.Host {
+    @Override
+    public void refused(String reason) {
+      ReplicaNode.this.refused(reason);
     }
-    if (m instanceof StateChunk chunk) {
-      if (stateTransfer.wanted(chunk)) {
-        onProtocolThread(() -> stateTransfer.onState(peer, chunk, replica.view()));
-      }
-      return;
+
+    @Override
+    public void quarantine(int client, String why) {
+      links.quarantine(client, why);
     }
-    long now = System.currentTimeMillis();
-    metrics.stage(Stage.VERIFY, System.nanoTime() - readAt);
-    onProtocolThread(() -> {
-      if (m instanceof Request req) {
-        effects.arrived(req, System.nanoTime());
-        replica.onRequest(req, now);
-      } else if (m instanceof ReplicaMessage rm && quorum.isReplica(peer)) {
-        replica.onMessage(rm);
+
+    @Override
+    public void stateTransfer(int peer, Message m) {
+      if (m instanceof FetchState fetch) {
+        stateTransfer.serve(peer, fetch); // served from an immutable snapshot, off the protocol lane
+      } else if (m instanceof StateChunk chunk && stateTransfer.wanted(chunk)) {
+        shell.onProtocolLane(() -> stateTransfer.onState(peer, chunk, shell.replica().view()));
       }
-    });
+    }
+
+    @Override
+    public void failed(String part, Throwable cause) {
+      supervisor.failed(part, cause);
+    }
   }
 
   /** Checkpoint snapshots and state transfer, as the effects need them. */
-  private final class Checkpoints implements ReplicaEffects.Checkpoints {
+  private final class NodeCheckpoints implements Checkpoints {
     @Override
     public KvSnapshot snapshot() {
       return service.snapshot();
@@ -290,7 +237,8 @@ public final class ReplicaNode implements AutoCloseable {
 
     @Override
     public void fetch(long sequence, Digest digest) {
-      stateTransfer.fetch(sequence, digest, service, ReplicaNode.this::onProtocolThread, scheduler, replica::onStateInstalled);
+      stateTransfer.fetch(sequence, digest, service, shell::onProtocolLane, scheduler,
+          (seq, clients) -> shell.replica().onStateInstalled(seq, clients));
     }
   }
 
@@ -298,7 +246,7 @@ public final class ReplicaNode implements AutoCloseable {
   public void playByzantine(OutboundFilter behaviour) {
     LOG.warn("replica {}: playing a Byzantine behaviour ({}); it no longer follows the protocol", self,
         behaviour.getClass().getSimpleName());
-    effects.playByzantine(behaviour);
+    shell.playByzantine(behaviour);
   }
 
   public ReplicaMetrics metrics() {
@@ -311,7 +259,7 @@ public final class ReplicaNode implements AutoCloseable {
 
   /** Replicas that sent a bad signature and whose frames are therefore verified alone. */
   public Set<Integer> replicasVerifiedAlone() {
-    return verification.forgers();
+    return shell.replicasVerifiedAlone();
   }
 
   /** Unauthenticated connections this replica holds now. */
@@ -328,12 +276,10 @@ public final class ReplicaNode implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
     links.close();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    protocolLoop.stop(2000);
-    commits.stop(2000);
-    verification.stop();
+    shell.stop(2000);
+    verificationPool.stop();
     scheduler.shutdownNow();
     store.close();
     metrics.close();

@@ -17,14 +17,17 @@ import java.util.function.Predicate;
  * signature should cost a parse, not a signature check, so a flooding replica spends its own CPU
  * on signing and ours only on parsing. Refused:
  * <ul>
- *   <li>a PREPARE or COMMIT of an older view or outside the window;
- *   <li>a COMMIT for a sequence number this replica executed: it will not execute it again;
+ *   <li>a PREPARE or COMMIT of an older view, or outside the window;
+ *   <li>a COMMIT for a sequence number this replica executed after preparing it in that view: its
+ *       own COMMIT is out and the slot needs nothing more here (this spares the surplus vote of
+ *       every slot). A vote for an executed sequence in a view this replica has not prepared it in
+ *       passes: after a view change the new primary re-proposes it, and the replicas that lag
+ *       behind can commit it only once this one prepares it again and sends its COMMIT in the
+ *       new view (refusing those votes left two lagging replicas stuck for good, which the
+ *       seeded simulation of the shell found);
  *   <li>a PREPARE for a sequence number this replica already prepared in that view: its prepared
  *       certificate holds the 2f it needs, and at n = 4 the third PREPARE of a slot (the second,
- *       at a backup) is surplus whenever it comes after the certificate. Not every PREPARE for an
- *       executed sequence: a NEW-VIEW re-issues executed slots, and a replica that lacked their
- *       batches commits them only with the COMMITs of replicas that prepare them again in the new
- *       view (refusing those PREPAREs left such a replica unable to catch up until a checkpoint);
+ *       at a backup) is surplus whenever it comes after the certificate;
  *   <li>a CHECKPOINT that is not at a multiple of the checkpoint interval, or at or below the low
  *       watermark (a correct replica sends neither, and the protocol drops both);
  *   <li>a STATUS for a view above this replica's (the protocol drops those);
@@ -38,8 +41,11 @@ import java.util.function.Predicate;
  * grow (within one incarnation), so a stale value makes the check more lenient, never stricter; one
  * view ahead and one window beyond the high watermark are let through for what the published values
  * lag behind.
+ *
+ * <p>Not final only so that a test can plant a filter that drops a valid vote and show that the
+ * seeded simulation catches it.
  */
-final class VoteFilter implements Predicate<Message> {
+class VoteFilter implements Predicate<Message> {
   private final long checkpointInterval;
   private volatile long view;
   private volatile long low;
@@ -88,12 +94,10 @@ final class VoteFilter implements Predicate<Message> {
   @Override
   public boolean test(Message m) {
     if (m instanceof Prepare p) {
-      long[] mark = prepared.get((int) (p.sequence() & (prepared.length() - 1)));
-      boolean certified = mark != null && mark[0] == p.view() && mark[1] == p.sequence();
-      return !certified && voteCounts(p.view(), p.sequence());
+      return !preparedHere(p.view(), p.sequence()) && voteCounts(p.view(), p.sequence());
     }
     if (m instanceof Commit c) {
-      return c.sequence() > executed && voteCounts(c.view(), c.sequence());
+      return !(c.sequence() <= executed && preparedHere(c.view(), c.sequence())) && voteCounts(c.view(), c.sequence());
     }
     if (m instanceof Checkpoint c) {
       return c.sequence() % checkpointInterval == 0 && c.sequence() > low;
@@ -111,6 +115,17 @@ final class VoteFilter implements Predicate<Message> {
           || vc.newView() > latestViewChange.get(sender);
     }
     return true;
+  }
+
+  /** The last executed sequence number the protocol lane published. */
+  final long executed() {
+    return executed;
+  }
+
+  /** Whether this replica holds a prepared certificate for {@code sequence} in {@code view} (as far as the marks remember). */
+  final boolean preparedHere(long view, long sequence) {
+    long[] mark = prepared.get((int) (sequence & (prepared.length() - 1)));
+    return mark != null && mark[0] == view && mark[1] == sequence;
   }
 
   private boolean voteCounts(long v, long sequence) {

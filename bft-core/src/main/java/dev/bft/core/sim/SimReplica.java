@@ -7,16 +7,12 @@ import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
 import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.service.ChunkedState;
-import dev.bft.core.service.KvSnapshot;
-import dev.bft.core.message.codec.WireLimits;
-import dev.bft.core.statetransfer.FetchEffects;
-import dev.bft.core.statetransfer.Manifests;
-import dev.bft.core.statetransfer.StateFetcher;
 import dev.bft.crypto.Digest;
 import dev.bft.core.protocol.Effects;
 import dev.bft.core.protocol.RecoveredState;
 import dev.bft.core.protocol.LogRecord;
 import dev.bft.core.protocol.Replica;
+import dev.bft.core.protocol.ReplicaConfig;
 import dev.bft.core.protocol.TimerId;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,106 +26,63 @@ final class SimReplica implements Effects {
   final List<LogRecord> persisted = new ArrayList<>();
   /** The raw service (the replica sees it through the checkers); snapshots come from it. */
   dev.bft.core.service.ReplicatedService rawService;
-  private final java.util.NavigableMap<Long, HeldCheckpoint> snapshots = new java.util.TreeMap<>();
-  private long fetchSequence = -1;
-  private StateFetcher transfer;
-  private long transferTimerGeneration;
-  /** A Byzantine state server: every manifest and chunk it serves is corrupted. */
-  boolean servesCorruptState;
-  /**
-   * Twins: a second, independent copy of this replica with the same identity. The original talks
-   * only to {@code twinGroup}'s complement... see {@link #makeTwin}. Null unless this replica is twinned.
-   */
-  Replica twin;
-  private java.util.Set<Integer> originalAudience;
+  /** Its checkpoints' snapshots, served to peers, and its own fetches of state. */
+  final SimStateTransfer states;
+  /** Twins: a second copy of this replica with the same identity; null unless this replica is twinned. */
+  private SimTwin twin;
 
   /**
    * Runs a second copy of this replica (same id, same key) that talks to the replicas outside
-   * {@code originalAudience}, while the original talks only to those inside: each half of the
-   * cluster sees a consistent replica, but not the same one.
+   * {@code audience}, while the original talks only to those inside: each half of the cluster sees
+   * a consistent replica, but not the same one.
    */
   void makeTwin(java.util.Set<Integer> audience, dev.bft.core.service.ReplicatedService twinService) {
-    originalAudience = java.util.Set.copyOf(audience);
     byzantine = (self, to, message, now) -> audience.contains(to) ? java.util.List.of(new OutboundFilter.Outbound(to, message))
         : java.util.List.of();
-    TwinEffects effects = new TwinEffects();
-    twin = new Replica(replica.config(), twinService, effects);
-    twin.start();
-  }
-
-  /** The twin's effects: it speaks only to the replicas outside the original's audience. */
-  private final class TwinEffects implements dev.bft.core.protocol.Effects {
-    private final long[] generation = new long[TimerId.values().length];
-
-    @Override
-    public void send(int to, ReplicaMessage message) {
-      if (to != id && !originalAudience.contains(to)) {
-        sim.network().carry(id, to, message, m -> sim.replica(to).receive(m));
-      }
-    }
-
-    @Override
-    public void broadcast(ReplicaMessage message) {
-      for (int to = 0; to < sim.replicaCount(); to++) {
-        send(to, message);
-      }
-    }
-
-    @Override
-    public void reply(Reply reply) {
-      SimClient client = sim.client(reply.clientId());
-      if (client != null) {
-        sim.network().carry(id, -1, reply, client::receive);
-      }
-    }
-
-    @Override
-    public void forward(int to, Request request) {}
-
-    @Override
-    public void persist(LogRecord record) {}
-
-    @Override
-    public void setTimer(TimerId timer, long ticks) {
-      long g = ++generation[timer.ordinal()];
-      sim.queue().at(sim.now() + ticks, () -> {
-        if (generation[timer.ordinal()] == g) {
-          twin.onTimer(timer);
-        }
-      });
-    }
-
-    @Override
-    public void cancelTimer(TimerId timer) {
-      generation[timer.ordinal()]++;
-    }
-
-    @Override
-    public void executed(long sequence, Batch batch) {}
-
-    @Override
-    public void checkpointTaken(long sequence, Digest digest, ClientTable clients) {}
-
-    @Override
-    public void fetchState(long sequence, Digest digest) {}
+    twin = new SimTwin(id, sim, audience, replica.config(), twinService);
   }
 
   /** A Byzantine replica's rewriting of what it sends; null for a correct replica. */
   OutboundFilter byzantine;
   /** A censoring replica: while it is primary it ignores this client's requests (-1: nobody). */
   int censoredClient = -1;
-  private dev.bft.crypto.Digest fetchDigest;
-  private int fetchAttempt;
   private final Simulation sim;
   private final long[] timerGeneration = new long[TimerId.values().length];
 
   SimReplica(int id, Simulation sim) {
     this.id = id;
     this.sim = sim;
+    this.states = new SimStateTransfer(this, sim);
   }
 
   private dev.bft.storage.LmdbStore store;
   private dev.bft.core.runtime.DurableLog durable;
+  /** Non-null when this replica runs the production shell: its current incarnation. */
+  private SimShell shell;
+  /** That shell's effects: the core's effects go there after the simulator's bookkeeping. */
+  private Effects shellEffects;
+
+  /** From now on this replica runs the production shell over its LMDB environment (opened before). */
+  void useShell() {
+    ReplicaConfig config = replica.config();
+    shell = newShell(effects -> new Replica(config, service, this));
+    replica = shell.shell.replica();
+  }
+
+  private SimShell newShell(java.util.function.Function<Effects, Replica> build) {
+    return new SimShell(sim, this, durable, sim.random().split(), effects -> {
+      shellEffects = effects;
+      return build.apply(effects);
+    });
+  }
+
+  void start() {
+    if (shell != null) {
+      shell.shell.start();
+    } else {
+      replica.start();
+    }
+  }
 
   /** From now on this replica persists to a real LMDB environment and restarts from it. */
   void openDurableLog(java.nio.file.Path dir, SimSigning signing) {
@@ -145,8 +98,8 @@ final class SimReplica implements Effects {
   }
 
   /** The end of one event: what it persisted becomes durable (its messages are already on their way, later in time). */
-  private void afterEvent() {
-    if (durable != null) {
+  void afterEvent() {
+    if (durable != null && shell == null) {
       durable.commit();
     }
   }
@@ -154,6 +107,9 @@ final class SimReplica implements Effects {
   /** Loses everything not persisted: messages in flight to it, its timers, its volatile protocol state. */
   void crash() {
     up = false;
+    if (shell != null) {
+      shell.kill();
+    }
     if (durable != null) {
       durable.discardUncommitted();
     }
@@ -168,11 +124,10 @@ final class SimReplica implements Effects {
    * here, as the storage layer commits them in one transaction, so both survive as they were.
    */
   void restart() {
-    fetchSequence = -1;
-    if (transfer != null) {
-      transfer.stop();
-      transfer = null; // it held the old service; a new fetch builds a new one
-      transferTimerGeneration++;
+    states.restarted();
+    if (shell != null) {
+      restartShell();
+      return;
     }
     if (durable != null) {
       // Everything in memory is gone, the service state included: rebuild from LMDB.
@@ -180,7 +135,7 @@ final class SimReplica implements Effects {
       service = sim.checkedService(id, rawService);
       RecoveredState recovered = durable.recover((ChunkedState) rawService, new long[1]);
       sim.restartedFrom(id, recovered.clientTable());
-      snapshots.clear();
+      states.forgetSnapshots();
       replica = Replica.recover(replica.config(), service, this, recovered);
       up = true;
       sim.trace("restart-lmdb", id, replica.lastExecuted());
@@ -195,12 +150,67 @@ final class SimReplica implements Effects {
     replica.start();
   }
 
-  void receive(ReplicaMessage m) {
-    if (twin != null && !originalAudience.contains(m.sender())) {
-      twin.onMessage(m);
+  /** A new process over the same LMDB environment: a new shell, the replica recovered from what was durable. */
+  private void restartShell() {
+    if (up) {
+      return; // restarted already (a scheduled crash and a power loss overlapped)
+    }
+    rawService = sim.options().service().get();
+    service = sim.checkedService(id, rawService);
+    long[] view = new long[1];
+    RecoveredState recovered = durable.recover((ChunkedState) rawService, view);
+    sim.restartedFrom(id, recovered.clientTable());
+    sim.recovered(id, recovered, view[0]);
+    states.forgetSnapshots();
+    ReplicaConfig config = replica.config();
+    shell = newShell(effects -> Replica.recover(config, service, this, recovered));
+    replica = shell.shell.replica();
+    up = true;
+    sim.trace("restart-shell", id, replica.lastExecuted());
+    shell.shell.start();
+  }
+
+  /** A frame from {@code from}'s link (a shell's own output): verified by this replica's shell. */
+  void receiveFrame(int from, byte[] frame) {
+    if (up && shell != null && (from < sim.replicaCount() || shell.admits(from))) {
+      sim.trace("f", id, from + ":" + java.util.Arrays.hashCode(frame));
+      shell.receive(from, frame);
+    }
+  }
+
+  /** Frames refused here because their client was quarantined (current incarnation; 0 without the shell). */
+  long refusedWhileQuarantined() {
+    return shell == null ? 0 : shell.refusedWhileQuarantined;
+  }
+
+  /**
+   * A message a Byzantine replica sent on its own link. To a replica running the shell it arrives
+   * as a frame: its own messages signed with its key, others' only as they were signed (it cannot
+   * forge a signature, and the shell refuses another's message on its link).
+   */
+  void receiveFrom(int link, ReplicaMessage m) {
+    if (shell == null) {
+      receive(m);
       return;
     }
     if (up) {
+      byte[] frame = m.wire() != null || m.sender() == link ? sim.signing().frame(m) : null;
+      if (frame != null) {
+        sim.trace("b", id, m);
+        shell.receive(link, frame);
+      }
+    }
+  }
+
+  void receive(ReplicaMessage m) {
+    if (twin != null && twin.hears(m.sender())) {
+      twin.replica.onMessage(m);
+      return;
+    }
+    if (up && shell != null) {
+      sim.trace("r", id, m);
+      shell.receive(m.sender(), sim.signing().frame(m));
+    } else if (up) {
       sim.trace("r", id, m);
       replica.onMessage(m);
       afterEvent();
@@ -209,9 +219,15 @@ final class SimReplica implements Effects {
 
   void receive(Request r) {
     if (twin != null) {
-      twin.onRequest(r, sim.now());
+      twin.replica.onRequest(r, sim.now());
     }
-    if (up && !(r.clientId() == censoredClient && replica.isPrimary())) {
+    if (up && shell != null && !(r.clientId() == censoredClient && replica.isPrimary())) {
+      byte[] frame = sim.signing().frame(r);
+      if (frame != null && shell.admits(r.clientId())) {
+        sim.trace("q", id, r);
+        shell.receive(r.clientId(), frame);
+      }
+    } else if (up && !(r.clientId() == censoredClient && replica.isPrimary())) {
       sim.trace("q", id, r);
       replica.onRequest(r, sim.now());
       afterEvent();
@@ -229,12 +245,16 @@ final class SimReplica implements Effects {
 
   @Override
   public void send(int to, ReplicaMessage original) {
+    if (shellEffects != null && byzantine == null) {
+      shellEffects.send(to, original);
+      return;
+    }
     ReplicaMessage message = wire(original);
     if (byzantine != null) {
       for (OutboundFilter.Outbound o : byzantine.toReplica(id, to, message, sim.now())) {
         if (o.to() != id && o.to() >= 0 && o.to() < sim.replicaCount()) {
           sim.queue().at(sim.now() + o.delay(),
-              () -> sim.network().carry(id, o.to(), o.message(), m -> sim.replica(o.to()).receive(m)));
+              () -> sim.network().carry(id, o.to(), o.message(), m -> sim.replica(o.to()).receiveFrom(id, m)));
         }
       }
       return;
@@ -253,6 +273,10 @@ final class SimReplica implements Effects {
       }
       return;
     }
+    if (shellEffects != null) {
+      shellEffects.broadcast(original);
+      return;
+    }
     ReplicaMessage message = wire(original);
     sim.sent(id, message);
     for (int to = 0; to < sim.replicaCount(); to++) {
@@ -265,6 +289,10 @@ final class SimReplica implements Effects {
 
   @Override
   public void reply(Reply original) {
+    if (shellEffects != null && byzantine == null) {
+      shellEffects.reply(original);
+      return;
+    }
     Reply reply = byzantine == null ? original : byzantine.toClient(id, original, sim.now());
     SimClient client = reply == null ? null : sim.client(reply.clientId());
     if (client != null) {
@@ -274,6 +302,10 @@ final class SimReplica implements Effects {
 
   @Override
   public void forward(int to, Request request) {
+    if (shellEffects != null) {
+      shellEffects.forward(to, request);
+      return;
+    }
     sim.network().carry(id, to, request, r -> sim.replica(to).receive(r));
   }
 
@@ -282,12 +314,19 @@ final class SimReplica implements Effects {
     for (SimObserver o : sim.observers()) {
       o.persisted(id, record, sim.now());
     }
+    if (shellEffects != null) {
+      if (record instanceof LogRecord.StableCheckpoint sc) {
+        states.stable(sc.sequence());
+      }
+      shellEffects.persist(record);
+      return;
+    }
     if (durable != null) {
       durable.add(record);
     }
     if (record instanceof LogRecord.StableCheckpoint sc) {
       persisted.removeIf(r -> sequenceOf(r) <= sc.sequence());
-      snapshots.headMap(sc.sequence(), false).clear();
+      states.stable(sc.sequence());
     } else if (record instanceof LogRecord.EnteredView) {
       persisted.removeIf(r -> r instanceof LogRecord.EnteredView);
     }
@@ -309,6 +348,10 @@ final class SimReplica implements Effects {
 
   @Override
   public void setTimer(TimerId timer, long ticks) {
+    if (shellEffects != null) {
+      shellEffects.setTimer(timer, ticks);
+      return;
+    }
     long generation = ++timerGeneration[timer.ordinal()];
     sim.queue().at(sim.now() + ticks, () -> {
       if (up && timerGeneration[timer.ordinal()] == generation) {
@@ -321,12 +364,19 @@ final class SimReplica implements Effects {
 
   @Override
   public void cancelTimer(TimerId timer) {
+    if (shellEffects != null) {
+      shellEffects.cancelTimer(timer);
+      return;
+    }
     timerGeneration[timer.ordinal()]++;
   }
 
   @Override
   public void executed(long sequence, Batch batch) {
     sim.onExecuted(id, sequence, batch);
+    if (shellEffects != null) {
+      shellEffects.executed(sequence, batch);
+    }
   }
 
   private dev.bft.core.runtime.ViewChangeLogger viewChanges;
@@ -346,16 +396,17 @@ final class SimReplica implements Effects {
     }
   }
 
-  /** A copy of the state at a checkpoint, as storage would keep it to serve state transfer. */
-  record HeldCheckpoint(Object serviceSnapshot, ClientTable clients) {}
-
   @Override
   public void checkpointTaken(long sequence, dev.bft.crypto.Digest digest, ClientTable clients) {
     for (SimObserver o : sim.observers()) {
       o.checkpointTaken(id, sequence, sim.now());
     }
+    if (shellEffects != null) {
+      shellEffects.checkpointTaken(sequence, digest, clients); // snapshot held and persisted through the shell
+      return;
+    }
     if (rawService instanceof StateSnapshots s) {
-      snapshots.put(sequence, new HeldCheckpoint(s.snapshot(), clients));
+      states.hold(sequence, s.snapshot(), clients);
     }
     if (durable != null) {
       durable.addState(sequence, (ChunkedState) rawService, clients);
@@ -364,132 +415,21 @@ final class SimReplica implements Effects {
 
   @Override
   public void fetchState(long sequence, dev.bft.crypto.Digest digest) {
-    if (rawService instanceof ChunkedState chunked) {
-      if (transfer == null) {
-        transfer = new StateFetcher(id, sim.replicaCount(), chunked, new TransferShell(), sim.transferStats());
-      }
-      transfer.start(sequence, digest);
-      return;
-    }
-    if (sequence == fetchSequence) {
-      return; // already fetching; the retry timer takes care of lost answers
-    }
-    fetchSequence = sequence;
-    fetchDigest = digest;
-    askNextPeer(sequence);
-  }
-
-  /** Asks one peer after another, round robin, until a verified state arrives. */
-  private void askNextPeer(long sequence) {
-    if (!up || fetchSequence != sequence) {
-      return;
-    }
-    int peer = (id + 1 + fetchAttempt++ % (sim.replicaCount() - 1)) % sim.replicaCount();
-    sim.trace("fetch", id, sequence + " from " + peer);
-    sim.network().carry(id, peer, sequence, s -> sim.replica(peer).serveState(id, s));
-    sim.queue().at(sim.now() + 50, () -> askNextPeer(sequence));
-  }
-
-  /** Whether a STATE frame with this chunk would pass the real decoder's limit (else it is dropped, as there). */
-  private static boolean fitsOneFrame(byte[] chunk) {
-    return chunk != null && chunk.length <= WireLimits.defaults().maxChunkBytes();
-  }
-
-  void serveManifest(int requester, long sequence, int page) {
-    HeldCheckpoint held = snapshots.get(sequence);
-    if (up && held != null && held.serviceSnapshot() instanceof KvSnapshot ks) {
-      Digest[] leaves = ks.chunkDigests();
-      if (servesCorruptState) {
-        leaves[leaves.length - 1] = Digest.sha256(leaves[leaves.length - 1].bytesUnsafe());
-      }
-      byte[] bytes = Manifests.page(leaves, held.clients(), page);
-      if (fitsOneFrame(bytes)) {
-        sim.network().carry(id, requester, bytes, b -> sim.replica(requester).receiveManifest(id, sequence, page, b));
-      }
+    if (shellEffects != null) {
+      shellEffects.fetchState(sequence, digest);
+    } else {
+      states.fetchFromPeers(sequence, digest);
     }
   }
 
-  void serveChunk(int requester, long sequence, int index) {
-    HeldCheckpoint held = snapshots.get(sequence);
-    if (up && held != null && held.serviceSnapshot() instanceof KvSnapshot ks && index < ks.chunkIndexBound()) {
-      byte[] chunk = ks.chunk(index);
-      if (servesCorruptState && chunk.length > 0) {
-        chunk[chunk.length - 1] ^= 1;
-      }
-      if (fitsOneFrame(chunk)) {
-        sim.network().carry(id, requester, chunk, c -> sim.replica(requester).receiveChunk(id, sequence, index, c));
-      }
-    }
-  }
-
-  private void receiveManifest(int peer, long sequence, int page, byte[] bytes) {
-    if (up && transfer != null) {
-      transfer.onManifestPage(peer, sequence, page, bytes, replica.view());
-    }
-  }
-
-  private void receiveChunk(int peer, long sequence, int index, byte[] chunk) {
-    if (up && transfer != null) {
-      transfer.onChunk(peer, sequence, index, chunk);
-    }
-  }
-
-  /** Carries the fetcher's requests over the simulated network to the peers' snapshot stores. */
-  private final class TransferShell implements FetchEffects {
-    @Override
-    public void requestManifest(int peer, long sequence) {
-      requestManifestPage(peer, sequence, 0);
-    }
-
-    @Override
-    public void requestManifestPage(int peer, long sequence, int page) {
-      sim.trace("fetch-manifest", id, sequence + " page " + page + " from " + peer);
-      sim.network().carry(id, peer, sequence, s -> sim.replica(peer).serveManifest(id, s, page));
-    }
-
-    @Override
-    public void requestChunk(int peer, long sequence, int index) {
-      sim.network().carry(id, peer, index, i -> sim.replica(peer).serveChunk(id, sequence, i));
-    }
-
-    @Override
-    public void setRetryTimer(long ticks) {
-      long generation = ++transferTimerGeneration;
-      sim.queue().at(sim.now() + ticks, () -> {
-        if (up && generation == transferTimerGeneration && transfer != null) {
-          transfer.onRetryTimer();
-        }
-      });
-    }
-
-    @Override
-    public void installed(long sequence, ClientTable clients) {
-      sim.trace("installed", id, sequence);
-      replica.onStateInstalled(sequence, clients);
-      afterEvent();
-    }
-  }
-
-  void serveState(int requester, long sequence) {
-    HeldCheckpoint held = snapshots.get(sequence);
-    if (up && held != null) {
-      sim.network().carry(id, requester, held, h -> sim.replica(requester).receiveState(sequence, h));
-    }
-  }
-
-  private void receiveState(long sequence, HeldCheckpoint held) {
-    if (!up || sequence != fetchSequence || !(rawService instanceof StateSnapshots s)) {
-      return;
-    }
-    dev.bft.crypto.Digest claimed = dev.bft.core.protocol.StateDigests.checkpoint(
-        s.digestOf(held.serviceSnapshot()), held.clients());
-    if (!claimed.equals(fetchDigest)) {
-      sim.trace("bad-state", id, sequence);
-      return; // a wrong state: the next peer is asked when the retry timer fires
-    }
-    fetchSequence = -1;
-    s.restore(held.serviceSnapshot());
+  /** State transfer installed checkpoint {@code sequence}: the replica learns it on its protocol lane. */
+  void installed(long sequence, ClientTable clients) {
     sim.trace("installed", id, sequence);
-    replica.onStateInstalled(sequence, held.clients());
+    if (shell != null) {
+      shell.shell.onProtocolLane(() -> replica.onStateInstalled(sequence, clients));
+      return;
+    }
+    replica.onStateInstalled(sequence, clients);
+    afterEvent();
   }
 }

@@ -34,6 +34,17 @@ final class SimSigning {
     decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, clientKeys), cluster);
   }
 
+  /** The frame of a replica's message as its sender signed it (or as received, if it carries its wire form). */
+  byte[] frame(dev.bft.core.message.ReplicaMessage m) {
+    return replicaEncoders[m.sender()].encode(m);
+  }
+
+  /** The frame of a request as its client signed it; null for a client without a key here. */
+  byte[] frame(Request r) {
+    MessageEncoder client = clientEncoders.get(r.clientId());
+    return client == null ? null : client.encode(r.wire() == null ? sign(r) : r);
+  }
+
   /** The request as its client signs it (what a replica receives from the wire). */
   Request sign(Request r) {
     return (Request) decoder.decode(clientEncoders.get(r.clientId()).encode(r)).message();

@@ -32,21 +32,30 @@ public final class Simulation {
   /** What to simulate. Replica ids are 0..n-1; client ids are 1000, 1001, …. */
   public record Options(long seed, int replicas, int clients, int operationsPerClient, NetworkFaults faults,
                         ReplicaConfig replicaConfig, Supplier<ReplicatedService> service, Workload workload,
-                        long maxTicks, long clientRetransmitTicks, java.nio.file.Path lmdbRoot) {
+                        long maxTicks, long clientRetransmitTicks, java.nio.file.Path lmdbRoot, ShellOptions shell) {
+    /** Replicas with the simulator's own effects, not the production shell. */
+    public Options(long seed, int replicas, int clients, int operationsPerClient, NetworkFaults faults,
+                   ReplicaConfig replicaConfig, Supplier<ReplicatedService> service, Workload workload,
+                   long maxTicks, long clientRetransmitTicks, java.nio.file.Path lmdbRoot) {
+      this(seed, replicas, clients, operationsPerClient, faults, replicaConfig, service, workload, maxTicks,
+          clientRetransmitTicks, lmdbRoot, null);
+    }
+
     public static Options of(long seed, int replicas, Supplier<ReplicatedService> service, Workload workload) {
       Quorum q = Quorum.ofReplicas(replicas);
       ReplicaConfig config = new ReplicaConfig(q, 0, 16, 2, 8, 16, 64, 400);
-      return new Options(seed, replicas, 4, 50, NetworkFaults.reliable(), config, service, workload, 2_000_000, 300, null);
+      return new Options(seed, replicas, 4, 50, NetworkFaults.reliable(), config, service, workload, 2_000_000, 300, null,
+          null);
     }
 
     public Options withFaults(NetworkFaults f) {
       return new Options(seed, replicas, clients, operationsPerClient, f, replicaConfig, service, workload, maxTicks,
-          clientRetransmitTicks, lmdbRoot);
+          clientRetransmitTicks, lmdbRoot, shell);
     }
 
     public Options withLoad(int clientCount, int operations) {
       return new Options(seed, replicas, clientCount, operations, faults, replicaConfig, service, workload, maxTicks,
-          clientRetransmitTicks, lmdbRoot);
+          clientRetransmitTicks, lmdbRoot, shell);
     }
 
     /**
@@ -55,12 +64,27 @@ public final class Simulation {
      */
     public Options withLmdb(java.nio.file.Path root) {
       return new Options(seed, replicas, clients, operationsPerClient, faults, replicaConfig, service, workload, maxTicks,
-          clientRetransmitTicks, root);
+          clientRetransmitTicks, root, shell);
+    }
+
+    /**
+     * Replicas run the production shell over LMDB environments under {@code root}: frames, the
+     * verification stage, the vote filter, the effects, the commit stage and the timers of a real
+     * replica, with only sockets, threads and the disk replaced.
+     */
+    public Options withShell(java.nio.file.Path root, ShellOptions shellOptions) {
+      return new Options(seed, replicas, clients, operationsPerClient, faults, replicaConfig, service, workload, maxTicks,
+          clientRetransmitTicks, root, shellOptions);
+    }
+
+    public Options withMaxTicks(long ticks) {
+      return new Options(seed, replicas, clients, operationsPerClient, faults, replicaConfig, service, workload, ticks,
+          clientRetransmitTicks, lmdbRoot, shell);
     }
 
     public Options withReplicaConfig(ReplicaConfig config) {
       return new Options(seed, replicas, clients, operationsPerClient, faults, config, service, workload, maxTicks,
-          clientRetransmitTicks, lmdbRoot);
+          clientRetransmitTicks, lmdbRoot, shell);
     }
   }
 
@@ -86,6 +110,8 @@ public final class Simulation {
   /** Clients outside the workload whose requests a test injects: the queue bound counts them too. */
   private final java.util.Set<Integer> injectedClients = new java.util.HashSet<>();
   private final dev.bft.core.sim.check.VoteConsistencyChecker votes = new dev.bft.core.sim.check.VoteConsistencyChecker();
+  private final dev.bft.core.sim.check.DurableBeforeSentChecker durableBeforeSent =
+      new dev.bft.core.sim.check.DurableBeforeSentChecker();
   private final List<SimObserver> observers = new ArrayList<>();
   private SimSigning signing;
   private int restartsFromStorage;
@@ -111,7 +137,12 @@ public final class Simulation {
           dev.bft.core.message.codec.ClusterBounds.of(options.replicaConfig()));
       for (SimReplica node : replicas) {
         node.openDurableLog(options.lmdbRoot().resolve("replica-" + node.id), signing);
+        if (options.shell() != null) {
+          node.useShell();
+        }
       }
+    } else if (options.shell() != null) {
+      throw new IllegalArgumentException("the production shell persists to LMDB: give it a directory (withShell)");
     }
     for (int c = 0; c < options.clients(); c++) {
       clients.add(new SimClient(FIRST_CLIENT_ID + c, this, options.operationsPerClient(),
@@ -122,7 +153,7 @@ public final class Simulation {
   /** Runs until every client finished its operations or the tick budget is spent. */
   public Result run() {
     for (SimReplica r : replicas) {
-      r.replica.start();
+      r.start();
     }
     for (SimClient c : clients) {
       queue.at(random.nextLong(5), c::issueNext);
@@ -181,7 +212,7 @@ public final class Simulation {
 
   /** Makes a replica a Byzantine state server: everything it serves for state transfer is corrupted. */
   public void serveCorruptState(int replica) {
-    replicas.get(replica).servesCorruptState = true;
+    replicas.get(replica).states.servesCorruptState = true;
   }
 
   /**
@@ -231,6 +262,24 @@ public final class Simulation {
       validity.issued(request.digest());
       network.carry(-1, replica, request, r -> replicas.get(replica).receive(r));
     });
+  }
+
+  /**
+   * Delivers {@code frame} to {@code replica} at {@code at} as if read from client {@code client}'s
+   * own link (production shell only): for frames no correct client sends.
+   */
+  public void injectClientFrame(int replica, int client, byte[] frame, long at) {
+    queue.at(at, () -> network.carry(-1, replica, frame, f -> replicas.get(replica).receiveFrame(client, f)));
+  }
+
+  /** The frame a workload client would send for {@code request}, signed with its key (production shell only). */
+  public byte[] clientFrame(Request request) {
+    return signing.frame(request);
+  }
+
+  /** Frames a replica refused because their client was quarantined, since its last restart. */
+  public long refusedWhileQuarantined(int replica) {
+    return replicas.get(replica).refusedWhileQuarantined();
   }
 
   /** Makes a replica censor one client: while primary, it ignores that client's requests. */
@@ -329,6 +378,21 @@ public final class Simulation {
   void sent(int replica, dev.bft.core.message.ReplicaMessage message) {
     if (!byzantine[replica]) {
       votes.onSent(replica, message);
+    }
+  }
+
+  /** A shell's frame left a correct replica (what the checkers of promises see, in shell mode). */
+  void left(int replica, dev.bft.core.message.ReplicaMessage message) {
+    if (!byzantine[replica]) {
+      votes.onSent(replica, message);
+      durableBeforeSent.onSent(replica, message);
+    }
+  }
+
+  /** A replica came back from storage: it must hold a record of everything it sent. */
+  void recovered(int replica, dev.bft.core.protocol.RecoveredState state, long view) {
+    if (!byzantine[replica]) {
+      durableBeforeSent.onRecovered(replica, state, view);
     }
   }
 

@@ -1,7 +1,9 @@
 /**
  * The deterministic simulator: a virtual clock, a seeded network that delays, drops, duplicates and
  * reorders messages and can partition, and n replicas plus clients running the real protocol code.
- * One seed determines one run exactly; invariant checkers run after every step.
+ * One seed determines one run exactly; invariant checkers run after every step. With
+ * {@code Options.withShell} the replicas run the production shell ({@code runtime.ReplicaShell})
+ * over simulated I/O ({@link dev.bft.core.sim.SimShell}).
  *
  * <p>It must never read the wall clock, use unseeded randomness, or iterate a hash-ordered
  * collection where the order affects what happens.

@@ -26,6 +26,19 @@ class FairVerificationQueueTest {
   }
 
   @Test
+  void aQueueWithoutWorkersIsDrainedByItsOwnerInTheSameTurns() {
+    FairVerificationQueue<String> q = queue(0, 1000, 4);
+    for (int i = 0; i < 5; i++) {
+      q.submit(3, "flood" + i, false);
+    }
+    q.submit(1, "prepare-1", false);
+    q.submit(1, "commit-1", false);
+    assertThat(q.poll()).containsExactly("flood0", "prepare-1", "flood1", "commit-1");
+    assertThat(q.poll()).containsExactly("flood2", "flood3", "flood4");
+    assertThat(q.poll()).as("nothing waits: the owner is told at once, not blocked").isEmpty();
+  }
+
+  @Test
   void aFloodingSourceCannotDelayTheOthersBeyondOneTurnEach() throws Exception {
     FairVerificationQueue<String> q = queue(1, 1000, 1);
     for (int i = 0; i < 500; i++) {

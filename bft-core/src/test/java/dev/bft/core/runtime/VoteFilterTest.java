@@ -45,7 +45,6 @@ class VoteFilterTest {
     assertThat(prepare(1, 300)).as("older view").isFalse();
     assertThat(prepare(4, 300)).as("two views ahead").isFalse();
     assertThat(prepare(2, 128)).as("at the low watermark").isFalse();
-    assertThat(filter.test(new Commit(2, 150, Digest.ZERO, 1, null))).as("already executed").isFalse();
     assertThat(prepare(2, 641)).as("more than a window beyond").isFalse();
     assertThat(prepare(2, 1L << 40)).as("far future").isFalse();
   }
@@ -60,6 +59,18 @@ class VoteFilterTest {
     assertThat(prepare(2, 200)).as("executed in an earlier view, re-issued in view 2").isTrue();
     filter.prepared(2, 200);
     assertThat(prepare(2, 200)).as("prepared again in view 2: surplus").isFalse();
+  }
+
+  @Test
+  void aCommitForAnExecutedSlotIsRefusedOnlyInTheViewThisReplicaPreparedItIn() {
+    filter.prepared(2, 150);
+    assertThat(filter.test(new Commit(2, 150, Digest.ZERO, 1, null))).as("executed after preparing it here: surplus")
+        .isFalse();
+    assertThat(filter.test(new Commit(3, 150, Digest.ZERO, 1, null)))
+        .as("re-proposed in the next view: lagging replicas need this replica to commit it there").isTrue();
+    assertThat(prepare(3, 150)).as("and the PREPAREs that let it prepare it there").isTrue();
+    assertThat(filter.test(new Commit(2, 160, Digest.ZERO, 1, null))).as("executed, not prepared here in view 2")
+        .isTrue();
   }
 
   @Test

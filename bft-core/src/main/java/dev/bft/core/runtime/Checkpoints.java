@@ -1,0 +1,20 @@
+package dev.bft.core.runtime;
+
+import dev.bft.core.protocol.ClientTable;
+import dev.bft.core.service.KvSnapshot;
+import dev.bft.crypto.Digest;
+
+/** What the shell's effects need of the host for checkpoints and state transfer. */
+public interface Checkpoints {
+  /** The service's state now, immutable from here on (persisted on the writer lane, served to peers). */
+  KvSnapshot snapshot();
+
+  /** Keeps the snapshot of checkpoint {@code sequence} to serve it by state transfer. */
+  void hold(long sequence, KvSnapshot snapshot, ClientTable clients);
+
+  /** Checkpoint {@code sequence} became stable: older held snapshots may go. */
+  void stable(long sequence);
+
+  /** The protocol asks for the state of checkpoint {@code sequence}, proved to have {@code digest}. */
+  void fetch(long sequence, Digest digest);
+}
