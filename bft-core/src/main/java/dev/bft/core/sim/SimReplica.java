@@ -6,8 +6,8 @@ import dev.bft.core.message.ReplicaMessage;
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
 import dev.bft.core.protocol.ClientTable;
-import dev.bft.core.service.ChunkedState;
-import dev.bft.core.service.KvSnapshot;
+import dev.bft.core.service.SnapshotPieces;
+import dev.bft.core.service.StateSnapshot;
 import dev.bft.core.message.codec.WireLimits;
 import dev.bft.core.statetransfer.FetchEffects;
 import dev.bft.core.statetransfer.Manifests;
@@ -31,7 +31,6 @@ final class SimReplica implements Effects {
   /** The raw service (the replica sees it through the checkers); snapshots come from it. */
   dev.bft.core.service.ReplicatedService rawService;
   private final java.util.NavigableMap<Long, HeldCheckpoint> snapshots = new java.util.TreeMap<>();
-  private long fetchSequence = -1;
   private StateFetcher transfer;
   private long transferTimerGeneration;
   /** A Byzantine state server: every manifest and chunk it serves is corrupted. */
@@ -118,8 +117,6 @@ final class SimReplica implements Effects {
   OutboundFilter byzantine;
   /** A censoring replica: while it is primary it ignores this client's requests (-1: nobody). */
   int censoredClient = -1;
-  private dev.bft.crypto.Digest fetchDigest;
-  private int fetchAttempt;
   private final Simulation sim;
   private final long[] timerGeneration = new long[TimerId.values().length];
 
@@ -168,7 +165,6 @@ final class SimReplica implements Effects {
    * here, as the storage layer commits them in one transaction, so both survive as they were.
    */
   void restart() {
-    fetchSequence = -1;
     if (transfer != null) {
       transfer.stop();
       transfer = null; // it held the old service; a new fetch builds a new one
@@ -178,7 +174,7 @@ final class SimReplica implements Effects {
       // Everything in memory is gone, the service state included: rebuild from LMDB.
       rawService = sim.options().service().get();
       service = sim.checkedService(id, rawService);
-      RecoveredState recovered = durable.recover((ChunkedState) rawService, new long[1]);
+      RecoveredState recovered = durable.recover(rawService, new long[1]);
       sim.restartedFrom(id, recovered.clientTable());
       snapshots.clear();
       replica = Replica.recover(replica.config(), service, this, recovered);
@@ -347,47 +343,26 @@ final class SimReplica implements Effects {
   }
 
   /** A copy of the state at a checkpoint, as storage would keep it to serve state transfer. */
-  record HeldCheckpoint(Object serviceSnapshot, ClientTable clients) {}
+  record HeldCheckpoint(SnapshotPieces snapshot, ClientTable clients) {}
 
   @Override
   public void checkpointTaken(long sequence, dev.bft.crypto.Digest digest, ClientTable clients) {
     for (SimObserver o : sim.observers()) {
       o.checkpointTaken(id, sequence, sim.now());
     }
-    if (rawService instanceof StateSnapshots s) {
-      snapshots.put(sequence, new HeldCheckpoint(s.snapshot(), clients));
-    }
+    StateSnapshot snapshot = rawService.snapshot();
+    snapshots.put(sequence, new HeldCheckpoint(new SnapshotPieces(snapshot), clients));
     if (durable != null) {
-      durable.addState(sequence, (ChunkedState) rawService, clients);
+      durable.addState(sequence, snapshot, clients);
     }
   }
 
   @Override
   public void fetchState(long sequence, dev.bft.crypto.Digest digest) {
-    if (rawService instanceof ChunkedState chunked) {
-      if (transfer == null) {
-        transfer = new StateFetcher(id, sim.replicaCount(), chunked, new TransferShell(), sim.transferStats());
-      }
-      transfer.start(sequence, digest);
-      return;
+    if (transfer == null) {
+      transfer = new StateFetcher(id, sim.replicaCount(), rawService, new TransferShell(), sim.transferStats());
     }
-    if (sequence == fetchSequence) {
-      return; // already fetching; the retry timer takes care of lost answers
-    }
-    fetchSequence = sequence;
-    fetchDigest = digest;
-    askNextPeer(sequence);
-  }
-
-  /** Asks one peer after another, round robin, until a verified state arrives. */
-  private void askNextPeer(long sequence) {
-    if (!up || fetchSequence != sequence) {
-      return;
-    }
-    int peer = (id + 1 + fetchAttempt++ % (sim.replicaCount() - 1)) % sim.replicaCount();
-    sim.trace("fetch", id, sequence + " from " + peer);
-    sim.network().carry(id, peer, sequence, s -> sim.replica(peer).serveState(id, s));
-    sim.queue().at(sim.now() + 50, () -> askNextPeer(sequence));
+    transfer.start(sequence, digest);
   }
 
   /** Whether a STATE frame with this chunk would pass the real decoder's limit (else it is dropped, as there). */
@@ -397,8 +372,8 @@ final class SimReplica implements Effects {
 
   void serveManifest(int requester, long sequence, int page) {
     HeldCheckpoint held = snapshots.get(sequence);
-    if (up && held != null && held.serviceSnapshot() instanceof KvSnapshot ks) {
-      Digest[] leaves = ks.chunkDigests();
+    if (up && held != null) {
+      Digest[] leaves = held.snapshot().leaves();
       if (servesCorruptState) {
         leaves[leaves.length - 1] = Digest.sha256(leaves[leaves.length - 1].bytesUnsafe());
       }
@@ -411,8 +386,8 @@ final class SimReplica implements Effects {
 
   void serveChunk(int requester, long sequence, int index) {
     HeldCheckpoint held = snapshots.get(sequence);
-    if (up && held != null && held.serviceSnapshot() instanceof KvSnapshot ks && index < ks.chunkIndexBound()) {
-      byte[] chunk = ks.chunk(index);
+    if (up && held != null && index < held.snapshot().indexBound()) {
+      byte[] chunk = held.snapshot().piece(index);
       if (servesCorruptState && chunk.length > 0) {
         chunk[chunk.length - 1] ^= 1;
       }
@@ -468,28 +443,5 @@ final class SimReplica implements Effects {
       replica.onStateInstalled(sequence, clients);
       afterEvent();
     }
-  }
-
-  void serveState(int requester, long sequence) {
-    HeldCheckpoint held = snapshots.get(sequence);
-    if (up && held != null) {
-      sim.network().carry(id, requester, held, h -> sim.replica(requester).receiveState(sequence, h));
-    }
-  }
-
-  private void receiveState(long sequence, HeldCheckpoint held) {
-    if (!up || sequence != fetchSequence || !(rawService instanceof StateSnapshots s)) {
-      return;
-    }
-    dev.bft.crypto.Digest claimed = dev.bft.core.protocol.StateDigests.checkpoint(
-        s.digestOf(held.serviceSnapshot()), held.clients());
-    if (!claimed.equals(fetchDigest)) {
-      sim.trace("bad-state", id, sequence);
-      return; // a wrong state: the next peer is asked when the retry timer fires
-    }
-    fetchSequence = -1;
-    s.restore(held.serviceSnapshot());
-    sim.trace("installed", id, sequence);
-    replica.onStateInstalled(sequence, held.clients());
   }
 }

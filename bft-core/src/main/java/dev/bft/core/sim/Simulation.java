@@ -416,6 +416,26 @@ public final class Simulation {
       public Digest stateDigest() {
         return service.stateDigest();
       }
+
+      @Override
+      public int chunkCount() {
+        return service.chunkCount();
+      }
+
+      @Override
+      public Digest[] chunkDigests() {
+        return service.chunkDigests();
+      }
+
+      @Override
+      public dev.bft.core.service.StateSnapshot snapshot() {
+        return service.snapshot();
+      }
+
+      @Override
+      public void installChunk(int chunk, byte[] content) {
+        service.installChunk(chunk, content);
+      }
     };
   }
 }

@@ -3,7 +3,7 @@ package dev.bft.core.statetransfer;
 import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.protocol.StateDigests;
 import dev.bft.core.service.ChunkPieces;
-import dev.bft.core.service.ChunkedState;
+import dev.bft.core.service.ReplicatedService;
 import dev.bft.core.service.MerkleTree;
 import dev.bft.crypto.Digest;
 import java.util.Arrays;
@@ -26,7 +26,7 @@ public final class StateFetcher {
 
   private final int self;
   private final int replicas;
-  private final ChunkedState state;
+  private final ReplicatedService state;
   private final FetchEffects effects;
   private final TransferStats stats;
 
@@ -47,7 +47,7 @@ public final class StateFetcher {
   private long periods;
   private int cursor;
 
-  public StateFetcher(int self, int replicas, ChunkedState state, FetchEffects effects, TransferStats stats) {
+  public StateFetcher(int self, int replicas, ReplicatedService state, FetchEffects effects, TransferStats stats) {
     this.self = self;
     this.replicas = replicas;
     this.state = state;
@@ -205,7 +205,7 @@ public final class StateFetcher {
     }
   }
 
-  /** Piece {@code index / chunkCount} of chunk {@code index % chunkCount} ({@link ChunkedState}). */
+  /** Piece {@code index / chunkCount} of chunk {@code index % chunkCount} ({@link dev.bft.core.service.SnapshotPieces}). */
   public void onChunk(int peer, long seq, int index, byte[] piece) {
     if (seq != sequence || leaves == null || index < 0 || !needed.contains(index)) {
       return;

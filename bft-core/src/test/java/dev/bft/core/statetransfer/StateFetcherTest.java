@@ -75,7 +75,7 @@ class StateFetcherTest {
     assertThat(asks).extracting(Ask::peer).doesNotContain(1, 0);
 
     Ask first = asks.get(0);
-    byte[] corrupt = snap.chunk(first.index()).clone();
+    byte[] corrupt = new dev.bft.core.service.SnapshotPieces(snap).piece(first.index()).clone();
     corrupt[corrupt.length - 1] ^= 1;
     asks.clear();
     fetcher.onChunk(first.peer(), 128, first.index(), corrupt);
@@ -85,7 +85,7 @@ class StateFetcherTest {
       assertThat(a.peer()).isNotEqualTo(first.peer()).isNotEqualTo(1);
     });
     for (int index : requested) {
-      fetcher.onChunk(3, 128, index, snap.chunk(index));
+      fetcher.onChunk(3, 128, index, new dev.bft.core.service.SnapshotPieces(snap).piece(index));
     }
     assertThat(installedAt).isEqualTo(128);
     assertThat(mine.stateDigest()).isEqualTo(snap.root());
