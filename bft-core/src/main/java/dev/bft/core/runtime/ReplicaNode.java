@@ -301,7 +301,8 @@ public final class ReplicaNode implements AutoCloseable {
 
     @Override
     public void fetch(long sequence, Digest digest) {
-      stateTransfer.fetch(sequence, digest, service, ReplicaNode.this::onProtocolThread, scheduler, replica::onStateInstalled);
+      stateTransfer.fetch(sequence, digest, service, ReplicaNode.this::onProtocolThread, scheduler,
+          s -> replica.fetchingState() == s && replica.lastExecuted() < s, replica::onStateInstalled);
     }
   }
 

@@ -141,9 +141,10 @@ final class StateTransferShell {
    * @param onProtocolThread runs the fetcher's retry timer there
    */
   void fetch(long sequence, Digest digest, ReplicatedService service, Consumer<Runnable> onProtocolThread,
-             ScheduledExecutorService scheduler, BiConsumer<Long, ClientTable> installed) {
+             ScheduledExecutorService scheduler, java.util.function.LongPredicate wanted,
+             BiConsumer<Long, ClientTable> installed) {
     if (fetcher == null) {
-      fetcher = new StateFetcher(self, n, service, new Shell(onProtocolThread, scheduler, installed), stats);
+      fetcher = new StateFetcher(self, n, service, new Shell(onProtocolThread, scheduler, wanted, installed), stats);
     }
     LOG.info("replica {}: fetching the state of checkpoint {}", self, sequence);
     fetching = sequence;
@@ -154,12 +155,20 @@ final class StateTransferShell {
   private final class Shell implements FetchEffects {
     private final Consumer<Runnable> onProtocolThread;
     private final ScheduledExecutorService scheduler;
+    private final java.util.function.LongPredicate wanted;
     private final BiConsumer<Long, ClientTable> installed;
 
-    Shell(Consumer<Runnable> onProtocolThread, ScheduledExecutorService scheduler, BiConsumer<Long, ClientTable> installed) {
+    Shell(Consumer<Runnable> onProtocolThread, ScheduledExecutorService scheduler, java.util.function.LongPredicate wanted,
+          BiConsumer<Long, ClientTable> installed) {
       this.onProtocolThread = onProtocolThread;
       this.scheduler = scheduler;
+      this.wanted = wanted;
       this.installed = installed;
+    }
+
+    @Override
+    public boolean wanted(long sequence) {
+      return wanted.test(sequence);
     }
 
     @Override
