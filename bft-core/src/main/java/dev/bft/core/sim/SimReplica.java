@@ -176,6 +176,9 @@ final class SimReplica implements Effects {
       service = sim.checkedService(id, rawService);
       RecoveredState recovered = durable.recover(rawService, new long[1]);
       sim.restartedFrom(id, recovered.clientTable());
+      for (SimObserver o : sim.observers()) {
+        o.stateInstalled(id, recovered.lastExecuted(), sim.now());
+      }
       snapshots.clear();
       replica = Replica.recover(replica.config(), service, this, recovered);
       up = true;
@@ -438,8 +441,16 @@ final class SimReplica implements Effects {
     }
 
     @Override
+    public boolean wanted(long sequence) {
+      return replica.fetchingState() == sequence && replica.lastExecuted() < sequence;
+    }
+
+    @Override
     public void installed(long sequence, ClientTable clients) {
       sim.trace("installed", id, sequence);
+      for (SimObserver o : sim.observers()) {
+        o.stateInstalled(id, sequence, sim.now());
+      }
       replica.onStateInstalled(sequence, clients);
       afterEvent();
     }

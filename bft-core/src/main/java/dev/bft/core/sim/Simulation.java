@@ -404,7 +404,13 @@ public final class Simulation {
           validity.onExecuted(replica, ctx.clientId(), ctx.requestNumber(), d);
           exactlyOnce.onExecuted(replica, ctx.clientId(), ctx.requestNumber());
         }
-        return service.execute(operation, ctx);
+        byte[] result = service.execute(operation, ctx);
+        if (!byzantine[replica]) {
+          for (SimObserver o : observers) {
+            o.operationExecuted(replica, operation, result, service, queue.now());
+          }
+        }
+        return result;
       }
 
       @Override
