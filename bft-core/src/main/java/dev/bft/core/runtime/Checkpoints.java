@@ -1,16 +1,16 @@
 package dev.bft.core.runtime;
 
 import dev.bft.core.protocol.ClientTable;
-import dev.bft.core.service.KvSnapshot;
+import dev.bft.core.service.StateSnapshot;
 import dev.bft.crypto.Digest;
 
 /** What the shell's effects need of the host for checkpoints and state transfer. */
 public interface Checkpoints {
   /** The service's state now, immutable from here on (persisted on the writer lane, served to peers). */
-  KvSnapshot snapshot();
+  StateSnapshot snapshot();
 
   /** Keeps the snapshot of checkpoint {@code sequence} to serve it by state transfer. */
-  void hold(long sequence, KvSnapshot snapshot, ClientTable clients);
+  void hold(long sequence, StateSnapshot snapshot, ClientTable clients);
 
   /** Checkpoint {@code sequence} became stable: older held snapshots may go. */
   void stable(long sequence);

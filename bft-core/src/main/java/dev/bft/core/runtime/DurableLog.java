@@ -10,10 +10,10 @@ import dev.bft.core.message.codec.DecodeResult;
 import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.core.protocol.ClientTable;
-import dev.bft.core.service.ChunkPieces;
 import dev.bft.core.protocol.LogRecord;
 import dev.bft.core.protocol.RecoveredState;
-import dev.bft.core.service.ChunkedState;
+import dev.bft.core.service.ReplicatedService;
+import dev.bft.core.service.StateSnapshot;
 import dev.bft.crypto.Digest;
 import dev.bft.storage.LmdbStore;
 import dev.bft.storage.StorageException;
@@ -90,39 +90,21 @@ public final class DurableLog implements DurableRecords {
     }
   }
 
-  /** Adds the service state at checkpoint {@code sequence}: the chunks that changed since the last time, and the client table. */
-  public void addState(long sequence, ChunkedState state, ClientTable clients) {
-    addState(sequence, state.chunkDigests(), state::chunk, clients);
-  }
-
   /**
-   * As above, from a snapshot's chunk digests and pieces (the live state may have moved on). A chunk
-   * is stored whole, gathered from its pieces ({@link dev.bft.core.service.ChunkedState}).
+   * Adds the service state at checkpoint {@code sequence} from its snapshot (the live state may have
+   * moved on): the chunks that changed since the last time, each whole, and the client table.
    */
-  public void addState(long sequence, Digest[] now, java.util.function.IntFunction<byte[]> piece, ClientTable clients) {
+  @Override
+  public void addState(long sequence, StateSnapshot snapshot, ClientTable clients) {
+    Digest[] now = snapshot.chunkDigests();
     for (int i = 0; i < now.length; i++) {
       if (persistedChunks == null || !now[i].equals(persistedChunks[i])) {
-        batch.put(Table.STATE, ByteBuffer.allocate(4).putInt(i).array(), wholeChunk(piece, i, now.length));
+        batch.put(Table.STATE, ByteBuffer.allocate(4).putInt(i).array(), snapshot.chunk(i));
       }
     }
     persistedChunks = now;
     batch.put(Table.META, STATE_SEQUENCE, ByteBuffer.allocate(8).putLong(sequence).array());
     batch.put(Table.META, STATE_CLIENTS, clients.encode());
-  }
-
-  private static byte[] wholeChunk(java.util.function.IntFunction<byte[]> piece, int chunk, int chunks) {
-    ChunkPieces.Head head = ChunkPieces.parseHead(piece.apply(chunk));
-    if (head == null) {
-      throw new IllegalStateException("chunk " + chunk + " of this replica's own state does not parse");
-    }
-    ChunkPieces.Assembly whole = new ChunkPieces.Assembly(head);
-    for (int k = 1; k < head.pieces(); k++) {
-      whole.add(k, piece.apply(k * chunks + chunk));
-    }
-    if (!whole.complete()) {
-      throw new IllegalStateException("chunk " + chunk + " of this replica's own state does not assemble");
-    }
-    return whole.content();
   }
 
   /** Makes everything added since the last commit durable, in one transaction. */
@@ -146,7 +128,7 @@ public final class DurableLog implements DurableRecords {
   }
 
   /** Reads everything back: installs the stored state into {@code state} and returns the records. */
-  public RecoveredState recover(ChunkedState state, long[] viewOut) {
+  public RecoveredState recover(ReplicatedService state, long[] viewOut) {
     List<LogRecord> records = new ArrayList<>();
     byte[] view = store.get(Table.META, VIEW);
     long v = 0;

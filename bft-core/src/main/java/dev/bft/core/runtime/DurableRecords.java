@@ -2,8 +2,7 @@ package dev.bft.core.runtime;
 
 import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.protocol.LogRecord;
-import dev.bft.crypto.Digest;
-import java.util.function.IntFunction;
+import dev.bft.core.service.StateSnapshot;
 
 /**
  * What the commit stage writes: records and checkpoint state added to an open transaction, made
@@ -13,8 +12,8 @@ import java.util.function.IntFunction;
 public interface DurableRecords {
   void add(LogRecord record);
 
-  /** The service state at checkpoint {@code sequence}, from its chunk digests and pieces. */
-  void addState(long sequence, Digest[] chunkDigests, IntFunction<byte[]> piece, ClientTable clients);
+  /** The service state at checkpoint {@code sequence}: the chunks of its snapshot that changed. */
+  void addState(long sequence, StateSnapshot snapshot, ClientTable clients);
 
   /** Makes everything added since the last commit durable; throws {@link dev.bft.storage.StorageException} if it cannot. */
   void commit();

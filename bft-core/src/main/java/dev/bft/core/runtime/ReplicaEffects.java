@@ -10,7 +10,7 @@ import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.protocol.Effects;
 import dev.bft.core.protocol.LogRecord;
 import dev.bft.core.protocol.TimerId;
-import dev.bft.core.service.KvSnapshot;
+import dev.bft.core.service.StateSnapshot;
 import dev.bft.crypto.Digest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -202,8 +202,8 @@ final class ReplicaEffects implements Effects {
 
   @Override
   public void checkpointTaken(long sequence, Digest digest, ClientTable clients) {
-    KvSnapshot snapshot = checkpoints.snapshot();
-    persists.add(() -> durable.addState(sequence, snapshot.chunkDigests(), snapshot::chunk, clients));
+    StateSnapshot snapshot = checkpoints.snapshot();
+    persists.add(() -> durable.addState(sequence, snapshot, clients));
     checkpoints.hold(sequence, snapshot, clients);
   }
 

@@ -19,7 +19,8 @@ import dev.bft.core.protocol.RecoveredState;
 import dev.bft.core.protocol.Replica;
 import dev.bft.core.protocol.ReplicaConfig;
 import dev.bft.core.service.KeyValueService;
-import dev.bft.core.service.KvSnapshot;
+import dev.bft.core.service.ReplicatedService;
+import dev.bft.core.service.StateSnapshot;
 import dev.bft.core.statetransfer.TransferStats;
 import dev.bft.crypto.Digest;
 import dev.bft.crypto.Ed25519KeyPair;
@@ -65,7 +66,8 @@ public final class ReplicaNode implements AutoCloseable {
   private final ReplicaShell shell;
   private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
   private final LmdbStore store;
-  private final KeyValueService service = new KeyValueService();
+  /** The application's state machine: touched on the protocol thread only (snapshots excepted). */
+  private final ReplicatedService service;
   private final StateTransferShell stateTransfer;
   private final ReplicaMetrics metrics;
 
@@ -80,7 +82,17 @@ public final class ReplicaNode implements AutoCloseable {
 
   /** As above, with the LMDB environment in {@code data} instead of {@code <data.dir>/replica-<id>}. */
   public ReplicaNode(ClusterConfig config, int self, Ed25519KeyPair key, Path data, Consumer<Throwable> onFatal) {
+    this(config, self, key, data, new KeyValueService(), onFatal);
+  }
+
+  /**
+   * A replica of {@code service}, which must be fresh (its initial state): a replica with stored
+   * state installs it into the service. Every replica of the cluster must run the same service.
+   */
+  public ReplicaNode(ClusterConfig config, int self, Ed25519KeyPair key, Path data, ReplicatedService service,
+                     Consumer<Throwable> onFatal) {
     this.config = config;
+    this.service = java.util.Objects.requireNonNull(service, "service");
     this.self = self;
     Quorum quorum = new Quorum(config.n(), config.f());
     if (!config.replica(self).publicKey().equals(key.publicKey())) {
@@ -221,12 +233,12 @@ public final class ReplicaNode implements AutoCloseable {
   /** Checkpoint snapshots and state transfer, as the effects need them. */
   private final class NodeCheckpoints implements Checkpoints {
     @Override
-    public KvSnapshot snapshot() {
+    public StateSnapshot snapshot() {
       return service.snapshot();
     }
 
     @Override
-    public void hold(long sequence, KvSnapshot snapshot, ClientTable clients) {
+    public void hold(long sequence, StateSnapshot snapshot, ClientTable clients) {
       stateTransfer.hold(sequence, snapshot, clients);
     }
 
@@ -238,6 +250,7 @@ public final class ReplicaNode implements AutoCloseable {
     @Override
     public void fetch(long sequence, Digest digest) {
       stateTransfer.fetch(sequence, digest, service, shell::onProtocolLane, scheduler,
+          s -> shell.replica().fetchingState() == s && shell.replica().lastExecuted() < s,
           (seq, clients) -> shell.replica().onStateInstalled(seq, clients));
     }
   }

@@ -4,8 +4,9 @@ import dev.bft.core.message.FetchState;
 import dev.bft.core.message.StateChunk;
 import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.core.protocol.ClientTable;
-import dev.bft.core.service.KeyValueService;
-import dev.bft.core.service.KvSnapshot;
+import dev.bft.core.service.ReplicatedService;
+import dev.bft.core.service.SnapshotPieces;
+import dev.bft.core.service.StateSnapshot;
 import dev.bft.core.statetransfer.FetchEffects;
 import dev.bft.core.statetransfer.StateFetcher;
 import dev.bft.core.statetransfer.TransferStats;
@@ -53,7 +54,7 @@ final class StateTransferShell {
   private StateFetcher fetcher;
   private ScheduledFuture<?> retry;
 
-  private record Held(KvSnapshot snapshot, ClientTable clients) {}
+  private record Held(SnapshotPieces snapshot, ClientTable clients) {}
 
   StateTransferShell(int self, int n, MessageEncoder encoder, IntFunction<Channel> replicaLink,
                      BiConsumer<Channel, byte[]> write, Consumer<String> refusals, LongSupplier nanoClock) {
@@ -71,8 +72,8 @@ final class StateTransferShell {
   }
 
   /** Protocol thread: a checkpoint was taken; its snapshot is served until a later one is stable. */
-  void hold(long sequence, KvSnapshot snapshot, ClientTable clients) {
-    snapshots.put(sequence, new Held(snapshot, clients));
+  void hold(long sequence, StateSnapshot snapshot, ClientTable clients) {
+    snapshots.put(sequence, new Held(new SnapshotPieces(snapshot), clients));
   }
 
   void stable(long sequence) {
@@ -91,13 +92,13 @@ final class StateTransferShell {
         refusals.accept(ShellRefusal.FETCH_OVER_BUDGET.name());
         return;
       }
-      byte[] page = StateTransferWire.encodeManifestPage(held.snapshot().chunkDigests(), held.clients(), fetch.firstChunk());
+      byte[] page = StateTransferWire.encodeManifestPage(held.snapshot().leaves(), held.clients(), fetch.firstChunk());
       if (page != null) {
         write.accept(c, encoder.encode(new StateChunk(fetch.sequence(), fetch.firstChunk(), 0, page, List.of(), self, null)));
       }
       return;
     }
-    int total = held.snapshot().bucketCount();
+    int total = held.snapshot().indexBound();
     long first = fetch.firstChunk();
     long end = Math.min(total, first + Math.min(fetch.chunkCount(), CHUNKS_PER_FETCH));
     for (long i = Math.max(0, first); i < end; i++) {
@@ -108,7 +109,7 @@ final class StateTransferShell {
         refusals.accept(ShellRefusal.FETCH_OVER_BUDGET.name());
         return;
       }
-      write.accept(c, encoder.encode(new StateChunk(fetch.sequence(), (int) i, total, held.snapshot().chunk((int) i),
+      write.accept(c, encoder.encode(new StateChunk(fetch.sequence(), (int) i, total, held.snapshot().piece((int) i),
           List.of(), self, null)));
     }
   }
@@ -139,10 +140,11 @@ final class StateTransferShell {
    * @param installed takes the client table once every chunk is installed
    * @param onProtocolThread runs the fetcher's retry timer there
    */
-  void fetch(long sequence, Digest digest, KeyValueService service, Consumer<Runnable> onProtocolThread,
-             ScheduledExecutorService scheduler, BiConsumer<Long, ClientTable> installed) {
+  void fetch(long sequence, Digest digest, ReplicatedService service, Consumer<Runnable> onProtocolThread,
+             ScheduledExecutorService scheduler, java.util.function.LongPredicate wanted,
+             BiConsumer<Long, ClientTable> installed) {
     if (fetcher == null) {
-      fetcher = new StateFetcher(self, n, service, new Shell(onProtocolThread, scheduler, installed), stats);
+      fetcher = new StateFetcher(self, n, service, new Shell(onProtocolThread, scheduler, wanted, installed), stats);
     }
     LOG.info("replica {}: fetching the state of checkpoint {}", self, sequence);
     fetching = sequence;
@@ -153,12 +155,20 @@ final class StateTransferShell {
   private final class Shell implements FetchEffects {
     private final Consumer<Runnable> onProtocolThread;
     private final ScheduledExecutorService scheduler;
+    private final java.util.function.LongPredicate wanted;
     private final BiConsumer<Long, ClientTable> installed;
 
-    Shell(Consumer<Runnable> onProtocolThread, ScheduledExecutorService scheduler, BiConsumer<Long, ClientTable> installed) {
+    Shell(Consumer<Runnable> onProtocolThread, ScheduledExecutorService scheduler, java.util.function.LongPredicate wanted,
+          BiConsumer<Long, ClientTable> installed) {
       this.onProtocolThread = onProtocolThread;
       this.scheduler = scheduler;
+      this.wanted = wanted;
       this.installed = installed;
+    }
+
+    @Override
+    public boolean wanted(long sequence) {
+      return wanted.test(sequence);
     }
 
     @Override

@@ -5,7 +5,7 @@ package dev.bft.core.service;
  * Deterministic (sorted buckets, no hash-ordered iteration), with an incremental state digest and
  * copy-on-write snapshots (see {@link KvState}).
  */
-public final class KeyValueService implements ReplicatedService, ChunkedState {
+public final class KeyValueService implements ReplicatedService {
   public static final int DEFAULT_MAX_KEY = 1024;
   public static final int DEFAULT_MAX_VALUE = 64 * 1024;
 
@@ -68,17 +68,14 @@ public final class KeyValueService implements ReplicatedService, ChunkedState {
     return state.digest();
   }
 
+  @Override
   public KvSnapshot snapshot() {
     return state.snapshot();
   }
 
+  /** Replaces the whole state with a snapshot's. */
   public void restore(KvSnapshot snapshot) {
     state.restore(snapshot);
-  }
-
-  /** Installs one verified bucket (its whole encoding); the caller checks the final digest. */
-  public void restoreChunk(int bucket, byte[] content) {
-    state.restoreBucket(bucket, content);
   }
 
   @Override
@@ -91,19 +88,10 @@ public final class KeyValueService implements ReplicatedService, ChunkedState {
     return state.bucketDigests();
   }
 
-  @Override
-  public byte[] chunk(int index) {
-    return state.chunk(index);
-  }
-
+  /** Installs one bucket (its whole encoding); throws IllegalArgumentException on bytes that are not one. */
   @Override
   public void installChunk(int chunk, byte[] content) {
     state.restoreBucket(chunk, content);
-  }
-
-  @Override
-  public dev.bft.crypto.Digest digestOfChunk(byte[] content) {
-    return KvState.bucketDigest(content);
   }
 
   public long size() {

@@ -15,8 +15,7 @@ import java.util.TreeMap;
  * rehashes only buckets written since the last one, never the whole state.
  *
  * <p>Buckets are copy-on-write: a snapshot shares them, and the next write to a shared bucket
- * copies it first. The buckets are also the chunks of state transfer, each travelling in pieces
- * that fit a frame ({@link ChunkPieces}) whatever the keys hash to.
+ * copies it first. The buckets are also the service's chunks.
  */
 final class KvState {
   static final int DEFAULT_BUCKETS = 1024;
@@ -25,8 +24,6 @@ final class KvState {
   private final TreeMap<byte[], byte[]>[] buckets;
   private final boolean[] shared;
   private final Digest[] bucketDigests;
-  /** How many state-transfer pieces each bucket's encoding makes, refreshed with the digests. */
-  private final int[] pieceCounts;
   private final boolean[] dirty;
   private int dirtyCount;
   private long entries;
@@ -40,7 +37,6 @@ final class KvState {
     this.buckets = new TreeMap[bucketCount];
     this.shared = new boolean[bucketCount];
     this.bucketDigests = new Digest[bucketCount];
-    this.pieceCounts = new int[bucketCount];
     this.dirty = new boolean[bucketCount];
     for (int i = 0; i < bucketCount; i++) {
       buckets[i] = new TreeMap<>(Arrays::compareUnsigned);
@@ -115,7 +111,6 @@ final class KvState {
         if (dirty[b]) {
           byte[] encoded = encodeBucket(buckets[b]);
           bucketDigests[b] = bucketDigest(encoded);
-          pieceCounts[b] = ChunkPieces.pieceCount(encoded.length);
           dirty[b] = false;
         }
       }
@@ -132,13 +127,13 @@ final class KvState {
       shared[b] = true;
       view[b] = java.util.Collections.unmodifiableNavigableMap(buckets[b]);
     }
-    return new KvSnapshot(view, bucketDigests.clone(), pieceCounts.clone(), root, entries);
+    return new KvSnapshot(view, bucketDigests.clone(), root, entries);
   }
 
   /** Replaces the whole state with a snapshot's (state transfer). */
   void restore(KvSnapshot snapshot) {
-    if (snapshot.bucketCount() != bucketCount) {
-      throw new IllegalArgumentException("snapshot has " + snapshot.bucketCount() + " buckets, this state " + bucketCount);
+    if (snapshot.leafCount() != bucketCount) {
+      throw new IllegalArgumentException("snapshot has " + snapshot.leafCount() + " buckets, this state " + bucketCount);
     }
     entries = 0;
     for (int b = 0; b < bucketCount; b++) {
@@ -148,12 +143,6 @@ final class KvState {
       entries += buckets[b].size();
     }
     dirtyCount = bucketCount;
-  }
-
-  /** Piece {@code index / bucketCount} of bucket {@code index % bucketCount} (see {@link KvSnapshot#chunk}). */
-  byte[] chunk(int index) {
-    byte[] piece = index < 0 ? null : ChunkPieces.piece(encodeBucket(buckets[index % bucketCount]), index / bucketCount);
-    return piece == null ? new byte[0] : piece;
   }
 
   /** Replaces one bucket from a verified state-transfer chunk. */

@@ -9,4 +9,14 @@ public interface SimObserver {
   default void executed(int replica, long sequence, long view, long now) {}
 
   default void checkpointTaken(int replica, long sequence, long now) {}
+
+  /**
+   * A correct replica executed one ordered operation on {@code service} (its own, not a copy),
+   * which returned {@code result}. An observer may read the service, never change it.
+   */
+  default void operationExecuted(int replica, byte[] operation, byte[] result,
+                                 dev.bft.core.service.ReplicatedService service, long now) {}
+
+  /** A replica's service state jumped to checkpoint {@code sequence}: fetched from peers, or recovered from storage. */
+  default void stateInstalled(int replica, long sequence, long now) {}
 }

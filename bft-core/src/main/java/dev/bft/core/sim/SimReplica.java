@@ -6,7 +6,7 @@ import dev.bft.core.message.ReplicaMessage;
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
 import dev.bft.core.protocol.ClientTable;
-import dev.bft.core.service.ChunkedState;
+import dev.bft.core.service.StateSnapshot;
 import dev.bft.crypto.Digest;
 import dev.bft.core.protocol.Effects;
 import dev.bft.core.protocol.RecoveredState;
@@ -133,8 +133,11 @@ final class SimReplica implements Effects {
       // Everything in memory is gone, the service state included: rebuild from LMDB.
       rawService = sim.options().service().get();
       service = sim.checkedService(id, rawService);
-      RecoveredState recovered = durable.recover((ChunkedState) rawService, new long[1]);
+      RecoveredState recovered = durable.recover(rawService, new long[1]);
       sim.restartedFrom(id, recovered.clientTable());
+      for (SimObserver o : sim.observers()) {
+        o.stateInstalled(id, recovered.lastExecuted(), sim.now());
+      }
       states.forgetSnapshots();
       replica = Replica.recover(replica.config(), service, this, recovered);
       up = true;
@@ -158,9 +161,12 @@ final class SimReplica implements Effects {
     rawService = sim.options().service().get();
     service = sim.checkedService(id, rawService);
     long[] view = new long[1];
-    RecoveredState recovered = durable.recover((ChunkedState) rawService, view);
+    RecoveredState recovered = durable.recover(rawService, view);
     sim.restartedFrom(id, recovered.clientTable());
     sim.recovered(id, recovered, view[0]);
+    for (SimObserver o : sim.observers()) {
+      o.stateInstalled(id, recovered.lastExecuted(), sim.now());
+    }
     states.forgetSnapshots();
     ReplicaConfig config = replica.config();
     shell = newShell(effects -> Replica.recover(config, service, this, recovered));
@@ -405,11 +411,10 @@ final class SimReplica implements Effects {
       shellEffects.checkpointTaken(sequence, digest, clients); // snapshot held and persisted through the shell
       return;
     }
-    if (rawService instanceof StateSnapshots s) {
-      states.hold(sequence, s.snapshot(), clients);
-    }
+    StateSnapshot snapshot = rawService.snapshot();
+    states.hold(sequence, snapshot, clients);
     if (durable != null) {
-      durable.addState(sequence, (ChunkedState) rawService, clients);
+      durable.addState(sequence, snapshot, clients);
     }
   }
 
@@ -425,6 +430,9 @@ final class SimReplica implements Effects {
   /** State transfer installed checkpoint {@code sequence}: the replica learns it on its protocol lane. */
   void installed(long sequence, ClientTable clients) {
     sim.trace("installed", id, sequence);
+    for (SimObserver o : sim.observers()) {
+      o.stateInstalled(id, sequence, sim.now());
+    }
     if (shell != null) {
       shell.shell.onProtocolLane(() -> replica.onStateInstalled(sequence, clients));
       return;

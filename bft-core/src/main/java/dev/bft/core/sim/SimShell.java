@@ -14,7 +14,7 @@ import dev.bft.core.runtime.DurableRecords;
 import dev.bft.core.runtime.ReplicaShell;
 import dev.bft.core.runtime.ShellClock;
 import dev.bft.core.runtime.Transport;
-import dev.bft.core.service.KvSnapshot;
+import dev.bft.core.service.StateSnapshot;
 import dev.bft.crypto.Digest;
 import dev.bft.storage.StorageException;
 import java.util.SplittableRandom;
@@ -142,12 +142,12 @@ final class SimShell implements ReplicaShell.Host, Checkpoints {
   // ---------------------------------------------------------------- Checkpoints
 
   @Override
-  public KvSnapshot snapshot() {
-    return (KvSnapshot) ((StateSnapshots) node.rawService).snapshot();
+  public StateSnapshot snapshot() {
+    return node.rawService.snapshot();
   }
 
   @Override
-  public void hold(long sequence, KvSnapshot snapshot, ClientTable clients) {
+  public void hold(long sequence, StateSnapshot snapshot, ClientTable clients) {
     node.states.hold(sequence, snapshot, clients);
   }
 
@@ -235,8 +235,8 @@ final class SimShell implements ReplicaShell.Host, Checkpoints {
     }
 
     @Override
-    public void addState(long sequence, Digest[] chunkDigests, IntFunction<byte[]> piece, ClientTable clients) {
-      log.addState(sequence, chunkDigests, piece, clients);
+    public void addState(long sequence, StateSnapshot snapshot, ClientTable clients) {
+      log.addState(sequence, snapshot, clients);
     }
 
     @Override

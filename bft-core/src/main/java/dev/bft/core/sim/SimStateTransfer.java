@@ -2,8 +2,8 @@ package dev.bft.core.sim;
 
 import dev.bft.core.message.codec.WireLimits;
 import dev.bft.core.protocol.ClientTable;
-import dev.bft.core.service.ChunkedState;
-import dev.bft.core.service.KvSnapshot;
+import dev.bft.core.service.SnapshotPieces;
+import dev.bft.core.service.StateSnapshot;
 import dev.bft.core.statetransfer.FetchEffects;
 import dev.bft.core.statetransfer.Manifests;
 import dev.bft.core.statetransfer.StateFetcher;
@@ -12,17 +12,14 @@ import dev.bft.crypto.Digest;
 /**
  * One simulated replica's side of state transfer: the snapshots of its checkpoints, served to
  * peers over the simulated network (corrupted, for a Byzantine server), and its own fetches, by the
- * production {@link StateFetcher} for a chunked service or whole snapshots otherwise.
+ * production {@link StateFetcher}.
  */
 final class SimStateTransfer {
   private final SimReplica node;
   private final Simulation sim;
   private final java.util.NavigableMap<Long, HeldCheckpoint> snapshots = new java.util.TreeMap<>();
-  private long fetchSequence = -1;
   private StateFetcher transfer;
   private long transferTimerGeneration;
-  private Digest fetchDigest;
-  private int fetchAttempt;
   /** A Byzantine state server: every manifest and chunk it serves is corrupted. */
   boolean servesCorruptState;
 
@@ -32,12 +29,11 @@ final class SimStateTransfer {
   }
 
   /** A copy of the state at a checkpoint, as storage would keep it to serve state transfer. */
-  record HeldCheckpoint(Object serviceSnapshot, ClientTable clients) {}
-
+  record HeldCheckpoint(SnapshotPieces snapshot, ClientTable clients) {}
 
   /** Keeps a checkpoint's snapshot to serve it (the shell's {@link dev.bft.core.runtime.Checkpoints#hold}). */
-  void hold(long sequence, Object snapshot, ClientTable clients) {
-    snapshots.put(sequence, new HeldCheckpoint(snapshot, clients));
+  void hold(long sequence, StateSnapshot snapshot, ClientTable clients) {
+    snapshots.put(sequence, new HeldCheckpoint(new SnapshotPieces(snapshot), clients));
   }
 
   /** Checkpoint {@code sequence} became stable: older snapshots go. */
@@ -52,7 +48,6 @@ final class SimStateTransfer {
 
   /** A restart ends any fetch in progress: the fetcher held the old service; a new fetch builds a new one. */
   void restarted() {
-    fetchSequence = -1;
     if (transfer != null) {
       transfer.stop();
       transfer = null;
@@ -61,31 +56,11 @@ final class SimStateTransfer {
   }
 
   /** Fetches a checkpoint's state from the other replicas over the simulated network. */
-  void fetchFromPeers(long sequence, dev.bft.crypto.Digest digest) {
-    if (node.rawService instanceof ChunkedState chunked) {
-      if (transfer == null) {
-        transfer = new StateFetcher(node.id, sim.replicaCount(), chunked, new TransferShell(), sim.transferStats());
-      }
-      transfer.start(sequence, digest);
-      return;
+  void fetchFromPeers(long sequence, Digest digest) {
+    if (transfer == null) {
+      transfer = new StateFetcher(node.id, sim.replicaCount(), node.rawService, new TransferShell(), sim.transferStats());
     }
-    if (sequence == fetchSequence) {
-      return; // already fetching; the retry timer takes care of lost answers
-    }
-    fetchSequence = sequence;
-    fetchDigest = digest;
-    askNextPeer(sequence);
-  }
-
-  /** Asks one peer after another, round robin, until a verified state arrives. */
-  private void askNextPeer(long sequence) {
-    if (!node.up || fetchSequence != sequence) {
-      return;
-    }
-    int peer = (node.id + 1 + fetchAttempt++ % (sim.replicaCount() - 1)) % sim.replicaCount();
-    sim.trace("fetch", node.id, sequence + " from " + peer);
-    sim.network().carry(node.id, peer, sequence, s -> sim.replica(peer).states.serveState(node.id, s));
-    sim.queue().at(sim.now() + 50, () -> askNextPeer(sequence));
+    transfer.start(sequence, digest);
   }
 
   /** Whether a STATE frame with this chunk would pass the real decoder's limit (else it is dropped, as there). */
@@ -95,8 +70,8 @@ final class SimStateTransfer {
 
   void serveManifest(int requester, long sequence, int page) {
     HeldCheckpoint held = snapshots.get(sequence);
-    if (node.up && held != null && held.serviceSnapshot() instanceof KvSnapshot ks) {
-      Digest[] leaves = ks.chunkDigests();
+    if (node.up && held != null) {
+      Digest[] leaves = held.snapshot().leaves();
       if (servesCorruptState) {
         leaves[leaves.length - 1] = Digest.sha256(leaves[leaves.length - 1].bytesUnsafe());
       }
@@ -110,8 +85,8 @@ final class SimStateTransfer {
 
   void serveChunk(int requester, long sequence, int index) {
     HeldCheckpoint held = snapshots.get(sequence);
-    if (node.up && held != null && held.serviceSnapshot() instanceof KvSnapshot ks && index < ks.chunkIndexBound()) {
-      byte[] chunk = ks.chunk(index);
+    if (node.up && held != null && index < held.snapshot().indexBound()) {
+      byte[] chunk = held.snapshot().piece(index);
       if (servesCorruptState && chunk.length > 0) {
         chunk[chunk.length - 1] ^= 1;
       }
@@ -163,31 +138,13 @@ final class SimStateTransfer {
     }
 
     @Override
+    public boolean wanted(long sequence) {
+      return node.replica.fetchingState() == sequence && node.replica.lastExecuted() < sequence;
+    }
+
+    @Override
     public void installed(long sequence, ClientTable clients) {
       node.installed(sequence, clients);
     }
-  }
-
-  void serveState(int requester, long sequence) {
-    HeldCheckpoint held = snapshots.get(sequence);
-    if (node.up && held != null) {
-      sim.network().carry(node.id, requester, held, h -> sim.replica(requester).states.receiveState(sequence, h));
-    }
-  }
-
-  private void receiveState(long sequence, HeldCheckpoint held) {
-    if (!node.up || sequence != fetchSequence || !(node.rawService instanceof StateSnapshots s)) {
-      return;
-    }
-    dev.bft.crypto.Digest claimed = dev.bft.core.protocol.StateDigests.checkpoint(
-        s.digestOf(held.serviceSnapshot()), held.clients());
-    if (!claimed.equals(fetchDigest)) {
-      sim.trace("bad-state", node.id, sequence);
-      return; // a wrong state: the next peer is asked when the retry timer fires
-    }
-    fetchSequence = -1;
-    s.restore(held.serviceSnapshot());
-    sim.trace("installed", node.id, sequence);
-    node.replica.onStateInstalled(sequence, held.clients());
   }
 }

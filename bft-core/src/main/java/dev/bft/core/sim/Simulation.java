@@ -468,7 +468,13 @@ public final class Simulation {
           validity.onExecuted(replica, ctx.clientId(), ctx.requestNumber(), d);
           exactlyOnce.onExecuted(replica, ctx.clientId(), ctx.requestNumber());
         }
-        return service.execute(operation, ctx);
+        byte[] result = service.execute(operation, ctx);
+        if (!byzantine[replica]) {
+          for (SimObserver o : observers) {
+            o.operationExecuted(replica, operation, result, service, queue.now());
+          }
+        }
+        return result;
       }
 
       @Override
@@ -479,6 +485,26 @@ public final class Simulation {
       @Override
       public Digest stateDigest() {
         return service.stateDigest();
+      }
+
+      @Override
+      public int chunkCount() {
+        return service.chunkCount();
+      }
+
+      @Override
+      public Digest[] chunkDigests() {
+        return service.chunkDigests();
+      }
+
+      @Override
+      public dev.bft.core.service.StateSnapshot snapshot() {
+        return service.snapshot();
+      }
+
+      @Override
+      public void installChunk(int chunk, byte[] content) {
+        service.installChunk(chunk, content);
       }
     };
   }

@@ -1,18 +1,16 @@
 package dev.bft.core.sim;
 
-import dev.bft.core.service.ChunkedState;
 import dev.bft.core.service.ExecutionContext;
 import dev.bft.core.service.KeyValueService;
-import dev.bft.core.service.KvSnapshot;
 import dev.bft.core.service.ReplicatedService;
+import dev.bft.core.service.StateSnapshot;
 import dev.bft.crypto.Digest;
 
 /**
- * The key-value service as the simulator transfers it: snapshots are its copy-on-write
- * {@link KvSnapshot}s, and a snapshot's digest is recomputed from its chunks, so a substituted or
- * corrupted snapshot cannot pass for the one a checkpoint proved.
+ * The key-value service as the simulations run it, under the name their scenarios know it by:
+ * since every service snapshots and transfers through {@link ReplicatedService}, it only delegates.
  */
-public final class SnapshottingKv implements ReplicatedService, StateSnapshots, ChunkedState {
+public final class SnapshottingKv implements ReplicatedService {
   private final KeyValueService kv = new KeyValueService();
 
   @Override
@@ -26,31 +24,6 @@ public final class SnapshottingKv implements ReplicatedService, StateSnapshots, 
   }
 
   @Override
-  public Digest stateDigest() {
-    return kv.stateDigest();
-  }
-
-  @Override
-  public Object snapshot() {
-    return kv.snapshot();
-  }
-
-  @Override
-  public Digest digestOf(Object snapshot) {
-    KvSnapshot s = (KvSnapshot) snapshot;
-    Digest[] leaves = new Digest[s.leafCount()];
-    for (int b = 0; b < leaves.length; b++) {
-      leaves[b] = KvSnapshot.chunkDigest(s.content(b));
-    }
-    return dev.bft.core.service.MerkleTree.root(leaves);
-  }
-
-  @Override
-  public void restore(Object snapshot) {
-    kv.restore((KvSnapshot) snapshot);
-  }
-
-  @Override
   public int chunkCount() {
     return kv.chunkCount();
   }
@@ -61,17 +34,17 @@ public final class SnapshottingKv implements ReplicatedService, StateSnapshots, 
   }
 
   @Override
-  public byte[] chunk(int index) {
-    return kv.chunk(index);
+  public Digest stateDigest() {
+    return kv.stateDigest();
   }
 
   @Override
-  public void installChunk(int index, byte[] chunk) {
-    kv.installChunk(index, chunk);
+  public StateSnapshot snapshot() {
+    return kv.snapshot();
   }
 
   @Override
-  public Digest digestOfChunk(byte[] chunk) {
-    return kv.digestOfChunk(chunk);
+  public void installChunk(int chunk, byte[] content) {
+    kv.installChunk(chunk, content);
   }
 }

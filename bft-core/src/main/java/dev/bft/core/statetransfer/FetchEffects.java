@@ -24,6 +24,14 @@ public interface FetchEffects {
   /** Call {@link StateFetcher#onRetryTimer} after {@code ticks}. */
   void setRetryTimer(long ticks);
 
+  /**
+   * Whether the replica still wants checkpoint {@code sequence} installed: it may have executed up
+   * to it meanwhile, and then installing would roll its service back.
+   */
+  default boolean wanted(long sequence) {
+    return true;
+  }
+
   /** Every chunk is installed: the service holds the checkpoint's state; hand the client table to the replica. */
   void installed(long sequence, ClientTable clients);
 }

@@ -3,7 +3,7 @@ package dev.bft.core.statetransfer;
 import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.protocol.StateDigests;
 import dev.bft.core.service.ChunkPieces;
-import dev.bft.core.service.ChunkedState;
+import dev.bft.core.service.ReplicatedService;
 import dev.bft.core.service.MerkleTree;
 import dev.bft.crypto.Digest;
 import java.util.Arrays;
@@ -16,8 +16,12 @@ import java.util.TreeSet;
  * the client table) and accepts it only if it hashes to the checkpoint digest that 2f + 1 replicas
  * proved. It then fetches only the chunks whose digests differ from its own, from several peers in
  * parallel, in pieces of bounded size ({@link ChunkPieces}; the client table too, as manifest
- * pages), checks each piece as it arrives and installs a chunk once it is whole, so memory holds
- * verified pieces of the chunks in flight only. A peer that serves a bad manifest or chunk is counted and not asked again;
+ * pages), and checks each piece as it arrives. Whole chunks are held aside and installed together
+ * at the end, in one step on the protocol thread: the replica goes on executing committed batches
+ * while it fetches, and a chunk installed early would be executed over again (or rolled back, if
+ * execution overtook the checkpoint). At the end it compares again: a chunk that execution moved
+ * away from the checkpoint since the manifest arrived is fetched too, and if the replica no longer
+ * wants the checkpoint (it executed up to it) nothing is installed. A peer that serves a bad manifest or chunk is counted and not asked again;
  * its chunks go to others. Requests lost on the way are re-sent when the retry timer fires.
  */
 public final class StateFetcher {
@@ -26,7 +30,7 @@ public final class StateFetcher {
 
   private final int self;
   private final int replicas;
-  private final ChunkedState state;
+  private final ReplicatedService state;
   private final FetchEffects effects;
   private final TransferStats stats;
 
@@ -39,6 +43,8 @@ public final class StateFetcher {
   private long tableView;
   /** Chunks whose piece 0 arrived and whose further pieces are on their way. */
   private final Map<Integer, ChunkPieces.Assembly> assemblies = new TreeMap<>();
+  /** Whole, verified chunks waiting for the rest (see above). */
+  private final Map<Integer, byte[]> fetched = new TreeMap<>();
   /** Chunk indices still to fetch, and (negated) the client table's manifest pages 1.. */
   private final TreeSet<Integer> needed = new TreeSet<>();
   private final Map<Integer, Integer> inFlight = new TreeMap<>();
@@ -47,7 +53,7 @@ public final class StateFetcher {
   private long periods;
   private int cursor;
 
-  public StateFetcher(int self, int replicas, ChunkedState state, FetchEffects effects, TransferStats stats) {
+  public StateFetcher(int self, int replicas, ReplicatedService state, FetchEffects effects, TransferStats stats) {
     this.self = self;
     this.replicas = replicas;
     this.state = state;
@@ -72,6 +78,7 @@ public final class StateFetcher {
     clients = null;
     table = null;
     assemblies.clear();
+    fetched.clear();
     needed.clear();
     inFlight.clear();
     sentInPeriod.clear();
@@ -81,6 +88,7 @@ public final class StateFetcher {
 
   public void stop() {
     sequence = -1;
+    fetched.clear();
   }
 
   private int nextPeer() {
@@ -205,7 +213,7 @@ public final class StateFetcher {
     }
   }
 
-  /** Piece {@code index / chunkCount} of chunk {@code index % chunkCount} ({@link ChunkedState}). */
+  /** Piece {@code index / chunkCount} of chunk {@code index % chunkCount} ({@link dev.bft.core.service.SnapshotPieces}). */
   public void onChunk(int peer, long seq, int index, byte[] piece) {
     if (seq != sequence || leaves == null || index < 0 || !needed.contains(index)) {
       return;
@@ -244,7 +252,7 @@ public final class StateFetcher {
   }
 
   private void install(int chunk, byte[] content) {
-    state.installChunk(chunk, content);
+    fetched.put(chunk, content);
     stats.chunksFetched++;
   }
 
@@ -253,6 +261,22 @@ public final class StateFetcher {
       return false;
     }
     long seq = sequence;
+    if (!effects.wanted(seq)) {
+      sequence = -1;
+      fetched.clear();
+      return true;
+    }
+    Digest[] mine = state.chunkDigests();
+    for (int i = 0; i < leaves.length; i++) {
+      if (!fetched.containsKey(i) && !leaves[i].equals(mine[i])) {
+        needed.add(i); // execution changed it since the manifest came
+      }
+    }
+    if (!needed.isEmpty()) {
+      return false;
+    }
+    fetched.forEach(state::installChunk);
+    fetched.clear();
     sequence = -1;
     stats.transfers++;
     effects.installed(seq, clients);

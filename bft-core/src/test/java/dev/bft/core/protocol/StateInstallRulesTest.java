@@ -27,7 +27,7 @@ class StateInstallRulesTest {
     behind.replica.onMessage(checkpoint(12, d, 2));
     behind.replica.onMessage(checkpoint(12, d, 3));
     assertThat(behind.effects.fetches).containsExactly(12L);
-    behind.service.restore(source.service.snapshot());
+    behind.service.installChunk(0, source.service.snapshot().chunk(0));
     behind.replica.onStateInstalled(12, source.replica.clientTable().copy());
     assertThat(behind.replica.lastExecuted()).isEqualTo(12);
     assertThat(behind.replica.stableCheckpoint()).isEqualTo(12);

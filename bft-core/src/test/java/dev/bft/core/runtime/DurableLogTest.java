@@ -80,7 +80,7 @@ class DurableLogTest {
         log.add(new LogRecord.SentCommit(new Commit(0, s, pp.digest(), 1, null)));
       }
       log.add(new LogRecord.EnteredView(3, true));
-      log.addState(8, kv, clients);
+      log.addState(8, kv.snapshot(), clients);
       Digest d = Digest.sha256(new byte[] {8});
       List<Checkpoint> proof = List.of(received(0, new Checkpoint(8, d, 0, null)), received(2, new Checkpoint(8, d, 2, null)),
           received(3, new Checkpoint(8, d, 3, null)));

@@ -69,6 +69,7 @@ class LargeStateTransferTest {
   /** A lagging replica fetching from peers that serve frames as ReplicaNode does, dropping what the decoder would. */
   static final class Transfer implements FetchEffects {
     final KvSnapshot served;
+    final dev.bft.core.service.SnapshotPieces pieces;
     final ClientTable servedClients;
     final KeyValueService mine = new KeyValueService();
     final TransferStats stats = new TransferStats();
@@ -78,6 +79,7 @@ class LargeStateTransferTest {
     ClientTable installed;
 
     Transfer(KvSnapshot served, ClientTable clients) {
+      this.pieces = new dev.bft.core.service.SnapshotPieces(served);
       this.served = served;
       this.servedClients = clients;
     }
@@ -112,8 +114,8 @@ class LargeStateTransferTest {
 
     @Override
     public void requestChunk(int peer, long sequence, int index) {
-      if (index < served.bucketCount()) {
-        byte[] chunk = served.chunk(index);
+      if (index < pieces.indexBound()) {
+        byte[] chunk = pieces.piece(index);
         if (passesDecoder(chunk)) {
           network.add(() -> fetcher.onChunk(peer, sequence, index, chunk));
         }

@@ -80,7 +80,7 @@ class KeyValueServiceTest {
     KeyValueService b = new KeyValueService(16, 64, 64);
     KvSnapshot s = a.snapshot();
     for (int bucket = 0; bucket < s.leafCount(); bucket++) {
-      for (var e : KvState.decodeBucket(s.content(bucket)).entrySet()) {
+      for (var e : KvState.decodeBucket(s.chunk(bucket)).entrySet()) {
         b.execute(new KvOperation.Put(e.getKey(), e.getValue()).encode(), CTX);
       }
     }
@@ -116,7 +116,7 @@ class KeyValueServiceTest {
     KvSnapshot snap = kv.snapshot();
     KeyValueService target = new KeyValueService(16, 64, 64);
     for (int bucket = 0; bucket < snap.leafCount(); bucket++) {
-      byte[] chunk = snap.content(bucket);
+      byte[] chunk = snap.chunk(bucket);
       assertThat(KvSnapshot.verifyChunk(snap.root(), bucket, chunk, snap.proof(bucket))).isTrue();
       if (chunk.length > 8) {
         byte[] corrupt = chunk.clone();
@@ -124,7 +124,7 @@ class KeyValueServiceTest {
         assertThat(KvSnapshot.verifyChunk(snap.root(), bucket, corrupt, snap.proof(bucket))).isFalse();
         assertThat(KvSnapshot.verifyChunk(snap.root(), bucket ^ 1, chunk, snap.proof(bucket))).as("wrong index").isFalse();
       }
-      target.restoreChunk(bucket, chunk);
+      target.installChunk(bucket, chunk);
     }
     assertThat(target.stateDigest()).isEqualTo(snap.root());
     assertThat(target.size()).isEqualTo(50);

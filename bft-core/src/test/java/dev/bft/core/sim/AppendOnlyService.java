@@ -2,14 +2,16 @@ package dev.bft.core.sim;
 
 import dev.bft.core.service.ExecutionContext;
 import dev.bft.core.service.ReplicatedService;
+import dev.bft.core.service.StateSnapshot;
 import dev.bft.crypto.Digest;
 import java.nio.ByteBuffer;
 
 /**
  * A test service whose state is the hash chain of every operation executed, in order: any
- * divergence in order or content between replicas shows up in its digest and in its results.
+ * divergence in order or content between replicas shows up in its digest and in its results. Its
+ * state is one small chunk, {@code [count:8][chain:32]}.
  */
-public final class AppendOnlyService implements ReplicatedService, StateSnapshots {
+public final class AppendOnlyService implements ReplicatedService {
   private Digest chain = Digest.ZERO;
   private long count;
 
@@ -26,27 +28,39 @@ public final class AppendOnlyService implements ReplicatedService, StateSnapshot
   }
 
   @Override
-  public Digest stateDigest() {
-    return chain;
-  }
-
-  private record Snapshot(Digest chain, long count) {}
-
-  @Override
-  public Object snapshot() {
-    return new Snapshot(chain, count);
+  public int chunkCount() {
+    return 1;
   }
 
   @Override
-  public Digest digestOf(Object snapshot) {
-    return ((Snapshot) snapshot).chain();
+  public Digest[] chunkDigests() {
+    return new Digest[] {ReplicatedService.chunkDigest(result())};
   }
 
   @Override
-  public void restore(Object snapshot) {
-    Snapshot s = (Snapshot) snapshot;
-    chain = s.chain();
-    count = s.count();
+  public StateSnapshot snapshot() {
+    byte[] content = result();
+    Digest[] leaves = {ReplicatedService.chunkDigest(content)};
+    return new StateSnapshot() {
+      @Override
+      public Digest[] chunkDigests() {
+        return leaves.clone();
+      }
+
+      @Override
+      public byte[] chunk(int c) {
+        return content.clone();
+      }
+    };
+  }
+
+  @Override
+  public void installChunk(int chunk, byte[] content) {
+    ByteBuffer b = ByteBuffer.wrap(content);
+    count = b.getLong();
+    byte[] d = new byte[Digest.SIZE];
+    b.get(d);
+    chain = Digest.of(d);
   }
 
   private byte[] result() {

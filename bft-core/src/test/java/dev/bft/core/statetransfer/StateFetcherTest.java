@@ -21,6 +21,7 @@ class StateFetcherTest {
 
   final List<Ask> asks = new ArrayList<>();
   long installedAt = -1;
+  boolean wanted = true;
   final TransferStats stats = new TransferStats();
   final KeyValueService mine = new KeyValueService(16, 64, 64);
   final StateFetcher fetcher = new StateFetcher(0, 4, mine, new FetchEffects() {
@@ -36,6 +37,11 @@ class StateFetcherTest {
 
     @Override
     public void setRetryTimer(long ticks) {}
+
+    @Override
+    public boolean wanted(long sequence) {
+      return wanted;
+    }
 
     @Override
     public void installed(long sequence, ClientTable clients) {
@@ -75,7 +81,7 @@ class StateFetcherTest {
     assertThat(asks).extracting(Ask::peer).doesNotContain(1, 0);
 
     Ask first = asks.get(0);
-    byte[] corrupt = snap.chunk(first.index()).clone();
+    byte[] corrupt = new dev.bft.core.service.SnapshotPieces(snap).piece(first.index()).clone();
     corrupt[corrupt.length - 1] ^= 1;
     asks.clear();
     fetcher.onChunk(first.peer(), 128, first.index(), corrupt);
@@ -85,11 +91,79 @@ class StateFetcherTest {
       assertThat(a.peer()).isNotEqualTo(first.peer()).isNotEqualTo(1);
     });
     for (int index : requested) {
-      fetcher.onChunk(3, 128, index, snap.chunk(index));
+      fetcher.onChunk(3, 128, index, new dev.bft.core.service.SnapshotPieces(snap).piece(index));
     }
     assertThat(installedAt).isEqualTo(128);
     assertThat(mine.stateDigest()).isEqualTo(snap.root());
     assertThat(stats.transfers).isEqualTo(1);
+  }
+
+  /** The replica executes on while it fetches: a chunk must not land in its service before the end. */
+  @Test
+  void chunksAreInstalledTogetherAtTheEndAndAChunkExecutionChangedIsFetchedToo() {
+    KeyValueService theirs = new KeyValueService(16, 64, 64);
+    for (int i = 0; i < 6; i++) { // some of the 16 buckets stay empty
+      put(theirs, "k" + i, "v" + i);
+    }
+    KvSnapshot snap = theirs.snapshot();
+    dev.bft.core.service.SnapshotPieces pieces = new dev.bft.core.service.SnapshotPieces(snap);
+    fetcher.start(64, StateDigests.checkpoint(snap.root(), new ClientTable()));
+    fetcher.onManifest(1, 64, snap.chunkDigests(), new ClientTable());
+    List<Integer> requested = asks.stream().filter(a -> a.what().equals("chunk")).map(Ask::index).toList();
+    Digest before = mine.stateDigest();
+    for (int index : requested.subList(0, requested.size() - 1)) {
+      fetcher.onChunk(2, 64, index, pieces.piece(index));
+    }
+    assertThat(mine.stateDigest()).as("nothing installed while chunks are missing").isEqualTo(before);
+
+    // execution moves a chunk that matched the checkpoint (empty in both) away from it
+    put(mine, keyOutside(requested), "x");
+    asks.clear();
+    int last = requested.get(requested.size() - 1);
+    fetcher.onChunk(2, 64, last, pieces.piece(last));
+    assertThat(installedAt).as("not done: a chunk changed since the manifest").isEqualTo(-1);
+    List<Integer> again = asks.stream().map(Ask::index).toList();
+    assertThat(again).isNotEmpty();
+    for (int index : again) {
+      fetcher.onChunk(3, 64, index, pieces.piece(index));
+    }
+    assertThat(installedAt).isEqualTo(64);
+    assertThat(mine.stateDigest()).isEqualTo(snap.root());
+  }
+
+  /** A key of a bucket not among {@code buckets}. */
+  static String keyOutside(List<Integer> buckets) {
+    for (int i = 0; i < 10_000; i++) {
+      KeyValueService probe = new KeyValueService(16, 64, 64);
+      Digest[] empty = probe.chunkDigests();
+      put(probe, "x" + i, "x");
+      Digest[] after = probe.chunkDigests();
+      for (int b = 0; b < after.length; b++) {
+        if (!after[b].equals(empty[b]) && !buckets.contains(b)) {
+          return "x" + i;
+        }
+      }
+    }
+    throw new IllegalStateException("every bucket is among " + buckets);
+  }
+
+  @Test
+  void nothingIsInstalledWhenTheReplicaNoLongerWantsTheCheckpoint() {
+    KeyValueService theirs = new KeyValueService(16, 64, 64);
+    put(theirs, "a", "1");
+    KvSnapshot snap = theirs.snapshot();
+    fetcher.start(8, StateDigests.checkpoint(snap.root(), new ClientTable()));
+    fetcher.onManifest(1, 8, snap.chunkDigests(), new ClientTable());
+    Digest before = mine.stateDigest();
+    wanted = false; // it executed up to 8 meanwhile
+    for (Ask a : List.copyOf(asks)) {
+      if (a.what().equals("chunk")) {
+        fetcher.onChunk(2, 8, a.index(), new dev.bft.core.service.SnapshotPieces(snap).piece(a.index()));
+      }
+    }
+    assertThat(installedAt).isEqualTo(-1);
+    assertThat(mine.stateDigest()).isEqualTo(before);
+    assertThat(fetcher.active()).isFalse();
   }
 
   @Test

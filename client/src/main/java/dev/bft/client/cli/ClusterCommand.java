@@ -35,11 +35,15 @@ final class ClusterCommand implements Callable<Integer> {
   @Option(names = "--replicas", defaultValue = "4", description = "replicas when creating the cluster (default: ${DEFAULT-VALUE})")
   int replicas;
 
-  @Option(names = "--operations", defaultValue = "20", description = "puts (and as many gets) the client runs (default: ${DEFAULT-VALUE})")
+  @Option(names = "--operations", defaultValue = "20", description = "puts (and as many gets) the kv demo runs, transfers the ledger demo runs (default: ${DEFAULT-VALUE})")
   int operations;
 
   @Option(names = "--byzantine", split = ",", description = "replicas that play an attack, e.g. 3=lie or 0=equivocate (at most f)")
   List<String> byzantine = List.of();
+
+  @Option(names = "--service", defaultValue = dev.bft.core.service.Services.DEFAULT,
+      description = "the replicated service: kv, ledger or a class name on the classpath (default: ${DEFAULT-VALUE}); the demo client runs for kv and ledger")
+  String service;
 
   @Option(names = "--demo-only", description = "stop the replicas and exit after the demo client (default: keep the cluster running until Ctrl-C)")
   boolean demoOnly;
@@ -47,6 +51,7 @@ final class ClusterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    dev.bft.core.service.Services.find(service); // an unknown name fails here, before any process starts
     Path file = dir.resolve(ClusterKeygen.CLUSTER_FILE);
     if (!Files.exists(file)) {
       if (replicas < 4 || (replicas - 1) % 3 != 0) {
@@ -76,7 +81,7 @@ final class ClusterCommand implements Callable<Integer> {
     try (LocalReplicas processes = new LocalReplicas()) {
       processes.restartOnFailure();
       for (int i = 0; i < cluster.n(); i++) {
-        processes.start(file, i, attacks.get(i), logs);
+        processes.start(file, i, attacks.get(i), service, logs);
       }
       out.printf("started %d replica processes (f=%d) on %s..%s; logs in %s%s%n", cluster.n(), cluster.f(),
           cluster.replica(0).address(), cluster.replica(cluster.n() - 1).address(), logs,
@@ -85,12 +90,20 @@ final class ClusterCommand implements Callable<Integer> {
       int clientId = cluster.clients().firstKey();
       try (BftClient client = new BftClient(cluster, clientId, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, clientId)), 1000)) {
         awaitConnected(client, cluster.n(), processes, logs);
-        int result = runOperations(client, out);
+        int result = switch (service) {
+          case "kv" -> runOperations(client, out);
+          case "ledger" -> LedgerDemo.run(client, out, operations) == 0 ? 0 : 1;
+          default -> {
+            out.println("no demo client for service " + service + "; the cluster runs it");
+            yield 0;
+          }
+        };
         if (demoOnly || result != 0) {
           return result;
         }
       }
-      out.printf("the cluster keeps running; try: bin/bft client --config %s get key-1   (Ctrl-C stops it)%n", file);
+      out.printf("the cluster keeps running%s   (Ctrl-C stops it)%n",
+          service.equals("kv") ? "; try: bin/bft client --config " + file + " get key-1" : "");
       out.flush();
       processes.awaitExit();
       return 0;

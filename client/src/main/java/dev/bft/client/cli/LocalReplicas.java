@@ -33,10 +33,15 @@ final class LocalReplicas implements AutoCloseable {
 
   /** Starts replica {@code id} of the cluster in {@code file}; {@code attack} names a Byzantine behaviour or is null. */
   void start(Path file, int id, String attack, Path logs) throws IOException {
-    start(file, id, attack, logs, 1000);
+    start(file, id, attack, null, logs, 1000);
   }
 
-  private void start(Path file, int id, String attack, Path logs, long nextBackoffMillis) throws IOException {
+  /** As above, running {@code service} (a name or class for {@code --service}; null: the default). */
+  void start(Path file, int id, String attack, String service, Path logs) throws IOException {
+    start(file, id, attack, service, logs, 1000);
+  }
+
+  private void start(Path file, int id, String attack, String service, Path logs, long nextBackoffMillis) throws IOException {
     Files.createDirectories(logs);
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "-XX:+ExitOnOutOfMemoryError", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
@@ -46,6 +51,9 @@ final class LocalReplicas implements AutoCloseable {
         BftMain.class.getName(), "replica", "--config", file.toString(), "--id", String.valueOf(id)));
     if (attack != null) {
       cmd.addAll(List.of("--byzantine", attack));
+    }
+    if (service != null) {
+      cmd.addAll(List.of("--service", service));
     }
     Path log = logs.resolve("replica-" + id + ".log");
     long started = System.nanoTime();
@@ -69,7 +77,7 @@ final class LocalReplicas implements AutoCloseable {
           processes.remove(exited);
           replicas.remove(exited.toHandle());
           if (!closing) {
-            start(file, id, attack, logs, Math.min(30_000, wait * 2));
+            start(file, id, attack, service, logs, Math.min(30_000, wait * 2));
           }
         }
       } catch (IOException | InterruptedException e) {

@@ -32,6 +32,10 @@ final class ReplicaCommand implements Callable<Integer> {
   @Option(names = "--colluder", description = "with --byzantine: the id of a replica whose key (keys/replica-<id>.key next to the cluster file) this one also holds, for behaviours of two colluders")
   Integer colluder;
 
+  @Option(names = "--service", defaultValue = dev.bft.core.service.Services.DEFAULT,
+      description = "the replicated service: a registered name (kv, ledger) or a class name on the classpath (default: ${DEFAULT-VALUE})")
+  String service;
+
   @Option(names = "--metrics-port", description = "serve Prometheus metrics at http://<metrics.host>:<port>/metrics (default: replica.<id>.metrics in the cluster file)")
   Integer metricsPort;
 
@@ -41,6 +45,7 @@ final class ReplicaCommand implements Callable<Integer> {
     if (!cluster.replicas().containsKey(id)) {
       throw new IllegalArgumentException("--id " + id + " is not a replica of " + config + " (ids 0.." + (cluster.n() - 1) + ")");
     }
+    dev.bft.core.service.ReplicatedService app = dev.bft.core.service.Services.find(service).create();
     Path keyFile = key != null ? key : ClusterKeygen.replicaKeyFile(config.toAbsolutePath().getParent(), id);
     dev.bft.core.cli.ByzantineBehaviour behaviour = null;
     if (byzantine != null) {
@@ -57,7 +62,7 @@ final class ReplicaCommand implements Callable<Integer> {
     }
     dev.bft.core.cli.ByzantineBehaviour.Colluder pooled = behaviour == null ? null : colluder(cluster, behaviour);
     Path dataDir = data != null ? data : cluster.dataDirectory().resolve("replica-" + id);
-    ReplicaNode node = new ReplicaNode(cluster, id, KeyFiles.read(keyFile), dataDir, fatal -> {
+    ReplicaNode node = new ReplicaNode(cluster, id, KeyFiles.read(keyFile), dataDir, app, fatal -> {
       System.err.println("bft replica " + id + ": stopping: " + fatal);
       Runtime.getRuntime().halt(3);
     });
@@ -76,7 +81,7 @@ final class ReplicaCommand implements Callable<Integer> {
       node.close();
       stop.countDown();
     }));
-    System.out.println("replica " + id + " running on " + cluster.replica(id).address());
+    System.out.println("replica " + id + " running on " + cluster.replica(id).address() + " (service " + service + ")");
     System.out.flush();
     stop.await();
     return 0;

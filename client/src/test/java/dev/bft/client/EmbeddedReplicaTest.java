@@ -1,0 +1,77 @@
+package dev.bft.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.ClusterFile;
+import dev.bft.core.config.ClusterKeygen;
+import dev.bft.core.config.FreePorts;
+import dev.bft.core.runtime.EmbeddedReplica;
+import dev.bft.core.service.Services;
+import dev.bft.crypto.KeyFiles;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An application's own service, replicated by four replicas embedded in its JVM and used through BftClient. */
+class EmbeddedReplicaTest {
+  @TempDir
+  Path dir;
+
+  private final List<EmbeddedReplica> replicas = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    replicas.forEach(EmbeddedReplica::close);
+  }
+
+  @Test
+  void fourEmbeddedReplicasRunACustomService() throws Exception {
+    Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
+    for (int i = 0; i < 4; i++) {
+      replicas.add(EmbeddedReplica.builder().clusterFile(file).id(i).dataDirectory(dir.resolve("data-" + i))
+          .service(new Counter()).metricsPort(0).start());
+    }
+    assertThat(replicas.get(0).metricsPort()).isPositive();
+    ClusterConfig cluster = ClusterFile.load(file);
+    int clientId = cluster.clients().firstKey();
+    try (BftClient client = new BftClient(cluster, clientId, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, clientId)), 500)) {
+      long expected = 0;
+      for (int i = 1; i <= 20; i++) {
+        expected += i;
+        assertThat(Counter.value(client.invoke(Counter.add(i)).get(30, TimeUnit.SECONDS))).isEqualTo(expected);
+      }
+      assertThat(Counter.value(client.invokeReadOnly(new byte[0]).get(30, TimeUnit.SECONDS))).isEqualTo(expected);
+      assertThat(client.invoke(new byte[] {1, 2, 3}).get(30, TimeUnit.SECONDS)).as("garbage gets the service's answer").isEmpty();
+
+      replicas.get(3).close(); // f = 1: the other three go on
+      assertThat(Counter.value(client.invoke(Counter.add(100)).get(30, TimeUnit.SECONDS))).isEqualTo(expected + 100);
+    }
+    for (EmbeddedReplica r : replicas) {
+      assertThat(r.failure()).isNull();
+    }
+  }
+
+  @Test
+  void aBuilderWithoutAServiceSaysSo() {
+    assertThatThrownBy(() -> EmbeddedReplica.builder().clusterFile(dir.resolve("cluster.conf")).id(0).start())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs a service");
+  }
+
+  @Test
+  void servicesAreFoundByNameOrClassAndAnUnknownNameListsTheKnownOnes() {
+    assertThat(Services.find("kv").create().chunkCount()).isPositive();
+    assertThat(Services.find("ledger").name()).isEqualTo("ledger");
+    assertThat(Services.find(Counter.class.getName()).create()).isInstanceOf(Counter.class);
+    assertThatThrownBy(() -> Services.find("bank")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--service bank is neither a known service nor a class on the classpath (known services: kv, ledger; or a class name)");
+    assertThatThrownBy(() -> Services.find(String.class.getName())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("implements neither");
+  }
+}
