@@ -29,6 +29,7 @@ final class ReplicaProcesses implements AutoCloseable {
   private final Path dir;
   private final ClusterConfig cluster;
   private final Map<Integer, Process> running = new HashMap<>();
+  private final Map<String, String> environment = new HashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   ReplicaProcesses(Path file, ClusterConfig cluster) {
@@ -45,7 +46,13 @@ final class ReplicaProcesses implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("replica-" + id + ".log").toFile()));
     pb.environment().put("BFT_NO_BUILD", "1");
+    pb.environment().putAll(environment);
     running.put(id, pb.start());
+  }
+
+  /** An environment variable for the replicas started from now on (e.g. BFT_CLASSPATH). */
+  void environment(String name, String value) {
+    environment.put(name, value);
   }
 
   void kill(int id) throws InterruptedException {
