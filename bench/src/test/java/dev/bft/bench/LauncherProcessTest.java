@@ -158,6 +158,7 @@ class LauncherProcessTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Tag("slow") // two minutes: run with -Pslow (README)
   void theBenchmarkSuiteRunsAndWritesItsResults() throws Exception {
     Run r = bft(360, "bench", "--dir", "bench", "--clients", "2", "--attack-clients", "2", "--batch-sizes", "16",
         "--attacks", "client=bad-signature", "--warmup", "1s", "--duration", "2s");
