@@ -51,7 +51,7 @@ public final class TraitorEnumerator {
               + " traitor behaviours are too many to enumerate; use a random sample");
         }
         for (long code = 0; code < combinations; code++) {
-          int[] choices = digits(code, total);
+          int[] choices = digits(code, total, CHOICES.length);
           Generals.Outcome<OralMessage> o = run(n, m, value, traitors, choices, lengths);
           runs++;
           if (!o.ic().holds()) {
@@ -116,11 +116,12 @@ public final class TraitorEnumerator {
     return Arrays.stream(probes).mapToInt(ScriptedTraitor::messagesScripted).toArray();
   }
 
-  private static int[] digits(long code, int length) {
+  /** {@code code} as {@code length} digits in base {@code base}, least significant first: one traitor script. */
+  static int[] digits(long code, int length, int base) {
     int[] d = new int[length];
     for (int i = 0; i < length; i++) {
-      d[i] = (int) (code % CHOICES.length);
-      code /= CHOICES.length;
+      d[i] = (int) (code % base);
+      code /= base;
     }
     return d;
   }

@@ -53,7 +53,7 @@ public final class VectorEnumerator {
               + " traitor behaviours are too many to enumerate; use a random sample");
         }
         for (long code = 0; code < (long) combinations; code++) {
-          VectorGenerals.Outcome o = scripted(m, values, traitors, digits(code, total), lengths);
+          VectorGenerals.Outcome o = scripted(m, values, traitors, TraitorEnumerator.digits(code, total, CHOICES.length), lengths);
           runs++;
           if (!o.consistency().holds()) {
             violations++;
@@ -144,15 +144,6 @@ public final class VectorEnumerator {
       return (General<OralMessage>) t;
     });
     return Arrays.stream(probes).mapToInt(ScriptedTraitor::messagesScripted).toArray();
-  }
-
-  private static int[] digits(long code, int length) {
-    int[] d = new int[length];
-    for (int i = 0; i < length; i++) {
-      d[i] = (int) (code % CHOICES.length);
-      code /= CHOICES.length;
-    }
-    return d;
   }
 
   static String describe(List<String> values, Set<Integer> traitors, VectorGenerals.Outcome o) {
