@@ -16,6 +16,7 @@ import dev.bft.crypto.Ed25519KeyPair;
 import dev.bft.crypto.Ed25519PublicKey;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +30,12 @@ import java.util.concurrent.TimeUnit;
  * from distinct replicas; on timeout the request goes to every replica, which is how a primary
  * that drops it gets replaced. Thread-safe. The returned futures complete on one of the I/O threads
  * the client runs on: a callback that blocks must go to an executor of its own ({@code thenApplyAsync(f, executor)}).
+ *
+ * <p>Every operation has a deadline ({@link #DEFAULT_DEADLINE} unless set with {@link
+ * #defaultDeadline(Duration)} or per call): when it passes, the operation completes exceptionally with
+ * a {@link BftClientException} saying whether it may have taken effect. So does an operation whose
+ * request f + 1 replicas refuse as stale (another process using this identity), and every operation
+ * still waiting when the client is closed. An operation never waits forever.
  */
 public final class BftClient implements AutoCloseable {
   private final int clientId;
@@ -45,8 +52,26 @@ public final class BftClient implements AutoCloseable {
   private Pending current;
   private ScheduledFuture<?> timer;
   private volatile boolean closed;
+  private volatile Duration defaultDeadline = DEFAULT_DEADLINE;
 
-  private record Pending(byte[] operation, boolean readOnly, CompletableFuture<byte[]> result) {}
+  /** Long enough for a view change and a state transfer under load; short enough that nothing hangs. */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
+
+  private static final class Pending {
+    final byte[] operation;
+    final boolean readOnly;
+    final CompletableFuture<byte[]> result;
+    final Duration deadline;
+    ScheduledFuture<?> expiry;
+    long requestNumber;
+
+    Pending(byte[] operation, boolean readOnly, CompletableFuture<byte[]> result, Duration deadline) {
+      this.operation = operation;
+      this.readOnly = readOnly;
+      this.result = result;
+      this.deadline = deadline;
+    }
+  }
 
   public BftClient(ClusterConfig config, int clientId, Ed25519KeyPair key, long retransmitMillis) {
     this(config, clientId, key, retransmitMillis, new ClientResources(config, 1), true);
@@ -82,13 +107,31 @@ public final class BftClient implements AutoCloseable {
     resources.links.register(clientId, key, encoder, this::onReplyFrame);
   }
 
+  /** The deadline of the operations invoked from now on without one of their own. */
+  public BftClient defaultDeadline(Duration deadline) {
+    if (deadline.isNegative() || deadline.isZero()) {
+      throw new IllegalArgumentException("a deadline must be positive, got " + deadline);
+    }
+    this.defaultDeadline = deadline;
+    return this;
+  }
+
   public CompletableFuture<byte[]> invoke(byte[] operation) {
-    return submit(operation, false);
+    return invoke(operation, defaultDeadline);
+  }
+
+  /** Orders and executes {@code operation}; completes with a {@link BftClientException} if {@code deadline} passes first. */
+  public CompletableFuture<byte[]> invoke(byte[] operation, Duration deadline) {
+    return submit(operation, false, deadline);
   }
 
   /** Executed without ordering; needs 2f + 1 matching replies, else it is re-issued as an ordered request. */
   public CompletableFuture<byte[]> invokeReadOnly(byte[] operation) {
-    return submit(operation, true);
+    return invokeReadOnly(operation, defaultDeadline);
+  }
+
+  public CompletableFuture<byte[]> invokeReadOnly(byte[] operation, Duration deadline) {
+    return submit(operation, true, deadline);
   }
 
   public CompletableFuture<KvResult> put(byte[] key, byte[] value) {
@@ -107,10 +150,20 @@ public final class BftClient implements AutoCloseable {
     return invoke(new KvOperation.Cas(key, expected, newValue).encode()).thenApply(KvResult::decode);
   }
 
-  private CompletableFuture<byte[]> submit(byte[] operation, boolean readOnly) {
+  private CompletableFuture<byte[]> submit(byte[] operation, boolean readOnly, Duration deadline) {
+    if (deadline.isNegative() || deadline.isZero()) {
+      throw new IllegalArgumentException("a deadline must be positive, got " + deadline);
+    }
     CompletableFuture<byte[]> f = new CompletableFuture<>();
+    Pending p = new Pending(operation.clone(), readOnly, f, deadline);
     thread.execute(() -> {
-      queue.add(new Pending(operation.clone(), readOnly, f));
+      if (closed) {
+        f.completeExceptionally(new BftClientException(BftClientException.Outcome.NOT_EXECUTED,
+            "client " + clientId + " is closed"));
+        return;
+      }
+      queue.add(p);
+      p.expiry = scheduler.schedule(() -> thread.execute(() -> expire(p)), deadline.toNanos(), TimeUnit.NANOSECONDS);
       next();
     });
     return f;
@@ -119,8 +172,47 @@ public final class BftClient implements AutoCloseable {
   private void next() {
     if (current == null && !queue.isEmpty()) {
       current = queue.poll();
-      core.invoke(current.operation(), current.readOnly());
+      current.requestNumber = core.invoke(current.operation, current.readOnly);
     }
+  }
+
+  /** {@code p}'s deadline passed: it leaves the queue unsent, or its request is abandoned unanswered. */
+  private void expire(Pending p) {
+    if (p.result.isDone()) {
+      return;
+    }
+    if (p == current) {
+      String heard = core.progress();
+      core.abandon();
+      current = null;
+      p.result.completeExceptionally(new BftClientException(BftClientException.Outcome.UNKNOWN,
+          "client " + clientId + ": request " + p.requestNumber + " got no quorum within " + describe(p.deadline)
+              + " (" + heard + "; " + reachability() + "); it may or may not have executed"));
+      next();
+    } else if (queue.remove(p)) {
+      p.result.completeExceptionally(new BftClientException(BftClientException.Outcome.NOT_EXECUTED,
+          "client " + clientId + ": not sent within " + describe(p.deadline) + ", queued behind an earlier operation; "
+              + reachability()));
+    }
+  }
+
+  /** Which replicas this client is connected to, naming the addresses of those it is not. */
+  private String reachability() {
+    java.util.List<String> unreachable = new java.util.ArrayList<>();
+    for (int r = 0; r < config.n(); r++) {
+      if (resources.links.channel(r, clientId) == null) {
+        unreachable.add(r + " at " + config.replicas().get(r).address());
+      }
+    }
+    if (unreachable.size() == config.n()) {
+      return "no replica reachable; tried " + String.join(", ", unreachable);
+    }
+    return "connected to " + (config.n() - unreachable.size()) + " of " + config.n() + " replicas"
+        + (unreachable.isEmpty() ? "" : "; not to " + String.join(", ", unreachable));
+  }
+
+  private static String describe(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
   /** A reply frame from {@code replica}, on whatever I/O thread read it: checked on the client's own. */
@@ -168,11 +260,27 @@ public final class BftClient implements AutoCloseable {
     }
     closed = true;
     resources.links.unregister(clientId);
+    CompletableFuture<Void> drained = new CompletableFuture<>();
     thread.execute(() -> {
       if (timer != null) {
         timer.cancel(false);
       }
+      if (current != null) {
+        finish(current).completeExceptionally(new BftClientException(BftClientException.Outcome.UNKNOWN,
+            "client " + clientId + " closed while request " + current.requestNumber + " was outstanding"));
+        current = null;
+      }
+      for (Pending p; (p = queue.poll()) != null; ) {
+        finish(p).completeExceptionally(new BftClientException(BftClientException.Outcome.NOT_EXECUTED,
+            "client " + clientId + " closed before the operation was sent"));
+      }
+      drained.complete(null);
     });
+    try {
+      drained.get(5, TimeUnit.SECONDS);
+    } catch (Exception notDrained) {
+      // the client's thread is gone (its resources closed first): nothing is left to complete there
+    }
     if (ownsResources) {
       resources.close();
     }
@@ -217,8 +325,27 @@ public final class BftClient implements AutoCloseable {
     public void completed(long requestNumber, byte[] result) {
       Pending done = current;
       current = null;
-      done.result().complete(result);
+      finish(done).complete(result);
       next();
     }
+
+    @Override
+    public void refused(long requestNumber, long laterExecuted) {
+      Pending done = current;
+      current = null;
+      finish(done).completeExceptionally(new BftClientException(BftClientException.Outcome.UNKNOWN,
+          "client " + clientId + ": request " + requestNumber + " refused as stale: the replicas executed request "
+              + laterExecuted + " of this identity after it. Another process is using client identity " + clientId
+              + " (or this one restarted with its clock behind); the request may have executed before that one"));
+      next();
+    }
+  }
+
+  /** {@code p}'s future, its deadline timer cancelled (so finished operations do not pile up in the timer queue). */
+  private static CompletableFuture<byte[]> finish(Pending p) {
+    if (p.expiry != null) {
+      p.expiry.cancel(false);
+    }
+    return p.result;
   }
 }

@@ -10,7 +10,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -38,11 +37,13 @@ public final class ClientResources implements AutoCloseable {
     this.replies = new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()), ClusterBounds.of(config.n(),
         config.parameters().checkpointInterval(), config.parameters().logWindow()));
     this.io = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
-    this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+    java.util.concurrent.ScheduledThreadPoolExecutor timerThread = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "bft-client-timers");
       t.setDaemon(true);
       return t;
     });
+    timerThread.setRemoveOnCancelPolicy(true); // every operation's deadline is cancelled when it completes
+    this.timers = timerThread;
     this.links = new ReplicaLinks(config, io, timers, replies);
   }
 

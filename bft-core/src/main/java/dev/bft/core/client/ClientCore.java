@@ -74,10 +74,14 @@ public final class ClientCore {
     }
     replies.put(reply.sender(), reply);
     noteView(reply.sender(), reply.view());
+    if (reply.refusal()) {
+      onRefusal();
+      return;
+    }
     int needed = outstanding.readOnly() ? quorum.certificate() : quorum.weak();
     int matching = 0;
     for (Reply r : replies.values()) {
-      if (Arrays.equals(r.result(), reply.result())) {
+      if (!r.refusal() && Arrays.equals(r.result(), reply.result())) {
         matching++;
       }
     }
@@ -88,6 +92,54 @@ public final class ClientCore {
       effects.cancelTimer();
       effects.completed(done, reply.result());
     }
+  }
+
+  /**
+   * f + 1 refusals as stale: at least one correct replica has executed a later request of this
+   * identity, so this one never executes. Numbering resumes past the (f + 1)-th highest later
+   * number reported (one a correct replica vouches for: f liars cannot push it towards overflow),
+   * so this client's next request is not refused too.
+   */
+  private void onRefusal() {
+    long[] later = replies.values().stream().filter(Reply::refusal).mapToLong(Reply::laterExecuted).sorted().toArray();
+    if (later.length < quorum.weak()) {
+      return;
+    }
+    long vouched = later[later.length - quorum.weak()];
+    long refused = outstanding.requestNumber();
+    nextRequestNumber = Math.max(nextRequestNumber, vouched + 1);
+    outstanding = null;
+    replies.clear();
+    effects.cancelTimer();
+    effects.refused(refused, vouched);
+  }
+
+  /**
+   * Gives up on the outstanding request (its deadline passed): the next one gets a higher number,
+   * which supersedes it, so it executes before that one or never.
+   */
+  public void abandon() {
+    if (outstanding != null) {
+      outstanding = null;
+      replies.clear();
+      effects.cancelTimer();
+    }
+  }
+
+  /** What the outstanding request has heard so far, for a client that gives up on it. */
+  public String progress() {
+    if (outstanding == null) {
+      return "nothing outstanding";
+    }
+    Map<String, Integer> counts = new HashMap<>();
+    for (Reply r : replies.values()) {
+      counts.merge(r.refusal() ? "refusal" : java.util.HexFormat.of().formatHex(r.result()), 1, Integer::sum);
+    }
+    int best = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+    int needed = outstanding.readOnly() ? quorum.certificate() : quorum.weak();
+    return replies.size() + " repl" + (replies.size() == 1 ? "y" : "ies") + " from replicas " + new java.util.TreeSet<>(replies.keySet())
+        + ", at most " + best + " matching of the " + needed + " needed, after " + retransmissions + " retransmission"
+        + (retransmissions == 1 ? "" : "s");
   }
 
   /**

@@ -15,4 +15,10 @@ public interface ClientEffects {
 
   /** The request numbered {@code requestNumber} completed with {@code result}. */
   void completed(long requestNumber, byte[] result);
+
+  /**
+   * f + 1 replicas refused request {@code requestNumber} as stale: request {@code laterExecuted} of
+   * this identity executed instead, sent by another process using it or by an earlier run of this one.
+   */
+  void refused(long requestNumber, long laterExecuted);
 }

@@ -202,7 +202,14 @@ public final class Replica {
       return;
     }
     switch (clients.classify(request.clientId(), request.requestNumber())) {
-      case STALE -> drops.count(DropReason.STALE_REQUEST);
+      case STALE -> {
+        // Refused in a signed reply rather than silently: a client whose number fell behind (another
+        // process on its identity, or a restart with its clock behind) learns it from f + 1 replicas
+        // instead of retransmitting forever. Its signature was checked, so the cost is its sender's.
+        drops.count(DropReason.STALE_REQUEST);
+        effects.reply(Reply.staleRefusal(view, request.clientId(), request.requestNumber(),
+            clients.get(request.clientId()).requestNumber(), me));
+      }
       case LAST_EXECUTED -> effects.reply(clients.get(request.clientId()).reply());
       case NEW -> {
         if (isPrimary()) {

@@ -206,6 +206,11 @@ final class PeerLinks {
         } else if (!verification.submit(claimed.sender(), new Inbound(claimed.sender(), frame, System.nanoTime()), false)) {
           refusals.accept(ShellRefusal.VERIFY_QUEUE_FULL.name());
           quarantine(link, "more frames queued than the verification bound");
+        } else if (clients.get(claimed.sender()) != link) {
+          // Two processes proved one identity (a user's mistake, both hold its key): replies follow
+          // the one that sent last, so each hears about its own requests, and the one whose
+          // numbers fell behind is refused as stale instead of waiting for replies sent elsewhere.
+          clients.put(claimed.sender(), link);
         }
       }
 

@@ -87,4 +87,12 @@ final class SimClient implements ClientEffects {
     sim.trace("done", id, requestNumber);
     sim.queue().at(sim.now() + sim.random().nextLong(3), this::issueNext);
   }
+
+  @Override
+  public void refused(long requestNumber, long laterExecuted) {
+    // Simulated clients never share an identity or restart, so f + 1 replicas calling one of their
+    // requests stale means a replica executed what this client never sent: a bug, not a fault.
+    throw new IllegalStateException("client " + id + ": request " + requestNumber + " refused as stale behind "
+        + laterExecuted + ", which it never sent");
+  }
 }

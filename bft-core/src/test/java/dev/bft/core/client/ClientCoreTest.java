@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 /** f + 1 matching replies complete a request; the shell asks {@code wants} before it checks a reply's signature. */
 class ClientCoreTest {
   final List<Long> completed = new ArrayList<>();
+  final List<long[]> refused = new ArrayList<>();
   final List<Integer> sentTo = new ArrayList<>();
   final ClientCore core = new ClientCore(1000, Quorum.ofReplicas(4), 300, 1, new ClientEffects() {
     @Override
@@ -31,6 +32,11 @@ class ClientCoreTest {
     @Override
     public void completed(long requestNumber, byte[] result) {
       completed.add(requestNumber);
+    }
+
+    @Override
+    public void refused(long requestNumber, long laterExecuted) {
+      refused.add(new long[] {requestNumber, laterExecuted});
     }
   });
 
@@ -107,5 +113,46 @@ class ClientCoreTest {
     assertThat(core.view()).as("lower reports do not move the client back").isEqualTo(5);
     core.onReply(reply(9, t2, 1, 7));
     assertThat(core.view()).as("replicas 1 and 2 now both report 9").isEqualTo(9);
+  }
+
+  @Test
+  void oneRefusalAsStaleIsNotEnoughAByzantineReplicaCouldLie() {
+    long t = core.invoke(new byte[] {1}, false);
+    core.onReply(Reply.staleRefusal(0, 1000, t, t + 50, 3));
+    assertThat(refused).isEmpty();
+    assertThat(core.busy()).isTrue();
+    core.onReply(reply(t, 1, 7));
+    core.onReply(reply(t, 2, 7));
+    assertThat(completed).as("the correct replicas' results still complete it").containsExactly(t);
+  }
+
+  @Test
+  void fPlusOneRefusalsEndTheRequestAndNumberingResumesPastWhatACorrectReplicaVouchesFor() {
+    long t = core.invoke(new byte[] {1}, false);
+    core.onReply(Reply.staleRefusal(0, 1000, t, Long.MAX_VALUE - 1, 3)); // a liar pushing towards overflow
+    core.onReply(Reply.staleRefusal(0, 1000, t, t + 50, 1));
+    assertThat(refused).hasSize(1);
+    assertThat(refused.get(0)).containsExactly(t, t + 50);
+    assertThat(core.busy()).isFalse();
+    assertThat(completed).isEmpty();
+    assertThat(core.invoke(new byte[] {2}, false)).isEqualTo(t + 51);
+  }
+
+  @Test
+  void aRefusalAndAResultDoNotMatch() {
+    long t = core.invoke(new byte[] {1}, false);
+    core.onReply(Reply.staleRefusal(0, 1000, t, t + 1, 1));
+    core.onReply(new Reply(0, 1000, t, new byte[0], 2, null));
+    assertThat(completed).as("an empty result is not a refusal").isEmpty();
+    assertThat(refused).isEmpty();
+  }
+
+  @Test
+  void anAbandonedRequestIsSupersededByTheNextNumber() {
+    long t = core.invoke(new byte[] {1}, false);
+    core.abandon();
+    assertThat(core.busy()).isFalse();
+    assertThat(core.wants(reply(t, 1, 7))).as("late replies to it are not checked").isFalse();
+    assertThat(core.invoke(new byte[] {2}, false)).isEqualTo(t + 1);
   }
 }

@@ -157,7 +157,7 @@ class NormalCaseRulesTest {
     }
 
     @Test
-    void theLastRequestGetsItsCachedReplyAndOlderOnesAreDropped() {
+    void theLastRequestGetsItsCachedReplyAndOlderOnesAreRefusedAsStale() {
       fx.commitAt(1, batch(request(1000, 5)));
       var reply = fx.effects.replies.get(0);
       fx.effects.clear();
@@ -165,7 +165,13 @@ class NormalCaseRulesTest {
       assertThat(fx.effects.replies).containsExactly(reply);
       fx.effects.clear();
       fx.replica.onRequest(request(1000, 4), 0);
-      assertThat(fx.effects.all).isEmpty();
+      assertThat(fx.effects.replies).singleElement().satisfies(refusal -> {
+        assertThat(refusal.refusal()).isTrue();
+        assertThat(refusal.requestNumber()).isEqualTo(4);
+        assertThat(refusal.laterExecuted()).as("the request that made it stale").isEqualTo(5);
+        assertThat(refusal.result()).isEmpty();
+      });
+      assertThat(fx.effects.executed).as("nothing executes").isEmpty();
       assertThat(fx.replica.drops().get(DropReason.STALE_REQUEST)).isEqualTo(1);
     }
 

@@ -19,6 +19,11 @@ public final class BftMain implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /** Exit status of a command whose operation may or may not have taken effect (no quorum by its deadline). */
+  public static final int EXIT_UNKNOWN = 3;
+  /** Exit status of a command whose operation certainly did not take effect. */
+  public static final int EXIT_NOT_EXECUTED = 4;
+
   /** The command line with every subcommand, including those contributed by other modules. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new BftMain());
@@ -31,6 +36,11 @@ public final class BftMain implements Runnable {
       return 2;
     });
     cl.setExecutionExceptionHandler((ex, failed, parsed) -> {
+      dev.bft.client.BftClientException client = dev.bft.client.BftClientException.of(ex);
+      if (client != null) {
+        failed.getErr().println("bft " + failed.getCommandName() + ": " + client.getMessage());
+        return client.outcome() == dev.bft.client.BftClientException.Outcome.UNKNOWN ? EXIT_UNKNOWN : EXIT_NOT_EXECUTED;
+      }
       if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
           || ex instanceof dev.bft.storage.StorageException) {
         failed.getErr().println("bft " + failed.getCommandName() + ": " + ex.getMessage());

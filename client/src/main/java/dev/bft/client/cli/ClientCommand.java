@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,7 +33,8 @@ final class ClientCommand implements Callable<Integer> {
   @Option(names = "--key", description = "private key file (default: keys/client-<id>.key next to the cluster file)")
   Path key;
 
-  @Option(names = "--timeout-ms", defaultValue = "10000", description = "give up after this long (default: ${DEFAULT-VALUE})")
+  @Option(names = {"--deadline-ms", "--timeout-ms"}, defaultValue = "10000",
+      description = "give up after this long: exit status 3 if the operation may have executed, 4 if it did not (default: ${DEFAULT-VALUE})")
   long timeoutMs;
 
   @Parameters(arity = "0..4", description = "the operation and its arguments")
@@ -45,18 +45,40 @@ final class ClientCommand implements Callable<Integer> {
     if (config == null || words == null) {
       throw new IllegalArgumentException("usage: bft client --config FILE put|get|delete|cas ...  or  bft client load --config FILE ...");
     }
-    ClusterConfig cluster = ClusterFile.load(config);
     KvOperation op = parse(words);
+    if (timeoutMs <= 0) {
+      throw new IllegalArgumentException("--deadline-ms " + timeoutMs + " is not positive");
+    }
+    ClusterConfig cluster = ClusterFile.load(config);
     Path keyFile = key != null ? key : ClusterKeygen.clientKeyFile(config.toAbsolutePath().getParent(), id);
-    try (BftClient client = new BftClient(cluster, id, KeyFiles.read(keyFile), 1000)) {
-      KvResult r = client.invoke(op.encode()).thenApply(KvResult::decode).get(timeoutMs, TimeUnit.MILLISECONDS);
+    try (BftClient client = new BftClient(cluster, id, readKey(keyFile, id), 1000)) {
+      KvResult r = KvResult.decode(client.invoke(op.encode(), java.time.Duration.ofMillis(timeoutMs)).join());
       spec.commandLine().getOut().println(describe(r));
       return r.status() == KvResult.Status.ERROR ? 1 : 0;
     }
   }
 
+  /** Client {@code id}'s private key, or a one-line error naming the file and how to get one. */
+  static dev.bft.crypto.Ed25519KeyPair readKey(Path file, int id) {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no key for client " + id + " at " + file
+          + " (bft keygen writes keys/client-<id>.key beside the cluster file; or pass --key FILE)");
+    }
+    try {
+      return KeyFiles.read(file);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(file + " is not a client key file: " + e.getMessage());
+    }
+  }
+
   static KvOperation parse(List<String> w) {
-    byte[] k = bytes(w.get(1));
+    if (w.isEmpty()) {
+      throw new IllegalArgumentException("no operation given (put, get, delete, cas)");
+    }
+    if (w.size() < 2 && List.of("put", "get", "delete", "cas").contains(w.get(0))) {
+      throw new IllegalArgumentException(w.get(0) + " needs a key");
+    }
+    byte[] k = w.size() > 1 ? bytes(w.get(1)) : null;
     return switch (w.get(0)) {
       case "put" -> { arity(w, 3); yield new KvOperation.Put(k, bytes(w.get(2))); }
       case "get" -> { arity(w, 2); yield new KvOperation.Get(k); }

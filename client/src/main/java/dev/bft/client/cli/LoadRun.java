@@ -81,7 +81,7 @@ final class LoadRun implements AutoCloseable {
     try {
       for (int c = 0; c < clients; c++) {
         int id = ids.get(c);
-        connections.add(new BftClient(cluster, id, KeyFiles.read(ClusterKeygen.clientKeyFile(base, id)), 1000, shared));
+        connections.add(new BftClient(cluster, id, ClientCommand.readKey(ClusterKeygen.clientKeyFile(base, id), id), 1000, shared));
       }
     } catch (RuntimeException e) {
       close();
@@ -268,7 +268,7 @@ final class LoadRun implements AutoCloseable {
           : client.invoke(new KvOperation.Put(key, value).encode());
       op.whenComplete((result, failure) -> {
         if (failure != null) {
-          done.complete(Arrays.copyOf(latencies, n));
+          done.completeExceptionally(failure); // the run reports it: no silent gap in the load
           return;
         }
         completed.incrementAndGet();

@@ -59,8 +59,13 @@ final class FlatBodies {
 
   static Reply reply(ReplyTree.Opened opened, int sender, WireForm wire, WireLimits limits) throws Reject {
     ReplyBody r = parse(ReplyBody.parser(), ByteString.copyFrom(opened.replyBody()), MessageType.REPLY);
-    return new Reply(nonNegative(r.getView(), "view"), r.getClient(), nonNegative(r.getRequestNumber(), "request number"),
-        bounded(r.getResult(), limits.maxResultBytes(), "result"), sender, wire);
+    long requestNumber = nonNegative(r.getRequestNumber(), "request number");
+    long laterExecuted = nonNegative(r.getLaterExecuted(), "later executed request number");
+    if (laterExecuted != 0 && (laterExecuted <= requestNumber || !r.getResult().isEmpty())) {
+      throw new Reject(Rejection.MALFORMED, "a REPLY refusing a stale request names an earlier request or carries a result");
+    }
+    return new Reply(nonNegative(r.getView(), "view"), r.getClient(), requestNumber,
+        bounded(r.getResult(), limits.maxResultBytes(), "result"), sender, wire, laterExecuted);
   }
 
   static Message decode(MessageType type, int sender, ByteString b, WireForm wire, WireLimits limits) throws Reject {

@@ -115,7 +115,7 @@ public final class MessageEncoder {
         throw new IllegalStateException("cannot sign a reply of node " + r.sender() + " as node " + self);
       }
       bodies.add(ReplyBody.newBuilder().setView(r.view()).setClient(r.clientId()).setRequestNumber(r.requestNumber())
-          .setResult(ByteString.copyFrom(r.result())).build().toByteArray());
+          .setResult(ByteString.copyFrom(r.result())).setLaterExecuted(r.laterExecuted()).build().toByteArray());
     }
     ReplyTree.Signed tree = ReplyTree.build(bodies);
     byte[] signature = signer.sign(SignatureDomain.of(MessageType.REPLY.code()), tree.root().bytesUnsafe());

@@ -50,6 +50,11 @@ class MessageCodecTest {
     Reply reply = (Reply) roundTrip(0, new Reply(3, 1000, 7, new byte[] {1, 2}, 0, null));
     assertThat(reply.result()).containsExactly(1, 2);
     assertThat(reply.clientId()).isEqualTo(1000);
+    assertThat(reply.refusal()).isFalse();
+    Reply refusal = (Reply) roundTrip(0, Reply.staleRefusal(3, 1000, 7, 12, 0));
+    assertThat(refusal.refusal()).isTrue();
+    assertThat(refusal.laterExecuted()).isEqualTo(12);
+    assertThat(refusal.requestNumber()).isEqualTo(7);
     Status s = (Status) roundTrip(2, new Status(3, 8, 2, null));
     assertThat(s.retransmitAbove()).isEqualTo(8);
     FetchState f = (FetchState) roundTrip(1, new FetchState(128, Digest.ZERO, 3, 4, 1, null));
@@ -149,6 +154,15 @@ class MessageCodecTest {
     assertThat(rejection(signedFrame(1, MessageType.PREPARE, hugeView))).isEqualTo(Rejection.FIELD_OUT_OF_RANGE);
     byte[] otherClient = RequestBody.newBuilder().setClient(1001).setRequestNumber(1).build().toByteArray();
     assertThat(rejection(clientFrame(otherClient))).isEqualTo(Rejection.WRONG_SENDER);
+  }
+
+  @Test
+  void aRefusalNamingAnEarlierRequestOrCarryingAResultIsMalformed() {
+    for (Reply bad : List.of(new Reply(3, 1000, 7, new byte[0], 0, null, 7), new Reply(3, 1000, 7, new byte[] {1}, 0, null, 9))) {
+      DecodeResult r = fx.decoder.decode(fx.encodeAs(0, bad), 0);
+      assertThat(r).as(bad.toString()).isInstanceOf(DecodeResult.Rejected.class);
+      assertThat(((DecodeResult.Rejected) r).reason()).isEqualTo(Rejection.MALFORMED);
+    }
   }
 
   @Test
