@@ -39,7 +39,7 @@ class ColludingReplicasProcessTest {
     Path file = ClusterKeygen.generate(dir, 2, 1, "127.0.0.1", FreePorts.consecutive(14), false, new SecureRandom());
     ClusterConfig cluster = ClusterFile.load(file);
     try (ReplicaProcesses replicas = new ReplicaProcesses(file, cluster);
-         BftClient client = new BftClient(cluster, CLIENT, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, CLIENT)), 500)) {
+         BftClient client = new BftClient(cluster, CLIENT, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, CLIENT)), 500).defaultDeadline(ReplicaProcesses.PATIENCE)) {
       for (int i = 0; i < cluster.n(); i++) {
         if (i == 1) {
           replicas.start(1, "--byzantine", "colluding-new-view", "--colluder", "0");

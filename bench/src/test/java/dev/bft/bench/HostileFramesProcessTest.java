@@ -47,7 +47,7 @@ class HostileFramesProcessTest {
       pb.environment().put("BFT_NO_BUILD", "1");
       replicas.add(pb.start());
     }
-    try (BftClient client = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500)) {
+    try (BftClient client = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500).defaultDeadline(ReplicaProcesses.PATIENCE)) {
       assertThat(client.put(b("before"), b("1")).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
       Random random = new Random(9);
       for (int r = 0; r < 4; r++) {

@@ -49,7 +49,7 @@ class LargeStateProcessTest {
     List<BftClient> clients = new ArrayList<>();
     for (int i = 0; i < CLIENTS; i++) {
       int id = FIRST_CLIENT + i;
-      clients.add(new BftClient(cluster, id, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, id)), 500, shared));
+      clients.add(new BftClient(cluster, id, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, id)), 500, shared).defaultDeadline(ReplicaProcesses.PATIENCE));
     }
     return clients;
   }

@@ -92,7 +92,7 @@ class LedgerProcessTest {
         .replace("log.window = 256", "log.window = 16").replace("pipeline.depth = 16", "pipeline.depth = 4"));
     ClusterConfig cluster = ClusterFile.load(file);
     try (ReplicaProcesses replicas = new ReplicaProcesses(file, cluster);
-         BftClient bft = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500)) {
+         BftClient bft = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500).defaultDeadline(ReplicaProcesses.PATIENCE)) {
       for (int i = 0; i < 4; i++) {
         replicas.start(i, "--service", "ledger");
       }

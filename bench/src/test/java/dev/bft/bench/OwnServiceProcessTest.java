@@ -104,7 +104,7 @@ class OwnServiceProcessTest {
     Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
     ClusterConfig cluster = ClusterFile.load(file);
     try (ReplicaProcesses replicas = new ReplicaProcesses(file, cluster);
-         BftClient client = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500)) {
+         BftClient client = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500).defaultDeadline(ReplicaProcesses.PATIENCE)) {
       replicas.environment("BFT_CLASSPATH", classes.toString());
       for (int i = 0; i < 4; i++) {
         replicas.start(i, "--service", "example.Counter");

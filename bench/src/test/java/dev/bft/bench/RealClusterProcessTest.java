@@ -80,7 +80,7 @@ class RealClusterProcessTest {
     for (int i = 0; i < 4; i++) {
       replicas.add(start(file, i));
     }
-    try (BftClient client = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500)) {
+    try (BftClient client = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500).defaultDeadline(ReplicaProcesses.PATIENCE)) {
       for (int i = 0; i < 10; i++) {
         assertThat(within(client.put(b("k" + i), b("v" + i)), 120)).isEqualTo(KvResult.OK);
       }
@@ -111,7 +111,7 @@ class RealClusterProcessTest {
       replicas.add(start(file, i));
     }
     Ed25519KeyPair key = KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000));
-    try (BftClient client = new BftClient(cluster, 1000, key, 500)) {
+    try (BftClient client = new BftClient(cluster, 1000, key, 500).defaultDeadline(ReplicaProcesses.PATIENCE)) {
       for (int i = 0; i < 15; i++) {
         assertThat(within(client.put(b("k" + i), b("v" + i)), 120)).isEqualTo(KvResult.OK);
       }
@@ -123,7 +123,7 @@ class RealClusterProcessTest {
     for (int i = 0; i < 4; i++) {
       replicas.add(start(file, i));
     }
-    try (BftClient client = new BftClient(cluster, 1000, key, 500)) {
+    try (BftClient client = new BftClient(cluster, 1000, key, 500).defaultDeadline(ReplicaProcesses.PATIENCE)) {
       for (int i = 0; i < 15; i++) {
         assertThat(within(client.get(b("k" + i)), 60)).as("k%d after restart", i)
             .isEqualTo(KvResult.value(b("v" + i)));
@@ -143,7 +143,7 @@ class RealClusterProcessTest {
     for (int i = 0; i < 4; i++) {
       replicas.add(start(file, i));
     }
-    try (BftClient client = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500)) {
+    try (BftClient client = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500).defaultDeadline(ReplicaProcesses.PATIENCE)) {
       for (int i = 0; i < 5; i++) {
         assertThat(within(client.put(b("k" + i), b("v" + i)), 120)).isEqualTo(KvResult.OK);
       }

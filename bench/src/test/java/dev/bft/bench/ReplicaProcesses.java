@@ -32,6 +32,12 @@ final class ReplicaProcesses implements AutoCloseable {
   private final Map<String, String> environment = new HashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  /**
+   * The deadline of the tests' client operations: longer than any wait a test gives an operation
+   * (up to three minutes on a busy 2-core machine), so the test's own wait reports a slow cluster.
+   */
+  static final Duration PATIENCE = Duration.ofMinutes(4);
+
   ReplicaProcesses(Path file, ClusterConfig cluster) {
     this.file = file;
     this.dir = file.getParent();

@@ -47,7 +47,7 @@ class RequestForwardingTest {
       seenByClient.put(0, new ReplicaEndpoint(0, primary.host(), FreePorts.consecutive(1), primary.publicKey()));
       ClusterConfig cutOff = new ClusterConfig(cluster.f(), seenByClient, cluster.clients(), cluster.parameters(),
           cluster.dataDirectory());
-      try (BftClient client = new BftClient(cutOff, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 300)) {
+      try (BftClient client = new BftClient(cutOff, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 300).defaultDeadline(ReplicaProcesses.PATIENCE)) {
         KvResult r = client.put(bytes("k"), bytes("v")).get(30, TimeUnit.SECONDS);
         assertThat(r).isEqualTo(KvResult.OK);
         for (ReplicaNode node : nodes) {

@@ -57,7 +57,7 @@ class ShellUnderAttackProcessTest {
   }
 
   private BftClient client(ClusterConfig cluster, int id) throws Exception {
-    return new BftClient(cluster, id, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, id)), 500);
+    return new BftClient(cluster, id, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, id)), 500).defaultDeadline(ReplicaProcesses.PATIENCE);
   }
 
   private static byte[] b(String s) {
