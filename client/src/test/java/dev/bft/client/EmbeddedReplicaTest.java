@@ -74,4 +74,27 @@ class EmbeddedReplicaTest {
     assertThatThrownBy(() -> Services.find(String.class.getName())).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("implements neither");
   }
+
+  @Test
+  void aDataDirectoryWrittenByOneServiceIsRefusedToAnotherAndLeftAsItWas() throws Exception {
+    Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
+    Path data = dir.resolve("data-0");
+    EmbeddedReplica.builder().clusterFile(file).id(0).dataDirectory(data).service(new Counter()).start().close();
+    java.util.Map<Path, Long> before = modified(data);
+    assertThatThrownBy(() -> EmbeddedReplica.builder().clusterFile(file).id(0).dataDirectory(data)
+        .service(Services.find("ledger").create()).start())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("data directory " + data + " holds the state of service " + Counter.class.getName() + ", not "
+            + dev.bft.core.service.ledger.LedgerService.class.getName()
+            + ": start the replica with that service, or give it another data directory");
+    assertThat(modified(data)).as("nothing in it changed").isEqualTo(before);
+    replicas.add(EmbeddedReplica.builder().clusterFile(file).id(0).dataDirectory(data).service(new Counter()).start());
+    assertThat(replicas.get(0).failure()).as("its own service opens it again").isNull();
+  }
+
+  private static java.util.Map<Path, Long> modified(Path dir) throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(dir)) {
+      return files.collect(java.util.stream.Collectors.toMap(f -> f.getFileName(), f -> f.toFile().lastModified()));
+    }
+  }
 }

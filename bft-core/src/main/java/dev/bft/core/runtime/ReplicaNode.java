@@ -98,6 +98,7 @@ public final class ReplicaNode implements AutoCloseable {
     if (!config.replica(self).publicKey().equals(key.publicKey())) {
       throw new IllegalArgumentException("the key given for replica " + self + " does not match its public key in the cluster file");
     }
+    ServiceStamp.claim(data, service);
     this.supervisor = new Supervisor("replica " + self, e -> {
       halt();
       onFatal.accept(e);
