@@ -1,0 +1,340 @@
+package dev.bft.core.sim.check;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The linearizability search for one key: a sweep over the key's calls and returns in time order
+ * that carries every configuration (value, operations invoked but not yet linearized, unknown
+ * operations used) the history so far allows, and linearizes operations only when a return forces
+ * it (Lowe's just-in-time linearization). The first return no configuration can explain is where
+ * the history stops being linearizable. Memory and work follow the key's concurrency, not its
+ * length, and nothing recurses. Configurations are compared exactly, so there is no hash collision
+ * that could hide a violation.
+ *
+ * <p>Three reductions keep the set small, each sound because the configuration it drops can do
+ * nothing the one it keeps cannot: a read is linearized as soon as the value it saw is current (a
+ * read changes nothing, so having done it is never worse than owing it); an operation of unknown
+ * outcome is used only immediately before an operation that observes what it wrote (otherwise
+ * leaving it out explains the same results), and of identical unknown operations only the earliest
+ * unused one is tried; a configuration is dropped when another with the same value and pending
+ * writes owes a subset of its reads and has used a subset of its unknown operations.
+ */
+final class KeySweep {
+  static final int ABSENT = 0;
+  /** Observed by a result no state can produce (a put answered "value", a CAS that failed against what it expected). */
+  static final int IMPOSSIBLE = -1;
+  /** The precondition of an unconditional write. */
+  static final int ANY = -2;
+
+  /** An operation reduced to what the search needs: a read of one value, or a write {@code pre -> post}. */
+  record Op(int index, KvHistory.Event event, boolean unknown, boolean read, int observes, int pre, int post) {}
+
+  /** Where the search stopped: the return it could not explain, or the configuration bound it hit. */
+  record Stuck(Op op, boolean tooBig, Set<Integer> valuesBefore, long pendingSince) {}
+
+  private final Op[] ops;
+  private final int limit;
+  private final Map<Integer, List<Op>> unknownByPost = new HashMap<>();
+  private final Map<Integer, List<Op>> unknownCasByPost = new HashMap<>();
+  private List<Config> configs = new ArrayList<>(List.of(new Config(ABSENT, new int[0], new int[0], new int[0])));
+
+  /** {@code ops} sorted by invocation, each {@code index} its position; {@code limit} bounds the configurations per step. */
+  KeySweep(Op[] ops, int limit) {
+    this.ops = ops;
+    this.limit = limit;
+  }
+
+  /** Null when every completed operation is explained. */
+  Stuck run() {
+    Integer[] returns = Arrays.stream(ops).filter(o -> !o.unknown()).map(Op::index).toArray(Integer[]::new);
+    Arrays.sort(returns, Comparator.<Integer>comparingLong(i -> ops[i].event().completed()).thenComparing(i -> i));
+    int call = 0;
+    for (int r = 0; r < returns.length;) {
+      Op next = ops[returns[r]];
+      if (call < ops.length && ops[call].event().invoked() <= next.event().completed()) {
+        called(ops[call++]);
+        continue;
+      }
+      List<Config> before = configs;
+      Boolean explained = returned(next);
+      if (explained == null || !explained) {
+        Set<Integer> values = new java.util.TreeSet<>();
+        long since = next.event().invoked();
+        for (Config c : before) {
+          values.add(c.value);
+          for (int p : c.writes) {
+            since = Math.min(since, ops[p].event().invoked());
+          }
+          for (int p : c.reads) {
+            since = Math.min(since, ops[p].event().invoked());
+          }
+        }
+        return new Stuck(next, explained == null, values, since);
+      }
+      r++;
+    }
+    return null;
+  }
+
+  private void called(Op op) {
+    if (op.unknown()) {
+      unknownByPost.computeIfAbsent(op.post(), v -> new ArrayList<>()).add(op);
+      if (op.pre() != ANY) {
+        unknownCasByPost.computeIfAbsent(op.post(), v -> new ArrayList<>()).add(op);
+      }
+      return;
+    }
+    List<Config> next = new ArrayList<>(configs.size());
+    for (Config c : configs) {
+      if (op.read()) {
+        next.add(c.value == op.observes() ? c : new Config(c.value, c.writes, insert(c.reads, op.index()), c.used));
+      } else {
+        next.add(new Config(c.value, insert(c.writes, op.index()), c.reads, c.used));
+      }
+    }
+    configs = next;
+  }
+
+  /** True when some configuration explains {@code op}'s return; null when the search outgrew its bound. */
+  private Boolean returned(Op op) {
+    Set<Config> out = new LinkedHashSet<>();
+    Set<Config> visited = new HashSet<>();
+    Deque<Config> stack = new ArrayDeque<>();
+    for (Config c : configs) {
+      if (!c.owes(op.index())) {
+        out.add(c);
+        continue;
+      }
+      if (visited.add(c)) {
+        stack.push(c);
+      }
+      while (!stack.isEmpty()) {
+        for (Config t : moves(stack.pop())) {
+          if (!t.owes(op.index())) {
+            out.add(t);
+          } else if (visited.add(t)) {
+            stack.push(t);
+          }
+        }
+        if (visited.size() + out.size() > limit) {
+          return null;
+        }
+      }
+    }
+    configs = prune(out);
+    return !configs.isEmpty();
+  }
+
+  /** The configurations one linearized write (and the reads it lets through) away from {@code s}. */
+  private List<Config> moves(Config s) {
+    List<Config> next = new ArrayList<>();
+    for (int w : s.writes) {
+      Op op = ops[w];
+      if (op.pre() == ANY || op.pre() == s.value) {
+        next.add(s.apply(op, ops));
+      }
+    }
+    if (unknownByPost.isEmpty()) {
+      return next;
+    }
+    // An unknown write counts only if something observes it at once: a read it lets through, or a
+    // CAS (completed, or itself unknown and observed in turn) that expects its value.
+    Deque<Config> mustObserve = new ArrayDeque<>();
+    Set<Config> seen = new HashSet<>();
+    useUnknown(s, wanted(s), false, next, mustObserve, seen);
+    while (!mustObserve.isEmpty()) {
+      Config m = mustObserve.pop();
+      for (int w : m.writes) {
+        if (ops[w].pre() == m.value) {
+          next.add(m.apply(ops[w], ops));
+        }
+      }
+      useUnknown(m, wanted(m), true, next, mustObserve, seen);
+    }
+    return next;
+  }
+
+  private void useUnknown(Config s, Set<Integer> wanted, boolean casOnly, List<Config> settled, Deque<Config> mustObserve,
+      Set<Config> seen) {
+    for (int x : wanted) {
+      if (x == s.value) {
+        continue;
+      }
+      List<Op> candidates = (casOnly ? unknownCasByPost : unknownByPost).getOrDefault(x, List.of());
+      Set<Integer> triedPre = new HashSet<>();
+      for (Op u : candidates) {
+        if ((u.pre() != ANY && u.pre() != s.value) || (casOnly && u.pre() == ANY) || triedPre.contains(u.pre())
+            || Arrays.binarySearch(s.used, u.index()) >= 0) {
+          continue;
+        }
+        triedPre.add(u.pre()); // identical unknown operations are interchangeable: the earliest unused stands for all
+        Config t = s.apply(u, ops);
+        if (t.reads.length < s.reads.length) {
+          settled.add(t);
+        } else if (seen.add(t)) {
+          mustObserve.push(t);
+        }
+      }
+    }
+  }
+
+  /** Values some pending operation of {@code s} expects, directly or through a chain of unknown CAS. */
+  private Set<Integer> wanted(Config s) {
+    Set<Integer> wanted = new HashSet<>();
+    Deque<Integer> todo = new ArrayDeque<>();
+    for (int r : s.reads) {
+      todo.push(ops[r].observes());
+    }
+    for (int w : s.writes) {
+      if (ops[w].pre() != ANY) {
+        todo.push(ops[w].pre());
+      }
+    }
+    while (!todo.isEmpty()) {
+      int v = todo.pop();
+      if (v == IMPOSSIBLE || !wanted.add(v)) {
+        continue;
+      }
+      for (Op u : unknownCasByPost.getOrDefault(v, List.of())) {
+        if (Arrays.binarySearch(s.used, u.index()) < 0) {
+          todo.push(u.pre());
+        }
+      }
+    }
+    return wanted;
+  }
+
+  /** Drops every configuration another one dominates (same value and pending writes, subsets of reads owed and unknowns used). */
+  private static List<Config> prune(Set<Config> all) {
+    Map<Config, List<Config>> groups = new HashMap<>();
+    for (Config c : all) {
+      groups.computeIfAbsent(new Config(c.value, c.writes, new int[0], new int[0]), g -> new ArrayList<>()).add(c);
+    }
+    List<Config> kept = new ArrayList<>(all.size());
+    for (List<Config> group : groups.values()) {
+      if (group.size() == 1) {
+        kept.addAll(group);
+        continue;
+      }
+      group.sort(Comparator.comparingInt(c -> c.reads.length + c.used.length));
+      List<Config> minimal = new ArrayList<>();
+      for (Config c : group) {
+        boolean dominated = false;
+        for (Config k : minimal) {
+          if (subset(k.reads, c.reads) && subset(k.used, c.used)) {
+            dominated = true;
+            break;
+          }
+        }
+        if (!dominated) {
+          minimal.add(c);
+        }
+      }
+      kept.addAll(minimal);
+    }
+    return kept;
+  }
+
+  static boolean subset(int[] small, int[] big) {
+    int j = 0;
+    for (int x : small) {
+      while (j < big.length && big[j] < x) {
+        j++;
+      }
+      if (j == big.length || big[j] != x) {
+        return false;
+      }
+      j++;
+    }
+    return true;
+  }
+
+  static int[] insert(int[] sorted, int x) {
+    int at = Arrays.binarySearch(sorted, x);
+    if (at >= 0) {
+      return sorted;
+    }
+    at = -at - 1;
+    int[] out = new int[sorted.length + 1];
+    System.arraycopy(sorted, 0, out, 0, at);
+    out[at] = x;
+    System.arraycopy(sorted, at, out, at + 1, sorted.length - at);
+    return out;
+  }
+
+  static int[] remove(int[] sorted, int x) {
+    int at = Arrays.binarySearch(sorted, x);
+    if (at < 0) {
+      return sorted;
+    }
+    int[] out = new int[sorted.length - 1];
+    System.arraycopy(sorted, 0, out, 0, at);
+    System.arraycopy(sorted, at + 1, out, at, sorted.length - at - 1);
+    return out;
+  }
+
+  /** The key's value, the completed writes and reads invoked but not yet linearized, and the unknown operations used. */
+  static final class Config {
+    final int value;
+    final int[] writes;
+    final int[] reads;
+    final int[] used;
+    private final int hash;
+
+    Config(int value, int[] writes, int[] reads, int[] used) {
+      this.value = value;
+      this.writes = writes;
+      this.reads = reads;
+      this.used = used;
+      this.hash = ((value * 31 + Arrays.hashCode(writes)) * 31 + Arrays.hashCode(reads)) * 31 + Arrays.hashCode(used);
+    }
+
+    boolean owes(int op) {
+      return Arrays.binarySearch(writes, op) >= 0 || Arrays.binarySearch(reads, op) >= 0;
+    }
+
+    /** Linearizes the write {@code op} (its precondition holds), then every owed read the new value satisfies. */
+    Config apply(Op op, Op[] ops) {
+      int v = op.post();
+      int[] r = reads;
+      int kept = 0;
+      for (int i : reads) {
+        if (ops[i].observes() != v) {
+          kept++;
+        }
+      }
+      if (kept < reads.length) {
+        r = new int[kept];
+        int j = 0;
+        for (int i : reads) {
+          if (ops[i].observes() != v) {
+            r[j++] = i;
+          }
+        }
+      }
+      return op.unknown() ? new Config(v, writes, r, insert(used, op.index()))
+          : new Config(v, remove(writes, op.index()), r, used);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Config c && c.hash == hash && c.value == value && Arrays.equals(c.writes, writes)
+          && Arrays.equals(c.reads, reads) && Arrays.equals(c.used, used);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+}
