@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -43,6 +44,9 @@ final class KeySweep {
   record Stuck(Op op, boolean tooBig, Set<Integer> valuesBefore, long pendingSince) {}
 
   private final Op[] ops;
+  private final long[] relevantUntil;
+  private final boolean[] retired;
+  private final PriorityQueue<Op> toRetire;
   private final int limit;
   private final Map<Integer, List<Op>> unknownByPost = new HashMap<>();
   private final Map<Integer, List<Op>> unknownCasByPost = new HashMap<>();
@@ -52,6 +56,43 @@ final class KeySweep {
   KeySweep(Op[] ops, int limit) {
     this.ops = ops;
     this.limit = limit;
+    this.relevantUntil = relevance(ops);
+    this.retired = new boolean[ops.length];
+    this.toRetire = new PriorityQueue<>(Comparator.comparingLong((Op o) -> relevantUntil[o.post()]));
+  }
+
+  /**
+   * For each value, the last time something may still observe it: the latest completion of a
+   * completed operation that saw it, extended through unknown CAS that could turn it into a value
+   * observed later. An unknown write of a value past that time can never be used again, so it is
+   * retired and forgotten by every configuration, which keeps them small and lets them merge.
+   */
+  private static long[] relevance(Op[] ops) {
+    int values = 1;
+    for (Op o : ops) {
+      values = Math.max(values, Math.max(o.observes(), Math.max(o.pre(), o.post())) + 1);
+    }
+    long[] until = new long[values];
+    Arrays.fill(until, Long.MIN_VALUE);
+    for (Op o : ops) {
+      if (o.unknown()) {
+        continue;
+      }
+      int seen = o.read() ? o.observes() : o.pre();
+      if (seen >= 0) {
+        until[seen] = Math.max(until[seen], o.event().completed());
+      }
+    }
+    for (boolean changed = true; changed;) {
+      changed = false;
+      for (Op o : ops) {
+        if (o.unknown() && o.pre() >= 0 && until[o.post()] > until[o.pre()]) {
+          until[o.pre()] = until[o.post()];
+          changed = true;
+        }
+      }
+    }
+    return until;
   }
 
   /** Null when every completed operation is explained. */
@@ -88,6 +129,7 @@ final class KeySweep {
 
   private void called(Op op) {
     if (op.unknown()) {
+      toRetire.add(op);
       unknownByPost.computeIfAbsent(op.post(), v -> new ArrayList<>()).add(op);
       if (op.pre() != ANY) {
         unknownCasByPost.computeIfAbsent(op.post(), v -> new ArrayList<>()).add(op);
@@ -107,6 +149,7 @@ final class KeySweep {
 
   /** True when some configuration explains {@code op}'s return; null when the search outgrew its bound. */
   private Boolean returned(Op op) {
+    retireBefore(op.event().completed());
     Set<Config> out = new LinkedHashSet<>();
     Set<Config> visited = new HashSet<>();
     Deque<Config> stack = new ArrayDeque<>();
@@ -133,6 +176,42 @@ final class KeySweep {
     }
     configs = prune(out);
     return !configs.isEmpty();
+  }
+
+  private void retireBefore(long time) {
+    boolean any = false;
+    while (!toRetire.isEmpty() && relevantUntil[toRetire.peek().post()] < time) {
+      Op u = toRetire.poll();
+      retired[u.index()] = true;
+      unknownByPost.get(u.post()).remove(u);
+      if (u.pre() != ANY) {
+        unknownCasByPost.get(u.post()).remove(u);
+      }
+      any = true;
+    }
+    if (!any) {
+      return;
+    }
+    Set<Config> stripped = new LinkedHashSet<>();
+    for (Config c : configs) {
+      int kept = 0;
+      for (int u : c.used) {
+        kept += retired[u] ? 0 : 1;
+      }
+      if (kept == c.used.length) {
+        stripped.add(c);
+        continue;
+      }
+      int[] used = new int[kept];
+      int j = 0;
+      for (int u : c.used) {
+        if (!retired[u]) {
+          used[j++] = u;
+        }
+      }
+      stripped.add(new Config(c.value, c.writes, c.reads, used));
+    }
+    configs = prune(stripped);
   }
 
   /** The configurations one linearized write (and the reads it lets through) away from {@code s}. */
@@ -172,6 +251,14 @@ final class KeySweep {
       }
       List<Op> candidates = (casOnly ? unknownCasByPost : unknownByPost).getOrDefault(x, List.of());
       Set<Integer> triedPre = new HashSet<>();
+      // An unknown CAS from the current value has the same effect here as an unknown unconditional
+      // write of x, and is the weaker of the two to keep for later: use it first, the write never.
+      for (Op u : unknownCasByPost.getOrDefault(x, List.of())) {
+        if (u.pre() == s.value && Arrays.binarySearch(s.used, u.index()) < 0) {
+          triedPre.add(ANY);
+          break;
+        }
+      }
       for (Op u : candidates) {
         if ((u.pre() != ANY && u.pre() != s.value) || (casOnly && u.pre() == ANY) || triedPre.contains(u.pre())
             || Arrays.binarySearch(s.used, u.index()) >= 0) {

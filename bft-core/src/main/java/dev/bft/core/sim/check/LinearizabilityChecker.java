@@ -131,13 +131,18 @@ public final class LinearizabilityChecker {
       held.add(values.text(v));
     }
     b.append(String.join(", ", held));
-    // The operations that could still move around it: those overlapping the oldest one not yet placed.
+    // The operations that could still move around it (those overlapping the oldest one not yet
+    // placed), the few that completed just before them, and the last unknown writes.
     List<KvHistory.Event> around = new ArrayList<>();
+    List<KvHistory.Event> earlier = new ArrayList<>();
     for (KvHistory.Event e : events) {
-      if (e.invoked() <= failed.completed() && e.completed() >= stuck.pendingSince() && e.outcome() != KvHistory.Outcome.UNKNOWN) {
-        around.add(e);
+      if (e.invoked() > failed.completed() || e.outcome() == KvHistory.Outcome.UNKNOWN) {
+        continue;
       }
+      (e.completed() >= stuck.pendingSince() ? around : earlier).add(e);
     }
+    earlier.sort(Comparator.comparingLong(KvHistory.Event::completed));
+    around.addAll(earlier.subList(Math.max(0, earlier.size() - 8), earlier.size()));
     int recentUnknown = 0;
     for (int i = events.size() - 1; i >= 0 && recentUnknown < 5; i--) {
       KvHistory.Event e = events.get(i);
@@ -149,7 +154,7 @@ public final class LinearizabilityChecker {
     around.sort(Comparator.comparingLong(KvHistory.Event::invoked));
     int skipped = Math.max(0, around.size() - EXPLANATION_LINES);
     b.append("\n  operations around it (by invocation").append(skipped > 0 ? ", the " + skipped + " earliest left out" : "")
-        .append("; unknown ones: the last five invoked):");
+        .append("; the last 8 completed before, the last 5 unknown writes):");
     for (KvHistory.Event e : around.subList(skipped, around.size())) {
       b.append("\n    ").append(e).append(e == failed ? "   <-- here" : "");
     }
