@@ -33,7 +33,7 @@ class LinearizabilityOracleTest {
 
   private static List<KvHistory.Event> randomHistory(Random r) {
     List<KvHistory.Event> h = new ArrayList<>();
-    int n = 2 + r.nextInt(6);
+    int n = 2 + r.nextInt(7);
     for (int i = 0; i < n; i++) {
       long from = r.nextInt(20);
       long to = from + r.nextInt(10);
@@ -45,9 +45,9 @@ class LinearizabilityOracleTest {
         default -> new KvOperation.Cas(K, r.nextInt(3) == 0 ? null : new byte[] {(byte) r.nextInt(3)}, v);
       };
       int fate = r.nextInt(10);
-      if (fate == 0) {
+      if (fate < 3) {
         h.add(KvHistory.Event.unknown(i, from, op));
-      } else if (fate == 1) {
+      } else if (fate == 3) {
         h.add(KvHistory.Event.fail(i, from, to, op));
       } else {
         h.add(KvHistory.Event.ok(i, from, to, op, randomResult(r, op)));
