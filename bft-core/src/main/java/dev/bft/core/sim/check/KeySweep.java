@@ -50,7 +50,7 @@ final class KeySweep {
   private final int limit;
   private final Map<Integer, List<Op>> unknownByPost = new HashMap<>();
   private final Map<Integer, List<Op>> unknownCasByPost = new HashMap<>();
-  private List<Config> configs = new ArrayList<>(List.of(new Config(ABSENT, new int[0], new int[0], new int[0])));
+  private List<SweepConfig> configs = new ArrayList<>(List.of(new SweepConfig(ABSENT, new int[0], new int[0], new int[0])));
 
   /** {@code ops} sorted by invocation, each {@code index} its position; {@code limit} bounds the configurations per step. */
   KeySweep(Op[] ops, int limit) {
@@ -106,12 +106,12 @@ final class KeySweep {
         called(ops[call++]);
         continue;
       }
-      List<Config> before = configs;
+      List<SweepConfig> before = configs;
       Boolean explained = returned(next);
       if (explained == null || !explained) {
         Set<Integer> values = new java.util.TreeSet<>();
         long since = next.event().invoked();
-        for (Config c : before) {
+        for (SweepConfig c : before) {
           values.add(c.value);
           for (int p : c.writes) {
             since = Math.min(since, ops[p].event().invoked());
@@ -136,12 +136,12 @@ final class KeySweep {
       }
       return;
     }
-    List<Config> next = new ArrayList<>(configs.size());
-    for (Config c : configs) {
+    List<SweepConfig> next = new ArrayList<>(configs.size());
+    for (SweepConfig c : configs) {
       if (op.read()) {
-        next.add(c.value == op.observes() ? c : new Config(c.value, c.writes, insert(c.reads, op.index()), c.used));
+        next.add(c.value == op.observes() ? c : new SweepConfig(c.value, c.writes, insert(c.reads, op.index()), c.used));
       } else {
-        next.add(new Config(c.value, insert(c.writes, op.index()), c.reads, c.used));
+        next.add(new SweepConfig(c.value, insert(c.writes, op.index()), c.reads, c.used));
       }
     }
     configs = next;
@@ -150,10 +150,10 @@ final class KeySweep {
   /** True when some configuration explains {@code op}'s return; null when the search outgrew its bound. */
   private Boolean returned(Op op) {
     retireBefore(op.event().completed());
-    Set<Config> out = new LinkedHashSet<>();
-    Set<Config> visited = new HashSet<>();
-    Deque<Config> stack = new ArrayDeque<>();
-    for (Config c : configs) {
+    Set<SweepConfig> out = new LinkedHashSet<>();
+    Set<SweepConfig> visited = new HashSet<>();
+    Deque<SweepConfig> stack = new ArrayDeque<>();
+    for (SweepConfig c : configs) {
       if (!c.owes(op.index())) {
         out.add(c);
         continue;
@@ -162,7 +162,7 @@ final class KeySweep {
         stack.push(c);
       }
       while (!stack.isEmpty()) {
-        for (Config t : moves(stack.pop())) {
+        for (SweepConfig t : moves(stack.pop())) {
           if (!t.owes(op.index())) {
             out.add(t);
           } else if (visited.add(t)) {
@@ -192,8 +192,8 @@ final class KeySweep {
     if (!any) {
       return;
     }
-    Set<Config> stripped = new LinkedHashSet<>();
-    for (Config c : configs) {
+    Set<SweepConfig> stripped = new LinkedHashSet<>();
+    for (SweepConfig c : configs) {
       int kept = 0;
       for (int u : c.used) {
         kept += retired[u] ? 0 : 1;
@@ -209,14 +209,14 @@ final class KeySweep {
           used[j++] = u;
         }
       }
-      stripped.add(new Config(c.value, c.writes, c.reads, used));
+      stripped.add(new SweepConfig(c.value, c.writes, c.reads, used));
     }
     configs = prune(stripped);
   }
 
   /** The configurations one linearized write (and the reads it lets through) away from {@code s}. */
-  private List<Config> moves(Config s) {
-    List<Config> next = new ArrayList<>();
+  private List<SweepConfig> moves(SweepConfig s) {
+    List<SweepConfig> next = new ArrayList<>();
     for (int w : s.writes) {
       Op op = ops[w];
       if (op.pre() == ANY || op.pre() == s.value) {
@@ -228,11 +228,11 @@ final class KeySweep {
     }
     // An unknown write counts only if something observes it at once: a read it lets through, or a
     // CAS (completed, or itself unknown and observed in turn) that expects its value.
-    Deque<Config> mustObserve = new ArrayDeque<>();
-    Set<Config> seen = new HashSet<>();
+    Deque<SweepConfig> mustObserve = new ArrayDeque<>();
+    Set<SweepConfig> seen = new HashSet<>();
     useUnknown(s, wanted(s), false, next, mustObserve, seen);
     while (!mustObserve.isEmpty()) {
-      Config m = mustObserve.pop();
+      SweepConfig m = mustObserve.pop();
       for (int w : m.writes) {
         if (ops[w].pre() == m.value) {
           next.add(m.apply(ops[w], ops));
@@ -243,8 +243,8 @@ final class KeySweep {
     return next;
   }
 
-  private void useUnknown(Config s, Set<Integer> wanted, boolean casOnly, List<Config> settled, Deque<Config> mustObserve,
-      Set<Config> seen) {
+  private void useUnknown(SweepConfig s, Set<Integer> wanted, boolean casOnly, List<SweepConfig> settled, Deque<SweepConfig> mustObserve,
+      Set<SweepConfig> seen) {
     for (int x : wanted) {
       if (x == s.value) {
         continue;
@@ -265,7 +265,7 @@ final class KeySweep {
           continue;
         }
         triedPre.add(u.pre()); // identical unknown operations are interchangeable: the earliest unused stands for all
-        Config t = s.apply(u, ops);
+        SweepConfig t = s.apply(u, ops);
         if (t.reads.length < s.reads.length) {
           settled.add(t);
         } else if (seen.add(t)) {
@@ -276,7 +276,7 @@ final class KeySweep {
   }
 
   /** Values some pending operation of {@code s} expects, directly or through a chain of unknown CAS. */
-  private Set<Integer> wanted(Config s) {
+  private Set<Integer> wanted(SweepConfig s) {
     Set<Integer> wanted = new HashSet<>();
     Deque<Integer> todo = new ArrayDeque<>();
     for (int r : s.reads) {
@@ -302,22 +302,22 @@ final class KeySweep {
   }
 
   /** Drops every configuration another one dominates (same value and pending writes, subsets of reads owed and unknowns used). */
-  private static List<Config> prune(Set<Config> all) {
-    Map<Config, List<Config>> groups = new HashMap<>();
-    for (Config c : all) {
-      groups.computeIfAbsent(new Config(c.value, c.writes, new int[0], new int[0]), g -> new ArrayList<>()).add(c);
+  private static List<SweepConfig> prune(Set<SweepConfig> all) {
+    Map<SweepConfig, List<SweepConfig>> groups = new HashMap<>();
+    for (SweepConfig c : all) {
+      groups.computeIfAbsent(new SweepConfig(c.value, c.writes, new int[0], new int[0]), g -> new ArrayList<>()).add(c);
     }
-    List<Config> kept = new ArrayList<>(all.size());
-    for (List<Config> group : groups.values()) {
+    List<SweepConfig> kept = new ArrayList<>(all.size());
+    for (List<SweepConfig> group : groups.values()) {
       if (group.size() == 1) {
         kept.addAll(group);
         continue;
       }
       group.sort(Comparator.comparingInt(c -> c.reads.length + c.used.length));
-      List<Config> minimal = new ArrayList<>();
-      for (Config c : group) {
+      List<SweepConfig> minimal = new ArrayList<>();
+      for (SweepConfig c : group) {
         boolean dominated = false;
-        for (Config k : minimal) {
+        for (SweepConfig k : minimal) {
           if (subset(k.reads, c.reads) && subset(k.used, c.used)) {
             dominated = true;
             break;
@@ -368,60 +368,5 @@ final class KeySweep {
     System.arraycopy(sorted, 0, out, 0, at);
     System.arraycopy(sorted, at + 1, out, at, sorted.length - at - 1);
     return out;
-  }
-
-  /** The key's value, the completed writes and reads invoked but not yet linearized, and the unknown operations used. */
-  static final class Config {
-    final int value;
-    final int[] writes;
-    final int[] reads;
-    final int[] used;
-    private final int hash;
-
-    Config(int value, int[] writes, int[] reads, int[] used) {
-      this.value = value;
-      this.writes = writes;
-      this.reads = reads;
-      this.used = used;
-      this.hash = ((value * 31 + Arrays.hashCode(writes)) * 31 + Arrays.hashCode(reads)) * 31 + Arrays.hashCode(used);
-    }
-
-    boolean owes(int op) {
-      return Arrays.binarySearch(writes, op) >= 0 || Arrays.binarySearch(reads, op) >= 0;
-    }
-
-    /** Linearizes the write {@code op} (its precondition holds), then every owed read the new value satisfies. */
-    Config apply(Op op, Op[] ops) {
-      int v = op.post();
-      int[] r = reads;
-      int kept = 0;
-      for (int i : reads) {
-        if (ops[i].observes() != v) {
-          kept++;
-        }
-      }
-      if (kept < reads.length) {
-        r = new int[kept];
-        int j = 0;
-        for (int i : reads) {
-          if (ops[i].observes() != v) {
-            r[j++] = i;
-          }
-        }
-      }
-      return op.unknown() ? new Config(v, writes, r, insert(used, op.index()))
-          : new Config(v, remove(writes, op.index()), r, used);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Config c && c.hash == hash && c.value == value && Arrays.equals(c.writes, writes)
-          && Arrays.equals(c.reads, reads) && Arrays.equals(c.used, used);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
   }
 }
