@@ -134,4 +134,41 @@ class BftMainTest {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("keygen", "cluster", "replica", "client");
   }
+
+  @Test
+  void checkHistoryExitsZeroForALinearizableHistoryAndOneWithTheExplanationOtherwise() throws Exception {
+    Path good = dir.resolve("good.txt");
+    Files.writeString(good, """
+        # a put that timed out and took effect, seen by a later read
+        1 100 180 put x a -> ok
+        2 110 unknown put x b
+        3 200 250 get x -> value b
+        4 260 unknown get x
+        """);
+    assertThat(run("check-history", good.toString())).isZero();
+    assertThat(out.toString().strip()).startsWith(good + ": linearizable (4 operations on 1 keys;").doesNotContain("\n");
+    out.getBuffer().setLength(0);
+    Path bad = dir.resolve("bad.txt");
+    Files.writeString(bad, """
+        1 100 180 put x a -> ok
+        2 110 fail put x b
+        3 200 250 get x -> value b
+        """);
+    assertThat(run("check-history", bad.toString())).isEqualTo(1);
+    assertThat(out.toString().lines().findFirst().orElseThrow()).startsWith(bad + ": NOT linearizable (")
+        .contains("key 'x': no linearization explains client 3 [200, 250] get(x) -> value b");
+    assertThat(out.toString()).contains("put(x, b) -> failed");
+  }
+
+  @Test
+  void checkHistoryExitsTwoForAFileItCannotReadInOneLine() throws Exception {
+    assertThat(run("check-history", dir.resolve("missing.txt").toString())).isEqualTo(2);
+    assertThat(err.toString().strip()).isEqualTo("bft check-history: " + dir.resolve("missing.txt") + ": no such file");
+    err.getBuffer().setLength(0);
+    Path broken = dir.resolve("broken.txt");
+    Files.writeString(broken, "1 100 180 put x a -> ok\n1 200 banana get x -> ok\n");
+    assertThat(run("check-history", broken.toString())).isEqualTo(2);
+    assertThat(err.toString().strip()).isEqualTo("bft check-history: " + broken
+        + " line 2: 'banana' is not a completion time, 'unknown' or 'fail'");
+  }
 }

@@ -121,4 +121,74 @@ class LinearizabilityCheckerTest {
     }
     assertThat(LinearizabilityChecker.check(events).linearizable()).isTrue();
   }
+
+  static KvOperation.Put putOp(int v) {
+    return new KvOperation.Put(K, new byte[] {(byte) v});
+  }
+
+  @Test
+  void aFailedOperationMustNotTakeEffect() {
+    assertThat(ok(KvHistory.Event.fail(1, 0, 1, putOp(5)), get(2, 2, 3, null))).isTrue();
+    assertThat(ok(KvHistory.Event.fail(1, 0, 1, putOp(5)), get(2, 2, 3, 5))).isFalse();
+    assertThat(ok(put(1, 0, 1, 1), KvHistory.Event.fail(1, 2, 3, new KvOperation.Delete(K)), get(2, 4, 5, 1))).isTrue();
+  }
+
+  @Test
+  void anUnknownWriteMayTakeEffectLongAfterItsInvocationOrNever() {
+    KvHistory.Event unknown = KvHistory.Event.unknown(1, 0, putOp(5));
+    assertThat(ok(put(2, 1, 2, 1), unknown, get(3, 100, 101, 1), get(3, 200, 201, 5))).as("ordered late").isTrue();
+    assertThat(ok(unknown, get(3, 100, 101, null), get(3, 200, 201, null))).as("never").isTrue();
+    assertThat(ok(put(2, 1, 2, 1), get(3, 100, 101, 5), KvHistory.Event.unknown(1, 150, putOp(5)))).as("not before invoked").isFalse();
+    assertThat(ok(unknown, get(3, 100, 101, 5), put(2, 102, 103, 1), get(3, 200, 201, 5))).as("at most once").isFalse();
+  }
+
+  @Test
+  void unknownWritesChainThroughAnUnknownCas() {
+    KvHistory.Event toTwo = KvHistory.Event.unknown(1, 0, putOp(2));
+    KvHistory.Event twoToThree = KvHistory.Event.unknown(2, 0, new KvOperation.Cas(K, new byte[] {2}, new byte[] {3}));
+    assertThat(ok(put(3, 0, 1, 1), toTwo, twoToThree, get(4, 10, 11, 3))).isTrue();
+    assertThat(ok(put(3, 0, 1, 1), twoToThree, get(4, 10, 11, 3))).as("the CAS needs the 2 first").isFalse();
+  }
+
+  @Test
+  void anUnknownReadIsIgnoredAndAnErrorResultChangedNothing() {
+    assertThat(ok(put(1, 0, 1, 1), KvHistory.Event.unknown(2, 2, new KvOperation.Get(K)), get(2, 4, 5, 1))).isTrue();
+    KvHistory.Event refused = KvHistory.Event.ok(1, 2, 3, putOp(7), KvResult.error("not a key-value operation"));
+    assertThat(ok(put(1, 0, 1, 1), refused, get(2, 4, 5, 1))).isTrue();
+  }
+
+  @Test
+  void aFailedCasReportsTheCurrentValueAndThatIsChecked() {
+    assertThat(ok(put(1, 0, 1, 1), cas(2, 2, 3, 0, 9, KvResult.casFailed(new byte[] {1})))).isTrue();
+    assertThat(ok(put(1, 0, 1, 1), cas(2, 2, 3, 0, 9, KvResult.casFailed(new byte[] {4})))).as("wrong current value").isFalse();
+    assertThat(ok(put(1, 0, 1, 1), cas(2, 2, 3, 1, 9, KvResult.casFailed(new byte[] {1})))).as("failed although it matched").isFalse();
+    assertThat(ok(cas(2, 2, 3, null, 9, KvResult.casFailed(null)))).as("failed on an absent key expecting absent").isFalse();
+    assertThat(ok(cas(2, 2, 3, null, 9, KvResult.OK), get(1, 4, 5, 9))).isTrue();
+  }
+
+  @Test
+  void aWriteAnsweredWithAValueIsCaught() {
+    assertThat(ok(KvHistory.Event.ok(1, 0, 1, putOp(1), KvResult.value(new byte[] {1})))).isFalse();
+  }
+
+  @Test
+  void theEventOfTheSimulatorStillMeansPendingForANullResult() {
+    KvHistory.Event e = new KvHistory.Event(1, 0, 5, putOp(1), null);
+    assertThat(e.outcome()).isEqualTo(KvHistory.Outcome.UNKNOWN);
+    assertThat(e.completed()).isEqualTo(Long.MAX_VALUE);
+    assertThat(new KvHistory.Event(1, 0, 5, putOp(1), KvResult.OK).outcome()).isEqualTo(KvHistory.Outcome.OK);
+  }
+
+  @Test
+  void aSearchThatOutgrowsItsBoundIsUndecidedNotAViolation() {
+    List<KvHistory.Event> events = new ArrayList<>();
+    for (int c = 0; c < 12; c++) {
+      events.add(put(c, 0, 100, c));
+    }
+    events.add(get(99, 101, 102, 3));
+    assertThat(LinearizabilityChecker.check(events).verdict()).isEqualTo(LinearizabilityChecker.Verdict.LINEARIZABLE);
+    LinearizabilityChecker.Result r = LinearizabilityChecker.check(events, 50);
+    assertThat(r.verdict()).isEqualTo(LinearizabilityChecker.Verdict.UNDECIDED);
+    assertThat(r.explanation()).contains("undecided: more than 50 configurations");
+  }
 }
