@@ -57,6 +57,11 @@ public final class Replica {
   private boolean batchTimerArmed;
   private boolean batchTimerExpired;
   private final BatchLinger linger;
+  private final BatchTimestamps timestamps;
+  /** The shell's clock at the latest event that carried it: the primary's time for its next batch. */
+  private long clockNow;
+  /** The highest sequence a NEW-VIEW of this view re-proposed: below it, a new primary may still be fetching batches. */
+  private long reproposedUpTo;
 
   // Backups: client requests known but not executed yet (the view-change timer watches them), in
   // the order their clients first waited: a new primary orders them so, the oldest first, and every
@@ -81,6 +86,7 @@ public final class Replica {
                   long stableSequence, List<Checkpoint> stableProof) {
     this.config = config;
     this.linger = new BatchLinger(config.batchLingerTicks());
+    this.timestamps = new BatchTimestamps(config.replicaId(), config.timestampSkewTicks());
     this.quorum = config.quorum();
     this.me = config.replicaId();
     this.effects = effects;
@@ -192,11 +198,12 @@ public final class Replica {
 
   /** A client's request, received directly or forwarded, at the shell's time {@code now}. */
   public void onRequest(Request request, long now) {
-    handleRequest(request, now);
+    clockNow = now;
+    handleRequest(request);
     checkWindow();
   }
 
-  private void handleRequest(Request request, long now) {
+  private void handleRequest(Request request) {
     if (request.readOnly()) {
       executeReadOnly(request);
       return;
@@ -206,7 +213,7 @@ public final class Replica {
       case LAST_EXECUTED -> effects.reply(clients.get(request.clientId()).reply());
       case NEW -> {
         if (isPrimary()) {
-          enqueue(request, now);
+          enqueue(request);
         } else {
           // Relay to the primary what it may lack, but boundedly: a request racing ahead of another
           // of its client still waiting here is not relayed (a correct client has one outstanding),
@@ -229,18 +236,28 @@ public final class Replica {
     }
   }
 
-  public void onMessage(ReplicaMessage message) {
-    handleMessage(message);
+  /**
+   * A message from a peer, at the shell's time {@code now}: a backup checks the primary's batch
+   * timestamps against it (docs/protocol.md, The primary's timestamp).
+   */
+  public void onMessage(ReplicaMessage message, long now) {
+    clockNow = now;
+    handleMessage(message, now);
     checkWindow();
   }
 
-  private void handleMessage(ReplicaMessage message) {
+  /** A message at the time of the latest event that carried one (for hosts and tests whose clock stands still). */
+  public void onMessage(ReplicaMessage message) {
+    onMessage(message, clockNow);
+  }
+
+  private void handleMessage(ReplicaMessage message, long now) {
     if (!quorum.isReplica(message.sender()) || message.sender() == me) {
       drops.count(DropReason.UNKNOWN_SENDER);
       return;
     }
     if (message instanceof PrePrepare pp) {
-      onPrePrepare(pp);
+      onPrePrepare(pp, now);
     } else if (message instanceof Prepare p) {
       onPrepare(p);
     } else if (message instanceof Commit c) {
@@ -331,8 +348,8 @@ public final class Replica {
 
   // ---------------------------------------------------------------- primary: batching
 
-  private void enqueue(Request request, long now) {
-    if (!pending.offer(request, now)) {
+  private void enqueue(Request request) {
+    if (!pending.offer(request)) {
       drops.count(DropReason.DUPLICATE);
       return;
     }
@@ -353,7 +370,7 @@ public final class Replica {
     while (!pending.isEmpty()) {
       long next = lastAssigned + 1;
       long inFlight = lastAssigned - lastExecuted;
-      if (!log.inWindow(next) || inFlight >= config.pipelineDepth()) {
+      if (!log.inWindow(next) || inFlight >= config.pipelineDepth() || fetchingReproposedBatch()) {
         return;
       }
       boolean full = pending.fillsBatch(config.maxBatchSize());
@@ -380,9 +397,25 @@ public final class Replica {
     }
   }
 
+  /**
+   * Whether a batch a NEW-VIEW re-proposed by digest is still on its way here. A new primary waits
+   * for them before it issues batches of its own: only then does it know every timestamp its
+   * backups will hold below its next batch, and can give that batch one they accept.
+   */
+  private boolean fetchingReproposedBatch() {
+    for (long s = lastExecuted + 1; s <= reproposedUpTo; s++) {
+      SequenceSlot slot = log.existing(s);
+      if (slot != null && slot.prePrepare() != null && !slot.prePrepare().hasBatch()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void issuePrePrepare(long sequence) {
     List<Request> requests = pending.take(config.maxBatchSize());
-    PrePrepare pp = new PrePrepare(view, sequence, Batch.of(requests, pending.timestamp()), me, null);
+    long timestamp = timestamps.forPrimary(clockNow, sequence, log);
+    PrePrepare pp = new PrePrepare(view, sequence, Batch.of(requests, timestamp), me, null);
     SequenceSlot slot = log.slot(sequence);
     accept(slot, pp);
     batches.accepted(pp);
@@ -393,7 +426,7 @@ public final class Replica {
 
   // ---------------------------------------------------------------- normal case
 
-  private void onPrePrepare(PrePrepare pp) {
+  private void onPrePrepare(PrePrepare pp, long now) {
     if (viewChanging) {
       drops.count(DropReason.IN_VIEW_CHANGE);
       return;
@@ -424,6 +457,11 @@ public final class Replica {
       drops.count(DropReason.DUPLICATE);
       return;
     }
+    BatchTimestamps.Verdict verdict = timestamps.check(pp, now, log, view);
+    if (verdict != BatchTimestamps.Verdict.ACCEPT) {
+      refuseTimestamp(pp, verdict);
+      return;
+    }
     accept(slot, pp);
     batches.accepted(pp);
     highestPrePrepared = Math.max(highestPrePrepared, pp.sequence());
@@ -432,6 +470,21 @@ public final class Replica {
         pp.sequence() - lastExecuted >= config.pipelineDepth() || !log.inWindow(pp.sequence() + 1));
     sendPrepare(slot, pp);
     advance(slot);
+  }
+
+  /**
+   * A PRE-PREPARE whose timestamp fails the check is refused like one with a bad signature: counted,
+   * and its primary suspected. The suspicion is the view-change timer on the batch's requests (as
+   * for a request the primary left waiting), not an immediate view change: a backup whose own clock
+   * is wrong then changes view alone, and the others, whose clocks agree with the primary's, carry on.
+   */
+  private void refuseTimestamp(PrePrepare pp, BatchTimestamps.Verdict verdict) {
+    drops.count(verdict == BatchTimestamps.Verdict.SKEWED ? DropReason.TIMESTAMP_SKEWED : DropReason.TIMESTAMP_BACKWARDS);
+    for (Request r : pp.batch().requests()) {
+      if (clients.classify(r.clientId(), r.requestNumber()) == ClientTable.Verdict.NEW) {
+        watch(r);
+      }
+    }
   }
 
   /**
@@ -478,6 +531,7 @@ public final class Replica {
       sendPrepare(slot, full);
     }
     advance(slot);
+    cutBatches(); // a new primary may have waited for this batch's timestamp
   }
 
   private void onPrepare(Prepare p) {
@@ -589,6 +643,7 @@ public final class Replica {
       }
     }
     linger.executed(batch);
+    timestamps.executed(batch);
     lastExecuted = sequence;
     executedInView++;
     viewChanger.progressed();
@@ -656,6 +711,8 @@ public final class Replica {
       effects.cancelTimer(TimerId.BATCH);
     }
     linger.abandon();
+    timestamps.newView();
+    reproposedUpTo = 0;
     log.clearSlots();
     batches.stopWanting();
   }
@@ -756,6 +813,7 @@ public final class Replica {
       }
     }
     batches.ask();
+    reproposedUpTo = plan.maxSequence();
     lastAssigned = Math.max(plan.maxSequence(), lastExecuted);
     pending.startView(isPrimary(), waiting.values());
     if (isPrimary()) {

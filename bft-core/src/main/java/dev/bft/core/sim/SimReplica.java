@@ -210,7 +210,7 @@ final class SimReplica implements Effects {
 
   void receive(ReplicaMessage m) {
     if (twin != null && twin.hears(m.sender())) {
-      twin.replica.onMessage(m);
+      twin.replica.onMessage(m, sim.now());
       return;
     }
     if (up && shell != null) {
@@ -218,7 +218,7 @@ final class SimReplica implements Effects {
       shell.receive(m.sender(), sim.signing().frame(m));
     } else if (up) {
       sim.trace("r", id, m);
-      replica.onMessage(m);
+      replica.onMessage(m, sim.now());
       afterEvent();
     }
   }

@@ -406,6 +406,7 @@ public final class Simulation {
     }
     for (SimObserver o : observers) {
       o.executed(replica, sequence, replicas.get(replica).replica.view(), queue.now());
+      o.executedBatch(replica, sequence, batch, queue.now());
     }
     trace("x", replica, sequence + ":" + batch.digest().toHex());
   }
