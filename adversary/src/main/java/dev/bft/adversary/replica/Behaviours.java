@@ -144,6 +144,16 @@ public final class Behaviours {
     public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
   }
 
+  public static final class StaleReads implements ByzantineBehaviour {
+    private final ByzantineBehaviour b = new Named("stale-reads",
+        "answer ordered requests truly but every read-only request with what the same read returned before (a wrong result the first time)",
+        (id, n) -> new StaleReader());
+
+    public String name() { return b.name(); }
+    public String description() { return b.description(); }
+    public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
+  }
+
   public static final class ColludingNewView implements ByzantineBehaviour {
     public String name() { return "colluding-new-view"; }
     public String description() {

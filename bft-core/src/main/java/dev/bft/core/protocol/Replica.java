@@ -663,7 +663,7 @@ public final class Replica {
 
   private void executeReadOnly(Request request) {
     byte[] result = service.executeReadOnly(request.operation());
-    effects.reply(new Reply(view, request.clientId(), request.requestNumber(), result, me, null));
+    effects.replyReadOnly(request, new Reply(view, request.clientId(), request.requestNumber(), result, me, null));
   }
 
   private void watch(Request request) {

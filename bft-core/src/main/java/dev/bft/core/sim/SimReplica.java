@@ -299,7 +299,19 @@ final class SimReplica implements Effects {
       shellEffects.reply(original);
       return;
     }
-    Reply reply = byzantine == null ? original : byzantine.toClient(id, original, sim.now());
+    deliver(byzantine == null ? original : byzantine.toClient(id, original, sim.now()));
+  }
+
+  @Override
+  public void replyReadOnly(Request request, Reply original) {
+    if (byzantine == null) {
+      reply(original);
+    } else {
+      deliver(byzantine.toClientReadOnly(id, request, original, sim.now()));
+    }
+  }
+
+  private void deliver(Reply reply) {
     SimClient client = reply == null ? null : sim.client(reply.clientId());
     if (client != null) {
       sim.network().carry(id, -1, reply, client::receive);

@@ -9,18 +9,25 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** f + 1 matching replies complete a request; the shell asks {@code wants} before it checks a reply's signature. */
+/**
+ * Matching replies complete a request (f + 1 where no client reads read-only, else 2f + 1); the
+ * shell asks {@code wants} before it checks a reply's signature.
+ */
 class ClientCoreTest {
   final List<Long> completed = new ArrayList<>();
+  final List<byte[]> results = new ArrayList<>();
   final List<Integer> sentTo = new ArrayList<>();
-  final ClientCore core = new ClientCore(1000, Quorum.ofReplicas(4), 300, 1, new ClientEffects() {
+  final List<Request> sentToAll = new ArrayList<>();
+  final ClientEffects effects = new ClientEffects() {
     @Override
     public void send(int replica, Request request) {
       sentTo.add(replica);
     }
 
     @Override
-    public void sendToAll(Request request) {}
+    public void sendToAll(Request request) {
+      sentToAll.add(request);
+    }
 
     @Override
     public void setTimer(long ticks) {}
@@ -31,8 +38,12 @@ class ClientCoreTest {
     @Override
     public void completed(long requestNumber, byte[] result) {
       completed.add(requestNumber);
+      results.add(result);
     }
-  });
+  };
+  /** Most rules below hold for either reply quorum; f + 1 keeps their arithmetic short. */
+  final ClientCore core = new ClientCore(1000, Quorum.ofReplicas(4), 300, 1, ClientCore.OrderedReplies.ORDERED_ONLY,
+      effects);
 
   private static Reply reply(long t, int from, int result) {
     return reply(0, t, from, result);
@@ -107,5 +118,47 @@ class ClientCoreTest {
     assertThat(core.view()).as("lower reports do not move the client back").isEqualTo(5);
     core.onReply(reply(9, t2, 1, 7));
     assertThat(core.view()).as("replicas 1 and 2 now both report 9").isEqualTo(9);
+  }
+
+  @Test
+  void byDefaultAnOrderedRequestNeedsTwoFPlusOneMatchingReplies() {
+    ClientCore linearizable = new ClientCore(1000, Quorum.ofReplicas(4), 300, 1, effects);
+    long t = linearizable.invoke(new byte[] {1}, false);
+    linearizable.onReply(reply(t, 0, 7));
+    linearizable.onReply(reply(t, 1, 7));
+    assertThat(completed).as("f + 1 prove only that one correct replica executed it").isEmpty();
+    linearizable.onReply(reply(t, 2, 7));
+    assertThat(completed).containsExactly(t);
+  }
+
+  @Test
+  void aReadOnlyRequestNeedsTwoFPlusOneMatchingReplies() {
+    long t = core.invoke(new byte[] {1}, true);
+    assertThat(sentToAll).as("to every replica at once").hasSize(1);
+    core.onReply(reply(t, 0, 7));
+    core.onReply(reply(t, 1, 7));
+    core.onReply(reply(t, 3, 6));
+    assertThat(completed).as("f + 1 suffice for ordered requests here, not for read-only ones").isEmpty();
+    core.onReply(reply(t, 2, 7));
+    assertThat(completed).containsExactly(t);
+  }
+
+  @Test
+  void readOnlyRepliesThatDoNotAgreeInTimeMakeItAnOrderedRequestUnderANewNumber() {
+    long t = core.invoke(new byte[] {1}, true);
+    core.onReply(reply(t, 0, 7));
+    core.onReply(reply(t, 1, 7));
+    core.onReply(reply(t, 3, 6));
+    core.onTimer();
+    assertThat(core.readOnlyFallbacks()).isEqualTo(1);
+    Request ordered = sentToAll.get(sentToAll.size() - 1);
+    assertThat(ordered.readOnly()).isFalse();
+    assertThat(ordered.requestNumber()).isGreaterThan(t);
+    core.onReply(reply(t, 2, 7));
+    assertThat(completed).as("a late read-only reply no longer counts").isEmpty();
+    core.onReply(reply(ordered.requestNumber(), 0, 8));
+    core.onReply(reply(ordered.requestNumber(), 1, 8));
+    assertThat(completed).containsExactly(ordered.requestNumber());
+    assertThat(results.get(0)).containsExactly(8);
   }
 }
