@@ -11,34 +11,19 @@ import java.util.Map;
  * One client identity with one request outstanding at a time (PBFT's client model: request numbers
  * strictly increase, and the replicas' client table remembers only the last one).
  *
- * <p>A read-only request needs 2f + 1 matching replies from distinct replicas (docs/protocol.md,
- * Clients); if they do not agree before the timeout, it is re-issued as an ordered request under a
- * new number. An ordered request needs 2f + 1 as well wherever read-only requests are in use
- * ({@link OrderedReplies}): f + 1 prove only that one correct replica executed it, and a read-only
- * read started after it completed could then be answered by the f faulty replicas and 2f correct
- * ones that have not executed it yet, all agreeing on the value before it (a stale read).
+ * <p>An ordered request completes on f + 1 matching replies from distinct replicas: at least one of
+ * them is correct. A read-only request needs 2f + 1 (docs/protocol.md, Clients); if they do not
+ * agree before the timeout, it is re-issued as an ordered request under a new number.
  *
  * <p>The view the client sends to is one that f + 1 replicas vouch for: the highest view that at
  * least f + 1 replicas have reported reaching in their replies, so one faulty replica cannot name a
  * view whose primary is itself (or nobody) and make every request wait out a retransmission.
  */
 public final class ClientCore {
-  /** How many matching replies complete an ordered request. */
-  public enum OrderedReplies {
-    /**
-     * 2f + 1, so that at least f + 1 correct replicas executed it: then no 2f + 1 replicas can agree
-     * on a state before it, and a read-only read that starts later sees it. The default.
-     */
-    WITH_READ_ONLY,
-    /** f + 1 (one correct replica executed it): enough only where no client of the cluster sends read-only requests. */
-    ORDERED_ONLY
-  }
-
   private final int clientId;
   private final Quorum quorum;
   private final long retransmitTicks;
   private final ClientEffects effects;
-  private final int orderedNeeded;
   private long readOnlyFallbacks;
 
   private long nextRequestNumber;
@@ -50,12 +35,6 @@ public final class ClientCore {
   private int retransmissions;
 
   public ClientCore(int clientId, Quorum quorum, long retransmitTicks, long firstRequestNumber, ClientEffects effects) {
-    this(clientId, quorum, retransmitTicks, firstRequestNumber, OrderedReplies.WITH_READ_ONLY, effects);
-  }
-
-  public ClientCore(int clientId, Quorum quorum, long retransmitTicks, long firstRequestNumber,
-                    OrderedReplies ordered, ClientEffects effects) {
-    this.orderedNeeded = ordered == OrderedReplies.WITH_READ_ONLY ? quorum.certificate() : quorum.weak();
     this.clientId = clientId;
     this.quorum = quorum;
     this.retransmitTicks = retransmitTicks;
@@ -96,7 +75,7 @@ public final class ClientCore {
     }
     replies.put(reply.sender(), reply);
     noteView(reply.sender(), reply.view());
-    int needed = outstanding.readOnly() ? quorum.certificate() : orderedNeeded;
+    int needed = outstanding.readOnly() ? quorum.certificate() : quorum.weak();
     int matching = 0;
     for (Reply r : replies.values()) {
       if (Arrays.equals(r.result(), reply.result())) {

@@ -78,6 +78,16 @@ public final class Replica {
 
   private final Retransmission retransmission;
 
+  /** The highest sequence this replica sent a COMMIT for: a read-only answer waits until it has executed that far. */
+  private long highestCommitSent;
+  /**
+   * Read-only requests waiting for that execution, one per client (its latest; a correct client has
+   * one outstanding), so bounded by the clients, with the sequence each waits for.
+   */
+  private final Map<Integer, DeferredRead> deferredReads = new LinkedHashMap<>();
+
+  private record DeferredRead(Request request, long executeThrough) {}
+
   public Replica(ReplicaConfig config, ReplicatedService service, Effects effects) {
     this(config, service, effects, new ClientTable(), 0, List.of());
   }
@@ -165,6 +175,9 @@ public final class Replica {
     } else if (r instanceof LogRecord.SentCommit c && c.commit().view() == view
         && log.inWindow(c.commit().sequence())) {
       log.slot(c.commit().sequence()).add(c.commit());
+    }
+    if (r instanceof LogRecord.SentCommit c) {
+      highestCommitSent = Math.max(highestCommitSent, c.commit().sequence());
     }
   }
 
@@ -595,6 +608,7 @@ public final class Replica {
       effects.persist(new LogRecord.Prepared(cert.toProof()));
       Commit commit = new Commit(pp.view(), slot.sequence, pp.digest(), me, null);
       slot.add(commit);
+      highestCommitSent = Math.max(highestCommitSent, slot.sequence);
       effects.persist(new LogRecord.SentCommit(commit));
       effects.broadcast(commit);
     }
@@ -618,6 +632,7 @@ public final class Replica {
     while ((next = log.existing(lastExecuted + 1)) != null && next.isCommitted() && next.prePrepare().hasBatch()) {
       execute(next.sequence, next.prePrepare().batch());
     }
+    answerDeferredReads();
     cutBatches();
   }
 
@@ -661,7 +676,39 @@ public final class Replica {
     }
   }
 
+  /**
+   * A read-only request runs against the executed state, but only once this replica has executed
+   * every sequence number it sent a COMMIT for when the request came. Why: a write that completed
+   * before the read began was committed by 2f + 1 replicas, and any 2f + 1 that answer the read
+   * share a correct one with them, which then answers with the write in its state; without the
+   * wait, the f faulty and 2f correct replicas that have not executed the write yet could agree on
+   * the value before it (docs/protocol.md, Clients). Waiting here cannot stall the client: if the
+   * 2f + 1 answers do not come in time it asks again through the ordered path.
+   */
   private void executeReadOnly(Request request) {
+    if (lastExecuted >= highestCommitSent) {
+      answerReadOnly(request);
+    } else {
+      deferredReads.remove(request.clientId());
+      deferredReads.put(request.clientId(), new DeferredRead(request, highestCommitSent));
+    }
+  }
+
+  private void answerDeferredReads() {
+    if (deferredReads.isEmpty()) {
+      return;
+    }
+    java.util.Iterator<DeferredRead> it = deferredReads.values().iterator();
+    while (it.hasNext()) {
+      DeferredRead d = it.next();
+      if (lastExecuted >= d.executeThrough()) {
+        it.remove();
+        answerReadOnly(d.request());
+      }
+    }
+  }
+
+  private void answerReadOnly(Request request) {
     byte[] result = service.executeReadOnly(request.operation());
     effects.replyReadOnly(request, new Reply(view, request.clientId(), request.requestNumber(), result, me, null));
   }
@@ -1036,6 +1083,11 @@ public final class Replica {
 
   public int pendingRequests() {
     return pending.size();
+  }
+
+  /** Read-only requests waiting for this replica to execute what it committed to. */
+  public int deferredReads() {
+    return deferredReads.size();
   }
 
   public DropCounters drops() {

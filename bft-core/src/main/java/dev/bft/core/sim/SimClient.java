@@ -17,14 +17,10 @@ final class SimClient implements ClientEffects {
   private Workload.Operation currentOp;
 
   SimClient(int id, Simulation sim, int operations, long retransmitTicks) {
-    this(id, sim, operations, retransmitTicks, ClientCore.OrderedReplies.WITH_READ_ONLY);
-  }
-
-  SimClient(int id, Simulation sim, int operations, long retransmitTicks, ClientCore.OrderedReplies ordered) {
     this.id = id;
     this.sim = sim;
     this.operations = operations;
-    this.core = new ClientCore(id, sim.quorum(), retransmitTicks, 1, ordered, this);
+    this.core = new ClientCore(id, sim.quorum(), retransmitTicks, 1, this);
   }
 
   boolean done() {

@@ -150,17 +150,6 @@ public final class Simulation {
     }
   }
 
-  /**
-   * Before {@link #run}: how many matching replies complete the clients' ordered requests (2f + 1
-   * by default). f + 1 is only for showing what goes wrong with it where reads are read-only.
-   */
-  public void clientsCompleteOrderedRequestsOn(dev.bft.core.client.ClientCore.OrderedReplies ordered) {
-    for (int c = 0; c < clients.size(); c++) {
-      clients.set(c, new SimClient(FIRST_CLIENT_ID + c, this, options.operationsPerClient(),
-          options.clientRetransmitTicks(), ordered));
-    }
-  }
-
   /** Read-only requests, over all clients, re-issued as ordered ones because 2f + 1 replies did not agree. */
   public long readOnlyFallbacks() {
     return clients.stream().mapToLong(c -> c.core.readOnlyFallbacks()).sum();

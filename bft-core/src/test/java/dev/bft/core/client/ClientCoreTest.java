@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Matching replies complete a request (f + 1 where no client reads read-only, else 2f + 1); the
+ * Matching replies complete a request (f + 1 for an ordered one, 2f + 1 for a read-only one); the
  * shell asks {@code wants} before it checks a reply's signature.
  */
 class ClientCoreTest {
@@ -41,9 +41,7 @@ class ClientCoreTest {
       results.add(result);
     }
   };
-  /** Most rules below hold for either reply quorum; f + 1 keeps their arithmetic short. */
-  final ClientCore core = new ClientCore(1000, Quorum.ofReplicas(4), 300, 1, ClientCore.OrderedReplies.ORDERED_ONLY,
-      effects);
+  final ClientCore core = new ClientCore(1000, Quorum.ofReplicas(4), 300, 1, effects);
 
   private static Reply reply(long t, int from, int result) {
     return reply(0, t, from, result);
@@ -121,24 +119,13 @@ class ClientCoreTest {
   }
 
   @Test
-  void byDefaultAnOrderedRequestNeedsTwoFPlusOneMatchingReplies() {
-    ClientCore linearizable = new ClientCore(1000, Quorum.ofReplicas(4), 300, 1, effects);
-    long t = linearizable.invoke(new byte[] {1}, false);
-    linearizable.onReply(reply(t, 0, 7));
-    linearizable.onReply(reply(t, 1, 7));
-    assertThat(completed).as("f + 1 prove only that one correct replica executed it").isEmpty();
-    linearizable.onReply(reply(t, 2, 7));
-    assertThat(completed).containsExactly(t);
-  }
-
-  @Test
   void aReadOnlyRequestNeedsTwoFPlusOneMatchingReplies() {
     long t = core.invoke(new byte[] {1}, true);
     assertThat(sentToAll).as("to every replica at once").hasSize(1);
     core.onReply(reply(t, 0, 7));
     core.onReply(reply(t, 1, 7));
     core.onReply(reply(t, 3, 6));
-    assertThat(completed).as("f + 1 suffice for ordered requests here, not for read-only ones").isEmpty();
+    assertThat(completed).as("f + 1 suffice for ordered requests, not for read-only ones").isEmpty();
     core.onReply(reply(t, 2, 7));
     assertThat(completed).containsExactly(t);
   }
