@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 final class BatchTimestamps {
   private static final Logger LOG = LoggerFactory.getLogger(BatchTimestamps.class);
 
-  enum Verdict { ACCEPT, SKEWED, BACKWARDS }
+  /** AHEAD and BEHIND: further than the skew from the clock, the one way or the other. */
+  enum Verdict { ACCEPT, AHEAD, BEHIND, BACKWARDS }
 
   private final int me;
   private final long skew;
@@ -47,8 +48,10 @@ final class BatchTimestamps {
     }
     long ts = batch.timestamp();
     Verdict verdict;
-    if (Math.abs(ts - now) > skew) {
-      verdict = Verdict.SKEWED;
+    if (ts - now > skew) {
+      verdict = Verdict.AHEAD;
+    } else if (now - ts > skew) {
+      verdict = Verdict.BEHIND;
     } else if (ts < floor(pp.sequence(), log, executedInView) || ts > ceiling(pp.sequence(), log)) {
       verdict = Verdict.BACKWARDS;
     } else {
@@ -56,7 +59,7 @@ final class BatchTimestamps {
     }
     if (warnedInView != view) {
       warnedInView = view;
-      if (verdict == Verdict.SKEWED) {
+      if (verdict != Verdict.BACKWARDS) {
         LOG.warn("replica {}: refusing primary {}'s PRE-PREPARE {} in view {}: its timestamp {} is {} ms from this"
                 + " replica's clock {} (at most {} allowed); if this replica's clock is the wrong one, fix it",
             me, pp.sender(), pp.sequence(), view, ts, ts - now, now, skew);

@@ -490,9 +490,15 @@ public final class Replica {
    * and its primary suspected. The suspicion is the view-change timer on the batch's requests (as
    * for a request the primary left waiting), not an immediate view change: a backup whose own clock
    * is wrong then changes view alone, and the others, whose clocks agree with the primary's, carry on.
+   * A timestamp too far behind is refused without suspicion: the PRE-PREPARE may be an old one sent
+   * again to this backup because it lags (STATUS), and a primary whose batches are all old is
+   * suspected anyway once the clients' requests, resent to every replica, wait here.
    */
   private void refuseTimestamp(PrePrepare pp, BatchTimestamps.Verdict verdict) {
-    drops.count(verdict == BatchTimestamps.Verdict.SKEWED ? DropReason.TIMESTAMP_SKEWED : DropReason.TIMESTAMP_BACKWARDS);
+    drops.count(verdict == BatchTimestamps.Verdict.BACKWARDS ? DropReason.TIMESTAMP_BACKWARDS : DropReason.TIMESTAMP_SKEWED);
+    if (verdict == BatchTimestamps.Verdict.BEHIND) {
+      return;
+    }
     for (Request r : pp.batch().requests()) {
       if (clients.classify(r.clientId(), r.requestNumber()) == ClientTable.Verdict.NEW) {
         watch(r);

@@ -69,11 +69,12 @@ class TimestampRulesTest {
   }
 
   @Test
-  void aTimestampFurtherBehindThanTheSkewIsRefused() {
+  void aTimestampFurtherBehindThanTheSkewIsRefusedButOnlyCountedSinceThisBackupMayBeTheOneThatLags() {
     ReplicaFixture fx = replica(2);
     fx.replica.onMessage(prePrepare(0, 1, stamped(NOW - SKEW - 1, request(1000, 1))), NOW);
     assertThat(fx.effects.broadcasts(Prepare.class)).isEmpty();
     assertThat(fx.replica.drops().get(DropReason.TIMESTAMP_SKEWED)).isEqualTo(1);
+    assertThat(fx.effects.timersSet).as("an old PRE-PREPARE sent again to a lagging backup").doesNotContain(TimerId.VIEW_CHANGE);
   }
 
   @Test
