@@ -134,6 +134,26 @@ public final class Behaviours {
     public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
   }
 
+  public static final class SkewedTimestamp implements ByzantineBehaviour {
+    private final ByzantineBehaviour b = new Named("skewed-timestamp",
+        "as primary, stamp every batch one hour ahead of this replica's clock (backups refuse it and change view)",
+        (id, n) -> new SkewedTimestampPrimary(3_600_000));
+
+    public String name() { return b.name(); }
+    public String description() { return b.description(); }
+    public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
+  }
+
+  public static final class StaleReads implements ByzantineBehaviour {
+    private final ByzantineBehaviour b = new Named("stale-reads",
+        "answer ordered requests truly but every read-only request with what the same read returned before (a wrong result the first time)",
+        (id, n) -> new StaleReader());
+
+    public String name() { return b.name(); }
+    public String description() { return b.description(); }
+    public OutboundFilter create(int replica, int n) { return b.create(replica, n); }
+  }
+
   public static final class ColludingNewView implements ByzantineBehaviour {
     public String name() { return "colluding-new-view"; }
     public String description() {

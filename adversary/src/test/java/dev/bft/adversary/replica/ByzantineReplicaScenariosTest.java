@@ -37,6 +37,8 @@ class ByzantineReplicaScenariosTest {
         Arguments.of("slow primary", (IntFunction<OutboundFilter>) id -> new SlowPrimary(350), true),
         Arguments.of("selectively silent primary", (IntFunction<OutboundFilter>) id -> new SelectivelySilent(java.util.Set.of(1)), true),
         Arguments.of("stale view-changer", (IntFunction<OutboundFilter>) id -> new StaleViewChanger(), false),
+        Arguments.of("skewed-timestamp primary", (IntFunction<OutboundFilter>) id -> new SkewedTimestampPrimary(3_600_000), true),
+        Arguments.of("stale reader", (IntFunction<OutboundFilter>) id -> new StaleReader(), false),
         Arguments.of("lying new primary", (IntFunction<OutboundFilter>) id -> new ComposedLiar(), true),
         Arguments.of("selectively silent backup", (IntFunction<OutboundFilter>) id -> new SelectivelySilent(java.util.Set.of(0, 1)), false));
   }

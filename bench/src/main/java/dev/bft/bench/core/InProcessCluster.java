@@ -193,7 +193,7 @@ public final class InProcessCluster {
     if (m instanceof Request r) {
       replicas[to].onRequest(r, 0);
     } else {
-      replicas[to].onMessage((ReplicaMessage) m);
+      replicas[to].onMessage((ReplicaMessage) m, 0);
     }
   }
 
@@ -207,7 +207,7 @@ public final class InProcessCluster {
     if (m instanceof Request r) {
       replicas[d.to()].onRequest(r, 0);
     } else {
-      replicas[d.to()].onMessage((ReplicaMessage) m);
+      replicas[d.to()].onMessage((ReplicaMessage) m, 0);
     }
   }
 

@@ -25,4 +25,9 @@ public interface OutboundFilter {
   default Reply toClient(int self, Reply reply, long now) {
     return reply;
   }
+
+  /** What to reply instead of {@code reply} to the read-only {@code request}; null drops it. */
+  default Reply toClientReadOnly(int self, dev.bft.core.message.Request request, Reply reply, long now) {
+    return toClient(self, reply, now);
+  }
 }

@@ -24,6 +24,7 @@ public final class ClientCore {
   private final Quorum quorum;
   private final long retransmitTicks;
   private final ClientEffects effects;
+  private long readOnlyFallbacks;
 
   private long nextRequestNumber;
   private long view;
@@ -162,6 +163,7 @@ public final class ClientCore {
     }
     retransmissions++;
     if (outstanding.readOnly()) {
+      readOnlyFallbacks++;
       outstanding = Request.unsigned(clientId, nextRequestNumber++, false, outstanding.operation());
       replies.clear();
     }
@@ -183,5 +185,10 @@ public final class ClientCore {
 
   public int retransmissions() {
     return retransmissions;
+  }
+
+  /** Read-only requests whose 2f + 1 matching replies did not come in time, re-issued as ordered ones. */
+  public long readOnlyFallbacks() {
+    return readOnlyFallbacks;
   }
 }

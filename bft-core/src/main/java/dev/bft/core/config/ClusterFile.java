@@ -19,7 +19,7 @@ import java.util.TreeMap;
 public final class ClusterFile {
   static final List<String> PARAMETER_KEYS = List.of("f", "batch.size", "batch.delay.ms", "batch.linger.ms", "pipeline.depth",
       "checkpoint.interval", "log.window", "viewchange.timeout.ms", "primary.idle.timeout.ms", "durability", "data.dir", "storage.map.mb",
-      "metrics.host", "tls");
+      "metrics.host", "tls", "timestamp.skew.ms");
 
   private ClusterFile() {}
 
@@ -141,6 +141,7 @@ public final class ClusterFile {
     long timeout = opt(name, values, lineOf, "viewchange.timeout.ms", d.viewChangeTimeoutMillis(), 10, 3_600_000);
     long idle = opt(name, values, lineOf, "primary.idle.timeout.ms",
         Math.min(d.primaryIdleTimeoutMillis(), timeout), 1, timeout);
+    long skew = opt(name, values, lineOf, "timestamp.skew.ms", d.timestampSkewMillis(), 1, 86_400_000);
     Durability durability = d.durability();
     if (values.containsKey("durability")) {
       String v = values.get("durability");
@@ -161,7 +162,7 @@ public final class ClusterFile {
     }
     return new ClusterConfig(f, replicas, clients,
         new ProtocolParameters(batch, delay, depth, interval, window, timeout, idle, durability, mapMb, linger,
-            tls.equals("on")), data, metricsHost);
+            tls.equals("on"), skew), data, metricsHost);
   }
 
   private static int id(String name, int ln, String key, String kind) {
@@ -296,6 +297,8 @@ public final class ClusterFile {
     b.append("viewchange.timeout.ms = ").append(p.viewChangeTimeoutMillis()).append('\n');
     b.append("# a request a backup holds must be in a PRE-PREPARE within one to two of these while the primary has room\n");
     b.append("primary.idle.timeout.ms = ").append(p.primaryIdleTimeoutMillis()).append('\n');
+    b.append("# how far a primary's batch timestamp may lie from a backup's clock before the backup refuses it\n");
+    b.append("timestamp.skew.ms = ").append(p.timestampSkewMillis()).append('\n');
     b.append("durability = ").append(p.durability().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
     b.append("# largest size, in MiB, each replica's LMDB environment may grow to\n");
     b.append("storage.map.mb = ").append(p.storageMapMegabytes()).append('\n');

@@ -7,7 +7,7 @@ package dev.bft.core.config;
 public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipelineDepth, int checkpointInterval,
                                  int logWindow, long viewChangeTimeoutMillis, long primaryIdleTimeoutMillis,
                                  Durability durability, long storageMapMegabytes, long batchLingerMillis,
-                                 boolean tls) {
+                                 boolean tls, long timestampSkewMillis) {
   /**
    * {@code batchDelayMillis} of the drain rule (docs/protocol.md, Batching), the default: a partial
    * batch waits while others are in flight until the pipeline drains (written
@@ -18,10 +18,12 @@ public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipel
   /** The same parameters with TLS on links switched {@code on} or off. */
   public ProtocolParameters withTls(boolean on) {
     return new ProtocolParameters(batchSize, batchDelayMillis, pipelineDepth, checkpointInterval, logWindow,
-        viewChangeTimeoutMillis, primaryIdleTimeoutMillis, durability, storageMapMegabytes, batchLingerMillis, on);
+        viewChangeTimeoutMillis, primaryIdleTimeoutMillis, durability, storageMapMegabytes, batchLingerMillis, on,
+        timestampSkewMillis);
   }
 
   public static ProtocolParameters defaults() {
-    return new ProtocolParameters(256, UNTIL_DRAINED, 16, 128, 256, 2000, 250, Durability.SYNC, 1024, 0, true);
+    return new ProtocolParameters(256, UNTIL_DRAINED, 16, 128, 256, 2000, 250, Durability.SYNC, 1024, 0, true,
+        dev.bft.core.protocol.ReplicaConfig.DEFAULT_TIMESTAMP_SKEW_TICKS);
   }
 }

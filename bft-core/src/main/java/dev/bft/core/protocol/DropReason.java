@@ -25,5 +25,9 @@ public enum DropReason {
   /** A FETCH-BATCH for a batch this replica does not hold. */
   UNKNOWN_BATCH,
   /** A FETCH-BATCH beyond the peer's budget for the period. */
-  FETCH_OVER_BUDGET
+  FETCH_OVER_BUDGET,
+  /** A PRE-PREPARE whose batch timestamp lies further from this replica's clock than the configured skew. */
+  TIMESTAMP_SKEWED,
+  /** A PRE-PREPARE whose batch timestamp is earlier than a batch before it in this view (or later than one after it). */
+  TIMESTAMP_BACKWARDS
 }

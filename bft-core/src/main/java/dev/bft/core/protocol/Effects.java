@@ -23,6 +23,11 @@ public interface Effects {
   /** Sends a reply to its client. */
   void reply(Reply reply);
 
+  /** The reply to a read-only {@code request}, executed at once against the executed state. */
+  default void replyReadOnly(Request request, Reply reply) {
+    reply(reply);
+  }
+
   /** Relays a client's request to the primary (a backup that received it directly). */
   void forward(int replica, Request request);
 

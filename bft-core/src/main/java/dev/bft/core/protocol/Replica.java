@@ -57,6 +57,11 @@ public final class Replica {
   private boolean batchTimerArmed;
   private boolean batchTimerExpired;
   private final BatchLinger linger;
+  private final BatchTimestamps timestamps;
+  /** The shell's clock at the latest event that carried it: the primary's time for its next batch. */
+  private long clockNow;
+  /** The highest sequence a NEW-VIEW of this view re-proposed: below it, a new primary may still be fetching batches. */
+  private long reproposedUpTo;
 
   // Backups: client requests known but not executed yet (the view-change timer watches them), in
   // the order their clients first waited: a new primary orders them so, the oldest first, and every
@@ -73,6 +78,16 @@ public final class Replica {
 
   private final Retransmission retransmission;
 
+  /** The highest sequence this replica sent a COMMIT for: a read-only answer waits until it has executed that far. */
+  private long highestCommitSent;
+  /**
+   * Read-only requests waiting for that execution, one per client (its latest; a correct client has
+   * one outstanding), so bounded by the clients, with the sequence each waits for.
+   */
+  private final Map<Integer, DeferredRead> deferredReads = new LinkedHashMap<>();
+
+  private record DeferredRead(Request request, long executeThrough) {}
+
   public Replica(ReplicaConfig config, ReplicatedService service, Effects effects) {
     this(config, service, effects, new ClientTable(), 0, List.of());
   }
@@ -81,6 +96,7 @@ public final class Replica {
                   long stableSequence, List<Checkpoint> stableProof) {
     this.config = config;
     this.linger = new BatchLinger(config.batchLingerTicks());
+    this.timestamps = new BatchTimestamps(config.replicaId(), config.timestampSkewTicks());
     this.quorum = config.quorum();
     this.me = config.replicaId();
     this.effects = effects;
@@ -160,6 +176,9 @@ public final class Replica {
         && log.inWindow(c.commit().sequence())) {
       log.slot(c.commit().sequence()).add(c.commit());
     }
+    if (r instanceof LogRecord.SentCommit c) {
+      highestCommitSent = Math.max(highestCommitSent, c.commit().sequence());
+    }
   }
 
   /** After a restart: slots of this view whose batch had not arrived are fetched again (from anyone). */
@@ -192,11 +211,12 @@ public final class Replica {
 
   /** A client's request, received directly or forwarded, at the shell's time {@code now}. */
   public void onRequest(Request request, long now) {
-    handleRequest(request, now);
+    clockNow = now;
+    handleRequest(request);
     checkWindow();
   }
 
-  private void handleRequest(Request request, long now) {
+  private void handleRequest(Request request) {
     if (request.readOnly()) {
       executeReadOnly(request);
       return;
@@ -213,7 +233,7 @@ public final class Replica {
       case LAST_EXECUTED -> effects.reply(clients.get(request.clientId()).reply());
       case NEW -> {
         if (isPrimary()) {
-          enqueue(request, now);
+          enqueue(request);
         } else {
           // Relay to the primary what it may lack, but boundedly: a request racing ahead of another
           // of its client still waiting here is not relayed (a correct client has one outstanding),
@@ -236,18 +256,28 @@ public final class Replica {
     }
   }
 
-  public void onMessage(ReplicaMessage message) {
-    handleMessage(message);
+  /**
+   * A message from a peer, at the shell's time {@code now}: a backup checks the primary's batch
+   * timestamps against it (docs/protocol.md, The primary's timestamp).
+   */
+  public void onMessage(ReplicaMessage message, long now) {
+    clockNow = now;
+    handleMessage(message, now);
     checkWindow();
   }
 
-  private void handleMessage(ReplicaMessage message) {
+  /** A message at the time of the latest event that carried one (for hosts and tests whose clock stands still). */
+  public void onMessage(ReplicaMessage message) {
+    onMessage(message, clockNow);
+  }
+
+  private void handleMessage(ReplicaMessage message, long now) {
     if (!quorum.isReplica(message.sender()) || message.sender() == me) {
       drops.count(DropReason.UNKNOWN_SENDER);
       return;
     }
     if (message instanceof PrePrepare pp) {
-      onPrePrepare(pp);
+      onPrePrepare(pp, now);
     } else if (message instanceof Prepare p) {
       onPrepare(p);
     } else if (message instanceof Commit c) {
@@ -338,8 +368,8 @@ public final class Replica {
 
   // ---------------------------------------------------------------- primary: batching
 
-  private void enqueue(Request request, long now) {
-    if (!pending.offer(request, now)) {
+  private void enqueue(Request request) {
+    if (!pending.offer(request)) {
       drops.count(DropReason.DUPLICATE);
       return;
     }
@@ -360,7 +390,7 @@ public final class Replica {
     while (!pending.isEmpty()) {
       long next = lastAssigned + 1;
       long inFlight = lastAssigned - lastExecuted;
-      if (!log.inWindow(next) || inFlight >= config.pipelineDepth()) {
+      if (!log.inWindow(next) || inFlight >= config.pipelineDepth() || fetchingReproposedBatch()) {
         return;
       }
       boolean full = pending.fillsBatch(config.maxBatchSize());
@@ -387,9 +417,25 @@ public final class Replica {
     }
   }
 
+  /**
+   * Whether a batch a NEW-VIEW re-proposed by digest is still on its way here. A new primary waits
+   * for them before it issues batches of its own: only then does it know every timestamp its
+   * backups will hold below its next batch, and can give that batch one they accept.
+   */
+  private boolean fetchingReproposedBatch() {
+    for (long s = lastExecuted + 1; s <= reproposedUpTo; s++) {
+      SequenceSlot slot = log.existing(s);
+      if (slot != null && slot.prePrepare() != null && !slot.prePrepare().hasBatch()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void issuePrePrepare(long sequence) {
     List<Request> requests = pending.take(config.maxBatchSize());
-    PrePrepare pp = new PrePrepare(view, sequence, Batch.of(requests, pending.timestamp()), me, null);
+    long timestamp = timestamps.forPrimary(clockNow, sequence, log);
+    PrePrepare pp = new PrePrepare(view, sequence, Batch.of(requests, timestamp), me, null);
     SequenceSlot slot = log.slot(sequence);
     accept(slot, pp);
     batches.accepted(pp);
@@ -400,7 +446,7 @@ public final class Replica {
 
   // ---------------------------------------------------------------- normal case
 
-  private void onPrePrepare(PrePrepare pp) {
+  private void onPrePrepare(PrePrepare pp, long now) {
     if (viewChanging) {
       drops.count(DropReason.IN_VIEW_CHANGE);
       return;
@@ -431,6 +477,11 @@ public final class Replica {
       drops.count(DropReason.DUPLICATE);
       return;
     }
+    BatchTimestamps.Verdict verdict = timestamps.check(pp, now, log, view);
+    if (verdict != BatchTimestamps.Verdict.ACCEPT) {
+      refuseTimestamp(pp, verdict);
+      return;
+    }
     accept(slot, pp);
     batches.accepted(pp);
     highestPrePrepared = Math.max(highestPrePrepared, pp.sequence());
@@ -439,6 +490,27 @@ public final class Replica {
         pp.sequence() - lastExecuted >= config.pipelineDepth() || !log.inWindow(pp.sequence() + 1));
     sendPrepare(slot, pp);
     advance(slot);
+  }
+
+  /**
+   * A PRE-PREPARE whose timestamp fails the check is refused like one with a bad signature: counted,
+   * and its primary suspected. The suspicion is the view-change timer on the batch's requests (as
+   * for a request the primary left waiting), not an immediate view change: a backup whose own clock
+   * is wrong then changes view alone, and the others, whose clocks agree with the primary's, carry on.
+   * A timestamp too far behind is refused without suspicion: the PRE-PREPARE may be an old one sent
+   * again to this backup because it lags (STATUS), and a primary whose batches are all old is
+   * suspected anyway once the clients' requests, resent to every replica, wait here.
+   */
+  private void refuseTimestamp(PrePrepare pp, BatchTimestamps.Verdict verdict) {
+    drops.count(verdict == BatchTimestamps.Verdict.BACKWARDS ? DropReason.TIMESTAMP_BACKWARDS : DropReason.TIMESTAMP_SKEWED);
+    if (verdict == BatchTimestamps.Verdict.BEHIND) {
+      return;
+    }
+    for (Request r : pp.batch().requests()) {
+      if (clients.classify(r.clientId(), r.requestNumber()) == ClientTable.Verdict.NEW) {
+        watch(r);
+      }
+    }
   }
 
   /**
@@ -485,6 +557,7 @@ public final class Replica {
       sendPrepare(slot, full);
     }
     advance(slot);
+    cutBatches(); // a new primary may have waited for this batch's timestamp
   }
 
   private void onPrepare(Prepare p) {
@@ -548,6 +621,7 @@ public final class Replica {
       effects.persist(new LogRecord.Prepared(cert.toProof()));
       Commit commit = new Commit(pp.view(), slot.sequence, pp.digest(), me, null);
       slot.add(commit);
+      highestCommitSent = Math.max(highestCommitSent, slot.sequence);
       effects.persist(new LogRecord.SentCommit(commit));
       effects.broadcast(commit);
     }
@@ -571,6 +645,7 @@ public final class Replica {
     while ((next = log.existing(lastExecuted + 1)) != null && next.isCommitted() && next.prePrepare().hasBatch()) {
       execute(next.sequence, next.prePrepare().batch());
     }
+    answerDeferredReads();
     cutBatches();
   }
 
@@ -596,6 +671,7 @@ public final class Replica {
       }
     }
     linger.executed(batch);
+    timestamps.executed(batch);
     lastExecuted = sequence;
     executedInView++;
     viewChanger.progressed();
@@ -613,9 +689,41 @@ public final class Replica {
     }
   }
 
+  /**
+   * A read-only request runs against the executed state, but only once this replica has executed
+   * every sequence number it sent a COMMIT for when the request came. Why: a write that completed
+   * before the read began was committed by 2f + 1 replicas, and any 2f + 1 that answer the read
+   * share a correct one with them, which then answers with the write in its state; without the
+   * wait, the f faulty and 2f correct replicas that have not executed the write yet could agree on
+   * the value before it (docs/protocol.md, Clients). Waiting here cannot stall the client: if the
+   * 2f + 1 answers do not come in time it asks again through the ordered path.
+   */
   private void executeReadOnly(Request request) {
+    if (lastExecuted >= highestCommitSent) {
+      answerReadOnly(request);
+    } else {
+      deferredReads.remove(request.clientId());
+      deferredReads.put(request.clientId(), new DeferredRead(request, highestCommitSent));
+    }
+  }
+
+  private void answerDeferredReads() {
+    if (deferredReads.isEmpty()) {
+      return;
+    }
+    java.util.Iterator<DeferredRead> it = deferredReads.values().iterator();
+    while (it.hasNext()) {
+      DeferredRead d = it.next();
+      if (lastExecuted >= d.executeThrough()) {
+        it.remove();
+        answerReadOnly(d.request());
+      }
+    }
+  }
+
+  private void answerReadOnly(Request request) {
     byte[] result = service.executeReadOnly(request.operation());
-    effects.reply(new Reply(view, request.clientId(), request.requestNumber(), result, me, null));
+    effects.replyReadOnly(request, new Reply(view, request.clientId(), request.requestNumber(), result, me, null));
   }
 
   private void watch(Request request) {
@@ -663,6 +771,8 @@ public final class Replica {
       effects.cancelTimer(TimerId.BATCH);
     }
     linger.abandon();
+    timestamps.newView();
+    reproposedUpTo = 0;
     log.clearSlots();
     batches.stopWanting();
   }
@@ -763,6 +873,7 @@ public final class Replica {
       }
     }
     batches.ask();
+    reproposedUpTo = plan.maxSequence();
     lastAssigned = Math.max(plan.maxSequence(), lastExecuted);
     pending.startView(isPrimary(), waiting.values());
     if (isPrimary()) {
@@ -985,6 +1096,11 @@ public final class Replica {
 
   public int pendingRequests() {
     return pending.size();
+  }
+
+  /** Read-only requests waiting for this replica to execute what it committed to. */
+  public int deferredReads() {
+    return deferredReads.size();
   }
 
   public DropCounters drops() {

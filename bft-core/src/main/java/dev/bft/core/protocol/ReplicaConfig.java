@@ -15,12 +15,25 @@ package dev.bft.core.protocol;
  *                             PRE-PREPARE while the primary's pipeline has room (one to two of these)
  * @param batchLingerTicks     with nothing in flight, how long a partial batch may wait while fewer
  *                             requests are pending than clients were in the last two batches (0: never)
+ * @param timestampSkewTicks   how far a primary's batch timestamp may lie from a backup's clock,
+ *                             either way, for the backup to accept the PRE-PREPARE
  */
 public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long batchDelayTicks,
                             int pipelineDepth, int checkpointInterval, int logWindow,
-                            long viewChangeTimeoutTicks, long primaryIdleTimeoutTicks, long batchLingerTicks) {
+                            long viewChangeTimeoutTicks, long primaryIdleTimeoutTicks, long batchLingerTicks,
+                            long timestampSkewTicks) {
   /** {@code batchDelayTicks}: a partial batch waits for the pipeline to drain, however long that takes. */
   public static final long UNTIL_DRAINED = -1;
+  /** The cluster file's {@code timestamp.skew.ms} default: 30 s, far above NTP's errors, far below a useful lie. */
+  public static final long DEFAULT_TIMESTAMP_SKEW_TICKS = 30_000;
+
+  /** With the default timestamp skew. */
+  public ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long batchDelayTicks, int pipelineDepth,
+                       int checkpointInterval, int logWindow, long viewChangeTimeoutTicks, long primaryIdleTimeoutTicks,
+                       long batchLingerTicks) {
+    this(quorum, replicaId, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval, logWindow,
+        viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks, DEFAULT_TIMESTAMP_SKEW_TICKS);
+  }
 
   /** Without lingering: a batch closes at the latest when the pipeline drains. */
   public ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long batchDelayTicks, int pipelineDepth,
@@ -50,6 +63,9 @@ public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long
     if (batchDelayTicks < UNTIL_DRAINED || batchLingerTicks < 0 || viewChangeTimeoutTicks < 1 || primaryIdleTimeoutTicks < 1) {
       throw new IllegalArgumentException("timeouts must be positive");
     }
+    if (timestampSkewTicks < 1) {
+      throw new IllegalArgumentException("timestamp skew must be positive, got " + timestampSkewTicks);
+    }
     if (checkpointInterval < 1 || logWindow < checkpointInterval || logWindow % checkpointInterval != 0) {
       throw new IllegalArgumentException("log window " + logWindow + " must be a positive multiple of the checkpoint interval "
           + checkpointInterval);
@@ -71,26 +87,31 @@ public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long
 
   public ReplicaConfig withReplicaId(int id) {
     return new ReplicaConfig(quorum, id, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval,
-        logWindow, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks);
+        logWindow, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks, timestampSkewTicks);
   }
 
   public ReplicaConfig withBatching(int maxBatch, long delayTicks, int depth) {
     return new ReplicaConfig(quorum, replicaId, maxBatch, delayTicks, depth, checkpointInterval, logWindow,
-        viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks);
+        viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks, timestampSkewTicks);
   }
 
   public ReplicaConfig withCheckpoints(int interval, int window) {
     return new ReplicaConfig(quorum, replicaId, maxBatchSize, batchDelayTicks, Math.min(pipelineDepth, window),
-        interval, window, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks);
+        interval, window, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks, timestampSkewTicks);
   }
 
   public ReplicaConfig withPrimaryIdleTimeout(long ticks) {
     return new ReplicaConfig(quorum, replicaId, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval,
-        logWindow, viewChangeTimeoutTicks, ticks, batchLingerTicks);
+        logWindow, viewChangeTimeoutTicks, ticks, batchLingerTicks, timestampSkewTicks);
   }
 
   public ReplicaConfig withBatchLinger(long ticks) {
     return new ReplicaConfig(quorum, replicaId, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval,
-        logWindow, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, ticks);
+        logWindow, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, ticks, timestampSkewTicks);
+  }
+
+  public ReplicaConfig withTimestampSkew(long ticks) {
+    return new ReplicaConfig(quorum, replicaId, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval,
+        logWindow, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks, ticks);
   }
 }

@@ -29,10 +29,9 @@ final class RequestQueue {
   private final LinkedHashMap<Integer, Request> pending = new LinkedHashMap<>();
   private long pendingBytes;
   private final Map<Integer, Long> orderedUpTo = new LinkedHashMap<>();
-  private long latestTimestamp;
 
-  /** Queues a request received at {@code now}; false if it (or a newer one of its client) is already queued or ordered. */
-  boolean offer(Request request, long now) {
+  /** Queues a request; false if it (or a newer one of its client) is already queued or ordered. */
+  boolean offer(Request request) {
     Long ordered = orderedUpTo.get(request.clientId());
     if (ordered != null && request.requestNumber() <= ordered) {
       return false;
@@ -46,7 +45,6 @@ final class RequestQueue {
     }
     pending.put(request.clientId(), request);
     pendingBytes += encodedBytes(request);
-    latestTimestamp = Math.max(latestTimestamp, now);
     return true;
   }
 
@@ -90,11 +88,6 @@ final class RequestQueue {
       orderedUpTo.merge(r.clientId(), r.requestNumber(), Math::max);
     }
     return batch;
-  }
-
-  /** The primary's non-deterministic input for the next batch: the latest time a request arrived. */
-  long timestamp() {
-    return latestTimestamp;
   }
 
   int size() {

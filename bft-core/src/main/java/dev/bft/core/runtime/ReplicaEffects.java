@@ -146,6 +146,15 @@ final class ReplicaEffects implements Effects {
   }
 
   @Override
+  public void replyReadOnly(dev.bft.core.message.Request request, Reply original) {
+    dev.bft.core.byzantine.OutboundFilter tamper = byzantine;
+    Reply reply = tamper == null ? original : tamper.toClientReadOnly(self, request, original, clock.millis());
+    if (reply != null) {
+      replies.add(reply);
+    }
+  }
+
+  @Override
   public void forward(int replica, Request request) {
     // The request keeps its client's signature: the primary verifies it as if the client sent it.
     sends.add(() -> transport.toReplica(replica, encoder.encode(request)));

@@ -91,6 +91,16 @@ public final class ReplicaNode implements AutoCloseable {
    */
   public ReplicaNode(ClusterConfig config, int self, Ed25519KeyPair key, Path data, ReplicatedService service,
                      Consumer<Throwable> onFatal) {
+    this(config, self, key, data, service, 0, onFatal);
+  }
+
+  /**
+   * As above, with this process's wall clock moved by {@code clockOffsetMillis}: a fault-injection
+   * knob ({@code bft replica --clock-offset-ms}) that makes the replica stamp and check batch
+   * timestamps as one whose clock is that far off would (docs/protocol.md, The primary's timestamp).
+   */
+  public ReplicaNode(ClusterConfig config, int self, Ed25519KeyPair key, Path data, ReplicatedService service,
+                     long clockOffsetMillis, Consumer<Throwable> onFatal) {
     this.config = config;
     this.service = java.util.Objects.requireNonNull(service, "service");
     this.self = self;
@@ -125,7 +135,7 @@ public final class ReplicaNode implements AutoCloseable {
     DurableLog durable = new DurableLog(store, this::signOwn, decoder, self);
     Transport transport = new LinkTransport(links::replica, links::client,
         () -> refused(ShellRefusal.OUTBOUND_QUEUE_FULL.name()));
-    ReplicaShell.Io io = new ReplicaShell.Io(transport, new SystemShellClock(scheduler), Lane.THREADS, durable);
+    ReplicaShell.Io io = new ReplicaShell.Io(transport, new SystemShellClock(scheduler, clockOffsetMillis), Lane.THREADS, durable);
     ReplicaConfig rc = replicaConfig(quorum, self, p);
     this.shell = new ReplicaShell(self, quorum, p.checkpointInterval(), encoder, decoder, io, new Host(),
         new NodeCheckpoints(), ShellParts.PRODUCTION, metrics, effects -> {
@@ -138,6 +148,10 @@ public final class ReplicaNode implements AutoCloseable {
               recovered.lastExecuted(), recovered.log().size());
           return Replica.recover(rc, service, effects, recovered);
         });
+    if (clockOffsetMillis != 0) {
+      LOG.warn("replica {}: running with its clock moved by {} ms (fault injection: --clock-offset-ms)", self,
+          clockOffsetMillis);
+    }
   }
 
   private void verifyAll(java.util.List<Inbound> group) {
@@ -163,7 +177,8 @@ public final class ReplicaNode implements AutoCloseable {
   private static ReplicaConfig replicaConfig(Quorum quorum, int self, ProtocolParameters p) {
     long batchDelay = p.batchDelayMillis() == ProtocolParameters.UNTIL_DRAINED ? ReplicaConfig.UNTIL_DRAINED : p.batchDelayMillis();
     return new ReplicaConfig(quorum, self, p.batchSize(), batchDelay, p.pipelineDepth(), p.checkpointInterval(),
-        p.logWindow(), p.viewChangeTimeoutMillis(), p.primaryIdleTimeoutMillis(), p.batchLingerMillis());
+        p.logWindow(), p.viewChangeTimeoutMillis(), p.primaryIdleTimeoutMillis(), p.batchLingerMillis(),
+        p.timestampSkewMillis());
   }
 
   /** Every key a peer of a replica may show TLS: the replicas' and the clients'. */

@@ -187,7 +187,7 @@ public final class ReplicaShell {
         effects.arrived(req, clock.nanos());
         replica.onRequest(req, now);
       } else if (m instanceof ReplicaMessage rm && quorum.isReplica(peer)) {
-        replica.onMessage(rm);
+        replica.onMessage(rm, now);
       }
     });
   }

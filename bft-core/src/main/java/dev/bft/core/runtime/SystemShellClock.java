@@ -4,17 +4,24 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-/** The real clock: the system's time and a scheduler thread for timers. */
+/**
+ * The real clock: the system's time and a scheduler thread for timers. An offset, for fault
+ * injection only ({@code bft replica --clock-offset-ms}), moves the wall clock the protocol stamps
+ * and checks batch timestamps with, as a replica whose clock is wrong would; timers and stage
+ * metrics keep running on true elapsed time, as they do on such a machine.
+ */
 final class SystemShellClock implements ShellClock {
   private final ScheduledExecutorService scheduler;
+  private final long offsetMillis;
 
-  SystemShellClock(ScheduledExecutorService scheduler) {
+  SystemShellClock(ScheduledExecutorService scheduler, long offsetMillis) {
     this.scheduler = scheduler;
+    this.offsetMillis = offsetMillis;
   }
 
   @Override
   public long millis() {
-    return System.currentTimeMillis();
+    return System.currentTimeMillis() + offsetMillis;
   }
 
   @Override

@@ -9,9 +9,10 @@ import java.util.TreeMap;
 import java.util.SplittableRandom;
 
 /**
- * Clients contending on a few keys with puts, ordered gets, deletes and compare-and-sets of small
- * values, so that a linearizability violation has many chances to show. Every invocation and
- * completion is recorded in {@link #history()}.
+ * Clients contending on a few keys with puts, gets, deletes and compare-and-sets of small values,
+ * so that a linearizability violation has many chances to show. A share of the gets are read-only
+ * requests (half by default), answered without ordering, which the history must show as
+ * linearizable too. Every invocation and completion is recorded in {@link #history()}.
  */
 public final class KvWorkload implements Workload {
   private final int keys;
@@ -20,8 +21,20 @@ public final class KvWorkload implements Workload {
 
   private record Pending(long invoked, KvOperation op) {}
 
+  /** Of every 100 gets, how many are read-only. */
+  private final int readOnlyGetsPercent;
+  private long readOnlyInvoked;
+
   public KvWorkload(int keys) {
+    this(keys, 50);
+  }
+
+  public KvWorkload(int keys, int readOnlyGetsPercent) {
+    if (readOnlyGetsPercent < 0 || readOnlyGetsPercent > 100) {
+      throw new IllegalArgumentException("read-only share of gets " + readOnlyGetsPercent + " is not a percentage");
+    }
     this.keys = keys;
+    this.readOnlyGetsPercent = readOnlyGetsPercent;
   }
 
   public KvHistory history() {
@@ -34,20 +47,31 @@ public final class KvWorkload implements Workload {
     byte[] value = {(byte) random.nextInt(4)};
     int dice = random.nextInt(100);
     KvOperation op;
+    boolean readOnly = false;
     if (dice < 40) {
       op = new KvOperation.Put(key, value);
     } else if (dice < 70) {
       op = new KvOperation.Get(key);
+      // From the dice already drawn, so a seed draws the same operations whatever the share.
+      readOnly = (dice - 40) * 100 < readOnlyGetsPercent * 30;
     } else if (dice < 85) {
       op = new KvOperation.Cas(key, random.nextInt(3) == 0 ? null : new byte[] {(byte) random.nextInt(4)}, value);
     } else {
       op = new KvOperation.Delete(key);
     }
-    return new Operation(op.encode(), false);
+    return new Operation(op.encode(), readOnly);
+  }
+
+  /** Read-only requests invoked so far. */
+  public long readOnlyInvoked() {
+    return readOnlyInvoked;
   }
 
   @Override
   public void invoked(int clientId, long requestNumber, Operation op, long time) {
+    if (op.readOnly()) {
+      readOnlyInvoked++;
+    }
     pending.put(clientId, new Pending(time, KvOperation.decode(op.bytes(), 1 << 10, 1 << 16)));
   }
 

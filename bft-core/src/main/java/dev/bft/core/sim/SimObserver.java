@@ -8,6 +8,9 @@ public interface SimObserver {
 
   default void executed(int replica, long sequence, long view, long now) {}
 
+  /** As {@link #executed}, with the batch itself (its requests and the primary's timestamp the service saw). */
+  default void executedBatch(int replica, long sequence, dev.bft.core.message.Batch batch, long now) {}
+
   default void checkpointTaken(int replica, long sequence, long now) {}
 
   /**

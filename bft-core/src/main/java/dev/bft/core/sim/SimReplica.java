@@ -210,7 +210,7 @@ final class SimReplica implements Effects {
 
   void receive(ReplicaMessage m) {
     if (twin != null && twin.hears(m.sender())) {
-      twin.replica.onMessage(m);
+      twin.replica.onMessage(m, sim.now());
       return;
     }
     if (up && shell != null) {
@@ -218,7 +218,7 @@ final class SimReplica implements Effects {
       shell.receive(m.sender(), sim.signing().frame(m));
     } else if (up) {
       sim.trace("r", id, m);
-      replica.onMessage(m);
+      replica.onMessage(m, sim.now());
       afterEvent();
     }
   }
@@ -299,7 +299,19 @@ final class SimReplica implements Effects {
       shellEffects.reply(original);
       return;
     }
-    Reply reply = byzantine == null ? original : byzantine.toClient(id, original, sim.now());
+    deliver(byzantine == null ? original : byzantine.toClient(id, original, sim.now()));
+  }
+
+  @Override
+  public void replyReadOnly(Request request, Reply original) {
+    if (byzantine == null) {
+      reply(original);
+    } else {
+      deliver(byzantine.toClientReadOnly(id, request, original, sim.now()));
+    }
+  }
+
+  private void deliver(Reply reply) {
     SimClient client = reply == null ? null : sim.client(reply.clientId());
     if (client != null) {
       sim.network().carry(id, -1, reply, client::receive);

@@ -150,6 +150,11 @@ public final class Simulation {
     }
   }
 
+  /** Read-only requests, over all clients, re-issued as ordered ones because 2f + 1 replies did not agree. */
+  public long readOnlyFallbacks() {
+    return clients.stream().mapToLong(c -> c.core.readOnlyFallbacks()).sum();
+  }
+
   /** Runs until every client finished its operations or the tick budget is spent. */
   public Result run() {
     for (SimReplica r : replicas) {
@@ -406,6 +411,7 @@ public final class Simulation {
     }
     for (SimObserver o : observers) {
       o.executed(replica, sequence, replicas.get(replica).replica.view(), queue.now());
+      o.executedBatch(replica, sequence, batch, queue.now());
     }
     trace("x", replica, sequence + ":" + batch.digest().toHex());
   }

@@ -9,19 +9,26 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** f + 1 matching replies complete a request; the shell asks {@code wants} before it checks a reply's signature. */
+/**
+ * Matching replies complete a request (f + 1 for an ordered one, 2f + 1 for a read-only one); the
+ * shell asks {@code wants} before it checks a reply's signature.
+ */
 class ClientCoreTest {
   final List<Long> completed = new ArrayList<>();
   final List<long[]> refused = new ArrayList<>();
+  final List<byte[]> results = new ArrayList<>();
   final List<Integer> sentTo = new ArrayList<>();
-  final ClientCore core = new ClientCore(1000, Quorum.ofReplicas(4), 300, 1, new ClientEffects() {
+  final List<Request> sentToAll = new ArrayList<>();
+  final ClientEffects effects = new ClientEffects() {
     @Override
     public void send(int replica, Request request) {
       sentTo.add(replica);
     }
 
     @Override
-    public void sendToAll(Request request) {}
+    public void sendToAll(Request request) {
+      sentToAll.add(request);
+    }
 
     @Override
     public void setTimer(long ticks) {}
@@ -32,13 +39,15 @@ class ClientCoreTest {
     @Override
     public void completed(long requestNumber, byte[] result) {
       completed.add(requestNumber);
+      results.add(result);
     }
 
     @Override
     public void refused(long requestNumber, long laterExecuted) {
       refused.add(new long[] {requestNumber, laterExecuted});
     }
-  });
+  };
+  final ClientCore core = new ClientCore(1000, Quorum.ofReplicas(4), 300, 1, effects);
 
   private static Reply reply(long t, int from, int result) {
     return reply(0, t, from, result);
@@ -154,5 +163,36 @@ class ClientCoreTest {
     assertThat(core.busy()).isFalse();
     assertThat(core.wants(reply(t, 1, 7))).as("late replies to it are not checked").isFalse();
     assertThat(core.invoke(new byte[] {2}, false)).isEqualTo(t + 1);
+  }
+
+  @Test
+  void aReadOnlyRequestNeedsTwoFPlusOneMatchingReplies() {
+    long t = core.invoke(new byte[] {1}, true);
+    assertThat(sentToAll).as("to every replica at once").hasSize(1);
+    core.onReply(reply(t, 0, 7));
+    core.onReply(reply(t, 1, 7));
+    core.onReply(reply(t, 3, 6));
+    assertThat(completed).as("f + 1 suffice for ordered requests, not for read-only ones").isEmpty();
+    core.onReply(reply(t, 2, 7));
+    assertThat(completed).containsExactly(t);
+  }
+
+  @Test
+  void readOnlyRepliesThatDoNotAgreeInTimeMakeItAnOrderedRequestUnderANewNumber() {
+    long t = core.invoke(new byte[] {1}, true);
+    core.onReply(reply(t, 0, 7));
+    core.onReply(reply(t, 1, 7));
+    core.onReply(reply(t, 3, 6));
+    core.onTimer();
+    assertThat(core.readOnlyFallbacks()).isEqualTo(1);
+    Request ordered = sentToAll.get(sentToAll.size() - 1);
+    assertThat(ordered.readOnly()).isFalse();
+    assertThat(ordered.requestNumber()).isGreaterThan(t);
+    core.onReply(reply(t, 2, 7));
+    assertThat(completed).as("a late read-only reply no longer counts").isEmpty();
+    core.onReply(reply(ordered.requestNumber(), 0, 8));
+    core.onReply(reply(ordered.requestNumber(), 1, 8));
+    assertThat(completed).containsExactly(ordered.requestNumber());
+    assertThat(results.get(0)).containsExactly(8);
   }
 }

@@ -53,7 +53,12 @@ final class ReplicaFixture {
 
   /** Drives sequence {@code seq} in view 0 to committed-local at this (backup) replica. */
   void commitAt(long seq, Batch batch) {
-    replica.onMessage(prePrepare(0, seq, batch));
+    commitAt(seq, batch, 0);
+  }
+
+  /** As above, with the shell's clock at {@code now}. */
+  void commitAt(long seq, Batch batch, long now) {
+    replica.onMessage(prePrepare(0, seq, batch), now);
     for (int i = 1; i < 4; i++) {
       if (i != replica.id()) {
         replica.onMessage(prepare(0, seq, batch.digest(), i));

@@ -26,7 +26,7 @@ final class ReplicaCommand implements Callable<Integer> {
   @Option(names = "--data", description = "LMDB directory (default: <data.dir>/replica-<id> from the cluster file)")
   Path data;
 
-  @Option(names = "--byzantine", description = "play a Byzantine behaviour (for attack demos): equivocate, lie, wrong-replies, replay, flood, silent, slow, selective, stale-view-change, lying-new-view, view-lie, thread-failure, colluding-new-view")
+  @Option(names = "--byzantine", description = "play a Byzantine behaviour (for attack demos): equivocate, lie, wrong-replies, replay, flood, silent, slow, selective, stale-view-change, lying-new-view, view-lie, thread-failure, colluding-new-view, skewed-timestamp, stale-reads")
   String byzantine;
 
   @Option(names = "--colluder", description = "with --byzantine: the id of a replica whose key (keys/replica-<id>.key next to the cluster file) this one also holds, for behaviours of two colluders")
@@ -38,6 +38,10 @@ final class ReplicaCommand implements Callable<Integer> {
 
   @Option(names = "--metrics-port", description = "serve Prometheus metrics at http://<metrics.host>:<port>/metrics (default: replica.<id>.metrics in the cluster file)")
   Integer metricsPort;
+
+  @Option(names = "--clock-offset-ms", defaultValue = "0",
+      description = "fault injection: run with this replica's wall clock moved by this many milliseconds (negative: behind); a backup whose clock is off by more than timestamp.skew.ms refuses the primary's batches")
+  long clockOffsetMillis;
 
   @Override
   public Integer call() throws Exception {
@@ -62,7 +66,7 @@ final class ReplicaCommand implements Callable<Integer> {
     }
     dev.bft.core.cli.ByzantineBehaviour.Colluder pooled = behaviour == null ? null : colluder(cluster, behaviour);
     Path dataDir = data != null ? data : cluster.dataDirectory().resolve("replica-" + id);
-    ReplicaNode node = new ReplicaNode(cluster, id, KeyFiles.read(keyFile), dataDir, app, fatal -> {
+    ReplicaNode node = new ReplicaNode(cluster, id, KeyFiles.read(keyFile), dataDir, app, clockOffsetMillis, fatal -> {
       System.err.println("bft replica " + id + ": stopping: " + fatal);
       Runtime.getRuntime().halt(3);
     });
