@@ -11,8 +11,9 @@ import java.util.Random;
  * the run's shape, so that {@code --seed N} replays the same schedule. Within f, at most f replicas
  * are faulty at any moment (a fault counts from its injection to its heal) and a replica has one
  * fault at a time; with f = 1 each fault heals, and a gap passes, before the next one starts. The
- * first seconds and the last seconds of a run are fault-free, so the cluster starts and ends
- * serving.
+ * kinds come round by round, each once per round in a random order. The first seconds and the
+ * last seconds of a run are fault-free, so the cluster starts and ends serving (except beyond f,
+ * where the colluders play from the start).
  */
 public final class FaultSchedule {
   /** The fault kinds, as {@code --faults} names them. */
@@ -76,16 +77,23 @@ public final class FaultSchedule {
       }
       Collections.shuffle(all, random);
       List<Integer> colluders = List.copyOf(all.subList(0, f + 1).stream().sorted().toList());
-      long heal = Math.min(end, t + Math.max(5_000, Math.min(20_000, durationMillis / 3)));
-      faults.add(new Fault(0, Kind.BYZANTINE, colluders, t, heal, BEYOND_F_BEHAVIOUR));
+      // from the start: the colluders start playing, so no restart of f + 1 replicas eats the window
+      long heal = Math.max(5_000, Math.min(30_000, durationMillis / 3));
+      faults.add(new Fault(0, Kind.BYZANTINE, colluders, 0, heal, BEYOND_F_BEHAVIOUR));
       t = heal + gap(random, f);
     }
     if (kinds.isEmpty()) {
       return List.copyOf(faults);
     }
+    List<Kind> round = new ArrayList<>();
     while (true) {
-      Kind kind = kinds.get(random.nextInt(kinds.size()));
-      long length = length(kind, random);
+      if (round.isEmpty()) {
+        // each kind once per round, in a random order: a short run still sees every kind
+        round.addAll(kinds);
+        Collections.shuffle(round, random);
+      }
+      Kind kind = round.remove(round.size() - 1);
+      long length = length(kind, random, durationMillis);
       long start = t;
       // Move the start past heals until fewer than f faults are active and a replica is free.
       while (active(faults, start) >= f) {
@@ -107,17 +115,23 @@ public final class FaultSchedule {
     return List.copyOf(faults);
   }
 
-  private static long length(Kind kind, Random random) {
+  /**
+   * How long a fault lasts. Short enough that a minute's run fits a round of seven kinds (at most
+   * 48.5 s with the gaps, in the 50 s between warm-up and cool-down); runs of ten minutes and more
+   * also get pauses of up to 20 s.
+   */
+  private static long length(Kind kind, Random random, long durationMillis) {
     return switch (kind) {
-      case PAUSE -> 4_000 + random.nextInt(8_000); // long enough for a view change when it hits the primary
-      case RESTART -> 500 + random.nextInt(2_000);
-      default -> 3_000 + random.nextInt(5_000);
+      // long enough for a view change when it hits the primary
+      case PAUSE -> 2_500 + random.nextInt(durationMillis >= 600_000 ? 17_500 : 3_500);
+      case RESTART -> 500 + random.nextInt(1_000);
+      default -> 2_000 + random.nextInt(2_000);
     };
   }
 
   /** Time between faults: enough for a restarted or wiped replica to catch up before the next fault needs it. */
   private static long gap(Random random, int f) {
-    return (f == 1 ? 3_000 : 1_500) + random.nextInt(3_000);
+    return (f == 1 ? 1_500 : 1_000) + random.nextInt(1_500);
   }
 
   private static String detail(Kind kind, Random random) {

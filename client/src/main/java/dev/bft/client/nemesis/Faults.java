@@ -30,16 +30,35 @@ final class Faults {
 
   private final NemesisCluster cluster;
   private final List<Fault> schedule;
-  private final long startNanos;
+  private long startNanos;
   private final PrintWriter out;
   private final Map<Integer, Long> injectedAt = new HashMap<>();
   private final Map<Integer, Long> healedAt = new HashMap<>();
+  /** How far the schedule has slipped waiting for restarted replicas to come up. */
+  private long lagMillis;
 
-  Faults(NemesisCluster cluster, List<Fault> schedule, long startNanos, PrintWriter out) {
+  Faults(NemesisCluster cluster, List<Fault> schedule, PrintWriter out) {
     this.cluster = cluster;
     this.schedule = schedule;
-    this.startNanos = startNanos;
     this.out = out;
+  }
+
+  /** The run's time 0 (System.nanoTime), which the schedule counts from. */
+  void startClock(long startNanos) {
+    this.startNanos = startNanos;
+  }
+
+  /**
+   * Options replica {@code id} starts with: a fault scheduled from time 0 (f + 1 colluders beyond f)
+   * is on from the cluster's start, instead of costing a restart of f + 1 replicas at once.
+   */
+  List<String> initialOptions(int id) {
+    for (Fault f : schedule) {
+      if (f.startMillis() == 0 && f.kind() == FaultSchedule.Kind.BYZANTINE && f.replicas().contains(id)) {
+        return List.of("--byzantine", f.detail());
+      }
+    }
+    return List.of();
   }
 
   private record Action(long atMillis, Fault fault, boolean inject) {}
@@ -54,11 +73,16 @@ final class Faults {
     // at one instant, heal before injecting: the schedule counted the healed replica as free
     actions.sort(Comparator.comparingLong(Action::atMillis).thenComparing(Action::inject));
     for (Action a : actions) {
-      long wait = a.atMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+      long wait = a.atMillis() + lagMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
       if (wait > 0) {
         Thread.sleep(wait);
       }
-      if (a.inject()) {
+      if (a.inject() && a.atMillis() == 0) {
+        synchronized (this) {
+          injectedAt.put(a.fault().index(), 0L); // started with it: see initialOptions
+        }
+        say("on from the start: " + a.fault());
+      } else if (a.inject()) {
         inject(a.fault());
       } else {
         heal(a.fault());
@@ -101,6 +125,9 @@ final class Faults {
         case DISK_FULL -> throw new IllegalStateException("disk-full faults are not supported");
       }
     }
+    if (f.kind() == FaultSchedule.Kind.BYZANTINE || f.kind() == FaultSchedule.Kind.CLOCK) {
+      awaitUp(f); // the fault is on once the replica plays it: its time counts from then
+    }
   }
 
   private void heal(Fault f) throws InterruptedException, IOException {
@@ -120,6 +147,28 @@ final class Faults {
       healedAt.put(f.index(), now());
     }
     say("heal   #" + f.index() + " " + f.kind().label() + " on " + f.replicas());
+    if (f.kind() != FaultSchedule.Kind.PAUSE && f.kind() != FaultSchedule.Kind.PARTITION) {
+      awaitUp(f);
+    }
+  }
+
+  /**
+   * A restarted replica counts as faulty until its process is up: on a busy machine a JVM takes
+   * seconds to start, and the next fault on another replica would otherwise find two down with
+   * f = 1. The rest of the schedule slips by the wait.
+   */
+  private void awaitUp(Fault f) throws InterruptedException, IOException {
+    long began = System.nanoTime();
+    for (int r : f.replicas()) {
+      if (!cluster.awaitRunning(r, 120_000)) {
+        say("replica " + r + " did not come up within 120 s; see " + cluster.log(r));
+      }
+    }
+    long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+    if (waited > 1000) {
+      lagMillis += waited;
+      say("replica" + (f.replicas().size() > 1 ? "s " : " ") + f.replicas() + " up after " + waited + " ms; the schedule slips by as much");
+    }
   }
 
   private long now() {

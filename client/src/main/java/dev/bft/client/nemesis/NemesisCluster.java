@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.LocalTime;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,6 +37,8 @@ final class NemesisCluster implements AutoCloseable {
   /** proxies[from][to]; {@code from == n} is the clients. */
   private final LinkProxy[][] proxies;
   private final Process[] processes;
+  /** Where in its log each replica's latest process started writing. */
+  private final long[] logOffsets;
   private final Path logs;
   private final Thread stopOnExit = new Thread(this::killAll, "nemesis-stop-replicas");
 
@@ -46,6 +49,7 @@ final class NemesisCluster implements AutoCloseable {
     this.realPorts = realPorts;
     this.proxies = proxies;
     this.processes = new Process[n];
+    this.logOffsets = new long[n];
     this.logs = dir.resolve("logs");
     Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
@@ -131,10 +135,35 @@ final class NemesisCluster implements AutoCloseable {
         "--id", String.valueOf(id)));
     cmd.addAll(List.of(options));
     Path log = logs.resolve("replica-" + id + ".log");
-    Files.writeString(log, "=== nemesis: " + String.join(" ", cmd.subList(cmd.indexOf("replica"), cmd.size())) + "\n",
+    Files.writeString(log, "=== nemesis " + LocalTime.now() + ": " + String.join(" ", cmd.subList(cmd.indexOf("replica"), cmd.size())) + "\n",
         StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    logOffsets[id] = Files.size(log);
     processes[id] = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+  }
+
+  /**
+   * Waits up to {@code timeoutMillis} until replica {@code id}'s latest process says it is running
+   * (it has recovered its storage and listens); false if it did not, or exited.
+   */
+  boolean awaitRunning(int id, long timeoutMillis) throws InterruptedException, IOException {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    String running = "replica " + id + " running on";
+    while (System.nanoTime() < end) {
+      long from;
+      synchronized (this) {
+        if (!alive(id)) {
+          return false;
+        }
+        from = logOffsets[id];
+      }
+      byte[] all = Files.readAllBytes(log(id));
+      if (all.length > from && new String(all, (int) from, all.length - (int) from, StandardCharsets.UTF_8).contains(running)) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return false;
   }
 
   /** SIGKILL, and waits for the process to be gone (its port and LMDB lock free). */

@@ -98,8 +98,9 @@ public final class NemesisCommand implements Callable<Integer> {
     Files.createDirectories(dir);
     try (NemesisCluster cluster = NemesisCluster.create(dir, replicas, clients + 1)) {
       ClusterConfig view = cluster.clientConfig();
+      Faults nemesis = new Faults(cluster, schedule, out);
       for (int r = 0; r < replicas; r++) {
-        cluster.start(r);
+        cluster.start(r, nemesis.initialOptions(r).toArray(String[]::new));
       }
       int reader = view.clients().lastKey();
       String problem = awaitServing(view, reader);
@@ -109,16 +110,15 @@ public final class NemesisCommand implements Callable<Integer> {
       }
       History history = new History();
       long start = System.nanoTime();
-      Faults nemesis = new Faults(cluster, schedule, start, out);
+      nemesis.startClock(start);
       int unread;
       try (NemesisWorkload workload = new NemesisWorkload(view, dir, clients, keys, runSeed, deadlineMillis, history, start)) {
         workload.start();
         try {
           nemesis.run();
+          // the run ends quiet: at least the cool-down after the last heal, however far the schedule slipped
           long rest = runMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-          if (rest > 0) {
-            Thread.sleep(rest);
-          }
+          Thread.sleep(Math.max(rest, schedule.isEmpty() ? 0 : FaultSchedule.COOLDOWN_MILLIS));
         } finally {
           nemesis.healAll();
           workload.stop();

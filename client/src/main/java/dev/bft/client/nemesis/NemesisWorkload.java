@@ -169,15 +169,19 @@ final class NemesisWorkload implements AutoCloseable {
     int id = cluster.clients().lastKey(); // an identity of its own: a workload client may still have a request out
     int unread = 0;
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(giveUpMillis);
+    BftClient client = open(id);
     for (int k = 0; k < keys; k++) {
       boolean read = false;
       while (!read && System.nanoTime() < end) {
-        try (BftClient client = open(id)) {
-          read = run(client, id, new KvOperation.Get(key(k)), false, deadlineMillis).outcome() == History.Outcome.OK;
+        read = run(client, id, new KvOperation.Get(key(k)), false, deadlineMillis).outcome() == History.Outcome.OK;
+        if (!read) {
+          client.close();
+          client = open(id);
         }
       }
       unread += read ? 0 : 1;
     }
+    client.close();
     return unread;
   }
 

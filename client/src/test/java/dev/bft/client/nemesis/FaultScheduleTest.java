@@ -58,6 +58,7 @@ class FaultScheduleTest {
     List<Kind> kinds = List.of(Kind.KILL, Kind.PAUSE);
     List<Fault> faults = FaultSchedule.plan(3, 60_000, 4, 1, kinds, false);
     Set<Kind> seen = new HashSet<>();
+    assertThat(faults).isNotEmpty();
     for (Fault x : faults) {
       assertThat(x.startMillis()).isGreaterThanOrEqualTo(FaultSchedule.WARMUP_MILLIS);
       assertThat(x.healMillis()).isLessThanOrEqualTo(60_000 - FaultSchedule.COOLDOWN_MILLIS).isGreaterThan(x.startMillis());
@@ -72,12 +73,23 @@ class FaultScheduleTest {
       List<Fault> faults = FaultSchedule.plan(5, 120_000, 3 * f + 1, f, ALL, true);
       Fault first = faults.get(0);
       assertThat(first.kind()).isEqualTo(Kind.BYZANTINE);
+      assertThat(first.startMillis()).as("the colluders play from the start").isZero();
       assertThat(first.detail()).isEqualTo(FaultSchedule.BEYOND_F_BEHAVIOUR);
       assertThat(new HashSet<>(first.replicas())).hasSize(f + 1);
       for (Fault x : faults.subList(1, faults.size())) {
         assertThat(x.startMillis()).isGreaterThanOrEqualTo(first.healMillis());
         assertThat(FaultSchedule.active(faults, x.startMillis())).isLessThanOrEqualTo(f);
       }
+    }
+  }
+
+  @Test
+  void aMinuteLongRunSeesEveryKindThatWorksOnFourReplicas() {
+    List<Kind> kinds = List.of(Kind.KILL, Kind.PAUSE, Kind.PARTITION, Kind.RESTART, Kind.WIPE, Kind.BYZANTINE, Kind.CLOCK);
+    for (long seed = 0; seed < 500; seed++) {
+      Set<Kind> seen = new HashSet<>();
+      FaultSchedule.plan(seed, 60_000, 4, 1, kinds, false).forEach(x -> seen.add(x.kind()));
+      assertThat(seen).as("seed %d", seed).containsExactlyInAnyOrderElementsOf(kinds);
     }
   }
 
