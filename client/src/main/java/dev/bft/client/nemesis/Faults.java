@@ -34,7 +34,7 @@ final class Faults {
   private final PrintWriter out;
   private final Map<Integer, Long> injectedAt = new HashMap<>();
   private final Map<Integer, Long> healedAt = new HashMap<>();
-  /** How far the schedule has slipped waiting for restarted replicas to come up. */
+  /** How far the schedule has slipped, waiting for restarted replicas to come up. */
   private long lagMillis;
 
   Faults(NemesisCluster cluster, List<Fault> schedule, PrintWriter out) {
@@ -76,6 +76,8 @@ final class Faults {
       long wait = a.atMillis() + lagMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
       if (wait > 0) {
         Thread.sleep(wait);
+      } else {
+        lagMillis -= wait; // late (a replica took long to come up): the rest of the schedule slips as much
       }
       if (a.inject() && a.atMillis() == 0) {
         synchronized (this) {
@@ -155,7 +157,7 @@ final class Faults {
   /**
    * A restarted replica counts as faulty until its process is up: on a busy machine a JVM takes
    * seconds to start, and the next fault on another replica would otherwise find two down with
-   * f = 1. The rest of the schedule slips by the wait.
+   * f = 1. When the wait makes the next action late, the rest of the schedule slips by as much.
    */
   private void awaitUp(Fault f) throws InterruptedException, IOException {
     long began = System.nanoTime();
@@ -165,10 +167,7 @@ final class Faults {
       }
     }
     long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
-    if (waited > 1000) {
-      lagMillis += waited;
-      say("replica" + (f.replicas().size() > 1 ? "s " : " ") + f.replicas() + " up after " + waited + " ms; the schedule slips by as much");
-    }
+    say("replica" + (f.replicas().size() > 1 ? "s " : " ") + f.replicas() + " up after " + waited + " ms");
   }
 
   private long now() {

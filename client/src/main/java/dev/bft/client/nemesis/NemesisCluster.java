@@ -130,9 +130,13 @@ final class NemesisCluster implements AutoCloseable {
     Files.createDirectories(logs);
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "-XX:+ExitOnOutOfMemoryError", "--add-opens",
-        "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp",
-        System.getProperty("java.class.path"), BftMain.class.getName(), "replica", "--config", fileOf(id).toString(),
-        "--id", String.valueOf(id)));
+        "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"));
+    String jvm = System.getenv("BFT_REPLICA_JAVA_OPTS"); // as for bin/bft cluster: options for the replica JVMs
+    if (jvm != null && !jvm.isBlank()) {
+      cmd.addAll(List.of(jvm.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BftMain.class.getName(), "replica", "--config",
+        fileOf(id).toString(), "--id", String.valueOf(id)));
     cmd.addAll(List.of(options));
     Path log = logs.resolve("replica-" + id + ".log");
     Files.writeString(log, "=== nemesis " + LocalTime.now() + ": " + String.join(" ", cmd.subList(cmd.indexOf("replica"), cmd.size())) + "\n",

@@ -49,7 +49,7 @@ public final class NemesisCommand implements Callable<Integer> {
   int keys;
 
   @Option(names = "--faults", split = ",", description = "fault kinds: kill, pause, partition, restart, wipe, byzantine, clock, "
-      + "disk-full (default: every kind this build supports)")
+      + "disk-full, or none (default: every kind this build supports)")
   List<String> faults;
 
   @Option(names = "--seed", description = "seed of the fault schedule and the workload (default: random, printed)")
@@ -90,10 +90,10 @@ public final class NemesisCommand implements Callable<Integer> {
     long runSeed = seed != null ? seed : new SecureRandom().nextLong();
     List<Fault> schedule = FaultSchedule.plan(runSeed, runMillis, replicas, (replicas - 1) / 3, kinds, beyondF);
     String replay = "bin/bft nemesis --seed " + runSeed + " --duration " + duration + " --replicas " + replicas + " --clients "
-        + clients + " --keys " + keys + " --faults " + String.join(",", kinds.stream().map(Kind::label).toList())
+        + clients + " --keys " + keys + " --faults " + (kinds.isEmpty() ? "none" : String.join(",", kinds.stream().map(Kind::label).toList()))
         + (beyondF ? " --beyond-f" : "");
     out.printf("nemesis: seed %d, %d replicas, %d clients, %d keys, %s, %d faults planned (%s)%n", runSeed, replicas, clients,
-        keys, duration, schedule.size(), String.join(",", kinds.stream().map(Kind::label).toList()));
+        keys, duration, schedule.size(), kinds.isEmpty() ? "none" : String.join(",", kinds.stream().map(Kind::label).toList()));
     out.flush();
     Files.createDirectories(dir);
     try (NemesisCluster cluster = NemesisCluster.create(dir, replicas, clients + 1)) {
@@ -168,6 +168,9 @@ public final class NemesisCommand implements Callable<Integer> {
         all.add(Kind.CLOCK);
       }
       return all;
+    }
+    if (names.size() == 1 && names.get(0).trim().equals("none")) {
+      return List.of(); // the workload alone (and the colluders, with --beyond-f)
     }
     Set<Kind> chosen = new LinkedHashSet<>();
     for (String name : names) {
