@@ -103,6 +103,13 @@ public final class NemesisCommand implements Callable<Integer> {
         cluster.start(r, nemesis.initialOptions(r).toArray(String[]::new));
       }
       int reader = view.clients().lastKey();
+      for (int r = 0; r < replicas; r++) {
+        // generous: on a busy 2-core machine a replica JVM has taken 50 s to start
+        if (!cluster.awaitRunning(r, 300_000)) {
+          err.println("bft nemesis: replica " + r + " did not start within 300 s; see " + cluster.log(r));
+          return 2;
+        }
+      }
       String problem = awaitServing(view, reader);
       if (problem != null) {
         err.println("bft nemesis: the cluster did not start serving: " + problem + " (logs in " + dir.resolve("logs") + ")");
