@@ -152,6 +152,25 @@ final class Faults {
     if (f.kind() != FaultSchedule.Kind.PAUSE && f.kind() != FaultSchedule.Kind.PARTITION) {
       awaitUp(f);
     }
+    awaitCaughtUp(f);
+  }
+
+  /**
+   * A healed replica counts as faulty until it has executed as far as the others had at its heal
+   * (a paused or cut-off one has missed agreement, a wiped one needs a state transfer): only then
+   * can the next fault take another replica. Gives up after 60 s (the others may be stalled).
+   */
+  private void awaitCaughtUp(Fault f) throws InterruptedException {
+    long began = System.nanoTime();
+    for (int r : f.replicas()) {
+      if (!cluster.awaitCaughtUp(r, 60_000)) {
+        say("replica " + r + " has not caught up within 60 s; going on");
+      }
+    }
+    long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+    if (waited >= 1000) {
+      say("replica" + (f.replicas().size() > 1 ? "s " : " ") + f.replicas() + " caught up after " + waited + " ms");
+    }
   }
 
   /**

@@ -7,6 +7,11 @@ import dev.bft.core.config.ClusterKeygen;
 import dev.bft.core.config.FreePorts;
 import dev.bft.core.config.ReplicaEndpoint;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +45,7 @@ final class NemesisCluster implements AutoCloseable {
   /** Where in its log each replica's latest process started writing. */
   private final long[] logOffsets;
   private final Path logs;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Thread stopOnExit = new Thread(this::killAll, "nemesis-stop-replicas");
 
   private NemesisCluster(Path dir, ClusterConfig keys, int[] realPorts, LinkProxy[][] proxies) {
@@ -97,7 +103,8 @@ final class NemesisCluster implements AutoCloseable {
     for (int to = 0; to < n; to++) {
       ReplicaEndpoint e = keys.replica(to);
       int port = to == from ? realPorts[to] : proxies[from][to].port();
-      endpoints.add(new ReplicaEndpoint(to, e.host(), port, e.publicKey()));
+      // metrics ports as keygen chose them, read directly by the nemesis (not through proxies)
+      endpoints.add(new ReplicaEndpoint(to, e.host(), port, e.publicKey(), e.metricsPort()));
     }
     Files.writeString(fileOf(from), ClusterFile.render(keys.f(), endpoints, keys.clients(), keys.parameters(), "data"),
         StandardCharsets.UTF_8);
@@ -168,6 +175,41 @@ final class NemesisCluster implements AutoCloseable {
       Thread.sleep(100);
     }
     return false;
+  }
+
+  /**
+   * Waits up to {@code timeoutMillis} until replica {@code id} has executed as far as the others
+   * had when the wait began (read from their metrics); true when it has, or when no other
+   * replica answers. A restarted replica that still catches up is as good as absent to a quorum.
+   */
+  boolean awaitCaughtUp(int id, long timeoutMillis) throws InterruptedException {
+    long target = -1;
+    for (int other = 0; other < n; other++) {
+      if (other != id) {
+        target = Math.max(target, lastExecuted(other));
+      }
+    }
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (System.nanoTime() < end) {
+      if (lastExecuted(id) >= target) {
+        return true;
+      }
+      Thread.sleep(200);
+    }
+    return false;
+  }
+
+  /** Replica {@code id}'s last executed sequence number from its metrics, or -1 when it does not answer. */
+  long lastExecuted(int id) throws InterruptedException {
+    try {
+      String body = http.send(HttpRequest.newBuilder(URI.create("http://" + keys.metricsHostOf(id) + ":"
+          + keys.replica(id).metricsPort() + "/metrics")).timeout(Duration.ofSeconds(1)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      return body.lines().filter(l -> l.startsWith("bft_last_executed"))
+          .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max().orElse(-1);
+    } catch (IOException | NumberFormatException e) {
+      return -1; // down, paused or cut off: it cannot say
+    }
   }
 
   /** SIGKILL, and waits for the process to be gone (its port and LMDB lock free). */
