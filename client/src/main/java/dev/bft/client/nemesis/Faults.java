@@ -34,6 +34,8 @@ final class Faults {
   private final PrintWriter out;
   private final Map<Integer, Long> injectedAt = new HashMap<>();
   private final Map<Integer, Long> healedAt = new HashMap<>();
+  /** Healed replicas not yet back (up and caught up). */
+  private final java.util.Set<Integer> recovering = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** How far the schedule has slipped, waiting for restarted replicas to come up. */
   private long lagMillis;
 
@@ -102,6 +104,8 @@ final class Faults {
   }
 
   private void inject(Fault f) throws InterruptedException, IOException {
+    long began = System.nanoTime();
+    awaitRecovered();
     synchronized (this) {
       injectedAt.put(f.index(), now());
     }
@@ -130,6 +134,8 @@ final class Faults {
     if (f.kind() == FaultSchedule.Kind.BYZANTINE || f.kind() == FaultSchedule.Kind.CLOCK) {
       awaitUp(f); // the fault is on once the replica plays it: its time counts from then
     }
+    // the fault lasts as planned from when it is on: its heal and the rest of the schedule slip by the waits
+    lagMillis += TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
   }
 
   private void heal(Fault f) throws InterruptedException, IOException {
@@ -149,10 +155,32 @@ final class Faults {
       healedAt.put(f.index(), now());
     }
     say("heal   #" + f.index() + " " + f.kind().label() + " on " + f.replicas());
-    if (f.kind() != FaultSchedule.Kind.PAUSE && f.kind() != FaultSchedule.Kind.PARTITION) {
-      awaitUp(f);
+    recovering.addAll(f.replicas());
+    Thread watch = new Thread(() -> {
+      try {
+        if (f.kind() != FaultSchedule.Kind.PAUSE && f.kind() != FaultSchedule.Kind.PARTITION) {
+          awaitUp(f);
+        }
+        awaitCaughtUp(f);
+      } catch (InterruptedException | IOException e) {
+        say("stopped watching replicas " + f.replicas() + " recover: " + e);
+      } finally {
+        f.replicas().forEach(recovering::remove);
+      }
+    }, "nemesis-recovery-" + f.index());
+    watch.setDaemon(true);
+    watch.start();
+  }
+
+  /**
+   * Before a new fault: a healed replica counts as faulty until it has recovered (see
+   * {@link #awaitUp} and {@link #awaitCaughtUp}); heals never wait, so other faults end on time.
+   */
+  private void awaitRecovered() throws InterruptedException {
+    long began = System.nanoTime();
+    while (!recovering.isEmpty() && System.nanoTime() - began < TimeUnit.MINUTES.toNanos(3)) {
+      Thread.sleep(100);
     }
-    awaitCaughtUp(f);
   }
 
   /**
@@ -176,7 +204,7 @@ final class Faults {
   /**
    * A restarted replica counts as faulty until its process is up: on a busy machine a JVM takes
    * seconds to start, and the next fault on another replica would otherwise find two down with
-   * f = 1. When the wait makes the next action late, the rest of the schedule slips by as much.
+   * f = 1. When a wait makes the next action late, the rest of the schedule slips by as much.
    */
   private void awaitUp(Fault f) throws InterruptedException, IOException {
     long began = System.nanoTime();
