@@ -191,13 +191,13 @@ final class Faults {
   private void awaitCaughtUp(Fault f) throws InterruptedException {
     long began = System.nanoTime();
     for (int r : f.replicas()) {
-      if (!cluster.awaitCaughtUp(r, 60_000)) {
+      boolean caughtUp = cluster.awaitCaughtUp(r, 60_000);
+      long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+      if (!caughtUp) {
         say("replica " + r + " has not caught up within 60 s; going on");
+      } else if (waited >= 1000) {
+        say("replica " + r + " caught up after " + waited + " ms");
       }
-    }
-    long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
-    if (waited >= 1000) {
-      say("replica" + (f.replicas().size() > 1 ? "s " : " ") + f.replicas() + " caught up after " + waited + " ms");
     }
   }
 
@@ -209,12 +209,11 @@ final class Faults {
   private void awaitUp(Fault f) throws InterruptedException, IOException {
     long began = System.nanoTime();
     for (int r : f.replicas()) {
-      if (!cluster.awaitRunning(r, 120_000)) {
-        say("replica " + r + " did not come up within 120 s; see " + cluster.log(r));
-      }
+      boolean up = cluster.awaitRunning(r, 120_000);
+      long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+      say(up ? "replica " + r + " up after " + waited + " ms"
+          : "replica " + r + " did not come up within 120 s; see " + cluster.log(r));
     }
-    long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
-    say("replica" + (f.replicas().size() > 1 ? "s " : " ") + f.replicas() + " up after " + waited + " ms");
   }
 
   private long now() {
