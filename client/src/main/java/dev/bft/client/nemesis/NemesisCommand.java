@@ -29,9 +29,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code bft nemesis}: real replica processes, a recorded client workload, faults on a seeded schedule, a linearizability check. */
 @Command(name = "nemesis", mixinStandardHelpOptions = true,
-    description = {"Run a local cluster under a concurrent client workload while injecting faults on a seeded random schedule;",
-        "record every operation, check the history for linearizability and report. Exit 0: linearizable; 1: an anomaly "
-            + "(or the cluster did not serve at the end); 2: setup error. See docs/nemesis.md."})
+    description = "Run a local cluster under a concurrent client workload while injecting faults on a seeded random schedule; "
+        + "record every operation, check the history for linearizability and report. Exit 0: linearizable; 1: an anomaly "
+        + "(or the cluster did not serve at the end); 2: setup error. See docs/nemesis.md.")
 public final class NemesisCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -87,6 +87,12 @@ public final class NemesisCommand implements Callable<Integer> {
       err.println("bft nemesis: " + e.getMessage());
       return 2;
     }
+    // a directory with someone's cluster in it is not ours to replace: its keys would be overwritten
+    Path marker = dir.resolve(".nemesis");
+    if (Files.exists(dir.resolve(ClusterKeygen.CLUSTER_FILE)) && !Files.exists(marker)) {
+      err.println("bft nemesis: " + dir + " holds a cluster that an earlier nemesis run did not create; choose another --dir");
+      return 2;
+    }
     long runSeed = seed != null ? seed : new SecureRandom().nextLong();
     List<Fault> schedule = FaultSchedule.plan(runSeed, runMillis, replicas, (replicas - 1) / 3, kinds, beyondF);
     String replay = "bin/bft nemesis --seed " + runSeed + " --duration " + duration + " --replicas " + replicas + " --clients "
@@ -96,6 +102,7 @@ public final class NemesisCommand implements Callable<Integer> {
         keys, duration, schedule.size(), kinds.isEmpty() ? "none" : String.join(",", kinds.stream().map(Kind::label).toList()));
     out.flush();
     Files.createDirectories(dir);
+    Files.writeString(marker, "a bft nemesis run's directory: the next run replaces its keys, data and logs\n");
     try (NemesisCluster cluster = NemesisCluster.create(dir, replicas, clients + 1)) {
       ClusterConfig view = cluster.clientConfig();
       Faults nemesis = new Faults(cluster, schedule, out);
