@@ -143,10 +143,16 @@ public final class NemesisCommand implements Callable<Integer> {
       }
       long runNanos = System.nanoTime() - start;
       List<History.Op> ops = history.ops();
-      LinearizabilityChecker.Result verdict = LinearizabilityChecker.check(History.toCheckerEvents(ops));
+      History.write(ops, dir.resolve("history.txt")); // first: kept even if the check fails
+      LinearizabilityChecker.Result verdict;
+      try {
+        verdict = LinearizabilityChecker.check(History.toCheckerEvents(ops));
+      } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        // the checker's search is bounded by memory and stack: a history it cannot decide is not a pass
+        verdict = new LinearizabilityChecker.Result(false, NemesisReport.UNDECIDED + " " + ops.size() + " operations: " + e);
+      }
       String report = NemesisReport.render(ops, nemesis.injected(), verdict, unread, runNanos, replay, runSeed);
       Files.writeString(dir.resolve("report.txt"), report, StandardCharsets.UTF_8);
-      History.write(ops, dir.resolve("history.txt"));
       out.print(report);
       out.printf("report in %s, history in %s, replica logs in %s%n", dir.resolve("report.txt"), dir.resolve("history.txt"),
           dir.resolve("logs"));

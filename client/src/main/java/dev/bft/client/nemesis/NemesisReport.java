@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
  * verdict, the seed and the command that replays the schedule.
  */
 final class NemesisReport {
+  /** How a verdict the checker could not reach begins (see NemesisCommand). */
+  static final String UNDECIDED = "the checker could not decide";
+
   private NemesisReport() {}
 
   /** Milliseconds from {@code fromNanos} to the completion of the first OK operation invoked at or after it; -1 if none. */
@@ -83,8 +86,9 @@ final class NemesisReport {
           Math.min(perSecond.length, start + 10), sum / (double) Math.min(10, perSecond.length - start), zero, series));
     }
     b.append(String.format("final reads: %s%n", unreadKeys == 0 ? "every key read" : unreadKeys + " keys could not be read"));
-    b.append(String.format("linearizability: %s%n", verdict.linearizable() ? "yes" : "NO"));
-    b.append(String.format("anomalies: %d%n", verdict.linearizable() ? 0 : 1));
+    boolean undecided = !verdict.linearizable() && verdict.explanation().startsWith(UNDECIDED);
+    b.append(String.format("linearizability: %s%n", verdict.linearizable() ? "yes" : undecided ? "UNDECIDED" : "NO"));
+    b.append(String.format("anomalies: %s%n", verdict.linearizable() ? "0" : undecided ? "unknown" : "1"));
     if (!verdict.linearizable()) {
       String explanation = verdict.explanation();
       String[] lines = explanation.split("\n");
