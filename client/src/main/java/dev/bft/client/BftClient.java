@@ -19,6 +19,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -156,17 +157,24 @@ public final class BftClient implements AutoCloseable {
     }
     CompletableFuture<byte[]> f = new CompletableFuture<>();
     Pending p = new Pending(operation.clone(), readOnly, f, deadline);
-    thread.execute(() -> {
-      if (closed) {
-        f.completeExceptionally(new BftClientException(BftClientException.Outcome.NOT_EXECUTED,
-            "client " + clientId + " is closed"));
-        return;
-      }
-      queue.add(p);
-      p.expiry = scheduler.schedule(() -> thread.execute(() -> expire(p)), deadline.toNanos(), TimeUnit.NANOSECONDS);
-      next();
-    });
+    try {
+      thread.execute(() -> {
+        if (closed) {
+          f.completeExceptionally(notExecuted("client " + clientId + " is closed"));
+          return;
+        }
+        queue.add(p);
+        p.expiry = scheduler.schedule(() -> thread.execute(() -> expire(p)), deadline.toNanos(), TimeUnit.NANOSECONDS);
+        next();
+      });
+    } catch (RejectedExecutionException resourcesClosed) {
+      f.completeExceptionally(notExecuted("client " + clientId + "'s resources are closed"));
+    }
     return f;
+  }
+
+  private static BftClientException notExecuted(String why) {
+    return new BftClientException(BftClientException.Outcome.NOT_EXECUTED, why);
   }
 
   private void next() {
@@ -310,7 +318,11 @@ public final class BftClient implements AutoCloseable {
     @Override
     public void setTimer(long ticks) {
       cancelTimer();
-      timer = scheduler.schedule(() -> thread.execute(core::onTimer), ticks, TimeUnit.MILLISECONDS);
+      try {
+        timer = scheduler.schedule(() -> thread.execute(core::onTimer), ticks, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException resourcesClosed) {
+        // shared resources closed under a client still running: its operations end with the client, nothing to retransmit for
+      }
     }
 
     @Override
