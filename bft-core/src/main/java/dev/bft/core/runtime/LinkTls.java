@@ -6,17 +6,23 @@ import dev.bft.crypto.TlsCertificates;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
 import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Set;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -39,12 +45,27 @@ public final class LinkTls {
     var privateKey = TlsCertificates.privateKey(key);
     X509Certificate certificate = TlsCertificates.selfSigned(key, name);
     PinnedKeys pinned = new PinnedKeys(Set.copyOf(trusted));
+    // The JDK's context wrapped by hand: Netty's SslContextBuilder probes for Bouncy Castle and, finding
+    // it on the classpath, instantiates its whole provider, which costs a replica seconds of CPU at start.
+    SSLContext context = jdkContext(privateKey, certificate, pinned, name);
+    this.server = new JdkSslContext(context, false, null, IdentityCipherSuiteFilter.INSTANCE, null,
+        ClientAuth.REQUIRE, PROTOCOLS, false);
+    this.client = new JdkSslContext(context, true, null, IdentityCipherSuiteFilter.INSTANCE, null,
+        ClientAuth.NONE, PROTOCOLS, false);
+  }
+
+  private static SSLContext jdkContext(PrivateKey privateKey, X509Certificate certificate, PinnedKeys pinned, String name) {
     try {
-      this.server = SslContextBuilder.forServer(privateKey, certificate).sslProvider(SslProvider.JDK)
-          .protocols(PROTOCOLS).clientAuth(ClientAuth.REQUIRE).trustManager(pinned).build();
-      this.client = SslContextBuilder.forClient().keyManager(privateKey, certificate).sslProvider(SslProvider.JDK)
-          .protocols(PROTOCOLS).trustManager(pinned).build();
-    } catch (SSLException e) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      char[] password = new char[0];
+      store.setKeyEntry("link", privateKey, password, new X509Certificate[] {certificate});
+      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(store, password);
+      SSLContext context = SSLContext.getInstance("TLSv1.3");
+      context.init(keys.getKeyManagers(), new TrustManager[] {pinned}, null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot set up TLS for " + name + ": " + e.getMessage(), e);
     }
   }
@@ -61,7 +82,7 @@ public final class LinkTls {
 
   /** A blocking TLS socket to {@code host:port} as this node: for tools and attack tests that speak frame by frame. */
   public javax.net.ssl.SSLSocket open(String host, int port) throws java.io.IOException {
-    javax.net.ssl.SSLContext context = ((io.netty.handler.ssl.JdkSslContext) client).context();
+    javax.net.ssl.SSLContext context = ((JdkSslContext) client).context();
     javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(host, port);
     socket.setEnabledProtocols(PROTOCOLS);
     socket.setUseClientMode(true);
@@ -71,7 +92,7 @@ public final class LinkTls {
 
   /** A blocking TLS server socket on {@code port} as this node, requiring a pinned client key: for attack tests. */
   public javax.net.ssl.SSLServerSocket listen(String host, int port) throws java.io.IOException {
-    javax.net.ssl.SSLContext context = ((io.netty.handler.ssl.JdkSslContext) server).context();
+    javax.net.ssl.SSLContext context = ((JdkSslContext) server).context();
     javax.net.ssl.SSLServerSocket socket = (javax.net.ssl.SSLServerSocket) context.getServerSocketFactory()
         .createServerSocket(port, 16, java.net.InetAddress.getByName(host));
     socket.setEnabledProtocols(PROTOCOLS);
