@@ -73,7 +73,9 @@ class RealClusterProcessTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** The default run kills backups and primaries in the nemesis and LedgerProcessTest. */
   @Test
+  @org.junit.jupiter.api.Tag("slow") // run with -Pslow (README)
   void signedOperationsSurviveTheSigkillOfABackupAndThenOfThePrimary() throws Exception {
     Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", freeBase(), false, new SecureRandom());
     ClusterConfig cluster = ClusterFile.load(file);
@@ -132,7 +134,9 @@ class RealClusterProcessTest {
     assertThat(Files.readString(dir.resolve("replica-0.log"))).contains("recovered from");
   }
 
+  /** The default run transfers state between processes in LargeStateProcessTest, LedgerProcessTest and the nemesis's wipes. */
   @Test
+  @org.junit.jupiter.api.Tag("slow") // run with -Pslow (README)
   void aReplicaThatMissedManyCheckpointsCatchesUpByStateTransferOverTheNetwork() throws Exception {
     Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", freeBase(), false, new SecureRandom());
     // checkpoints every 8 sequence numbers in a window of 16, so missing 60 puts leaves a replica far behind

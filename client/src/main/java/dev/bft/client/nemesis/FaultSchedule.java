@@ -80,7 +80,7 @@ public final class FaultSchedule {
       // from the start: the colluders start playing, so no restart of f + 1 replicas eats the window
       long heal = Math.max(5_000, Math.min(30_000, durationMillis / 3));
       faults.add(new Fault(0, Kind.BYZANTINE, colluders, 0, heal, BEYOND_F_BEHAVIOUR));
-      t = heal + gap(random, f);
+      t = heal + gap(random, f, durationMillis);
     }
     if (kinds.isEmpty()) {
       return List.copyOf(faults);
@@ -110,7 +110,7 @@ public final class FaultSchedule {
       }
       int replica = free.get(random.nextInt(free.size()));
       faults.add(new Fault(faults.size(), kind, List.of(replica), start, start + length, detail(kind, random)));
-      t = f == 1 ? start + length + gap(random, f) : start + gap(random, f);
+      t = f == 1 ? start + length + gap(random, f, durationMillis) : start + gap(random, f, durationMillis);
     }
     return List.copyOf(faults);
   }
@@ -129,8 +129,17 @@ public final class FaultSchedule {
     };
   }
 
-  /** Time between faults: enough for a restarted or wiped replica to catch up before the next fault needs it. */
-  private static long gap(Random random, int f) {
+  /**
+   * Time between faults: enough for a restarted or wiped replica to catch up before the next fault
+   * needs it. A minute's run packs its round of kinds closely and slips while restarted replicas come
+   * up; runs of ten minutes and more leave 5 to 15 s after a heal, which covers a replica's restart
+   * and catch-up, so that a run of an hour takes about an hour and still sees hundreds of faults.
+   * With f above 1 the gap runs from the previous start, divided by f so that faults overlap.
+   */
+  private static long gap(Random random, int f, long durationMillis) {
+    if (durationMillis >= 600_000) {
+      return (5_000 + random.nextInt(10_000)) / f;
+    }
     return (f == 1 ? 1_500 : 1_000) + random.nextInt(1_500);
   }
 

@@ -48,6 +48,17 @@ class FaultScheduleTest {
   }
 
   @Test
+  void anHoursRunPlansHundredsOfFaultsAndLeavesARestartsWorthOfTimeAfterEachHeal() {
+    List<Fault> faults = FaultSchedule.plan(11, 3_600_000, 4, 1, ALL, false);
+    assertThat(faults.size()).isBetween(200, 600);
+    for (int i = 1; i < faults.size(); i++) {
+      assertThat(faults.get(i).startMillis() - faults.get(i - 1).healMillis()).as("gap before %s", faults.get(i))
+          .isGreaterThanOrEqualTo(5_000);
+    }
+    assertThat(faults.get(faults.size() - 1).healMillis()).isGreaterThan(3_600_000 - 60_000);
+  }
+
+  @Test
   void theSameSeedPlansTheSameScheduleAndAnotherSeedAnother() {
     assertThat(FaultSchedule.plan(42, 60_000, 4, 1, ALL, false)).isEqualTo(FaultSchedule.plan(42, 60_000, 4, 1, ALL, false));
     assertThat(FaultSchedule.plan(42, 60_000, 4, 1, ALL, false)).isNotEqualTo(FaultSchedule.plan(43, 60_000, 4, 1, ALL, false));
