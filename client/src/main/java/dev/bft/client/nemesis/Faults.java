@@ -105,7 +105,7 @@ final class Faults {
 
   private void inject(Fault f) throws InterruptedException, IOException {
     long began = System.nanoTime();
-    awaitRecovered();
+    awaitRoomFor(f);
     synchronized (this) {
       injectedAt.put(f.index(), now());
     }
@@ -174,13 +174,30 @@ final class Faults {
 
   /**
    * Before a new fault: a healed replica counts as faulty until it has recovered (see
-   * {@link #awaitUp} and {@link #awaitCaughtUp}); heals never wait, so other faults end on time.
+   * {@link #awaitUp} and {@link #awaitCaughtUp}), so the fault waits until its replicas are back and,
+   * with them, no more than f are faulty; heals never wait, so other faults end on time.
    */
-  private void awaitRecovered() throws InterruptedException {
+  private void awaitRoomFor(Fault f) throws InterruptedException {
+    int tolerated = (cluster.n() - 1) / 3;
     long began = System.nanoTime();
-    while (!recovering.isEmpty() && System.nanoTime() - began < TimeUnit.MINUTES.toNanos(3)) {
+    while (System.nanoTime() - began < TimeUnit.MINUTES.toNanos(3)) {
+      boolean free = f.replicas().stream().noneMatch(recovering::contains);
+      if (free && faultyNow() + recovering.size() + f.replicas().size() <= tolerated) {
+        return;
+      }
       Thread.sleep(100);
     }
+  }
+
+  /** Replicas of faults injected and not yet healed. */
+  private synchronized int faultyNow() {
+    int count = 0;
+    for (Fault x : schedule) {
+      if (injectedAt.containsKey(x.index()) && !healedAt.containsKey(x.index())) {
+        count += x.replicas().size();
+      }
+    }
+    return count;
   }
 
   /**
