@@ -59,6 +59,11 @@ public final class NemesisCommand implements Callable<Integer> {
       + "report.txt and history.txt; an earlier run's are replaced (default: ${DEFAULT-VALUE})")
   Path dir;
 
+  @Option(names = "--rate", defaultValue = "0", description = "operations per second across all clients; 0: each client "
+      + "sends its next operation as soon as one is answered (default: ${DEFAULT-VALUE}). A bounded rate leaves a small "
+      + "machine room to restart replicas quickly")
+  int rate;
+
   @Option(names = "--op-deadline", defaultValue = "10s", description = "an operation with no answer by then is recorded as unknown (default: ${DEFAULT-VALUE})")
   String opDeadline;
 
@@ -82,6 +87,9 @@ public final class NemesisCommand implements Callable<Integer> {
       if (clients < 1 || clients > 200 || keys < 1 || keys > 10_000) {
         throw new IllegalArgumentException("--clients must be 1..200 and --keys 1..10000");
       }
+      if (rate < 0 || rate > 1_000_000) {
+        throw new IllegalArgumentException("--rate must be 0 (unbounded) to 1000000 operations per second");
+      }
       kinds = kinds(faults);
     } catch (IllegalArgumentException e) {
       err.println("bft nemesis: " + e.getMessage());
@@ -97,7 +105,7 @@ public final class NemesisCommand implements Callable<Integer> {
     List<Fault> schedule = FaultSchedule.plan(runSeed, runMillis, replicas, (replicas - 1) / 3, kinds, beyondF);
     String replay = "bin/bft nemesis --seed " + runSeed + " --duration " + duration + " --replicas " + replicas + " --clients "
         + clients + " --keys " + keys + " --faults " + (kinds.isEmpty() ? "none" : String.join(",", kinds.stream().map(Kind::label).toList()))
-        + (beyondF ? " --beyond-f" : "");
+        + (rate > 0 ? " --rate " + rate : "") + (beyondF ? " --beyond-f" : "");
     out.printf("nemesis: seed %d, %d replicas, %d clients, %d keys, %s, %d faults planned (%s)%n", runSeed, replicas, clients,
         keys, duration, schedule.size(), kinds.isEmpty() ? "none" : String.join(",", kinds.stream().map(Kind::label).toList()));
     out.flush();
@@ -126,7 +134,7 @@ public final class NemesisCommand implements Callable<Integer> {
       long start = System.nanoTime();
       nemesis.startClock(start);
       int unread;
-      try (NemesisWorkload workload = new NemesisWorkload(view, dir, clients, keys, runSeed, deadlineMillis, history, start)) {
+      try (NemesisWorkload workload = new NemesisWorkload(view, dir, clients, keys, runSeed, deadlineMillis, history, start, rate)) {
         workload.start();
         try {
           nemesis.run();

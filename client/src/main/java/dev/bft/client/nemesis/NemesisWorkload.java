@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The clients of a nemesis run: N identities, each in a closed loop of one operation at a time on
@@ -40,12 +41,15 @@ final class NemesisWorkload implements AutoCloseable {
   private final long deadlineMillis;
   private final History history;
   private final long startNanos;
+  /** Nanoseconds between one client's operations (0: as fast as answers come). */
+  private final long pacingNanos;
   private final ClientResources shared;
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running;
 
+  /** {@code rate}: operations per second across all clients, 0 for closed loops without pause. */
   NemesisWorkload(ClusterConfig cluster, Path keyDir, int clients, int keys, long seed, long deadlineMillis, History history,
-                  long startNanos) {
+                  long startNanos, int rate) {
     this.cluster = cluster;
     this.keyDir = keyDir;
     this.identities = new ArrayList<>(cluster.clients().keySet()).subList(0, clients);
@@ -54,6 +58,7 @@ final class NemesisWorkload implements AutoCloseable {
     this.deadlineMillis = deadlineMillis;
     this.history = history;
     this.startNanos = startNanos;
+    this.pacingNanos = rate == 0 ? 0 : TimeUnit.SECONDS.toNanos(clients) / rate;
     this.shared = new ClientResources(cluster, 1);
   }
 
@@ -84,7 +89,13 @@ final class NemesisWorkload implements AutoCloseable {
     Map<Integer, byte[]> lastRead = new HashMap<>();
     int written = 0;
     BftClient client = open(id);
+    long slot = System.nanoTime();
     while (running) {
+      if (pacingNanos > 0) {
+        // a slot missed while an operation was slow is skipped, not made up in a burst
+        slot = Math.max(slot + pacingNanos, System.nanoTime() - pacingNanos);
+        LockSupport.parkNanos(slot - System.nanoTime());
+      }
       int k = random.nextInt(keys);
       int dice = random.nextInt(100);
       boolean readOnly = false;

@@ -64,6 +64,17 @@ class BftMainTest {
   }
 
   @Test
+  void theNemesisChecksItsArgumentsBeforeStartingAnything() {
+    Path runDir = dir.resolve("nemesis");
+    assertThat(run("nemesis", "--dir", runDir.toString(), "--rate", "-5")).isEqualTo(2);
+    assertThat(err.toString().strip()).isEqualTo("bft nemesis: --rate must be 0 (unbounded) to 1000000 operations per second");
+    err.getBuffer().setLength(0);
+    assertThat(run("nemesis", "--dir", runDir.toString(), "--replicas", "5")).isEqualTo(2);
+    assertThat(err.toString().strip()).isEqualTo("bft nemesis: --replicas 5 is not 3f+1 (try 4 or 7)");
+    assertThat(runDir).doesNotExist();
+  }
+
+  @Test
   void theLoadGeneratorChecksItsArgumentsBeforeConnecting() {
     assertThat(run("keygen", "--out", dir.toString(), "--clients", "2")).isZero();
     String conf = dir.resolve("cluster.conf").toString();
