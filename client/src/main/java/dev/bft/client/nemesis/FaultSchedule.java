@@ -116,16 +116,16 @@ public final class FaultSchedule {
   }
 
   /**
-   * How long a fault lasts. Short enough that a minute's run fits a round of seven kinds (at most
-   * 48.5 s with the gaps, in the 50 s between warm-up and cool-down); runs of ten minutes and more
-   * also get pauses of up to 20 s.
+   * How long a fault lasts. Short enough that a minute's run fits a round of all eight kinds (at
+   * most 46 s with the gaps between them, in the 50 s between warm-up and cool-down); runs of ten
+   * minutes and more also get pauses of up to 20 s.
    */
   private static long length(Kind kind, Random random, long durationMillis) {
     return switch (kind) {
       // long enough for a view change when it hits the primary
       case PAUSE -> 2_500 + random.nextInt(durationMillis >= 600_000 ? 17_500 : 3_500);
       case RESTART -> 500 + random.nextInt(1_000);
-      default -> 2_000 + random.nextInt(2_000);
+      default -> 2_000 + random.nextInt(1_500);
     };
   }
 
@@ -140,7 +140,7 @@ public final class FaultSchedule {
     if (durationMillis >= 600_000) {
       return (5_000 + random.nextInt(10_000)) / f;
     }
-    return (f == 1 ? 1_500 : 1_000) + random.nextInt(1_500);
+    return (f == 1 ? 1_500 : 1_000) + random.nextInt(1_000);
   }
 
   private static String detail(Kind kind, Random random) {

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>wipe: SIGKILL and delete its LMDB directory; heal: start it empty (it catches up by state transfer).</li>
  *   <li>byzantine: restart it playing the behaviour; heal: restart it honest (on the same directory).</li>
  *   <li>clock: restart it with {@code --clock-offset-ms}; heal: restart it without.</li>
+ *   <li>disk-full: fill the disk its data is on; heal: free it, and start the replica again if it stopped.</li>
  * </ul>
  */
 final class Faults {
@@ -128,7 +129,7 @@ final class Faults {
           cluster.kill(r);
           cluster.start(r, "--clock-offset-ms", f.detail());
         }
-        case DISK_FULL -> throw new IllegalStateException("disk-full faults are not supported");
+        case DISK_FULL -> say("replica " + r + "'s disk is full (" + (cluster.fillDisk(r) >> 20) + " MiB written to fill it)");
       }
     }
     if (f.kind() == FaultSchedule.Kind.BYZANTINE || f.kind() == FaultSchedule.Kind.CLOCK) {
@@ -148,7 +149,13 @@ final class Faults {
           cluster.kill(r);
           cluster.start(r);
         }
-        case DISK_FULL -> { }
+        case DISK_FULL -> {
+          cluster.drainDisk(r);
+          if (!cluster.alive(r)) {
+            say("replica " + r + " stopped on the full disk (see " + cluster.log(r) + "); starting it again");
+            cluster.start(r);
+          }
+        }
       }
     }
     synchronized (this) {

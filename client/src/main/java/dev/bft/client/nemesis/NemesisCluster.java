@@ -47,6 +47,8 @@ final class NemesisCluster implements AutoCloseable {
   private final Path logs;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Thread stopOnExit = new Thread(this::killAll, "nemesis-stop-replicas");
+  /** Each replica's data on a small disk of its own, for the disk-full fault; null without it. */
+  private SmallDisks disks;
 
   private NemesisCluster(Path dir, ClusterConfig keys, int[] realPorts, LinkProxy[][] proxies) {
     this.dir = dir;
@@ -60,8 +62,13 @@ final class NemesisCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
 
-  /** Creates keys for {@code n} replicas and {@code clients} clients in {@code dir} (replacing an earlier run's), the files and the proxies. */
-  static NemesisCluster create(Path dir, int n, int clients) throws IOException {
+  /**
+   * Creates keys for {@code n} replicas and {@code clients} clients in {@code dir} (replacing an
+   * earlier run's), the files and the proxies; with {@code smallDisks}, each replica's data
+   * directory on a disk of its own (see {@link SmallDisks}).
+   */
+  static NemesisCluster create(Path dir, int n, int clients, boolean smallDisks) throws IOException {
+    SmallDisks.releaseLeftovers(dir.resolve("data")); // an earlier run that was killed may have left its disks mounted
     for (String old : List.of("data", "logs")) {
       deleteTree(dir.resolve(old));
     }
@@ -92,8 +99,20 @@ final class NemesisCluster implements AutoCloseable {
       throw e;
     }
     NemesisCluster cluster = new NemesisCluster(dir, keys, real, proxies);
-    for (int from = 0; from <= n; from++) {
-      cluster.writeFile(from);
+    try {
+      for (int from = 0; from <= n; from++) {
+        cluster.writeFile(from);
+      }
+      if (smallDisks) {
+        List<Path> dataDirs = new ArrayList<>();
+        for (int id = 0; id < n; id++) {
+          dataDirs.add(cluster.dataDir(id));
+        }
+        cluster.disks = SmallDisks.mount(dataDirs);
+      }
+    } catch (IOException e) {
+      cluster.close();
+      throw e;
     }
     return cluster;
   }
@@ -243,9 +262,32 @@ final class NemesisCluster implements AutoCloseable {
     signal(processes[id], "CONT");
   }
 
-  /** Deletes replica {@code id}'s LMDB directory (call with the replica stopped). */
+  private Path dataDir(int id) {
+    return dir.resolve("data").resolve("replica-" + id);
+  }
+
+  /** Deletes what replica {@code id}'s LMDB directory holds (call with the replica stopped); the directory may be a mount point. */
   void wipe(int id) throws IOException {
-    deleteTree(dir.resolve("data").resolve("replica-" + id));
+    Path data = dataDir(id);
+    if (Files.isDirectory(data)) {
+      try (Stream<Path> children = Files.list(data)) {
+        for (Path child : children.toList()) {
+          deleteTree(child);
+        }
+      }
+    }
+  }
+
+  /** Fills replica {@code id}'s disk; returns the bytes it took. */
+  long fillDisk(int id) throws IOException {
+    if (disks == null) {
+      throw new IllegalStateException("the cluster was created without small disks");
+    }
+    return SmallDisks.fill(dataDir(id));
+  }
+
+  void drainDisk(int id) throws IOException {
+    SmallDisks.drain(dataDir(id));
   }
 
   /** Cuts every link into and out of replica {@code id}. */
@@ -321,6 +363,9 @@ final class NemesisCluster implements AutoCloseable {
   @Override
   public void close() {
     killAll();
+    if (disks != null) {
+      disks.close();
+    }
     for (LinkProxy[] row : proxies) {
       for (LinkProxy p : row) {
         if (p != null) {

@@ -49,7 +49,7 @@ public final class NemesisCommand implements Callable<Integer> {
   int keys;
 
   @Option(names = "--faults", split = ",", description = "fault kinds: kill, pause, partition, restart, wipe, byzantine, clock, "
-      + "disk-full, or none (default: every kind this build supports)")
+      + "disk-full, or none (default: every kind this machine can inject; disk-full needs Linux and root)")
   List<String> faults;
 
   @Option(names = "--seed", description = "seed of the fault schedule and the workload (default: random, printed)")
@@ -90,7 +90,7 @@ public final class NemesisCommand implements Callable<Integer> {
       if (rate < 0 || rate > 1_000_000) {
         throw new IllegalArgumentException("--rate must be 0 (unbounded) to 1000000 operations per second");
       }
-      kinds = kinds(faults);
+      kinds = kinds(faults, SmallDisks::unavailable);
     } catch (IllegalArgumentException e) {
       err.println("bft nemesis: " + e.getMessage());
       return 2;
@@ -111,7 +111,7 @@ public final class NemesisCommand implements Callable<Integer> {
     out.flush();
     Files.createDirectories(dir);
     Files.writeString(marker, "a bft nemesis run's directory: the next run replaces its keys, data and logs\n");
-    try (NemesisCluster cluster = NemesisCluster.create(dir, replicas, clients + 1)) {
+    try (NemesisCluster cluster = NemesisCluster.create(dir, replicas, clients + 1, kinds.contains(Kind.DISK_FULL))) {
       ClusterConfig view = cluster.clientConfig();
       Faults nemesis = new Faults(cluster, schedule, out);
       for (int r = 0; r < replicas; r++) {
@@ -188,10 +188,17 @@ public final class NemesisCommand implements Callable<Integer> {
     return last;
   }
 
-  /** The kinds asked for, or every supported one; a kind this build cannot inject is a setup error. */
-  static List<Kind> kinds(List<String> names) {
+  /**
+   * The kinds asked for, or every kind this machine can inject; a kind it cannot is a setup error.
+   * {@code diskFullUnavailable} says why disk-full cannot be injected here (null: it can).
+   */
+  static List<Kind> kinds(List<String> names, java.util.function.Supplier<String> diskFullUnavailable) {
     if (names == null || names.isEmpty()) {
-      return List.of(Kind.KILL, Kind.PAUSE, Kind.PARTITION, Kind.RESTART, Kind.WIPE, Kind.BYZANTINE, Kind.CLOCK);
+      List<Kind> every = new java.util.ArrayList<>(List.of(Kind.values()));
+      if (diskFullUnavailable.get() != null) {
+        every.remove(Kind.DISK_FULL);
+      }
+      return List.copyOf(every);
     }
     if (names.size() == 1 && names.get(0).trim().equals("none")) {
       return List.of(); // the workload alone (and the colluders, with --beyond-f)
@@ -200,8 +207,10 @@ public final class NemesisCommand implements Callable<Integer> {
     for (String name : names) {
       Kind k = Kind.parse(name);
       if (k == Kind.DISK_FULL) {
-        throw new IllegalArgumentException("--faults disk-full is not available: the smallest LMDB map a cluster file allows "
-            + "(storage.map.mb = 16) does not fill in a run, and replicas have no smaller testing knob yet");
+        String why = diskFullUnavailable.get();
+        if (why != null) {
+          throw new IllegalArgumentException("--faults disk-full is not available here: " + why);
+        }
       }
       chosen.add(k);
     }

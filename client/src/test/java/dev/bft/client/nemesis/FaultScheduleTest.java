@@ -95,8 +95,8 @@ class FaultScheduleTest {
   }
 
   @Test
-  void aMinuteLongRunSeesEveryKindThatWorksOnFourReplicas() {
-    List<Kind> kinds = List.of(Kind.KILL, Kind.PAUSE, Kind.PARTITION, Kind.RESTART, Kind.WIPE, Kind.BYZANTINE, Kind.CLOCK);
+  void aMinuteLongRunSeesEveryKind() {
+    List<Kind> kinds = ALL;
     for (long seed = 0; seed < 500; seed++) {
       Set<Kind> seen = new HashSet<>();
       FaultSchedule.plan(seed, 60_000, 4, 1, kinds, false).forEach(x -> seen.add(x.kind()));
