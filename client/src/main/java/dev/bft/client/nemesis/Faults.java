@@ -37,6 +37,8 @@ final class Faults {
   private final Map<Integer, Long> healedAt = new HashMap<>();
   /** Healed replicas not yet back (up and caught up). */
   private final java.util.Set<Integer> recovering = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Set when the run ends: the recovery watches still waiting stop saying what they see. */
+  private volatile boolean watching = true;
   /** How far the schedule has slipped, waiting for restarted replicas to come up. */
   private long lagMillis;
 
@@ -93,6 +95,11 @@ final class Faults {
         heal(a.fault());
       }
     }
+  }
+
+  /** Ends the recovery watches' reports: the run is over and its replicas are about to stop. */
+  void stopWatching() {
+    watching = false;
   }
 
   /** Heals whatever is still injected (after an interrupted run). */
@@ -170,7 +177,7 @@ final class Faults {
         }
         awaitCaughtUp(f);
       } catch (InterruptedException | IOException e) {
-        say("stopped watching replicas " + f.replicas() + " recover: " + e);
+        sayWhileWatching("stopped watching replicas " + f.replicas() + " recover: " + e);
       } finally {
         f.replicas().forEach(recovering::remove);
       }
@@ -218,9 +225,9 @@ final class Faults {
       boolean caughtUp = cluster.awaitCaughtUp(r, 60_000);
       long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
       if (!caughtUp) {
-        say("replica " + r + " has not caught up within 60 s; going on");
+        sayWhileWatching("replica " + r + " has not caught up within 60 s; going on");
       } else if (waited >= 1000) {
-        say("replica " + r + " caught up after " + waited + " ms");
+        sayWhileWatching("replica " + r + " caught up after " + waited + " ms");
       }
     }
   }
@@ -235,13 +242,19 @@ final class Faults {
     for (int r : f.replicas()) {
       boolean up = cluster.awaitRunning(r, 120_000);
       long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
-      say(up ? "replica " + r + " up after " + waited + " ms"
+      sayWhileWatching(up ? "replica " + r + " up after " + waited + " ms"
           : "replica " + r + " did not come up within 120 s; see " + cluster.log(r));
     }
   }
 
   private long now() {
     return System.nanoTime() - startNanos;
+  }
+
+  private void sayWhileWatching(String what) {
+    if (watching) {
+      say(what);
+    }
   }
 
   private void say(String what) {

@@ -46,7 +46,7 @@ final class NemesisCluster implements AutoCloseable {
   private final long[] logOffsets;
   private final Path logs;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-  private final Thread stopOnExit = new Thread(this::killAll, "nemesis-stop-replicas");
+  private final Thread stopOnExit = new Thread(this::release, "nemesis-stop-replicas");
   /** Each replica's data on a small disk of its own, for the disk-full fault; null without it. */
   private SmallDisks disks;
 
@@ -360,12 +360,18 @@ final class NemesisCluster implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
+  /** Stops every replica and unmounts their disks: at close, and when the nemesis is stopped. */
+  private synchronized void release() {
     killAll();
     if (disks != null) {
       disks.close();
+      disks = null;
     }
+  }
+
+  @Override
+  public void close() {
+    release();
     for (LinkProxy[] row : proxies) {
       for (LinkProxy p : row) {
         if (p != null) {

@@ -148,6 +148,7 @@ public final class NemesisCommand implements Callable<Integer> {
         out.printf("%7.1f s  workload stopped; final reads%n", (System.nanoTime() - start) / 1e9);
         out.flush();
         unread = workload.finalReads(120_000);
+        nemesis.stopWatching(); // a replica still recovering from the last fault is ended with the run, not reported
       }
       long runNanos = System.nanoTime() - start;
       List<History.Op> ops = history.ops();
