@@ -48,7 +48,8 @@ class HostileFramesProcessTest {
       replicas.add(pb.start());
     }
     try (BftClient client = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500).defaultDeadline(ReplicaProcesses.PATIENCE)) {
-      assertThat(client.put(b("before"), b("1")).get(30, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
+      // generous: the replica JVMs have just been started, and a busy machine starts them slowly
+      assertThat(client.put(b("before"), b("1")).get(ReplicaProcesses.PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
       Random random = new Random(9);
       for (int r = 0; r < 4; r++) {
         var target = cluster.replica(r);

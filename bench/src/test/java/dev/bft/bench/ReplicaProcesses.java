@@ -29,6 +29,8 @@ final class ReplicaProcesses implements AutoCloseable {
   private final Path dir;
   private final ClusterConfig cluster;
   private final Map<Integer, Process> running = new HashMap<>();
+  /** Where in its log each replica's latest process started writing. */
+  private final Map<Integer, Long> logOffsets = new HashMap<>();
   private final Map<String, String> environment = new HashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -53,7 +55,34 @@ final class ReplicaProcesses implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("replica-" + id + ".log").toFile()));
     pb.environment().put("BFT_NO_BUILD", "1");
     pb.environment().putAll(environment);
+    Path log = dir.resolve("replica-" + id + ".log");
+    logOffsets.put(id, Files.exists(log) ? Files.size(log) : 0L);
     running.put(id, pb.start());
+  }
+
+  /**
+   * Waits (up to {@link #PATIENCE}) until every replica started says it is running, or has exited:
+   * on a busy machine a replica JVM has taken over a minute to start, and that is no part of what
+   * a test gives an operation.
+   */
+  void awaitStarted() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    for (Map.Entry<Integer, Process> e : running.entrySet()) {
+      Path log = dir.resolve("replica-" + e.getKey() + ".log");
+      long from = logOffsets.getOrDefault(e.getKey(), 0L);
+      while (e.getValue().isAlive() && System.nanoTime() < deadline && !saysRunning(log, from)) {
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private static boolean saysRunning(Path log, long from) throws IOException {
+    if (!Files.exists(log)) {
+      return false;
+    }
+    byte[] all = Files.readAllBytes(log);
+    return all.length > from && new String(all, (int) from, all.length - (int) from, java.nio.charset.StandardCharsets.UTF_8)
+        .contains(" running on ");
   }
 
   /** An environment variable for the replicas started from now on (e.g. BFT_CLASSPATH). */
@@ -146,8 +175,12 @@ final class ReplicaProcesses implements AutoCloseable {
     }
   }
 
-  /** The future's value within {@code seconds}; on a timeout, fails with the replicas' state. */
+  /**
+   * The future's value within {@code seconds} of every started replica running; on a timeout,
+   * fails with the replicas' state.
+   */
   <T> T within(CompletableFuture<T> future, int seconds) throws Exception {
+    awaitStarted();
     try {
       return future.get(seconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {

@@ -255,7 +255,8 @@ class ShellUnderAttackProcessTest {
       replicas.start(3, "--byzantine", "view-lie");
       try (BftClient client = client(cluster, CLIENT)) {
         serves(replicas, client, "k", 10);
-        assertThat(client.view()).as("the view the client believes").isZero();
+        // the lie names view 4003 or beyond; a busy machine may change view for real once or twice
+        assertThat(client.view()).as("the view the client believes").isLessThan(1000);
       }
       assertThat(Files.readString(dir.resolve("replica-3.log"))).contains("playing a Byzantine behaviour (ViewLiar)");
     }

@@ -164,7 +164,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         int probe = cluster.clients().firstKey();
         try (BftClient c = new BftClient(cluster, probe, KeyFiles.read(ClusterKeygen.clientKeyFile(clusterDir, probe)), 1000)) {
-          ClusterCommand.awaitConnected(c, cluster.n(), replicas, logs);
+          ClusterCommand.awaitConnected(c, cluster.n(), replicas, logs, java.util.concurrent.TimeUnit.SECONDS.toNanos(30));
         }
         // Warmed up at the attack load whatever the first point's: the JIT compiles what runs
         // while it warms, and a cluster warmed by one client measured 30 well below one warmed by 30.

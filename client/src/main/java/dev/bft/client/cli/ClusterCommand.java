@@ -91,7 +91,12 @@ final class ClusterCommand implements Callable<Integer> {
       int result;
       try (BftClient client = new BftClient(cluster, clientId, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, clientId)), 1000)) {
         client.defaultDeadline(DEMO_DEADLINE);
-        awaitConnected(client, cluster.n(), processes, logs);
+        if (!awaitConnected(client, cluster.n(), processes, logs, TimeUnit.SECONDS.toNanos(10))) {
+          out.printf("waiting for every replica to start (connected to %d of %d; a busy machine starts JVMs slowly)%n",
+              client.connectedReplicas(), cluster.n());
+          out.flush();
+          awaitConnected(client, cluster.n(), processes, logs, TimeUnit.MINUTES.toNanos(5));
+        }
         result = demo(client, out);
       }
       if (demoOnly) {
@@ -135,13 +140,19 @@ final class ClusterCommand implements Callable<Integer> {
     }
   }
 
-  /** Waits (up to 30 s) until the client is connected to all {@code n} replicas. */
-  static void awaitConnected(BftClient client, int n, LocalReplicas processes, Path logs) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+  /**
+   * Waits up to {@code nanos} until the client is connected to all {@code n} replicas (a replica
+   * that exits ends the wait with its error); true when it is. The demo runs either way: with a
+   * replica missing, an operation that cannot gather a quorum says so by its deadline.
+   */
+  static boolean awaitConnected(BftClient client, int n, LocalReplicas processes, Path logs, long nanos)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + nanos;
     while (client.connectedReplicas() < n && System.nanoTime() < deadline) {
       Thread.sleep(50);
       processes.checkAlive(logs);
     }
+    return client.connectedReplicas() >= n;
   }
 
   private int runOperations(BftClient client, PrintWriter out) throws Exception {
