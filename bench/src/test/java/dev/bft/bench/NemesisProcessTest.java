@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bin/bft nemesis} run as a user runs it: real replica processes behind link proxies, four
- * clients recording every operation, faults of every kind this build can inject on a random
+ * clients recording every operation, faults of every kind this machine can inject on a random
  * schedule, and the history checked for linearizability. No speed is asserted: only that the
  * history is linearizable, that every kind of fault was injected, and that the clients were
  * answered again after each.
