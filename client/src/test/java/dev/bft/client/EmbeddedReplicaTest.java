@@ -59,6 +59,34 @@ class EmbeddedReplicaTest {
   }
 
   @Test
+  void aReplicaBoundToEveryInterfaceServesTheClusterAndIsReachedAtAnotherAddressToo() throws Exception {
+    Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
+    ClusterConfig cluster = ClusterFile.load(file);
+    for (int i = 0; i < 4; i++) {
+      EmbeddedReplica.Builder b = EmbeddedReplica.builder().clusterFile(file).id(i).dataDirectory(dir.resolve("data-" + i))
+          .service(new Counter());
+      replicas.add(i == 2 ? b.bind("0.0.0.0").start() : b.start());
+    }
+    // 127.0.0.2 is loopback too, but only a replica listening on every interface answers there
+    assertThat(accepts("127.0.0.2", cluster.replica(2).port())).as("bound to 0.0.0.0").isTrue();
+    assertThat(accepts("127.0.0.2", cluster.replica(1).port())).as("bound to its advertised 127.0.0.1").isFalse();
+    replicas.get(0).close(); // the cluster needs replica 2 now
+    int clientId = cluster.clients().firstKey();
+    try (BftClient client = new BftClient(cluster, clientId, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, clientId)), 500)) {
+      assertThat(Counter.value(client.invoke(Counter.add(7)).get(60, TimeUnit.SECONDS))).isEqualTo(7);
+    }
+  }
+
+  private static boolean accepts(String host, int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(host, port), 2000);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  @Test
   void aBuilderWithoutAServiceSaysSo() {
     assertThatThrownBy(() -> EmbeddedReplica.builder().clusterFile(dir.resolve("cluster.conf")).id(0).start())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs a service");

@@ -77,6 +77,7 @@ public final class EmbeddedReplica implements AutoCloseable {
     private Path data;
     private ReplicatedService service;
     private Integer metricsPort;
+    private String bindHost;
     private Consumer<Throwable> onFailure = e -> { };
 
     private Builder() {}
@@ -126,6 +127,12 @@ public final class EmbeddedReplica implements AutoCloseable {
       return this;
     }
 
+    /** Listen on this address (0.0.0.0: every interface) instead of the host the cluster file advertises. */
+    public Builder bind(String host) {
+      this.bindHost = Objects.requireNonNull(host);
+      return this;
+    }
+
     /** Told, once and off the failing thread, why the replica stopped itself. */
     public Builder onFailure(Consumer<Throwable> onFailure) {
       this.onFailure = Objects.requireNonNull(onFailure);
@@ -171,7 +178,7 @@ public final class EmbeddedReplica implements AutoCloseable {
         onFailure.accept(e);
       });
       try {
-        node.start();
+        node.start(bindHost != null ? bindHost : config.replica(replicaId).host());
         Integer port = metricsPort != null ? metricsPort
             : config.replica(replicaId).metricsPort() > 0 ? Integer.valueOf(config.replica(replicaId).metricsPort()) : null;
         int bound = port == null ? -1 : node.metrics().serve(config.metricsHost(), port);

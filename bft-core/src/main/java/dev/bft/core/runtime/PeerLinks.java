@@ -77,8 +77,8 @@ final class PeerLinks {
     this.peers = new Channel[config.n()];
   }
 
-  /** Binds the port and connects to the higher replicas. */
-  void start(EventLoopGroup group, ScheduledExecutorService scheduler) throws InterruptedException {
+  /** Binds the port on {@code bindHost} and connects to the higher replicas. */
+  void start(EventLoopGroup group, ScheduledExecutorService scheduler, String bindHost) throws InterruptedException {
     ReplicaEndpoint me = config.replica(self);
     server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -96,7 +96,7 @@ final class PeerLinks {
                 PeerLinks.this::linkUp));
             p.addLast("faults", supervisor.linkFaults(refusals));
           }
-        }).bind(me.host(), me.port()).sync().channel();
+        }).bind(bindHost, me.port()).sync().channel();
     for (int peer = self + 1; peer < config.n(); peer++) {
       ReplicaEndpoint target = config.replica(peer);
       int to = peer;

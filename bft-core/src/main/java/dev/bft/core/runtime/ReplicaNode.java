@@ -196,11 +196,21 @@ public final class ReplicaNode implements AutoCloseable {
 
   /** Binds the port, connects to the higher replicas, starts the protocol. */
   public void start() throws InterruptedException {
-    links.start(group, scheduler);
+    start(config.replica(self).host());
+  }
+
+  /**
+   * As {@link #start()}, but listens on {@code bindHost} (0.0.0.0: every interface) instead of the
+   * host the cluster file advertises, for a replica behind NAT or in a container whose advertised
+   * name is not an address of its own.
+   */
+  public void start(String bindHost) throws InterruptedException {
+    links.start(group, scheduler, bindHost);
     verificationPool.start();
     shell.start();
-    LOG.info("replica {} listening on {} (n={}, f={}, tls {})", self, config.replica(self).address(), config.n(),
-        config.f(), config.parameters().tls() ? "on" : "OFF");
+    LOG.info("replica {} listening on {}:{}, advertised as {} (n={}, f={}, tls {})", self, bindHost,
+        config.replica(self).port(), config.replica(self).address(), config.n(), config.f(),
+        config.parameters().tls() ? "on" : "OFF");
     if (!config.parameters().tls()) {
       LOG.warn("replica {}: TLS IS OFF (tls = off in the cluster file): links are not encrypted and anyone on the path "
           + "reads every operation; this setting exists to measure what TLS costs, not to run a cluster", self);

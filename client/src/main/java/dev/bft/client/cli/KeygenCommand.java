@@ -35,11 +35,21 @@ final class KeygenCommand implements Callable<Integer> {
       defaultValue = "7000")
   int basePort;
 
+  @Option(names = "--hosts", paramLabel = "H0:P0,H1:P1,...",
+      description = "one address per replica, as the others reach it (a host name or address and a port); sets the number of replicas; replica i serves metrics on its port plus n")
+  String hosts;
+
   @Option(names = "--force", description = "replace an existing cluster's files")
   boolean force;
 
   @Override
   public Integer call() throws Exception {
+    if (clients < 0) {
+      throw new IllegalArgumentException("--clients " + clients + " must not be negative");
+    }
+    if (hosts != null) {
+      return callWithHosts();
+    }
     int faults;
     if (f != null) {
       if (f < 1) {
@@ -55,12 +65,30 @@ final class KeygenCommand implements Callable<Integer> {
       }
       faults = (replicas - 1) / 3;
     }
-    if (clients < 0) {
-      throw new IllegalArgumentException("--clients " + clients + " must not be negative");
-    }
     Path file = ClusterKeygen.generate(out, faults, clients, host, basePort, force, new SecureRandom());
     spec.commandLine().getOut().printf("wrote %s: %d replicas (f=%d) on %s:%d..%d, %d clients; private keys in %s%n",
         file, 3 * faults + 1, faults, host, basePort, basePort + 3 * faults, clients, out.resolve("keys"));
+    return 0;
+  }
+
+  private Integer callWithHosts() throws java.io.IOException {
+    var parsed = spec.commandLine().getParseResult();
+    for (String other : java.util.List.of("--host", "--base-port")) {
+      if (parsed.hasMatchedOption(other)) {
+        throw new IllegalArgumentException("--hosts names every replica's address; leave out " + other);
+      }
+    }
+    java.util.List<dev.bft.core.config.HostPort> addresses = dev.bft.core.config.HostPort.parseList(hosts);
+    int n = addresses.size();
+    if (parsed.hasMatchedOption("--replicas") && replicas != n) {
+      throw new IllegalArgumentException("--replicas " + replicas + " does not match the " + n + " addresses of --hosts");
+    }
+    if (f != null && 3 * f + 1 != n) {
+      throw new IllegalArgumentException("--f " + f + " needs " + (3 * f + 1) + " addresses in --hosts, not " + n);
+    }
+    Path file = ClusterKeygen.generate(out, clients, addresses, force, new SecureRandom());
+    spec.commandLine().getOut().printf("wrote %s: %d replicas (f=%d) at %s, %d clients; private keys in %s%n",
+        file, n, (n - 1) / 3, hosts, clients, out.resolve("keys"));
     return 0;
   }
 }

@@ -17,8 +17,12 @@ final class ReplicaCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, description = "the cluster file")
   Path config;
 
-  @Option(names = "--id", required = true, description = "this replica's id")
-  int id;
+  @Option(names = "--id", defaultValue = "${env:BFT_REPLICA_ID}",
+      description = "this replica's id (default: the environment variable BFT_REPLICA_ID, as a container sets it)")
+  Integer id;
+
+  @Option(names = "--bind", description = "listen on this address (0.0.0.0: every interface) instead of the host the cluster file advertises for this replica, as behind NAT or in a container")
+  String bind;
 
   @Option(names = "--key", description = "private key file (default: keys/replica-<id>.key next to the cluster file)")
   Path key;
@@ -46,6 +50,9 @@ final class ReplicaCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ClusterConfig cluster = ClusterFile.load(config);
+    if (id == null) {
+      throw new IllegalArgumentException("which replica is this? give --id or set BFT_REPLICA_ID");
+    }
     if (!cluster.replicas().containsKey(id)) {
       throw new IllegalArgumentException("--id " + id + " is not a replica of " + config + " (ids 0.." + (cluster.n() - 1) + ")");
     }
@@ -73,7 +80,7 @@ final class ReplicaCommand implements Callable<Integer> {
     if (behaviour != null) {
       node.playByzantine(pooled == null ? behaviour.create(id, cluster.n()) : behaviour.create(id, cluster.n(), pooled));
     }
-    node.start();
+    node.start(bind != null ? bind : cluster.replica(id).host());
     Integer servePort = metricsPort != null ? metricsPort
         : cluster.replica(id).metricsPort() > 0 ? Integer.valueOf(cluster.replica(id).metricsPort()) : null;
     if (servePort != null) {
@@ -85,7 +92,8 @@ final class ReplicaCommand implements Callable<Integer> {
       node.close();
       stop.countDown();
     }));
-    System.out.println("replica " + id + " running on " + cluster.replica(id).address() + " (service " + service + ")");
+    System.out.println("replica " + id + " running on " + cluster.replica(id).address()
+        + (bind != null ? " (listening on " + bind + ")" : "") + " (service " + service + ")");
     System.out.flush();
     stop.await();
     return 0;

@@ -46,6 +46,35 @@ class BftMainTest {
   }
 
   @Test
+  void keygenWithHostsGivesEachReplicaItsAddressAndServesMetricsOnEveryInterface() {
+    assertThat(run("keygen", "--hosts", "bft-0:7000,bft-1:7000,10.0.0.3:7100,bft-3:7000", "--out", dir.toString())).isZero();
+    assertThat(out.toString()).contains("4 replicas (f=1) at bft-0:7000,");
+    var cluster = ClusterFile.load(dir.resolve("cluster.conf"));
+    assertThat(cluster.replica(1).address()).isEqualTo("bft-1:7000");
+    assertThat(cluster.replica(2).address()).isEqualTo("10.0.0.3:7100");
+    assertThat(cluster.replica(2).metricsPort()).as("its port plus n").isEqualTo(7104);
+    assertThat(cluster.metricsHost()).isEqualTo("0.0.0.0");
+    assertThat(cluster.metricsHostOf(3)).isEqualTo("bft-3");
+  }
+
+  @Test
+  void keygenWithHostsRefusesAWrongCountAClashAndAMixWithHostInOneLine() {
+    assertThat(run("keygen", "--hosts", "a:1,b:1,c:1", "--out", dir.toString())).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft keygen: 3 replica addresses: a cluster has 3f+1 replicas (4, 7, 10, ...)");
+    err.getBuffer().setLength(0);
+    assertThat(run("keygen", "--hosts", "a:7000,a:7004,b:7000,c:7000", "--out", dir.toString())).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft keygen: replica 1 needs a:7004, which replica 0 already uses"
+        + " (each replica needs its port and that port plus 4 for metrics)");
+    err.getBuffer().setLength(0);
+    assertThat(run("keygen", "--hosts", "a:7000,b:7000,c:7000,d:7000", "--host", "x", "--out", dir.toString())).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft keygen: --hosts names every replica's address; leave out --host");
+    err.getBuffer().setLength(0);
+    assertThat(run("keygen", "--hosts", "a:7000,b,c:7000,d:7000", "--out", dir.toString())).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft keygen: 'b' is not host:port");
+    assertThat(dir.resolve("cluster.conf")).doesNotExist();
+  }
+
+  @Test
   void keygenWithFTwoMakesSevenReplicas() {
     assertThat(run("keygen", "--f", "2", "--out", dir.toString())).isZero();
     assertThat(ClusterFile.load(dir.resolve("cluster.conf")).n()).isEqualTo(7);
