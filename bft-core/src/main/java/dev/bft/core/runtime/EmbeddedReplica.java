@@ -3,6 +3,8 @@ package dev.bft.core.runtime;
 import dev.bft.core.config.ClusterConfig;
 import dev.bft.core.config.ClusterFile;
 import dev.bft.core.config.ClusterKeygen;
+import dev.bft.core.config.HostPort;
+import dev.bft.core.config.ReplicaEndpoint;
 import dev.bft.core.service.ReplicatedService;
 import dev.bft.crypto.Ed25519KeyPair;
 import dev.bft.crypto.KeyFiles;
@@ -78,6 +80,7 @@ public final class EmbeddedReplica implements AutoCloseable {
     private ReplicatedService service;
     private Integer metricsPort;
     private String bindHost;
+    private HostPort bindAddress;
     private Consumer<Throwable> onFailure = e -> { };
 
     private Builder() {}
@@ -127,9 +130,17 @@ public final class EmbeddedReplica implements AutoCloseable {
       return this;
     }
 
-    /** Listen on this address (0.0.0.0: every interface) instead of the host the cluster file advertises. */
+    /** Listen on this host (0.0.0.0: every interface) and the advertised port, instead of the advertised host. */
     public Builder bind(String host) {
       this.bindHost = Objects.requireNonNull(host);
+      this.bindAddress = null;
+      return this;
+    }
+
+    /** Listen on this address instead of the one the cluster file advertises (a port forward or relay in between). */
+    public Builder bind(HostPort address) {
+      this.bindAddress = Objects.requireNonNull(address);
+      this.bindHost = null;
       return this;
     }
 
@@ -178,7 +189,9 @@ public final class EmbeddedReplica implements AutoCloseable {
         onFailure.accept(e);
       });
       try {
-        node.start(bindHost != null ? bindHost : config.replica(replicaId).host());
+        ReplicaEndpoint advertised = config.replica(replicaId);
+        node.start(bindAddress != null ? bindAddress
+            : new HostPort(bindHost != null ? bindHost : advertised.host(), advertised.port()));
         Integer port = metricsPort != null ? metricsPort
             : config.replica(replicaId).metricsPort() > 0 ? Integer.valueOf(config.replica(replicaId).metricsPort()) : null;
         int bound = port == null ? -1 : node.metrics().serve(config.metricsHost(), port);

@@ -1,6 +1,7 @@
 package dev.bft.core.runtime;
 
 import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.HostPort;
 import dev.bft.core.config.ReplicaEndpoint;
 import dev.bft.core.message.Hello;
 import dev.bft.core.message.MessageType;
@@ -77,8 +78,8 @@ final class PeerLinks {
     this.peers = new Channel[config.n()];
   }
 
-  /** Binds the port on {@code bindHost} and connects to the higher replicas. */
-  void start(EventLoopGroup group, ScheduledExecutorService scheduler, String bindHost) throws InterruptedException {
+  /** Listens on {@code bind} and connects to the higher replicas. */
+  void start(EventLoopGroup group, ScheduledExecutorService scheduler, HostPort bind) throws InterruptedException {
     ReplicaEndpoint me = config.replica(self);
     server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -96,7 +97,7 @@ final class PeerLinks {
                 PeerLinks.this::linkUp));
             p.addLast("faults", supervisor.linkFaults(refusals));
           }
-        }).bind(bindHost, me.port()).sync().channel();
+        }).bind(bind.host(), bind.port()).sync().channel();
     for (int peer = self + 1; peer < config.n(); peer++) {
       ReplicaEndpoint target = config.replica(peer);
       int to = peer;

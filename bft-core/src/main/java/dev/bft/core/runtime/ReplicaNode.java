@@ -2,6 +2,7 @@ package dev.bft.core.runtime;
 
 import dev.bft.core.byzantine.OutboundFilter;
 import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.HostPort;
 import dev.bft.core.config.Durability;
 import dev.bft.core.config.ProtocolParameters;
 import dev.bft.core.message.FetchState;
@@ -196,20 +197,20 @@ public final class ReplicaNode implements AutoCloseable {
 
   /** Binds the port, connects to the higher replicas, starts the protocol. */
   public void start() throws InterruptedException {
-    start(config.replica(self).host());
+    start(new HostPort(config.replica(self).host(), config.replica(self).port()));
   }
 
   /**
-   * As {@link #start()}, but listens on {@code bindHost} (0.0.0.0: every interface) instead of the
-   * host the cluster file advertises, for a replica behind NAT or in a container whose advertised
-   * name is not an address of its own.
+   * As {@link #start()}, but listens on {@code bind} (host 0.0.0.0: every interface) instead of the
+   * address the cluster file advertises, for a replica behind NAT, a port forward or a relay, or in
+   * a container whose advertised name is not an address of its own.
    */
-  public void start(String bindHost) throws InterruptedException {
-    links.start(group, scheduler, bindHost);
+  public void start(HostPort bind) throws InterruptedException {
+    links.start(group, scheduler, bind);
     verificationPool.start();
     shell.start();
-    LOG.info("replica {} listening on {}:{}, advertised as {} (n={}, f={}, tls {})", self, bindHost,
-        config.replica(self).port(), config.replica(self).address(), config.n(), config.f(),
+    LOG.info("replica {} listening on {}, advertised as {} (n={}, f={}, tls {})", self, bind,
+        config.replica(self).address(), config.n(), config.f(),
         config.parameters().tls() ? "on" : "OFF");
     if (!config.parameters().tls()) {
       LOG.warn("replica {}: TLS IS OFF (tls = off in the cluster file): links are not encrypted and anyone on the path "

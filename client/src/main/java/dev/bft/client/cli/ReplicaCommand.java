@@ -21,7 +21,8 @@ final class ReplicaCommand implements Callable<Integer> {
       description = "this replica's id (default: the environment variable BFT_REPLICA_ID, as a container sets it)")
   Integer id;
 
-  @Option(names = "--bind", description = "listen on this address (0.0.0.0: every interface) instead of the host the cluster file advertises for this replica, as behind NAT or in a container")
+  @Option(names = "--bind", paramLabel = "HOST[:PORT]",
+      description = "listen here instead of at the address the cluster file advertises for this replica (0.0.0.0: every interface; without a port, the advertised port), as behind NAT, a port forward or in a container")
   String bind;
 
   @Option(names = "--key", description = "private key file (default: keys/replica-<id>.key next to the cluster file)")
@@ -80,7 +81,7 @@ final class ReplicaCommand implements Callable<Integer> {
     if (behaviour != null) {
       node.playByzantine(pooled == null ? behaviour.create(id, cluster.n()) : behaviour.create(id, cluster.n(), pooled));
     }
-    node.start(bind != null ? bind : cluster.replica(id).host());
+    node.start(listenAddress(cluster.replica(id)));
     Integer servePort = metricsPort != null ? metricsPort
         : cluster.replica(id).metricsPort() > 0 ? Integer.valueOf(cluster.replica(id).metricsPort()) : null;
     if (servePort != null) {
@@ -97,6 +98,14 @@ final class ReplicaCommand implements Callable<Integer> {
     System.out.flush();
     stop.await();
     return 0;
+  }
+
+  private dev.bft.core.config.HostPort listenAddress(dev.bft.core.config.ReplicaEndpoint advertised) {
+    if (bind == null) {
+      return new dev.bft.core.config.HostPort(advertised.host(), advertised.port());
+    }
+    boolean withPort = bind.matches(".*:\\d+") && !(bind.contains("::") && !bind.startsWith("["));
+    return withPort ? dev.bft.core.config.HostPort.parse(bind) : new dev.bft.core.config.HostPort(bind, advertised.port());
   }
 
   private dev.bft.core.cli.ByzantineBehaviour.Colluder colluder(ClusterConfig cluster, dev.bft.core.cli.ByzantineBehaviour behaviour)
