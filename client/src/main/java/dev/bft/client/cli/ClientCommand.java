@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bft client put|get|delete|cas ...}: one key-value operation against a running cluster. */
-@Command(name = "client", mixinStandardHelpOptions = true, subcommands = LoadCommand.class,
+@Command(name = "client", mixinStandardHelpOptions = true, subcommands = {LoadCommand.class, ProbeCommand.class},
     description = "Send one key-value operation: put KEY VALUE | get KEY | delete KEY | cas KEY EXPECTED|- NEW; or 'load'")
 final class ClientCommand implements Callable<Integer> {
   @Spec

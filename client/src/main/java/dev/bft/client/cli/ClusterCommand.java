@@ -4,6 +4,8 @@ import dev.bft.client.BftClient;
 import dev.bft.core.config.ClusterConfig;
 import dev.bft.core.config.ClusterFile;
 import dev.bft.core.config.ClusterKeygen;
+import dev.bft.core.config.HostPort;
+import dev.bft.client.netns.NetworkHosts;
 import dev.bft.core.service.KvResult;
 import dev.bft.crypto.KeyFiles;
 import java.io.PrintWriter;
@@ -48,19 +50,49 @@ final class ClusterCommand implements Callable<Integer> {
   @Option(names = "--demo-only", description = "stop the replicas and exit after the demo client (default: keep the cluster running until Ctrl-C)")
   boolean demoOnly;
 
+  @Option(names = "--netns", description = "Linux, root: each replica on a host of its own (a network namespace with its own address on a private bridge), the demo client on another")
+  boolean netns;
+
+  /** Runs only the demo client, against replicas started by another process: how --netns runs its client on a host of its own. */
+  @Option(names = "--demo-client", hidden = true)
+  boolean demoClient;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     dev.bft.core.service.Services.find(service); // an unknown name fails here, before any process starts
+    String noNamespaces = netns ? NetworkHosts.unavailable() : null;
+    if (noNamespaces != null) {
+      throw new IllegalArgumentException("--netns: " + noNamespaces);
+    }
     Path file = dir.resolve(ClusterKeygen.CLUSTER_FILE);
+    if (demoClient) {
+      return runDemo(ClusterFile.load(file), null, dir.resolve("logs"), out);
+    }
     if (!Files.exists(file)) {
       if (replicas < 4 || (replicas - 1) % 3 != 0) {
         throw new IllegalArgumentException("--replicas " + replicas + " is not 3f+1 for any f >= 1");
       }
-      ClusterKeygen.generate(dir, (replicas - 1) / 3, 1, "127.0.0.1", dev.bft.core.config.FreePorts.consecutive(2 * replicas), false, new SecureRandom());
+      if (netns) {
+        List<HostPort> hosts = new java.util.ArrayList<>();
+        for (int i = 0; i < replicas; i++) {
+          hosts.add(new HostPort(NetworkHosts.address(i), NETNS_PORT));
+        }
+        ClusterKeygen.generate(dir, 1, hosts, false, new SecureRandom());
+      } else {
+        ClusterKeygen.generate(dir, (replicas - 1) / 3, 1, "127.0.0.1", dev.bft.core.config.FreePorts.consecutive(2 * replicas), false, new SecureRandom());
+      }
       out.println("created " + file);
     }
     ClusterConfig cluster = ClusterFile.load(file);
+    if (netns) {
+      for (int i = 0; i < cluster.n(); i++) {
+        if (!cluster.replica(i).host().equals(NetworkHosts.address(i))) {
+          throw new IllegalArgumentException("--netns puts replica " + i + " at " + NetworkHosts.address(i) + ", but " + file
+              + " has it at " + cluster.replica(i).address() + "; use a new --dir for a cluster on separate hosts");
+        }
+      }
+    }
     java.util.Map<Integer, String> attacks = new java.util.HashMap<>();
     for (String b : byzantine) {
       String[] parts = b.split("=", 2);
@@ -78,41 +110,72 @@ final class ClusterCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--byzantine names " + attacks.size() + " replicas; the cluster tolerates f = " + cluster.f());
     }
     Path logs = dir.resolve("logs");
+    NetworkHosts net = netns ? NetworkHosts.create(cluster.n() + 1) : null;
     try (LocalReplicas processes = new LocalReplicas()) {
       processes.restartOnFailure();
+      if (net != null) {
+        processes.placeOn(net::on);
+      }
       for (int i = 0; i < cluster.n(); i++) {
         processes.start(file, i, attacks.get(i), service, logs);
       }
-      out.printf("started %d replica processes (f=%d) on %s..%s; logs in %s%s%n", cluster.n(), cluster.f(),
-          cluster.replica(0).address(), cluster.replica(cluster.n() - 1).address(), logs,
+      out.printf("started %d replica processes (f=%d) on %s..%s%s; logs in %s%s%n", cluster.n(), cluster.f(),
+          cluster.replica(0).address(), cluster.replica(cluster.n() - 1).address(),
+          net == null ? "" : ", each in network namespace " + net.namespace(0).replace("h0", "h<id>"), logs,
           attacks.isEmpty() ? "" : "; Byzantine: " + attacks);
       out.flush();
-      int clientId = cluster.clients().firstKey();
-      int result;
-      try (BftClient client = new BftClient(cluster, clientId, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, clientId)), 1000)) {
-        client.defaultDeadline(DEMO_DEADLINE);
-        if (!awaitConnected(client, cluster.n(), processes, logs, TimeUnit.SECONDS.toNanos(10))) {
-          out.printf("waiting for every replica to start (connected to %d of %d; a busy machine starts JVMs slowly)%n",
-              client.connectedReplicas(), cluster.n());
-          out.flush();
-          awaitConnected(client, cluster.n(), processes, logs, TimeUnit.MINUTES.toNanos(5));
-        }
-        result = demo(client, out);
-      }
+      int result = net == null ? runDemo(cluster, processes, logs, out) : runDemoOnHost(net, cluster.n(), logs, out);
       if (demoOnly) {
         return result;
       }
+      String client = net == null ? "bin/bft" : "ip netns exec " + net.namespace(cluster.n()) + " bin/bft";
       // A demo that went wrong leaves the cluster up: its replicas' state and logs are what to look at.
       out.printf("%sthe cluster keeps running%s   (Ctrl-C stops it)%n",
           result == 0 ? "" : "the demo did not go as expected (above); logs in " + logs + "; ",
-          service.equals("kv") ? "; try: bin/bft client --config " + file + " get key-1" : "");
+          service.equals("kv") ? "; try: " + client + " client --config " + file + " get key-1" : "");
       out.flush();
       processes.awaitExit();
       return 0;
     } finally {
-      out.println("stopped the replicas");
+      if (net != null) {
+        net.close();
+      }
+      out.println("stopped the replicas" + (net == null ? "" : " and removed their network namespaces"));
       out.flush();
     }
+  }
+
+  /** The port every replica listens on with --netns: each has an address of its own. */
+  static final int NETNS_PORT = 7000;
+
+  private int runDemo(ClusterConfig cluster, LocalReplicas processes, Path logs, PrintWriter out) throws Exception {
+    int clientId = cluster.clients().firstKey();
+    try (BftClient client = new BftClient(cluster, clientId, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, clientId)), 1000)) {
+      client.defaultDeadline(DEMO_DEADLINE);
+      if (!awaitConnected(client, cluster.n(), processes, logs, TimeUnit.SECONDS.toNanos(10))) {
+        out.printf("waiting for every replica to start (connected to %d of %d; a busy machine starts JVMs slowly)%n",
+            client.connectedReplicas(), cluster.n());
+        out.flush();
+        awaitConnected(client, cluster.n(), processes, logs, TimeUnit.MINUTES.toNanos(5));
+      }
+      return demo(client, out);
+    }
+  }
+
+  /** Runs the demo client in a process of its own on host {@code host}, where the replicas' addresses are reached. */
+  private int runDemoOnHost(NetworkHosts net, int host, Path logs, PrintWriter out) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(net.on(host));
+    cmd.addAll(LocalReplicas.javaCommand());
+    cmd.addAll(List.of("cluster", "--dir", dir.toString(), "--service", service, "--operations", String.valueOf(operations),
+        "--demo-client"));
+    Process demo = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(demo.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      for (String line; (line = lines.readLine()) != null; ) {
+        out.println(line);
+        out.flush();
+      }
+    }
+    return demo.waitFor();
   }
 
   /** Long enough for a view change; a demo operation that takes longer is reported, not waited for. */
@@ -150,7 +213,9 @@ final class ClusterCommand implements Callable<Integer> {
     long deadline = System.nanoTime() + nanos;
     while (client.connectedReplicas() < n && System.nanoTime() < deadline) {
       Thread.sleep(50);
-      processes.checkAlive(logs);
+      if (processes != null) {
+        processes.checkAlive(logs);
+      }
     }
     return client.connectedReplicas() >= n;
   }

@@ -15,6 +15,7 @@ final class LocalReplicas implements AutoCloseable {
   /** How long stopped replicas get to exit on SIGTERM before they are killed. */
   static final long GRACE_SECONDS = 5;
   private volatile boolean restartOnFailure;
+  private volatile java.util.function.IntFunction<List<String>> host = id -> List.of();
   private volatile boolean closing;
 
   LocalReplicas() {
@@ -31,6 +32,18 @@ final class LocalReplicas implements AutoCloseable {
     restartOnFailure = true;
   }
 
+  /** From now on replica i starts on the host that {@code host.apply(i)} names: the words put before its command. */
+  void placeOn(java.util.function.IntFunction<List<String>> host) {
+    this.host = host;
+  }
+
+  /** The command that runs {@code bft} with this JVM's java, class path and the launcher's JVM flags. */
+  static List<String> javaCommand() {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return List.of(java, "-XX:+ExitOnOutOfMemoryError", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), BftMain.class.getName());
+  }
+
   /** Starts replica {@code id} of the cluster in {@code file}; {@code attack} names a Byzantine behaviour or is null. */
   void start(Path file, int id, String attack, Path logs) throws IOException {
     start(file, id, attack, null, logs, 1000);
@@ -43,12 +56,13 @@ final class LocalReplicas implements AutoCloseable {
 
   private void start(Path file, int id, String attack, String service, Path logs, long nextBackoffMillis) throws IOException {
     Files.createDirectories(logs);
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "-XX:+ExitOnOutOfMemoryError", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"));
+    List<String> cmd = new ArrayList<>(host.apply(id));
+    List<String> bft = javaCommand();
+    // the JVM options go before the class path and main class
+    cmd.addAll(bft.subList(0, bft.size() - 3));
     cmd.addAll(replicaJvmOptions(System.getenv("BFT_REPLICA_JAVA_OPTS")));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        BftMain.class.getName(), "replica", "--config", file.toString(), "--id", String.valueOf(id)));
+    cmd.addAll(bft.subList(bft.size() - 3, bft.size()));
+    cmd.addAll(List.of("replica", "--config", file.toString(), "--id", String.valueOf(id)));
     if (attack != null) {
       cmd.addAll(List.of("--byzantine", attack));
     }
