@@ -94,6 +94,70 @@ class NetnsClusterProcessTest {
     }
   }
 
+  @Test
+  void theLauncherLeavesNoHostBehindAndCleansUpAfterARunThatWasKilled() throws Exception {
+    String unavailable = NetworkHosts.unavailable();
+    Assumptions.assumeTrue(unavailable == null, unavailable);
+    Path cluster = dir.resolve("cluster");
+    Process killed = launcher(dir.resolve("killed.log"), "cluster", "--netns", "--dir", cluster.toString(), "--operations", "2");
+    List<Long> left = new ArrayList<>();
+    try {
+      awaitLog(dir.resolve("killed.log"), "the cluster keeps running", killed);
+      String prefix = "bft" + killed.pid() + "-";
+      assertThat(namespaces()).as("the run's hosts").contains(prefix + "h0", prefix + "h4", prefix + "sw");
+      for (int h = 0; h < 4; h++) {
+        left.addAll(pids(prefix + "h" + h));
+      }
+      assertThat(left).as("a replica on each host").hasSizeGreaterThanOrEqualTo(4);
+    } finally {
+      killed.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs
+    }
+    Process next = launcher(dir.resolve("next.log"), "cluster", "--netns", "--dir", cluster.toString(), "--demo-only",
+        "--operations", "2");
+    assertThat(next.waitFor(6, TimeUnit.MINUTES)).isTrue();
+    String log = Files.readString(dir.resolve("next.log"));
+    assertThat(log).contains("every result as expected", "stopped the replicas and removed their network namespaces");
+    assertThat(next.exitValue()).isZero();
+    assertThat(namespaces()).as("neither run's hosts are left").noneMatch(ns -> ns.startsWith("bft" + killed.pid() + "-")
+        || ns.startsWith("bft" + next.pid() + "-"));
+    for (long pid : left) {
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("replica process " + pid).isFalse();
+    }
+  }
+
+  private static Process launcher(Path log, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("user.dir")).getParent().resolve("bin/bft").toString());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("BFT_NO_BUILD", "1");
+    return pb.start();
+  }
+
+  private static void awaitLog(Path log, String text, Process p) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+    while (!(Files.exists(log) && Files.readString(log).contains(text))) {
+      assertThat(p.isAlive()).as("the launcher runs; its output: " + (Files.exists(log) ? Files.readString(log) : "")).isTrue();
+      assertThat(System.nanoTime()).as("'" + text + "' within 6 minutes").isLessThan(deadline);
+      Thread.sleep(200);
+    }
+  }
+
+  private static List<String> namespaces() throws Exception {
+    return run("ip", "netns", "list").lines().map(l -> l.split("\\s+")[0]).toList();
+  }
+
+  private static List<Long> pids(String namespace) throws Exception {
+    return run("ip", "netns", "pids", namespace).lines().filter(l -> !l.isBlank()).map(l -> Long.parseLong(l.strip())).toList();
+  }
+
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    return out;
+  }
+
   /** Waits until the journal has {@code more} acknowledged writes beyond {@code from}; returns its count. */
   private static long awaitAcked(ReplicaProcesses replicas, Path journal, long from, long more, String what) throws Exception {
     long[] count = {from};
