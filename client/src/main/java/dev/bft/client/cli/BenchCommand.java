@@ -79,9 +79,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--duration", defaultValue = "20s", description = "measurement per point (default: ${DEFAULT-VALUE})")
   String duration;
 
-  @Option(names = "--rtt", defaultValue = "0",
+  @Option(names = "--rtt",
       description = "a wide-area round trip on every replica-to-replica and client-to-replica link, e.g. 40ms: each replica "
-          + "listens behind a relay that delays each direction of each connection by half of it (default: ${DEFAULT-VALUE})")
+          + "listens behind a relay that delays each direction of each connection by half of it; 0: through relays that add "
+          + "nothing, to see what they cost (default: no relays)")
   String rtt;
 
   @Option(names = "--jitter", defaultValue = "0",
@@ -89,8 +90,8 @@ final class BenchCommand implements Callable<Integer> {
   String jitter;
 
   @Option(names = "--rate", split = ",",
-      description = "open-loop points after each scenario's closed-loop ones: operations per second in all, arriving at random "
-          + "from as many identities as the scenario's largest client count, timed from their arrival, e.g. 200,500")
+      description = "open-loop points after the fault-free closed-loop ones: operations per second in all, arriving at random "
+          + "from as many identities as the largest --clients, each timed from its arrival, e.g. 200,500")
   List<Double> rates = List.of();
 
   @Option(names = "--view-change", description = "after the fault-free points: kill the primary under load at --attack-clients "
@@ -105,7 +106,10 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Duration warm = LoadCommand.parseDuration(warmup);
     Duration measure = LoadCommand.parseDuration(duration);
-    LinkDelay delay = LinkDelay.parseRoundTrip(rtt, jitter);
+    if (rtt == null && !jitter.equals("0")) {
+      throw new IllegalArgumentException("--jitter " + jitter + " needs --rtt (the delay it varies)");
+    }
+    LinkDelay delay = rtt == null ? null : LinkDelay.parseRoundTrip(rtt, jitter);
     for (double rate : rates) {
       if (!(rate > 0) || rate > 1_000_000) {
         throw new IllegalArgumentException("--rate " + rate + ": expected operations per second, more than 0");
@@ -158,7 +162,7 @@ final class BenchCommand implements Callable<Integer> {
     double bound = cores * verifiesPerCore / 4;
     out.printf(Locale.ROOT, "machine: %d cores, Java %s; Ed25519 verify %.0f/s per core -> crypto bound for 4 replicas on this machine %.0f ops/s%n",
         cores, System.getProperty("java.version"), verifiesPerCore, bound);
-    if (!delay.isNone()) {
+    if (delay != null) {
       out.printf("links: every replica-to-replica and client-to-replica connection through a relay, %s (relays in this process)%n",
           delay.describe());
     }
@@ -168,7 +172,8 @@ final class BenchCommand implements Callable<Integer> {
     Path cdf = dir.resolve("latency-cdf.csv");
     Path openLoop = dir.resolve("open-loop.csv");
     Path viewChanges = dir.resolve("view-change.csv");
-    String rttMillis = String.format(Locale.ROOT, "%.1f", delay.oneWay().multipliedBy(2).toNanos() / 1e6);
+    // empty without relays, which is not the same as relays adding nothing (0)
+    String rttMillis = delay == null ? "" : String.format(Locale.ROOT, "%.1f", delay.oneWay().multipliedBy(2).toNanos() / 1e6);
     List<String> rows = new ArrayList<>(List.of("scenario,batch_size,clients,ops,seconds,ops_per_s,p50_ms,p90_ms,p99_ms,p999_ms,crypto_bound_ops_per_s,replica_cpu_ms_per_op,load_cpu_ms_per_op,rtt_ms"));
     List<String> openRows = new ArrayList<>(List.of("scenario,batch_size,pipeline_depth,clients,rate,ops,seconds,ops_per_s,p50_ms,p90_ms,p99_ms,p999_ms,rtt_ms"));
     List<String> viewChangeRows = new ArrayList<>(List.of("scenario,clients,view,killed,new_view_first_op_ms,rtt_ms"));
@@ -183,7 +188,7 @@ final class BenchCommand implements Callable<Integer> {
       int most = counts.stream().mapToInt(Integer::intValue).max().orElse(attackClients);
       Path clusterDir = dir.resolve(scenario.name());
       // One client more than the load uses: the flooding client plays the last one.
-      RelayedCluster relayed = delay.isNone() ? null : RelayedCluster.plan(4);
+      RelayedCluster relayed = delay == null ? null : RelayedCluster.plan(4);
       ClusterConfig cluster = newCluster(clusterDir, Math.max(most, attackClients) + 1, scenario.settings(), relayed);
       Path logs = clusterDir.resolve("logs");
       try (RelayedCluster relays = relayed == null ? null : relayed.start(delay); LocalReplicas replicas = new LocalReplicas()) {
@@ -263,7 +268,7 @@ final class BenchCommand implements Callable<Integer> {
             }
           }
           int identities = load.connected();
-          for (double rate : rates) {
+          for (double rate : scenario.name().equals("fault-free") ? rates : List.<Double>of()) {
             LoadRun.Result r = load.measure(identities, rate, new LoadRun.Warmup(Duration.ofSeconds(5), Duration.ofSeconds(5), () -> true),
                 measure, false, () -> {});
             replicas.checkAlive(logs);
