@@ -38,6 +38,12 @@ class WideAreaOptionsTest {
   }
 
   @Test
+  void clientLoadRefusesABadRoundTripBeforeReadingTheCluster() {
+    assertThat(run("client", "load", "--config", dir.resolve("none.conf").toString(), "--rtt", "-5ms")).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft load: --rtt '-5ms': expected a duration of at least 0 such as 40ms, 0.1s or 0");
+  }
+
+  @Test
   void relayRefusesBadDelaysAndAddresses() {
     assertThat(run("relay", "--listen", "127.0.0.1:1", "--to", "127.0.0.1:2", "--rtt", "abc")).isEqualTo(1);
     assertThat(err.toString().strip()).startsWith("bft relay: --rtt 'abc'").doesNotContain("\n");
