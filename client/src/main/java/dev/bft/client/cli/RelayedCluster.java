@@ -61,11 +61,6 @@ final class RelayedCluster implements AutoCloseable {
     return listen.get(id);
   }
 
-  /** The most bytes any direction of any connection held back so far, over the relays' bound if that was reached. */
-  long peakDelayedBytes() {
-    return relays.stream().mapToLong(DelayRelay::peakDelayedBytes).max().orElse(0);
-  }
-
   @Override
   public void close() {
     relays.forEach(DelayRelay::close);
