@@ -1,6 +1,7 @@
 package dev.bft.client.cli;
 
 import dev.bft.client.BftClient;
+import dev.bft.client.net.LinkDelay;
 import dev.bft.core.config.ClusterConfig;
 import dev.bft.core.config.ClusterFile;
 import dev.bft.core.config.ClusterKeygen;
@@ -78,6 +79,25 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--duration", defaultValue = "20s", description = "measurement per point (default: ${DEFAULT-VALUE})")
   String duration;
 
+  @Option(names = "--rtt",
+      description = "a wide-area round trip on every replica-to-replica and client-to-replica link, e.g. 40ms: each replica "
+          + "listens behind a relay that delays each direction of each connection by half of it; 0: through relays that add "
+          + "nothing, to see what they cost (default: no relays)")
+  String rtt;
+
+  @Option(names = "--jitter", defaultValue = "0",
+      description = "with --rtt: each direction's delay varies uniformly by up to this much either way, never reordering (default: ${DEFAULT-VALUE})")
+  String jitter;
+
+  @Option(names = "--rate", split = ",",
+      description = "open-loop points after the fault-free closed-loop ones: operations per second in all, arriving at random "
+          + "from as many identities as the largest --clients, each timed from its arrival, e.g. 200,500")
+  List<Double> rates = List.of();
+
+  @Option(names = "--view-change", description = "after the fault-free points: kill the primary under load at --attack-clients "
+      + "and time until the first operation issued after the kill completes (the new view's first commit, as the clients see it)")
+  boolean viewChange;
+
   @Option(names = "--set", split = ",", description = "cluster parameters for every run, e.g. batch.delay.ms=5,durability=async")
   List<String> parameters = List.of();
 
@@ -86,6 +106,15 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Duration warm = LoadCommand.parseDuration(warmup);
     Duration measure = LoadCommand.parseDuration(duration);
+    if (rtt == null && !jitter.equals("0")) {
+      throw new IllegalArgumentException("--jitter " + jitter + " needs --rtt (the delay it varies)");
+    }
+    LinkDelay delay = rtt == null ? null : LinkDelay.parseRoundTrip(rtt, jitter);
+    for (double rate : rates) {
+      if (!(rate > 0) || rate > 1_000_000) {
+        throw new IllegalArgumentException("--rate " + rate + ": expected operations per second, more than 0");
+      }
+    }
     List<Scenario> scenarios = new ArrayList<>();
     scenarios.add(new Scenario("fault-free", null, List.of(), clients));
     for (String b : batchSizes) {
@@ -133,11 +162,21 @@ final class BenchCommand implements Callable<Integer> {
     double bound = cores * verifiesPerCore / 4;
     out.printf(Locale.ROOT, "machine: %d cores, Java %s; Ed25519 verify %.0f/s per core -> crypto bound for 4 replicas on this machine %.0f ops/s%n",
         cores, System.getProperty("java.version"), verifiesPerCore, bound);
+    if (delay != null) {
+      out.printf("links: every replica-to-replica and client-to-replica connection through a relay, %s (relays in this process)%n",
+          delay.describe());
+    }
     out.flush();
 
     Path throughput = dir.resolve("throughput.csv");
     Path cdf = dir.resolve("latency-cdf.csv");
-    List<String> rows = new ArrayList<>(List.of("scenario,batch_size,clients,ops,seconds,ops_per_s,p50_ms,p90_ms,p99_ms,p999_ms,crypto_bound_ops_per_s,replica_cpu_ms_per_op,load_cpu_ms_per_op"));
+    Path openLoop = dir.resolve("open-loop.csv");
+    Path viewChanges = dir.resolve("view-change.csv");
+    // empty without relays, which is not the same as relays adding nothing (0)
+    String rttMillis = delay == null ? "" : String.format(Locale.ROOT, "%.1f", delay.oneWay().multipliedBy(2).toNanos() / 1e6);
+    List<String> rows = new ArrayList<>(List.of("scenario,batch_size,clients,ops,seconds,ops_per_s,p50_ms,p90_ms,p99_ms,p999_ms,crypto_bound_ops_per_s,replica_cpu_ms_per_op,load_cpu_ms_per_op,rtt_ms"));
+    List<String> openRows = new ArrayList<>(List.of("scenario,batch_size,pipeline_depth,clients,rate,ops,seconds,ops_per_s,p50_ms,p90_ms,p99_ms,p999_ms,rtt_ms"));
+    List<String> viewChangeRows = new ArrayList<>(List.of("scenario,clients,view,killed,new_view_first_op_ms,rtt_ms"));
     List<String> cdfRows = new ArrayList<>(List.of("percentile,latency_ms"));
     Map<String, Double> atAttackLoad = new LinkedHashMap<>();
     double[] asyncOps = {0};
@@ -149,14 +188,16 @@ final class BenchCommand implements Callable<Integer> {
       int most = counts.stream().mapToInt(Integer::intValue).max().orElse(attackClients);
       Path clusterDir = dir.resolve(scenario.name());
       // One client more than the load uses: the flooding client plays the last one.
-      ClusterConfig cluster = newCluster(clusterDir, Math.max(most, attackClients) + 1, scenario.settings());
+      RelayedCluster relayed = delay == null ? null : RelayedCluster.plan(4);
+      ClusterConfig cluster = newCluster(clusterDir, Math.max(most, attackClients) + 1, scenario.settings(), relayed);
       Path logs = clusterDir.resolve("logs");
-      try (LocalReplicas replicas = new LocalReplicas()) {
+      try (RelayedCluster relays = relayed == null ? null : relayed.start(delay); LocalReplicas replicas = new LocalReplicas()) {
         String attack = scenario.attack();
         boolean clientAttack = attack != null && attack.startsWith("client=");
         int attacker = attack == null || clientAttack ? -1 : Integer.parseInt(attack.substring(0, attack.indexOf('=')));
         for (int i = 0; i < cluster.n(); i++) {
-          replicas.start(clusterDir.resolve(ClusterKeygen.CLUSTER_FILE), i, i == attacker ? scenario.name() : null, logs);
+          replicas.start(clusterDir.resolve(ClusterKeygen.CLUSTER_FILE), i, i == attacker ? scenario.name() : null, null,
+              relays == null ? null : relays.bind(i), logs);
         }
         if (clientAttack) {
           replicas.startFloodingClient(clusterDir.resolve(ClusterKeygen.CLUSTER_FILE), cluster.clients().lastKey(),
@@ -193,10 +234,10 @@ final class BenchCommand implements Callable<Integer> {
             double replicaMillis = ProcessCpu.millisPerOperation(from[0], replicaCpu.read(), r.opsPerSecond());
             double loadMillis = ProcessCpu.millisPerOperation(from[1], loadCpu.read(), r.opsPerSecond());
             replicas.checkAlive(logs);
-            rows.add(String.format(Locale.ROOT, "%s,%d,%d,%d,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%.0f,%.3f,%.3f", scenario.name(),
+            rows.add(String.format(Locale.ROOT, "%s,%d,%d,%d,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%.0f,%.3f,%.3f,%s", scenario.name(),
                 cluster.parameters().batchSize(), n,
                 r.latencies().length, r.seconds(), r.opsPerSecond(), r.millis(0.5), r.millis(0.9), r.millis(0.99),
-                r.millis(0.999), bound, replicaMillis, loadMillis));
+                r.millis(0.999), bound, replicaMillis, loadMillis, rttMillis));
             out.printf(Locale.ROOT, "%-12s clients %4d  %8.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  "
                     + "cpu/op %.3f ms replicas + %.3f ms load  (after %.0f s of warm-up at %d clients)%n",
                 scenario.name(), n, r.opsPerSecond(), r.millis(0.5), r.millis(0.99), r.millis(0.999),
@@ -226,10 +267,39 @@ final class BenchCommand implements Callable<Integer> {
               }
             }
           }
+          int identities = load.connected();
+          for (double rate : scenario.name().equals("fault-free") ? rates : List.<Double>of()) {
+            LoadRun.Result r = load.measure(identities, rate, new LoadRun.Warmup(Duration.ofSeconds(5), Duration.ofSeconds(5), () -> true),
+                measure, false, () -> {});
+            replicas.checkAlive(logs);
+            openRows.add(String.format(Locale.ROOT, "%s,%d,%d,%d,%.0f,%d,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%s", scenario.name(),
+                cluster.parameters().batchSize(), cluster.parameters().pipelineDepth(), identities, rate, r.latencies().length,
+                r.seconds(), r.opsPerSecond(), r.millis(0.5), r.millis(0.9), r.millis(0.99), r.millis(0.999), rttMillis));
+            out.printf(Locale.ROOT, "%-12s open loop %6.0f ops/s offered from %d clients: %8.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms%n",
+                scenario.name(), rate, identities, r.opsPerSecond(), r.millis(0.5), r.millis(0.99), r.millis(0.999));
+            out.flush();
+          }
+        }
+        if (viewChange && scenario.name().equals("fault-free")) {
+          ViewChangeTiming.Result v = ViewChangeTiming.measure(cluster, clusterDir, attackClients, replicas, logs, Duration.ofSeconds(5));
+          viewChangeRows.add(String.format(Locale.ROOT, "%s,%d,%d,%d,%.0f,%s", scenario.name(), attackClients, v.view(), v.killed(),
+              v.millis(), rttMillis));
+          out.printf(Locale.ROOT, "%-12s view change: primary %d of view %d killed under %d clients; %s%n", scenario.name(),
+              v.killed(), v.view(), attackClients, v.millis() < 0 ? "no operation issued after the kill completed within "
+                  + ViewChangeTiming.MOST.toSeconds() + " s"
+                  : String.format(Locale.ROOT, "the first operation issued after the kill completed %.0f ms after it", v.millis()));
+          v.replicaLines().forEach(l -> out.printf("%-12s   %s%n", "", l.strip()));
+          out.flush();
         }
       }
       Files.write(throughput, rows);
       Files.write(cdf, cdfRows);
+      if (!rates.isEmpty()) {
+        Files.write(openLoop, openRows);
+      }
+      if (viewChange) {
+        Files.write(viewChanges, viewChangeRows);
+      }
     }
     out.println();
     Double base = atAttackLoad.get("fault-free");
@@ -253,6 +323,9 @@ final class BenchCommand implements Callable<Integer> {
         }
       });
     }
+    if (!rates.isEmpty() || viewChange) {
+      out.printf("open-loop points and view changes: %s%n", rates.isEmpty() ? viewChanges : viewChange ? openLoop + ", " + viewChanges : openLoop);
+    }
     out.printf("results: %s, %s (charts: python3 bench/scripts/plot_benchmarks.py %s docs/benchmarks)%n", throughput, cdf, dir);
     return 0;
   }
@@ -260,14 +333,15 @@ final class BenchCommand implements Callable<Integer> {
   /** One cluster of the suite: an attack ({@code replica=behaviour}) or null, and its own parameters (after --set's). */
   private record Scenario(String name, String attack, List<String> settings, List<Integer> clients) {}
 
-  private ClusterConfig newCluster(Path clusterDir, int clientCount, List<String> own) throws Exception {
+  /** A fresh cluster directory with {@code own} settings after --set's; with {@code relayed}, its file advertises the relays. */
+  private ClusterConfig newCluster(Path clusterDir, int clientCount, List<String> own, RelayedCluster relayed) throws Exception {
     if (Files.exists(clusterDir)) {
       try (var walk = Files.walk(clusterDir)) {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
-    Path file = ClusterKeygen.generate(clusterDir, 1, clientCount, "127.0.0.1", FreePorts.consecutive(8), false,
-        new SecureRandom());
+    Path file = relayed != null ? ClusterKeygen.generate(clusterDir, clientCount, relayed.advertised(), false, new SecureRandom())
+        : ClusterKeygen.generate(clusterDir, 1, clientCount, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
     List<String> settings = new ArrayList<>(parameters);
     settings.addAll(own);
     if (!settings.isEmpty()) {

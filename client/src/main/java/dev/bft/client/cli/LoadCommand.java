@@ -2,6 +2,16 @@ package dev.bft.client.cli;
 
 import dev.bft.core.config.ClusterConfig;
 import dev.bft.core.config.ClusterFile;
+import dev.bft.client.net.DelayRelay;
+import dev.bft.client.net.LinkDelay;
+import dev.bft.core.config.FreePorts;
+import dev.bft.core.config.HostPort;
+import dev.bft.core.config.ReplicaEndpoint;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,11 +53,50 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--read-ratio", defaultValue = "0", description = "share of operations that are read-only gets, 0..1 (default: ${DEFAULT-VALUE})")
   double readRatio;
 
+  @Option(names = "--rtt",
+      description = "put this round trip between these clients and every replica, e.g. 40ms, through relays in this process "
+          + "(the replicas' own links are the cluster's: bft bench --rtt delays those too)")
+  String rtt;
+
+  @Option(names = "--jitter", defaultValue = "0",
+      description = "with --rtt: each direction's delay varies uniformly by up to this much either way, never reordering (default: ${DEFAULT-VALUE})")
+  String jitter;
+
   @Override
   public Integer call() throws Exception {
+    if (rtt == null && !jitter.equals("0")) {
+      throw new IllegalArgumentException("--jitter " + jitter + " needs --rtt (the delay it varies)");
+    }
+    LinkDelay delay = rtt == null ? null : LinkDelay.parseRoundTrip(rtt, jitter);
     ClusterConfig cluster = ClusterFile.load(config);
-    LoadRun.Result r = LoadRun.run(cluster, config.toAbsolutePath().getParent(), clients, size, readRatio, rate, parseDuration(warmup),
-        parseDuration(duration), true);
+    List<DelayRelay> relays = new ArrayList<>();
+    try {
+      if (delay != null) {
+        cluster = throughRelays(cluster, delay, relays);
+        spec.commandLine().getErr().println("clients reach each replica through a relay: " + delay.describe());
+      }
+      return report(LoadRun.run(cluster, config.toAbsolutePath().getParent(), clients, size, readRatio, rate, parseDuration(warmup),
+          parseDuration(duration), true));
+    } finally {
+      relays.forEach(DelayRelay::close);
+    }
+  }
+
+  /** The cluster as these clients see it: each replica at a local relay of {@code delay} in front of its address. */
+  private static ClusterConfig throughRelays(ClusterConfig cluster, LinkDelay delay, List<DelayRelay> relays) throws IOException {
+    TreeMap<Integer, ReplicaEndpoint> relayed = new TreeMap<>();
+    int base = FreePorts.consecutive(cluster.n());
+    for (ReplicaEndpoint r : cluster.replicas().values()) {
+      DelayRelay relay = DelayRelay.start(new HostPort("127.0.0.1", base + r.id()), new HostPort(r.host(), r.port()), delay,
+          DelayRelay.DEFAULT_MAX_DELAYED_BYTES, new Random());
+      relays.add(relay);
+      relayed.put(r.id(), new ReplicaEndpoint(r.id(), "127.0.0.1", relay.port(), r.publicKey(), r.metricsPort()));
+    }
+    return new ClusterConfig(cluster.f(), relayed, cluster.clients(), cluster.parameters(), cluster.dataDirectory(),
+        cluster.metricsHost());
+  }
+
+  private int report(LoadRun.Result r) {
     PrintWriter out = spec.commandLine().getOut();
     out.printf("clients  ops      seconds  ops/s     p50 ms  p90 ms  p99 ms  p99.9 ms%n");
     out.printf("%-8d %-8d %-8.1f %-9.0f %-7.2f %-7.2f %-7.2f %-7.2f%n", clients, r.latencies().length, r.seconds(),

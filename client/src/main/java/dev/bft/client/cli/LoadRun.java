@@ -72,11 +72,11 @@ final class LoadRun implements AutoCloseable {
     this.size = size;
     this.readRatio = readRatio;
     this.rate = rate;
-    this.arrivals = rate > 0 ? Executors.newSingleThreadScheduledExecutor(r -> {
+    this.arrivals = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "load-arrivals");
       t.setDaemon(true);
       return t;
-    }) : null;
+    });
     this.shared = new ClientResources(cluster);
     try {
       for (int c = 0; c < clients; c++) {
@@ -136,6 +136,15 @@ final class LoadRun implements AutoCloseable {
    */
   Result measure(int clients, Warmup warmup, Duration duration, boolean progress, Runnable measuring)
       throws InterruptedException {
+    return measure(clients, rate, warmup, duration, progress, measuring);
+  }
+
+  /** As above, open at {@code rate} operations per second when it is positive (whatever the run's), closed at 0. */
+  Result measure(int clients, double rate, Warmup warmup, Duration duration, boolean progress, Runnable measuring)
+      throws InterruptedException {
+    if (rate < 0 || Double.isNaN(rate)) {
+      throw new IllegalArgumentException("a rate of " + rate + " operations per second");
+    }
     if (clients < 1 || clients > connections.size()) {
       throw new IllegalArgumentException("a point of " + clients + " clients on a run of " + connections.size());
     }
@@ -193,9 +202,7 @@ final class LoadRun implements AutoCloseable {
 
   @Override
   public void close() {
-    if (arrivals != null) {
-      arrivals.shutdownNow();
-    }
+    arrivals.shutdownNow();
     connections.forEach(BftClient::close);
     shared.close();
   }

@@ -1,5 +1,6 @@
 package dev.bft.client.cli;
 
+import dev.bft.core.config.HostPort;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 final class LocalReplicas implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final List<ProcessHandle> replicas = new ArrayList<>();
+  private final java.util.Map<Integer, Process> byId = new java.util.HashMap<>();
   private final Thread stopOnExit = new Thread(this::stopAll, "stop-replicas");
   /** How long stopped replicas get to exit on SIGTERM before they are killed. */
   static final long GRACE_SECONDS = 5;
@@ -46,15 +48,24 @@ final class LocalReplicas implements AutoCloseable {
 
   /** Starts replica {@code id} of the cluster in {@code file}; {@code attack} names a Byzantine behaviour or is null. */
   void start(Path file, int id, String attack, Path logs) throws IOException {
-    start(file, id, attack, null, logs, 1000);
+    start(file, id, attack, null, null, logs, 1000);
   }
 
   /** As above, running {@code service} (a name or class for {@code --service}; null: the default). */
   void start(Path file, int id, String attack, String service, Path logs) throws IOException {
-    start(file, id, attack, service, logs, 1000);
+    start(file, id, attack, service, null, logs, 1000);
   }
 
-  private void start(Path file, int id, String attack, String service, Path logs, long nextBackoffMillis) throws IOException {
+  /**
+   * As above, listening at {@code bind} ({@code --bind}; null: the advertised address), as behind a
+   * relay that listens at the advertised one.
+   */
+  void start(Path file, int id, String attack, String service, HostPort bind, Path logs) throws IOException {
+    start(file, id, attack, service, bind, logs, 1000);
+  }
+
+  private void start(Path file, int id, String attack, String service, HostPort bind, Path logs, long nextBackoffMillis)
+      throws IOException {
     Files.createDirectories(logs);
     List<String> cmd = new ArrayList<>(host.apply(id));
     List<String> bft = javaCommand();
@@ -69,6 +80,9 @@ final class LocalReplicas implements AutoCloseable {
     if (service != null) {
       cmd.addAll(List.of("--service", service));
     }
+    if (bind != null) {
+      cmd.addAll(List.of("--bind", bind.toString()));
+    }
     Path log = logs.resolve("replica-" + id + ".log");
     long started = System.nanoTime();
     Process replica = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -76,6 +90,7 @@ final class LocalReplicas implements AutoCloseable {
     synchronized (this) {
       processes.add(replica);
       replicas.add(replica.toHandle());
+      byId.put(id, replica);
     }
     replica.onExit().thenAccept(exited -> {
       if (closing || !restartOnFailure || exited.exitValue() == 0) {
@@ -91,7 +106,7 @@ final class LocalReplicas implements AutoCloseable {
           processes.remove(exited);
           replicas.remove(exited.toHandle());
           if (!closing) {
-            start(file, id, attack, service, logs, Math.min(30_000, wait * 2));
+            start(file, id, attack, service, bind, logs, Math.min(30_000, wait * 2));
           }
         }
       } catch (IOException | InterruptedException e) {
@@ -108,6 +123,15 @@ final class LocalReplicas implements AutoCloseable {
   /** The replica processes started so far (not the flooding clients). */
   synchronized List<ProcessHandle> replicas() {
     return List.copyOf(replicas);
+  }
+
+  /** SIGKILLs replica {@code id}, as a crash would; it stays down (a later {@link #checkAlive} reports it). */
+  synchronized void kill(int id) {
+    Process p = byId.get(id);
+    if (p == null) {
+      throw new IllegalArgumentException("replica " + id + " was not started here");
+    }
+    p.destroyForcibly();
   }
 
   /** Starts {@code bft flood-client} as {@code client} of the cluster in {@code file}, flooding every replica. */
