@@ -95,7 +95,7 @@ class NetnsClusterProcessTest {
   }
 
   @Test
-  void theLauncherLeavesNoHostBehindAndCleansUpAfterARunThatWasKilled() throws Exception {
+  void theLauncherLeavesNoHostBehindCleansUpAfterAKilledRunAndRelaysAWideAreaRoundTrip() throws Exception {
     String unavailable = NetworkHosts.unavailable();
     Assumptions.assumeTrue(unavailable == null, unavailable);
     Path cluster = dir.resolve("cluster");
@@ -112,11 +112,14 @@ class NetnsClusterProcessTest {
     } finally {
       killed.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs
     }
-    Process next = launcher(dir.resolve("next.log"), "cluster", "--netns", "--dir", cluster.toString(), "--demo-only",
-        "--operations", "2");
+    // the next run also puts a wide-area relay in front of each replica, on the replica's host
+    Process next = launcher(dir.resolve("next.log"), "cluster", "--netns", "--rtt", "20ms", "--dir", cluster.toString(),
+        "--demo-only", "--operations", "2");
     assertThat(next.waitFor(6, TimeUnit.MINUTES)).isTrue();
     String log = Files.readString(dir.resolve("next.log"));
-    assertThat(log).contains("every result as expected", "stopped the replicas and removed their network namespaces");
+    assertThat(log).contains("behind a relay adding 20ms round trip", "every result as expected",
+        "stopped the replicas and removed their network namespaces");
+    assertThat(Files.readString(cluster.resolve("logs/relay-3.log"))).contains("relay 10.77.0.4:7000 -> 127.0.0.1:7000, round trip 20 ms");
     assertThat(next.exitValue()).isZero();
     assertThat(namespaces()).as("neither run's hosts are left").noneMatch(ns -> ns.startsWith("bft" + killed.pid() + "-")
         || ns.startsWith("bft" + next.pid() + "-"));

@@ -53,6 +53,12 @@ final class ClusterCommand implements Callable<Integer> {
   @Option(names = "--netns", description = "Linux, root: each replica on a host of its own (a network namespace with its own address on a private bridge), the demo client on another")
   boolean netns;
 
+  @Option(names = "--rtt", description = "with --netns: a wide-area round trip on every link, e.g. 40ms (a bft relay in front of each replica; docs/benchmarks.md)")
+  String rtt;
+
+  @Option(names = "--jitter", defaultValue = "0", description = "with --rtt: each direction's delay varies by up to this much either way, e.g. 5ms (default: ${DEFAULT-VALUE})")
+  String jitter;
+
   /** Runs only the demo client, against replicas started by another process: how --netns runs its client on a host of its own. */
   @Option(names = "--demo-client", hidden = true)
   boolean demoClient;
@@ -64,6 +70,12 @@ final class ClusterCommand implements Callable<Integer> {
     String noNamespaces = netns ? NetworkHosts.unavailable() : null;
     if (noNamespaces != null) {
       throw new IllegalArgumentException("--netns: " + noNamespaces);
+    }
+    if (rtt != null) {
+      if (!netns) {
+        throw new IllegalArgumentException("--rtt needs --netns, where a relay can stand in front of each replica (on loopback: bft bench --rtt)");
+      }
+      dev.bft.client.net.LinkDelay.parseRoundTrip(rtt, jitter); // a bad value fails here, before any process starts
     }
     Path file = dir.resolve(ClusterKeygen.CLUSTER_FILE);
     if (demoClient) {
@@ -117,11 +129,19 @@ final class ClusterCommand implements Callable<Integer> {
         processes.placeOn(net::on);
       }
       for (int i = 0; i < cluster.n(); i++) {
-        processes.start(file, i, attacks.get(i), service, logs);
+        HostPort bind = null;
+        if (rtt != null) {
+          // the relay takes the advertised address; the replica listens behind it on its host's loopback
+          HostPort advertised = new HostPort(cluster.replica(i).host(), cluster.replica(i).port());
+          bind = new HostPort("127.0.0.1", advertised.port());
+          processes.startRelay(i, advertised, bind, rtt, jitter, logs);
+        }
+        processes.start(file, i, attacks.get(i), service, bind, logs);
       }
       out.printf("started %d replica processes (f=%d) on %s..%s%s; logs in %s%s%n", cluster.n(), cluster.f(),
           cluster.replica(0).address(), cluster.replica(cluster.n() - 1).address(),
-          net == null ? "" : ", each in network namespace " + net.namespace(0).replace("h0", "h<id>"), logs,
+          net == null ? "" : ", each in network namespace " + net.namespace(0).replace("h0", "h<id>")
+              + (rtt == null ? "" : " behind a relay adding " + rtt + " round trip"), logs,
           attacks.isEmpty() ? "" : "; Byzantine: " + attacks);
       out.flush();
       int result = net == null ? runDemo(cluster, processes, logs, out) : runDemoOnHost(net, cluster.n(), logs, out);

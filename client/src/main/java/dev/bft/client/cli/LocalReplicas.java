@@ -145,6 +145,19 @@ final class LocalReplicas implements AutoCloseable {
     addProcess(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
   }
 
+  /**
+   * Starts {@code bft relay} on replica {@code id}'s host: connections to {@code listen} reach
+   * {@code to} with {@code rtt} (give or take {@code jitter}) added.
+   */
+  void startRelay(int id, HostPort listen, HostPort to, String rtt, String jitter, Path logs) throws IOException {
+    Files.createDirectories(logs);
+    List<String> cmd = new ArrayList<>(host.apply(id));
+    cmd.addAll(javaCommand());
+    cmd.addAll(List.of("relay", "--listen", listen.toString(), "--to", to.toString(), "--rtt", rtt, "--jitter", jitter));
+    Path log = logs.resolve("relay-" + id + ".log");
+    addProcess(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+  }
+
   private synchronized void addProcess(Process p) {
     processes.add(p);
   }
