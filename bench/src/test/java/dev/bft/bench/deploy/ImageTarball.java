@@ -32,8 +32,20 @@ final class ImageTarball {
     this.files = files;
   }
 
+  private static final Map<Path, ImageTarball> READ = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Read once per test JVM: both deployment tests look at the same 26 MB of layers. */
+  static synchronized ImageTarball read(Path tarball) throws IOException {
+    ImageTarball image = READ.get(tarball);
+    if (image == null) {
+      image = readFrom(tarball);
+      READ.put(tarball, image);
+    }
+    return image;
+  }
+
   @SuppressWarnings("unchecked")
-  static ImageTarball read(Path tarball) throws IOException {
+  private static ImageTarball readFrom(Path tarball) throws IOException {
     Map<String, Entry> outer;
     try (InputStream in = Files.newInputStream(tarball)) {
       outer = entries(in);
