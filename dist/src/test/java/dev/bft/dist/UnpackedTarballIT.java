@@ -50,6 +50,7 @@ class UnpackedTarballIT {
     assertThat(home.resolve("bin/bft")).isExecutable();
     assertThat(home.resolve("pom.xml")).doesNotExist();
     assertThat(home.resolve("README.md")).isRegularFile();
+    assertThat(home.resolve("docs/operations.md")).isRegularFile();
     assertThat(home.resolve("deploy/systemd/bft-replica@.service")).isRegularFile();
     assertThat(missingJars(home.resolve("lib"), expectedJars())).as("jars bin/bft needs that lib/ lacks").isEmpty();
     assertThat(ClusterFile.load(home.resolve("conf/cluster.conf.example")).n()).as("the example cluster file parses").isEqualTo(4);
