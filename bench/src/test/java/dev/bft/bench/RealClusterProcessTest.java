@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -174,6 +175,7 @@ class RealClusterProcessTest {
   }
 
   @Test
+  @Tag("slow") // bft client load and the metrics: LoadRunTest, MetricsTest and the nemesis's clients cover them in the default run
   void eightConcurrentClientsCompleteOperationsAndTheMetricsCountThem() throws Exception {
     Path file = ClusterKeygen.generate(dir, 1, 8, "127.0.0.1", freeBase(), false, new SecureRandom());
     int metricsPort = dev.bft.core.config.FreePorts.consecutive(1);

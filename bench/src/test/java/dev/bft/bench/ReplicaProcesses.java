@@ -32,7 +32,6 @@ final class ReplicaProcesses implements AutoCloseable {
   /** Where in its log each replica's latest process started writing. */
   private final Map<Integer, Long> logOffsets = new HashMap<>();
   private final Map<String, String> environment = new HashMap<>();
-  private java.util.function.IntFunction<List<String>> host = id -> List.of();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /**
@@ -47,15 +46,10 @@ final class ReplicaProcesses implements AutoCloseable {
     this.cluster = cluster;
   }
 
-  /** Replica i starts on the host {@code host.apply(i)} names: the words put before its command. */
-  void placeOn(java.util.function.IntFunction<List<String>> host) {
-    this.host = host;
-  }
-
   void start(int id, String... options) throws IOException {
     Path launcher = Path.of(System.getProperty("user.dir")).getParent().resolve("bin/bft");
-    List<String> command = new java.util.ArrayList<>(host.apply(id));
-    command.addAll(List.of(launcher.toString(), "replica", "--config", file.toString(), "--id", String.valueOf(id)));
+    List<String> command = new java.util.ArrayList<>(List.of(launcher.toString(), "replica", "--config", file.toString(),
+        "--id", String.valueOf(id)));
     command.addAll(List.of(options));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("replica-" + id + ".log").toFile()));

@@ -7,7 +7,6 @@ import dev.bft.core.config.ClusterFile;
 import dev.bft.core.config.ClusterKeygen;
 import dev.bft.core.service.KvResult;
 import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +47,7 @@ final class ProbeCommand implements Callable<Integer> {
   @Option(names = "--duration", defaultValue = "30s", description = "how long to write, e.g. 30s or 2m (default: ${DEFAULT-VALUE})")
   String duration;
 
-  @Option(names = "--clients", defaultValue = "1", description = "client identities writing at once, one write in flight each (default: ${DEFAULT-VALUE})")
+  @Option(names = "--clients", defaultValue = "1", description = "client identities writing (or with --verify reading) at once, one operation in flight each (default: ${DEFAULT-VALUE})")
   int clients;
 
   @Option(names = "--deadline-ms", defaultValue = "10000",
@@ -67,7 +66,7 @@ final class ProbeCommand implements Callable<Integer> {
           + " client identities (bft keygen --clients N makes more)");
     }
     PrintWriter out = spec.commandLine().getOut();
-    return verify ? verify(cluster, ids.get(0), out) : write(cluster, ids.subList(0, clients), out);
+    return verify ? verify(cluster, ids.subList(0, clients), out) : write(cluster, ids.subList(0, clients), out);
   }
 
   private BftClient connect(ClusterConfig cluster, int id) {
@@ -131,28 +130,51 @@ final class ProbeCommand implements Callable<Integer> {
     return acked.get() > 0 ? 0 : 1;
   }
 
-  private int verify(ClusterConfig cluster, int id, PrintWriter out) throws IOException {
+  /** Reads every journaled write back, the lines shared among the clients, each client one read at a time. */
+  private int verify(ClusterConfig cluster, List<Integer> ids, PrintWriter out) throws Exception {
     List<String> lines = Files.readAllLines(journal, StandardCharsets.UTF_8);
-    int missing = 0;
-    try (BftClient client = connect(cluster, id)) {
-      for (String line : lines) {
-        int tab = line.indexOf('\t');
-        if (tab < 0) {
-          throw new IllegalArgumentException(journal + ": '" + line + "' is not a journal line (key<TAB>value)");
-        }
-        String key = line.substring(0, tab);
-        String value = line.substring(tab + 1);
-        KvResult r = client.get(ClientCommand.bytes(key)).join();
-        if (r.status() != KvResult.Status.VALUE || !value.equals(ClientCommand.describe(r))) {
-          missing++;
-          if (missing <= 10) {
-            out.printf("LOST: %s was acknowledged as %s, reads %s%n", key, value, ClientCommand.describe(r));
-          }
-        }
+    for (String line : lines) {
+      if (line.indexOf('\t') < 0) {
+        throw new IllegalArgumentException(journal + ": '" + line + "' is not a journal line (key<TAB>value)");
       }
     }
-    out.printf("%d of %d acknowledged writes read back as written%s%n", lines.size() - missing, lines.size(),
-        missing == 0 ? "" : "; " + missing + " LOST");
-    return missing == 0 && !lines.isEmpty() ? 0 : 1;
+    AtomicLong missing = new AtomicLong();
+    List<Throwable> failures = new ArrayList<>();
+    List<Thread> readers = new ArrayList<>();
+    for (int r = 0; r < ids.size(); r++) {
+      int reader = r;
+      Thread t = new Thread(() -> {
+        try (BftClient client = connect(cluster, ids.get(reader))) {
+          for (int i = reader; i < lines.size(); i += ids.size()) {
+            String line = lines.get(i);
+            String key = line.substring(0, line.indexOf('\t'));
+            String value = line.substring(line.indexOf('\t') + 1);
+            KvResult got = client.get(ClientCommand.bytes(key)).join();
+            if (got.status() != KvResult.Status.VALUE || !value.equals(ClientCommand.describe(got))) {
+              if (missing.incrementAndGet() <= 10) {
+                synchronized (out) {
+                  out.printf("LOST: %s was acknowledged as %s, reads %s%n", key, value, ClientCommand.describe(got));
+                }
+              }
+            }
+          }
+        } catch (Throwable e) {
+          synchronized (failures) {
+            failures.add(e);
+          }
+        }
+      }, "verify-" + r);
+      t.start();
+      readers.add(t);
+    }
+    for (Thread t : readers) {
+      t.join();
+    }
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("a reader failed: " + failures.get(0).getMessage(), failures.get(0));
+    }
+    out.printf("%d of %d acknowledged writes read back as written%s%n", lines.size() - missing.get(), lines.size(),
+        missing.get() == 0 ? "" : "; " + missing.get() + " LOST");
+    return missing.get() == 0 && !lines.isEmpty() ? 0 : 1;
   }
 }

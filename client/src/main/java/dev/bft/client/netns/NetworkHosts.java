@@ -157,7 +157,7 @@ public final class NetworkHosts implements AutoCloseable {
   }
 
   /** Removes the namespaces of runs whose process is gone, and what still runs inside them. */
-  static void removeLeftovers() throws IOException {
+  public static void removeLeftovers() throws IOException {
     for (String line : run("ip", "netns", "list").output.split("\n")) {
       Matcher m = OURS.matcher(line.strip());
       if (m.find() && ProcessHandle.of(Long.parseLong(m.group(2))).map(ProcessHandle::isAlive).orElse(false) == false) {
