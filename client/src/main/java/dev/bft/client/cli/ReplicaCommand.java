@@ -104,7 +104,8 @@ final class ReplicaCommand implements Callable<Integer> {
     if (bind == null) {
       return new dev.bft.core.config.HostPort(advertised.host(), advertised.port());
     }
-    boolean withPort = bind.matches(".*:\\d+") && !(bind.contains("::") && !bind.startsWith("["));
+    // a port is given as host:port or [v6]:port; a bare IPv6 address has colons of its own
+    boolean withPort = bind.startsWith("[") || bind.indexOf(':') >= 0 && bind.indexOf(':') == bind.lastIndexOf(':');
     return withPort ? dev.bft.core.config.HostPort.parse(bind) : new dev.bft.core.config.HostPort(bind, advertised.port());
   }
 
