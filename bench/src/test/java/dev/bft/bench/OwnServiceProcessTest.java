@@ -29,12 +29,13 @@ class OwnServiceProcessTest {
 
       import dev.bft.core.service.ExecutionContext;
       import dev.bft.core.service.ReplicatedService;
-      import dev.bft.core.service.StateSnapshot;
+import dev.bft.core.service.ByteChunkService;
+      import dev.bft.core.service.ByteChunkSnapshot;
       import dev.bft.crypto.Digest;
       import java.nio.ByteBuffer;
 
       /** A counter: "add n" adds n and answers the total; one chunk of 8 bytes. */
-      public class Counter implements ReplicatedService {
+      public class Counter implements ByteChunkService {
         private long total;
 
         private static byte[] encode(long v) {
@@ -58,14 +59,14 @@ class OwnServiceProcessTest {
         }
 
         public Digest[] chunkDigests() {
-          return new Digest[] {ReplicatedService.chunkDigest(encode(total))};
+          return new Digest[] {ByteChunkService.chunkDigest(encode(total))};
         }
 
-        public StateSnapshot snapshot() {
+        public ByteChunkSnapshot snapshot() {
           long at = total;
-          return new StateSnapshot() {
+          return new ByteChunkSnapshot() {
             public Digest[] chunkDigests() {
-              return new Digest[] {ReplicatedService.chunkDigest(encode(at))};
+              return new Digest[] {ByteChunkService.chunkDigest(encode(at))};
             }
 
             public byte[] chunk(int c) {

@@ -2,7 +2,8 @@ package dev.bft.client;
 
 import dev.bft.core.service.ExecutionContext;
 import dev.bft.core.service.ReplicatedService;
-import dev.bft.core.service.StateSnapshot;
+import dev.bft.core.service.ByteChunkService;
+import dev.bft.core.service.ByteChunkSnapshot;
 import dev.bft.crypto.Digest;
 import java.nio.ByteBuffer;
 
@@ -11,7 +12,7 @@ import java.nio.ByteBuffer;
  * is answered with an empty result); the result and the read-only answer are the counter's value.
  * Its state is one chunk of 8 bytes.
  */
-public final class Counter implements ReplicatedService {
+public final class Counter implements ByteChunkService {
   private long value;
 
   public static byte[] add(long amount) {
@@ -43,16 +44,16 @@ public final class Counter implements ReplicatedService {
 
   @Override
   public Digest[] chunkDigests() {
-    return new Digest[] {ReplicatedService.chunkDigest(encode(value))};
+    return new Digest[] {ByteChunkService.chunkDigest(encode(value))};
   }
 
   @Override
-  public StateSnapshot snapshot() {
+  public ByteChunkSnapshot snapshot() {
     long at = value;
-    return new StateSnapshot() {
+    return new ByteChunkSnapshot() {
       @Override
       public Digest[] chunkDigests() {
-        return new Digest[] {ReplicatedService.chunkDigest(encode(at))};
+        return new Digest[] {ByteChunkService.chunkDigest(encode(at))};
       }
 
       @Override

@@ -62,7 +62,7 @@ public class StateTransferBenchmark {
     KeyValueService target = new KeyValueService(1024, 64, 2 * VALUE);
     for (int b = 0; b < snapshot.leafCount(); b++) {
       byte[] chunk = snapshot.chunk(b);
-      if (!dev.bft.core.service.ReplicatedService.chunkDigest(chunk).equals(leaves[b])) {
+      if (!dev.bft.core.service.ByteChunkService.chunkDigest(chunk).equals(leaves[b])) {
         throw new IllegalStateException("chunk " + b + " does not verify");
       }
       target.installChunk(b, chunk);

@@ -99,7 +99,7 @@ public final class DurableLog implements DurableRecords {
     Digest[] now = snapshot.chunkDigests();
     for (int i = 0; i < now.length; i++) {
       if (persistedChunks == null || !now[i].equals(persistedChunks[i])) {
-        batch.put(Table.STATE, ByteBuffer.allocate(4).putInt(i).array(), snapshot.chunk(i));
+        batch.put(Table.STATE, ByteBuffer.allocate(4).putInt(i).array(), ((dev.bft.core.service.ByteChunkSnapshot) snapshot).chunk(i));
       }
     }
     persistedChunks = now;
@@ -174,7 +174,7 @@ public final class DurableLog implements DurableRecords {
     if (seq != null) {
       executed = ByteBuffer.wrap(seq).getLong();
       clients = ClientTable.decode(store.get(Table.META, STATE_CLIENTS), v, self);
-      store.forEach(Table.STATE, (k, chunk) -> state.installChunk(ByteBuffer.wrap(k).getInt(), chunk));
+      store.forEach(Table.STATE, (k, chunk) -> ((dev.bft.core.service.ByteChunkService) state).installChunk(ByteBuffer.wrap(k).getInt(), chunk));
       persistedChunks = state.chunkDigests();
     }
     return new RecoveredState(executed, clients, records);

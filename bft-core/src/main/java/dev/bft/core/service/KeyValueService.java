@@ -5,7 +5,7 @@ package dev.bft.core.service;
  * Deterministic (sorted buckets, no hash-ordered iteration), with an incremental state digest and
  * copy-on-write snapshots (see {@link KvState}).
  */
-public final class KeyValueService implements ReplicatedService {
+public final class KeyValueService implements ByteChunkService {
   public static final int DEFAULT_MAX_KEY = 1024;
   public static final int DEFAULT_MAX_VALUE = 64 * 1024;
 

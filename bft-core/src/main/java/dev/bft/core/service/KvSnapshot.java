@@ -8,7 +8,7 @@ import java.util.NavigableMap;
  * The key-value state at a checkpoint, immutable while execution goes on: it shares the buckets
  * with the live state, which copies a bucket before its next write. Its chunks are the buckets.
  */
-public final class KvSnapshot implements StateSnapshot {
+public final class KvSnapshot implements ByteChunkSnapshot {
   private final NavigableMap<byte[], byte[]>[] buckets;
   private final Digest[] bucketDigests;
   private final Digest root;

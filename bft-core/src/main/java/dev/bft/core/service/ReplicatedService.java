@@ -1,6 +1,8 @@
 package dev.bft.core.service;
 
 import dev.bft.crypto.Digest;
+import java.util.List;
+import java.util.SortedMap;
 
 /**
  * What an application implements to be replicated: the one interface between a service and the
@@ -17,15 +19,20 @@ import dev.bft.crypto.Digest;
  * treated as a bug of the service and stops the replica.
  *
  * <p><b>Chunks.</b> The state is cut into a fixed number of chunks ({@link #chunkCount()}, a power
- * of two), each with the digest {@link #chunkDigest} of its encoding; the state digest is the
- * Merkle root over them. Checkpoints store only the chunks whose digest changed, and a lagging
- * replica fetches only the chunks that differ from a proven checkpoint's, each in pieces that fit
- * a frame ({@link ChunkPieces}), so a chunk may have any size a Java array holds. Spreading the
- * state over the chunks by a stable hash keeps both cheap.
+ * of two), each with a digest; the state digest is the Merkle root over them. State transfer walks
+ * that tree from a proven root down to the chunks whose digests differ from the lagging replica's
+ * and streams only those, each as its encoding in pieces of bounded size ({@link
+ * StateSnapshot#read}), received by a {@link ChunkReceiver} that checks them against the proven
+ * digest. Spreading the state over the chunks by a stable hash keeps the tree balanced.
  *
  * <p><b>Snapshots.</b> At a checkpoint the replica takes a {@link #snapshot()} and keeps serving it
- * to peers and writing it to disk while execution goes on, so a snapshot must stay as it was when
- * taken: copy on write, or a persistent structure (see the key-value service's buckets).
+ * to peers while execution goes on, so a snapshot must stay as it was when taken: copy on write, a
+ * persistent structure, or a read transaction of a store with multi-version concurrency (LMDB).
+ *
+ * <p><b>State in memory or on disk.</b> A service that keeps its state in the heap lets the replica
+ * persist its changed chunks at each checkpoint ({@link ByteChunkService} does the chunk plumbing
+ * for it). A service whose state may outgrow the heap keeps it durable itself and says how through
+ * {@link #durableState()}.
  *
  * <p>Every method is called from one thread at a time (the replica's protocol thread), except
  * those of a snapshot once taken, which may be read from any thread.
@@ -40,7 +47,7 @@ public interface ReplicatedService {
   /** The number of chunks: a power of two, the same at every replica and for the service's whole life. */
   int chunkCount();
 
-  /** The current digest of every chunk, {@code chunkDigest(encoding of chunk c)} at index c. */
+  /** The current digest of every chunk, at index c the digest of chunk c. */
   Digest[] chunkDigests();
 
   /** The digest of the whole state: the Merkle root over {@link #chunkDigests()}, which an override must keep. */
@@ -51,15 +58,20 @@ public interface ReplicatedService {
   /** An immutable view of the current state, unaffected by later executions. */
   StateSnapshot snapshot();
 
-  /**
-   * Replaces chunk {@code chunk} with {@code content}, the encoding a snapshot's
-   * {@link StateSnapshot#chunk} gave at another replica. The content matches a digest that 2f + 1
-   * replicas proved, so bytes that do not decode mean a bug, not an attack: throw.
-   */
-  void installChunk(int chunk, byte[] content);
+  /** Starts receiving chunk {@code chunk} by state transfer, staged until {@link #install}. */
+  ChunkReceiver receiveChunk(int chunk);
 
-  /** The digest of a chunk's encoding: what {@link #chunkDigests()} must hold for it. */
-  static Digest chunkDigest(byte[] content) {
-    return ChunkPieces.contentDigest(content);
+  /**
+   * Replaces each named chunk with what its receiver staged, in one step: state transfer brought
+   * the state of checkpoint {@code sequence} (the other chunks already matched it). Every receiver
+   * finished with the digest 2f + 1 replicas proved. A durable service stores {@code sequence} and
+   * the exactly-once table {@code clientEntries} in the same commit ({@link DurableState}); a
+   * service in the heap ignores both.
+   */
+  void install(List<ChunkReceiver> chunks, long sequence, SortedMap<Integer, byte[]> clientEntries);
+
+  /** How the service keeps its own state durable, or null if the replica is to persist its chunks at checkpoints. */
+  default DurableState durableState() {
+    return null;
   }
 }

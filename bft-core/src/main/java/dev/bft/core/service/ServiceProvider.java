@@ -14,4 +14,12 @@ public interface ServiceProvider {
 
   /** A fresh service in its initial state: every replica of a cluster must get an equal one. */
   ReplicatedService create();
+
+  /**
+   * A fresh service for a replica whose context is {@code context}: a service that stores its own
+   * state opens it there. The default ignores the context.
+   */
+  default ReplicatedService create(ServiceContext context) {
+    return create();
+  }
 }

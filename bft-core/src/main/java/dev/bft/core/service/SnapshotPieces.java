@@ -33,7 +33,7 @@ public final class SnapshotPieces {
     if (bound < 0) {
       int most = 1;
       for (int c = 0; c < leaves.length; c++) {
-        most = Math.max(most, ChunkPieces.pieceCount(snapshot.chunk(c).length));
+        most = Math.max(most, ChunkPieces.pieceCount(((ByteChunkSnapshot) snapshot).chunk(c).length));
       }
       bound = (int) Math.min(Integer.MAX_VALUE, (long) leaves.length * most);
       indexBound = bound;
@@ -46,7 +46,7 @@ public final class SnapshotPieces {
     if (index < 0) {
       return new byte[0];
     }
-    byte[] piece = ChunkPieces.piece(snapshot.chunk(index % leaves.length), index / leaves.length);
+    byte[] piece = ChunkPieces.piece(((ByteChunkSnapshot) snapshot).chunk(index % leaves.length), index / leaves.length);
     return piece == null ? new byte[0] : piece;
   }
 }

@@ -509,8 +509,19 @@ public final class Simulation {
       }
 
       @Override
-      public void installChunk(int chunk, byte[] content) {
-        service.installChunk(chunk, content);
+      public dev.bft.core.service.ChunkReceiver receiveChunk(int chunk) {
+        return service.receiveChunk(chunk);
+      }
+
+      @Override
+      public void install(java.util.List<dev.bft.core.service.ChunkReceiver> chunks, long sequence,
+                          java.util.SortedMap<Integer, byte[]> clientEntries) {
+        service.install(chunks, sequence, clientEntries);
+      }
+
+      @Override
+      public dev.bft.core.service.DurableState durableState() {
+        return service.durableState();
       }
     };
   }

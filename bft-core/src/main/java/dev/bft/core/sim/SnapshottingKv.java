@@ -3,14 +3,15 @@ package dev.bft.core.sim;
 import dev.bft.core.service.ExecutionContext;
 import dev.bft.core.service.KeyValueService;
 import dev.bft.core.service.ReplicatedService;
-import dev.bft.core.service.StateSnapshot;
+import dev.bft.core.service.ByteChunkService;
+import dev.bft.core.service.ByteChunkSnapshot;
 import dev.bft.crypto.Digest;
 
 /**
  * The key-value service as the simulations run it, under the name their scenarios know it by:
  * since every service snapshots and transfers through {@link ReplicatedService}, it only delegates.
  */
-public final class SnapshottingKv implements ReplicatedService {
+public final class SnapshottingKv implements ByteChunkService {
   private final KeyValueService kv = new KeyValueService();
 
   @Override
@@ -39,7 +40,7 @@ public final class SnapshottingKv implements ReplicatedService {
   }
 
   @Override
-  public StateSnapshot snapshot() {
+  public ByteChunkSnapshot snapshot() {
     return kv.snapshot();
   }
 

@@ -275,7 +275,7 @@ public final class StateFetcher {
     if (!needed.isEmpty()) {
       return false;
     }
-    fetched.forEach(state::installChunk);
+    fetched.forEach(((dev.bft.core.service.ByteChunkService) state)::installChunk);
     fetched.clear();
     sequence = -1;
     stats.transfers++;

@@ -2,7 +2,8 @@ package dev.bft.core.sim;
 
 import dev.bft.core.service.ExecutionContext;
 import dev.bft.core.service.ReplicatedService;
-import dev.bft.core.service.StateSnapshot;
+import dev.bft.core.service.ByteChunkService;
+import dev.bft.core.service.ByteChunkSnapshot;
 import dev.bft.crypto.Digest;
 import java.nio.ByteBuffer;
 
@@ -11,7 +12,7 @@ import java.nio.ByteBuffer;
  * divergence in order or content between replicas shows up in its digest and in its results. Its
  * state is one small chunk, {@code [count:8][chain:32]}.
  */
-public final class AppendOnlyService implements ReplicatedService {
+public final class AppendOnlyService implements ByteChunkService {
   private Digest chain = Digest.ZERO;
   private long count;
 
@@ -34,14 +35,14 @@ public final class AppendOnlyService implements ReplicatedService {
 
   @Override
   public Digest[] chunkDigests() {
-    return new Digest[] {ReplicatedService.chunkDigest(result())};
+    return new Digest[] {ByteChunkService.chunkDigest(result())};
   }
 
   @Override
-  public StateSnapshot snapshot() {
+  public ByteChunkSnapshot snapshot() {
     byte[] content = result();
-    Digest[] leaves = {ReplicatedService.chunkDigest(content)};
-    return new StateSnapshot() {
+    Digest[] leaves = {ByteChunkService.chunkDigest(content)};
+    return new ByteChunkSnapshot() {
       @Override
       public Digest[] chunkDigests() {
         return leaves.clone();

@@ -97,7 +97,7 @@ class LedgerSimulationTest {
   }
 
   /** A ledger with a planted bug: every transfer also destroys one unit of the sender's money. */
-  public static final class LeakyLedger implements ReplicatedService {
+  public static final class LeakyLedger implements dev.bft.core.service.ByteChunkService {
     private final LedgerService ledger = new LedgerService(4);
 
     @Override
@@ -125,7 +125,7 @@ class LedgerSimulationTest {
     }
 
     @Override
-    public StateSnapshot snapshot() {
+    public dev.bft.core.service.ByteChunkSnapshot snapshot() {
       return ledger.snapshot();
     }
 

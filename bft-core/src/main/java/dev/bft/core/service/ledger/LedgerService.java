@@ -2,8 +2,9 @@ package dev.bft.core.service.ledger;
 
 import dev.bft.core.service.ExecutionContext;
 import dev.bft.core.service.ReplicatedService;
+import dev.bft.core.service.ByteChunkService;
 import dev.bft.core.service.ServiceProvider;
-import dev.bft.core.service.StateSnapshot;
+import dev.bft.core.service.ByteChunkSnapshot;
 import dev.bft.core.service.ledger.LedgerResult.Status;
 import dev.bft.crypto.Digest;
 
@@ -14,7 +15,7 @@ import dev.bft.crypto.Digest;
  * always the total deposited minus the total withdrawn; deposits that would take the total past
  * {@link Long#MAX_VALUE} are refused, so no sum overflows.
  */
-public final class LedgerService implements ReplicatedService {
+public final class LedgerService implements ByteChunkService {
   public static final int DEFAULT_BUCKETS = 256;
 
   private final LedgerState state;
@@ -147,7 +148,7 @@ public final class LedgerService implements ReplicatedService {
   }
 
   @Override
-  public StateSnapshot snapshot() {
+  public ByteChunkSnapshot snapshot() {
     return state.snapshot();
   }
 
@@ -166,7 +167,7 @@ public final class LedgerService implements ReplicatedService {
   }
 
   /** Adds up the balances in a snapshot's chunks, independently of any service object: for invariant checks. */
-  public static long sumOfBalances(StateSnapshot snapshot) {
+  public static long sumOfBalances(ByteChunkSnapshot snapshot) {
     long sum = 0;
     Digest[] leaves = snapshot.chunkDigests();
     for (int c = 0; c < leaves.length; c++) {

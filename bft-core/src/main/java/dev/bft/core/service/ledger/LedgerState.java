@@ -2,7 +2,8 @@ package dev.bft.core.service.ledger;
 
 import dev.bft.core.service.MerkleTree;
 import dev.bft.core.service.ReplicatedService;
-import dev.bft.core.service.StateSnapshot;
+import dev.bft.core.service.ByteChunkService;
+import dev.bft.core.service.ByteChunkSnapshot;
 import dev.bft.crypto.Digest;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -110,7 +111,7 @@ final class LedgerState {
     if (anyDirty) {
       for (int b = 0; b < buckets.length; b++) {
         if (dirty[b]) {
-          digests[b] = ReplicatedService.chunkDigest(encode(buckets[b]));
+          digests[b] = ByteChunkService.chunkDigest(encode(buckets[b]));
           dirty[b] = false;
         }
       }
@@ -123,11 +124,11 @@ final class LedgerState {
     return MerkleTree.root(digests());
   }
 
-  StateSnapshot snapshot() {
+  ByteChunkSnapshot snapshot() {
     Digest[] leaves = digests();
     Bucket[] view = buckets.clone();
     java.util.Arrays.fill(shared, true);
-    return new StateSnapshot() {
+    return new ByteChunkSnapshot() {
       @Override
       public Digest[] chunkDigests() {
         return leaves.clone();

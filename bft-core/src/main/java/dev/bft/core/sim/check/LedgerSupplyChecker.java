@@ -83,7 +83,7 @@ public final class LedgerSupplyChecker implements SimObserver {
   }
 
   private void compare(int replica, ReplicatedService service, long expected, String when) {
-    long sum = LedgerService.sumOfBalances(service.snapshot());
+    long sum = LedgerService.sumOfBalances((dev.bft.core.service.ByteChunkSnapshot) service.snapshot());
     checks++;
     if (sum != expected) {
       throw new InvariantViolation("ledger-supply", "replica " + replica + " " + when + ": its balances add up to "

@@ -81,7 +81,7 @@ class LedgerServiceTest {
       run(a, new LedgerOperation.Open(a));
       run(a, new LedgerOperation.Deposit(a, 1 + random.nextInt(1000)));
     }
-    StateSnapshot snap = ledger.snapshot();
+    dev.bft.core.service.ByteChunkSnapshot snap = ledger.snapshot();
     var digest = ledger.stateDigest();
     long sum = ledger.sumOfBalances();
     for (int i = 0; i < 200; i++) {
