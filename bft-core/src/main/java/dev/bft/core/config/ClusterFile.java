@@ -19,7 +19,7 @@ import java.util.TreeMap;
 public final class ClusterFile {
   static final List<String> PARAMETER_KEYS = List.of("f", "batch.size", "batch.delay.ms", "batch.linger.ms", "pipeline.depth",
       "checkpoint.interval", "log.window", "viewchange.timeout.ms", "primary.idle.timeout.ms", "durability", "data.dir", "storage.map.mb",
-      "metrics.host", "tls", "timestamp.skew.ms");
+      "service.map.mb", "metrics.host", "tls", "timestamp.skew.ms");
 
   private ClusterFile() {}
 
@@ -151,6 +151,7 @@ public final class ClusterFile {
       durability = v.equals("sync") ? Durability.SYNC : Durability.ASYNC;
     }
     long mapMb = opt(name, values, lineOf, "storage.map.mb", d.storageMapMegabytes(), 16, 1L << 24);
+    long serviceMapMb = opt(name, values, lineOf, "service.map.mb", d.serviceMapMegabytes(), 16, 1L << 26);
     String tls = values.getOrDefault("tls", d.tls() ? "on" : "off");
     if (!tls.equals("on") && !tls.equals("off")) {
       throw new ConfigException(name, lineOf.get("tls"), "tls must be 'on' or 'off', got '" + tls + "'");
@@ -162,7 +163,7 @@ public final class ClusterFile {
     }
     return new ClusterConfig(f, replicas, clients,
         new ProtocolParameters(batch, delay, depth, interval, window, timeout, idle, durability, mapMb, linger,
-            tls.equals("on"), skew), data, metricsHost);
+            tls.equals("on"), skew, serviceMapMb), data, metricsHost);
   }
 
   private static int id(String name, int ln, String key, String kind) {
@@ -302,6 +303,8 @@ public final class ClusterFile {
     b.append("durability = ").append(p.durability().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
     b.append("# largest size, in MiB, each replica's LMDB environment may grow to\n");
     b.append("storage.map.mb = ").append(p.storageMapMegabytes()).append('\n');
+    b.append("# largest size, in MiB, a service that stores its own state (the key-value store) may grow to\n");
+    b.append("service.map.mb = ").append(p.serviceMapMegabytes()).append('\n');
     b.append("# TLS 1.3 with the keys above pinned, on every link; 'off' only to measure what it costs\n");
     b.append("tls = ").append(p.tls() ? "on" : "off").append('\n');
     b.append("# replica i keeps its LMDB environment in <data.dir>/replica-i (relative to this file)\n");

@@ -7,7 +7,7 @@ package dev.bft.core.config;
 public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipelineDepth, int checkpointInterval,
                                  int logWindow, long viewChangeTimeoutMillis, long primaryIdleTimeoutMillis,
                                  Durability durability, long storageMapMegabytes, long batchLingerMillis,
-                                 boolean tls, long timestampSkewMillis) {
+                                 boolean tls, long timestampSkewMillis, long serviceMapMegabytes) {
   /**
    * {@code batchDelayMillis} of the drain rule (docs/protocol.md, Batching), the default: a partial
    * batch waits while others are in flight until the pipeline drains (written
@@ -15,15 +15,21 @@ public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipel
    */
   public static final long UNTIL_DRAINED = -1;
 
+  /**
+   * How large a service that stores its own state (the key-value store on LMDB) may let it grow:
+   * 64 GiB of address space, reserved, not allocated (a memory map takes disk only as it fills).
+   */
+  public static final long DEFAULT_SERVICE_MAP_MEGABYTES = 64 * 1024;
+
   /** The same parameters with TLS on links switched {@code on} or off. */
   public ProtocolParameters withTls(boolean on) {
     return new ProtocolParameters(batchSize, batchDelayMillis, pipelineDepth, checkpointInterval, logWindow,
         viewChangeTimeoutMillis, primaryIdleTimeoutMillis, durability, storageMapMegabytes, batchLingerMillis, on,
-        timestampSkewMillis);
+        timestampSkewMillis, serviceMapMegabytes);
   }
 
   public static ProtocolParameters defaults() {
     return new ProtocolParameters(256, UNTIL_DRAINED, 16, 128, 256, 2000, 250, Durability.SYNC, 1024, 0, true,
-        dev.bft.core.protocol.ReplicaConfig.DEFAULT_TIMESTAMP_SKEW_TICKS);
+        dev.bft.core.protocol.ReplicaConfig.DEFAULT_TIMESTAMP_SKEW_TICKS, DEFAULT_SERVICE_MAP_MEGABYTES);
   }
 }

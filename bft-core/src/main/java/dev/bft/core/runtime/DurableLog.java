@@ -48,6 +48,8 @@ public final class DurableLog implements DurableRecords {
   private final int self;
   private final WriteBatch batch = new WriteBatch();
   private Digest[] persistedChunks;
+  /** A service that stores its own state: then STATE stays empty and the service says where it stands. */
+  private dev.bft.core.service.DurableState serviceState;
 
   public DurableLog(LmdbStore store, MessageEncoder encoder, MessageDecoder decoder, int self) {
     this(store, encoder::encode, decoder, self);
@@ -60,6 +62,14 @@ public final class DurableLog implements DurableRecords {
     this.encoder = encode;
     this.decoder = decoder;
     this.self = self;
+  }
+
+  /**
+   * The service stores its own state ({@link dev.bft.core.service.DurableState}): checkpoints then
+   * only make what it committed durable, and recovery asks it where it stands.
+   */
+  public void serviceStoresItself(dev.bft.core.service.DurableState state) {
+    this.serviceState = state;
   }
 
   public static byte[] key(long sequence, byte kind, int sender) {
@@ -96,6 +106,13 @@ public final class DurableLog implements DurableRecords {
    */
   @Override
   public void addState(long sequence, StateSnapshot snapshot, ClientTable clients) {
+    if (serviceState != null) {
+      // The service committed this checkpoint's state itself; before this log may forget the
+      // batches below the checkpoint (a later record), that state must survive a power cut.
+      serviceState.sync();
+      batch.put(Table.META, STATE_SEQUENCE, ByteBuffer.allocate(8).putLong(sequence).array());
+      return;
+    }
     Digest[] now = snapshot.chunkDigests();
     for (int i = 0; i < now.length; i++) {
       if (persistedChunks == null || !now[i].equals(persistedChunks[i])) {
@@ -124,7 +141,7 @@ public final class DurableLog implements DurableRecords {
 
   public boolean isEmpty() {
     return store.get(Table.META, VIEW) == null && store.get(Table.META, STATE_SEQUENCE) == null
-        && store.count(Table.LOG) == 0;
+        && store.count(Table.LOG) == 0 && (serviceState == null || serviceState.stored() == null);
   }
 
   /** Reads everything back: installs the stored state into {@code state} and returns the records. */
@@ -171,7 +188,13 @@ public final class DurableLog implements DurableRecords {
     long executed = 0;
     ClientTable clients = new ClientTable();
     byte[] seq = store.get(Table.META, STATE_SEQUENCE);
-    if (seq != null) {
+    if (serviceState != null) {
+      dev.bft.core.service.DurableState.Stored stored = serviceState.stored();
+      if (stored != null) {
+        executed = stored.sequence();
+        clients = ServiceDurability.decode(stored.clientEntries(), v, self);
+      }
+    } else if (seq != null) {
       executed = ByteBuffer.wrap(seq).getLong();
       clients = ClientTable.decode(store.get(Table.META, STATE_CLIENTS), v, self);
       store.forEach(Table.STATE, (k, chunk) -> ((dev.bft.core.service.ByteChunkService) state).installChunk(ByteBuffer.wrap(k).getInt(), chunk));

@@ -77,7 +77,7 @@ public final class EmbeddedReplica implements AutoCloseable {
     private Ed25519KeyPair key;
     private Path keyFile;
     private Path data;
-    private ReplicatedService service;
+    private java.util.function.Function<dev.bft.core.service.ServiceContext, ReplicatedService> service;
     private Integer metricsPort;
     private String bindHost;
     private HostPort bindAddress;
@@ -120,7 +120,17 @@ public final class EmbeddedReplica implements AutoCloseable {
 
     /** A fresh instance of the service: the same class, in the same initial state, at every replica. */
     public Builder service(ReplicatedService service) {
-      this.service = service;
+      Objects.requireNonNull(service);
+      this.service = context -> service;
+      return this;
+    }
+
+    /**
+     * The service a provider makes for this replica's context: how a service that stores its own
+     * state (the key-value store on LMDB) opens it in the replica's data directory.
+     */
+    public Builder service(dev.bft.core.service.ServiceProvider provider) {
+      this.service = Objects.requireNonNull(provider)::create;
       return this;
     }
 
@@ -179,7 +189,7 @@ public final class EmbeddedReplica implements AutoCloseable {
       Path dir = data != null ? data : config.dataDirectory().resolve("replica-" + id);
       EmbeddedReplica[] self = new EmbeddedReplica[1];
       int replicaId = id;
-      ReplicaNode node = new ReplicaNode(config, replicaId, keys, dir, service, e -> {
+      ReplicaNode node = new ReplicaNode(config, replicaId, keys, dir, service, 0, e -> {
         LOG.error("replica {}: stopping: {}", replicaId, e.toString(), e);
         EmbeddedReplica r = self[0];
         if (r != null) {

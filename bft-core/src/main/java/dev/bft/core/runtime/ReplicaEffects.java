@@ -43,6 +43,9 @@ final class ReplicaEffects implements Effects {
   private final Checkpoints checkpoints;
   private final ViewChangeLogger viewChanges;
 
+  /** Where a service that stores its own state learns what each executed batch must be stored with; null for a service in the heap. */
+  private ServiceDurability serviceDurability;
+
   private List<Runnable> persists = new ArrayList<>();
   private List<Runnable> sends = new ArrayList<>();
   private List<Reply> replies = new ArrayList<>();
@@ -70,6 +73,10 @@ final class ReplicaEffects implements Effects {
     this.checkpoints = checkpoints;
     this.batchStages = new BatchStageClock(clock::nanos, metrics::stage);
     this.viewChanges = new ViewChangeLogger(self, () -> clock.nanos() / 1_000_000, "ms");
+  }
+
+  void storeExecutionIn(ServiceDurability durability) {
+    this.serviceDurability = durability;
   }
 
   void playByzantine(dev.bft.core.byzantine.OutboundFilter behaviour) {
@@ -198,6 +205,9 @@ final class ReplicaEffects implements Effects {
 
   @Override
   public void executed(long sequence, Batch batch) {
+    if (serviceDurability != null) {
+      serviceDurability.executed(sequence, batch);
+    }
     metrics.executed(batch.size());
     batchStages.executed(sequence);
     long now = clock.nanos();

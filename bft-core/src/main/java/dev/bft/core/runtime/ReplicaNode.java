@@ -21,6 +21,8 @@ import dev.bft.core.protocol.Replica;
 import dev.bft.core.protocol.ReplicaConfig;
 import dev.bft.core.service.KeyValueService;
 import dev.bft.core.service.ReplicatedService;
+import dev.bft.core.service.DurableState;
+import dev.bft.core.service.ServiceContext;
 import dev.bft.core.service.StateSnapshot;
 import dev.bft.core.statetransfer.TransferStats;
 import dev.bft.crypto.Digest;
@@ -102,13 +104,26 @@ public final class ReplicaNode implements AutoCloseable {
    */
   public ReplicaNode(ClusterConfig config, int self, Ed25519KeyPair key, Path data, ReplicatedService service,
                      long clockOffsetMillis, Consumer<Throwable> onFatal) {
+    this(config, self, key, data, context -> java.util.Objects.requireNonNull(service, "service"), clockOffsetMillis,
+        onFatal);
+  }
+
+  /**
+   * A replica of the service {@code create} makes for its context: a service that stores its own
+   * state opens it in {@code <data>/state}, durable as the cluster's {@code durability} says.
+   */
+  public ReplicaNode(ClusterConfig config, int self, Ed25519KeyPair key, Path data,
+                     java.util.function.Function<ServiceContext, ReplicatedService> create, long clockOffsetMillis,
+                     Consumer<Throwable> onFatal) {
     this.config = config;
-    this.service = java.util.Objects.requireNonNull(service, "service");
     this.self = self;
     Quorum quorum = new Quorum(config.n(), config.f());
     if (!config.replica(self).publicKey().equals(key.publicKey())) {
       throw new IllegalArgumentException("the key given for replica " + self + " does not match its public key in the cluster file");
     }
+    ProtocolParameters p = config.parameters();
+    this.service = java.util.Objects.requireNonNull(create.apply(new ServiceContext(data.resolve("state"),
+        p.durability() == Durability.SYNC, p.serviceMapMegabytes())), "service");
     ServiceStamp.claim(data, service);
     this.supervisor = new Supervisor("replica " + self, e -> {
       halt();
@@ -122,7 +137,6 @@ public final class ReplicaNode implements AutoCloseable {
         ClusterBounds.of(config.n(), config.parameters().checkpointInterval(), config.parameters().logWindow()));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "timers-" + self));
     this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    ProtocolParameters p = config.parameters();
     this.verificationPool = InboundVerification.pool(self, quorum, this::verifyAll, supervisor::failed);
     this.metrics = new ReplicaMetrics(self, this::rejectedFrames, verificationPool::size, decoder.tally());
     LinkTls tls = p.tls() ? new LinkTls(key, "bft replica " + self, trustedKeys(config)) : null;
@@ -134,6 +148,10 @@ public final class ReplicaNode implements AutoCloseable {
         System::nanoTime);
     this.store = LmdbStore.open(data, p.storageMapMegabytes() << 20, p.durability() == Durability.SYNC, true);
     DurableLog durable = new DurableLog(store, this::signOwn, decoder, self);
+    DurableState serviceState = service.durableState();
+    if (serviceState != null) {
+      durable.serviceStoresItself(serviceState);
+    }
     Transport transport = new LinkTransport(links::replica, links::client,
         () -> refused(ShellRefusal.OUTBOUND_QUEUE_FULL.name()));
     ReplicaShell.Io io = new ReplicaShell.Io(transport, new SystemShellClock(scheduler, clockOffsetMillis), Lane.THREADS, durable);
@@ -149,6 +167,9 @@ public final class ReplicaNode implements AutoCloseable {
               recovered.lastExecuted(), recovered.log().size());
           return Replica.recover(rc, service, effects, recovered);
         });
+    if (serviceState != null) {
+      shell.storeExecutionIn(serviceState, p.checkpointInterval());
+    }
     if (clockOffsetMillis != 0) {
       LOG.warn("replica {}: running with its clock moved by {} ms (fault injection: --clock-offset-ms)", self,
           clockOffsetMillis);
@@ -322,6 +343,13 @@ public final class ReplicaNode implements AutoCloseable {
     verificationPool.stop();
     scheduler.shutdownNow();
     store.close();
+    if (service instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.warn("replica {}: closing the service: {}", self, e.toString());
+      }
+    }
     metrics.close();
   }
 }

@@ -166,6 +166,14 @@ public final class ReplicaShell {
     return commits.signed(m);
   }
 
+  /**
+   * The service keeps its own state durable: from now on each executed batch is stored with its
+   * clients' exactly-once entries (before the first event runs).
+   */
+  public void storeExecutionIn(dev.bft.core.service.DurableState state, long checkpointInterval) {
+    effects.storeExecutionIn(new ServiceDurability(state, checkpointInterval, replica::clientTable));
+  }
+
   void playByzantine(dev.bft.core.byzantine.OutboundFilter behaviour) {
     effects.playByzantine(behaviour);
   }

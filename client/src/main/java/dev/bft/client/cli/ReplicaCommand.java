@@ -57,7 +57,7 @@ final class ReplicaCommand implements Callable<Integer> {
     if (!cluster.replicas().containsKey(id)) {
       throw new IllegalArgumentException("--id " + id + " is not a replica of " + config + " (ids 0.." + (cluster.n() - 1) + ")");
     }
-    dev.bft.core.service.ReplicatedService app = dev.bft.core.service.Services.find(service).create();
+    dev.bft.core.service.ServiceProvider app = dev.bft.core.service.Services.find(service);
     Path keyFile = key != null ? key : ClusterKeygen.replicaKeyFile(config.toAbsolutePath().getParent(), id);
     dev.bft.core.cli.ByzantineBehaviour behaviour = null;
     if (byzantine != null) {
@@ -74,7 +74,7 @@ final class ReplicaCommand implements Callable<Integer> {
     }
     dev.bft.core.cli.ByzantineBehaviour.Colluder pooled = behaviour == null ? null : colluder(cluster, behaviour);
     Path dataDir = data != null ? data : cluster.dataDirectory().resolve("replica-" + id);
-    ReplicaNode node = new ReplicaNode(cluster, id, KeyFiles.read(keyFile), dataDir, app, clockOffsetMillis, fatal -> {
+    ReplicaNode node = new ReplicaNode(cluster, id, KeyFiles.read(keyFile), dataDir, app::create, clockOffsetMillis, fatal -> {
       System.err.println("bft replica " + id + ": stopping: " + fatal);
       Runtime.getRuntime().halt(3);
     });
