@@ -62,8 +62,21 @@ final class LoadCommand implements Callable<Integer> {
       description = "with --rtt: each direction's delay varies uniformly by up to this much either way, never reordering (default: ${DEFAULT-VALUE})")
   String jitter;
 
+  @Option(names = "--keys", defaultValue = "same",
+      description = "same: each client puts its one key over and over; unique: every put writes a new key, so the state grows (default: ${DEFAULT-VALUE})")
+  String keys;
+
+  @Option(names = "--read-back", description = "with --keys unique: after the run, read every key written back and check its value")
+  boolean readBack;
+
   @Override
   public Integer call() throws Exception {
+    if (!keys.equals("same") && !keys.equals("unique")) {
+      throw new IllegalArgumentException("--keys " + keys + " is not 'same' or 'unique'");
+    }
+    if (readBack && !keys.equals("unique")) {
+      throw new IllegalArgumentException("--read-back checks the keys of --keys unique");
+    }
     if (rtt == null && !jitter.equals("0")) {
       throw new IllegalArgumentException("--jitter " + jitter + " needs --rtt (the delay it varies)");
     }
@@ -75,8 +88,22 @@ final class LoadCommand implements Callable<Integer> {
         cluster = throughRelays(cluster, delay, relays);
         spec.commandLine().getErr().println("clients reach each replica through a relay: " + delay.describe());
       }
-      return report(LoadRun.run(cluster, config.toAbsolutePath().getParent(), clients, size, readRatio, rate, parseDuration(warmup),
-          parseDuration(duration), true));
+      try (LoadRun load = new LoadRun(cluster, config.toAbsolutePath().getParent(), clients, size, readRatio, rate)) {
+        if (keys.equals("unique")) {
+          load.uniqueKeys();
+        }
+        Duration w = parseDuration(warmup);
+        int status = report(load.measure(clients, new LoadRun.Warmup(w, w, () -> true), parseDuration(duration), true, () -> {}));
+        if (readBack) {
+          LoadRun.ReadBack back = load.readBack(clients);
+          if (back.firstMismatch() != null) {
+            spec.commandLine().getErr().println("read-back failed after " + back.keys() + " keys: " + back.firstMismatch());
+            return 1;
+          }
+          spec.commandLine().getOut().println("read back " + back.keys() + " keys: every value as written");
+        }
+        return status;
+      }
     } finally {
       relays.forEach(DelayRelay::close);
     }

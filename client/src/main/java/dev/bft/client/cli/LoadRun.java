@@ -36,6 +36,10 @@ final class LoadRun implements AutoCloseable {
   private final double rate;
   private final ScheduledExecutorService arrivals;
   private final List<BftClient> connections = new ArrayList<>();
+  /** Each put writes a key of its own (the state grows), rather than its identity's one key. */
+  private boolean uniqueKeys;
+  /** Per identity, how many unique keys it has written (they are 0..count-1): what a read-back checks. */
+  private final java.util.Map<Integer, AtomicLong> written = new java.util.concurrent.ConcurrentHashMap<>();
   // Shared: a few I/O threads for all links, one check per replica and batch of replies.
   private final ClientResources shared;
 
@@ -87,6 +91,74 @@ final class LoadRun implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /**
+   * Makes every put write a key of its own, {@code [identity:8][n:8]}, with a value derived from
+   * the key (so the state grows with the run, and {@link #readBack} can check every value without
+   * keeping any).
+   */
+  LoadRun uniqueKeys() {
+    this.uniqueKeys = true;
+    return this;
+  }
+
+  /** What a read-back found: keys read, and the first key whose value was not the one written (or null). */
+  record ReadBack(long keys, String firstMismatch) {}
+
+  /**
+   * Reads every unique key written back through the cluster (read-only gets, {@code clients}
+   * identities at once) and compares each value with the one derived from its key.
+   */
+  ReadBack readBack(int clients) throws InterruptedException {
+    AtomicLong read = new AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<String> mismatch = new java.util.concurrent.atomic.AtomicReference<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < Math.min(clients, connections.size()); c++) {
+      int reader = c;
+      Thread t = new Thread(() -> {
+        BftClient client = connections.get(reader);
+        for (var e : written.entrySet()) {
+          for (long n = reader; n < e.getValue().get() && mismatch.get() == null; n += Math.min(clients, connections.size())) {
+            byte[] key = uniqueKey(e.getKey(), n);
+            byte[] expected = valueOf(key, size);
+            byte[] got;
+            try {
+              got = client.invokeReadOnly(new KvOperation.Get(key).encode()).get(2, TimeUnit.MINUTES);
+            } catch (Exception ex) {
+              mismatch.compareAndSet(null, describe(e.getKey(), n) + ": " + ex);
+              return;
+            }
+            if (!Arrays.equals(got, dev.bft.core.service.KvResult.value(expected).encode())) {
+              mismatch.compareAndSet(null, describe(e.getKey(), n) + " does not hold the value written");
+            }
+            read.incrementAndGet();
+          }
+        }
+      }, "read-back-" + reader);
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    return new ReadBack(read.get(), mismatch.get());
+  }
+
+  private static String describe(int identity, long n) {
+    return "key " + n + " of identity " + identity;
+  }
+
+  static byte[] uniqueKey(int identity, long n) {
+    return ByteBuffer.allocate(16).putLong(identity).putLong(n).array();
+  }
+
+  /** The value a put of {@code key} in an operation of {@code size} bytes writes: a function of the key alone. */
+  static byte[] valueOf(byte[] key, int size) {
+    byte[] value = new byte[Math.max(0, size - 13 - key.length + 4)];
+    new Random(Arrays.hashCode(key)).nextBytes(value);
+    return value;
   }
 
   /** How many identities this run has connected. */
@@ -159,7 +231,7 @@ final class LoadRun implements AutoCloseable {
     List<IdentityLoop> loops = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       IdentityLoop loop = new IdentityLoop(connections.get(c), c, size, readRatio, measureFrom, deadline, completed,
-          rate > 0 ? clients * 1e9 / rate : 0, arrivals);
+          rate > 0 ? clients * 1e9 / rate : 0, arrivals, uniqueKeys ? written.computeIfAbsent(c, k -> new AtomicLong()) : null);
       loops.add(loop);
       loop.next();
     }
@@ -229,9 +301,16 @@ final class LoadRun implements AutoCloseable {
     private final double meanGap;
     private final ScheduledExecutorService arrivals;
     private long arrival = System.nanoTime();
+    private final int index;
+    private final int size;
+    /** With unique keys: how many this identity has written (each acknowledged before the next). */
+    private final AtomicLong unique;
 
     IdentityLoop(BftClient client, int index, int size, double readRatio, AtomicLong measureFrom, AtomicLong deadline,
-               AtomicLong completed, double meanGap, ScheduledExecutorService arrivals) {
+               AtomicLong completed, double meanGap, ScheduledExecutorService arrivals, AtomicLong unique) {
+      this.index = index;
+      this.size = size;
+      this.unique = unique;
       this.meanGap = meanGap;
       this.arrivals = arrivals;
       this.client = client;
@@ -269,14 +348,25 @@ final class LoadRun implements AutoCloseable {
         done.complete(Arrays.copyOf(latencies, n));
         return;
       }
-      random.nextBytes(value);
-      CompletableFuture<byte[]> op = readRatio > 0 && random.nextDouble() < readRatio
-          ? client.invokeReadOnly(new KvOperation.Get(key).encode())
-          : client.invoke(new KvOperation.Put(key, value).encode());
+      boolean read = readRatio > 0 && random.nextDouble() < readRatio;
+      CompletableFuture<byte[]> op;
+      if (unique == null) {
+        random.nextBytes(value);
+        op = read ? client.invokeReadOnly(new KvOperation.Get(key).encode())
+            : client.invoke(new KvOperation.Put(key, value).encode());
+      } else {
+        long n = unique.get();
+        byte[] k = uniqueKey(index, read ? Math.max(0, n - 1) : n);
+        op = read ? client.invokeReadOnly(new KvOperation.Get(k).encode())
+            : client.invoke(new KvOperation.Put(k, valueOf(k, size)).encode());
+      }
       op.whenComplete((result, failure) -> {
         if (failure != null) {
           done.completeExceptionally(failure); // the run reports it: no silent gap in the load
           return;
+        }
+        if (unique != null && !read) {
+          unique.incrementAndGet();
         }
         completed.incrementAndGet();
         if (t0 >= measureFrom.get()) {

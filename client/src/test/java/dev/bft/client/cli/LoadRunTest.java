@@ -43,6 +43,27 @@ class LoadRunTest {
   }
 
   @Test
+  void uniqueKeysGrowTheStateAndAReadBackChecksEveryValue() throws Exception {
+    ClusterConfig cluster = startCluster(3);
+    LoadRun.Warmup none = new LoadRun.Warmup(Duration.ZERO, Duration.ZERO, () -> true);
+    try (LoadRun load = new LoadRun(cluster, dir, 2, 600, 0).uniqueKeys()) {
+      LoadRun.Result r = load.measure(2, none, Duration.ofMillis(800), false, () -> {});
+      LoadRun.ReadBack back = load.readBack(2);
+      assertThat(back.firstMismatch()).isNull();
+      assertThat(back.keys()).as("every put wrote a key of its own").isEqualTo(r.latencies().length);
+      assertThat(back.keys()).isGreaterThan(1);
+      // The read-back compares values: a key overwritten behind its back is found.
+      int third = new ArrayList<>(cluster.clients().keySet()).get(2);
+      try (dev.bft.client.BftClient other = new dev.bft.client.BftClient(cluster, third,
+          KeyFiles.read(ClusterKeygen.clientKeyFile(dir, third)), 1000)) {
+        other.invoke(new dev.bft.core.service.KvOperation.Put(LoadRun.uniqueKey(1, 0), new byte[] {1}).encode())
+            .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      assertThat(load.readBack(2).firstMismatch()).isEqualTo("key 0 of identity 1 does not hold the value written");
+    }
+  }
+
+  @Test
   void pointsOfOneRunReuseItsConnectedIdentities() throws Exception {
     ClusterConfig cluster = startCluster(3);
     LoadRun.Warmup none = new LoadRun.Warmup(Duration.ZERO, Duration.ZERO, () -> true);
