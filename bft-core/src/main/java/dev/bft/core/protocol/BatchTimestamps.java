@@ -59,7 +59,11 @@ final class BatchTimestamps {
     }
     if (warnedInView != view) {
       warnedInView = view;
-      if (verdict != Verdict.BACKWARDS) {
+      if (verdict == Verdict.BEHIND) {
+        LOG.warn("replica {}: not preparing primary {}'s PRE-PREPARE {} in view {}: its timestamp {} is {} ms from this"
+                + " replica's clock {} (at most {} allowed); it executes only on the others' certificate; if this"
+                + " replica's clock is the wrong one, fix it", me, pp.sender(), pp.sequence(), view, ts, ts - now, now, skew);
+      } else if (verdict == Verdict.AHEAD) {
         LOG.warn("replica {}: refusing primary {}'s PRE-PREPARE {} in view {}: its timestamp {} is {} ms from this"
                 + " replica's clock {} (at most {} allowed); if this replica's clock is the wrong one, fix it",
             me, pp.sender(), pp.sequence(), view, ts, ts - now, now, skew);

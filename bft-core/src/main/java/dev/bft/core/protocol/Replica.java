@@ -478,7 +478,7 @@ public final class Replica {
       return;
     }
     BatchTimestamps.Verdict verdict = timestamps.check(pp, now, log, view);
-    if (verdict != BatchTimestamps.Verdict.ACCEPT) {
+    if (verdict != BatchTimestamps.Verdict.ACCEPT && verdict != BatchTimestamps.Verdict.BEHIND) {
       refuseTimestamp(pp, verdict);
       return;
     }
@@ -488,8 +488,26 @@ public final class Replica {
     effects.persist(new LogRecord.AcceptedPrePrepare(pp));
     idleWatch.prePrepared(pp.batch(),
         pp.sequence() - lastExecuted >= config.pipelineDepth() || !log.inWindow(pp.sequence() + 1));
-    sendPrepare(slot, pp);
+    if (verdict == BatchTimestamps.Verdict.BEHIND) {
+      holdWithoutVote(pp);
+    } else {
+      sendPrepare(slot, pp);
+    }
     advance(slot);
+  }
+
+  /**
+   * A PRE-PREPARE whose timestamp lies further behind this backup's clock than the skew is kept
+   * without this backup's PREPARE, and counted. Most likely this backup lags and the PRE-PREPARE is
+   * an old one sent again (STATUS, after a restart or a partition): the other replicas prepared
+   * and committed it long ago, and their certificates, which hold f + 1 correct replicas that
+   * judged the timestamp when it was new, let this backup execute it. Refusing it outright left
+   * such a backup unable to execute anything after it until the next state transfer, and its
+   * timers then took it into the next view alone. A primary that stamps old times is not helped:
+   * no correct backup prepares its batch, so its requests wait and the view changes.
+   */
+  private void holdWithoutVote(PrePrepare pp) {
+    drops.count(DropReason.TIMESTAMP_SKEWED);
   }
 
   /**
@@ -497,15 +515,10 @@ public final class Replica {
    * and its primary suspected. The suspicion is the view-change timer on the batch's requests (as
    * for a request the primary left waiting), not an immediate view change: a backup whose own clock
    * is wrong then changes view alone, and the others, whose clocks agree with the primary's, carry on.
-   * A timestamp too far behind is refused without suspicion: the PRE-PREPARE may be an old one sent
-   * again to this backup because it lags (STATUS), and a primary whose batches are all old is
-   * suspected anyway once the clients' requests, resent to every replica, wait here.
+   * (A timestamp too far behind is not refused: see {@link #holdWithoutVote}.)
    */
   private void refuseTimestamp(PrePrepare pp, BatchTimestamps.Verdict verdict) {
     drops.count(verdict == BatchTimestamps.Verdict.BACKWARDS ? DropReason.TIMESTAMP_BACKWARDS : DropReason.TIMESTAMP_SKEWED);
-    if (verdict == BatchTimestamps.Verdict.BEHIND) {
-      return;
-    }
     for (Request r : pp.batch().requests()) {
       if (clients.classify(r.clientId(), r.requestNumber()) == ClientTable.Verdict.NEW) {
         watch(r);

@@ -69,12 +69,36 @@ class TimestampRulesTest {
   }
 
   @Test
-  void aTimestampFurtherBehindThanTheSkewIsRefusedButOnlyCountedSinceThisBackupMayBeTheOneThatLags() {
+  void aTimestampFurtherBehindThanTheSkewGetsNoPrepareHereYetExecutesOnTheOthersCertificate() {
+    // A backup that lags (restarted, partitioned) is sent old PRE-PREPAREs again: the others
+    // judged them when they were new, and their PREPAREs and COMMITs carry it through.
     ReplicaFixture fx = replica(2);
-    fx.replica.onMessage(prePrepare(0, 1, stamped(NOW - SKEW - 1, request(1000, 1))), NOW);
-    assertThat(fx.effects.broadcasts(Prepare.class)).isEmpty();
+    Batch old = stamped(NOW - SKEW - 1, request(1000, 1));
+    PrePrepare pp = prePrepare(0, 1, old);
+    fx.replica.onMessage(pp, NOW);
+    assertThat(fx.effects.broadcasts(Prepare.class)).as("this backup does not vouch for the timestamp").isEmpty();
     assertThat(fx.replica.drops().get(DropReason.TIMESTAMP_SKEWED)).isEqualTo(1);
     assertThat(fx.effects.timersSet).as("an old PRE-PREPARE sent again to a lagging backup").doesNotContain(TimerId.VIEW_CHANGE);
+    fx.replica.onMessage(ReplicaFixture.prepare(0, 1, pp.digest(), 1), NOW);
+    fx.replica.onMessage(ReplicaFixture.prepare(0, 1, pp.digest(), 3), NOW);
+    assertThat(fx.effects.broadcasts(dev.bft.core.message.Commit.class)).as("prepared by the others").hasSize(1);
+    fx.replica.onMessage(ReplicaFixture.commit(0, 1, pp.digest(), 1), NOW);
+    fx.replica.onMessage(ReplicaFixture.commit(0, 1, pp.digest(), 3), NOW);
+    assertThat(fx.effects.executed).containsExactly(1L);
+  }
+
+  @Test
+  void aBatchWithAnOldTimestampThatNoCorrectBackupPreparesNeverExecutes() {
+    // A primary that stamps old times gets no PREPARE from a correct backup: with only f + 1 of
+    // them short of the certificate, the batch waits, and the clients' retries suspect the primary.
+    ReplicaFixture fx = replica(2);
+    PrePrepare pp = prePrepare(0, 1, stamped(NOW - SKEW - 1, request(1000, 1)));
+    fx.replica.onMessage(pp, NOW);
+    fx.replica.onMessage(ReplicaFixture.prepare(0, 1, pp.digest(), 3), NOW);
+    assertThat(fx.effects.broadcasts(dev.bft.core.message.Commit.class)).isEmpty();
+    fx.replica.onRequest(request(1000, 1), NOW);
+    assertThat(fx.effects.timersSet).as("the client's retry is watched").contains(TimerId.VIEW_CHANGE);
+    assertThat(fx.effects.executed).isEmpty();
   }
 
   @Test
