@@ -151,14 +151,11 @@ final class LoadRun implements AutoCloseable {
   }
 
   static byte[] uniqueKey(int identity, long n) {
-    return ByteBuffer.allocate(16).putLong(identity).putLong(n).array();
+    return UniqueKeys.key(identity, n);
   }
 
-  /** The value a put of {@code key} in an operation of {@code size} bytes writes: a function of the key alone. */
   static byte[] valueOf(byte[] key, int size) {
-    byte[] value = new byte[Math.max(0, size - 13 - key.length + 4)];
-    new Random(Arrays.hashCode(key)).nextBytes(value);
-    return value;
+    return UniqueKeys.value(key, size);
   }
 
   /** How many identities this run has connected. */
