@@ -193,8 +193,8 @@ public final class LmdbTables implements AutoCloseable {
     }
 
     /**
-     * Visits the entries with keys in {@code [from, to)} in unsigned byte order, one at a time: true
-     * when the range ended, false when the visitor stopped it.
+     * Visits the entries with keys in {@code [from, to)} in unsigned byte order, one at a time (a null
+     * {@code to}: to the table's end): true when the range ended, false when the visitor stopped it.
      */
     public boolean scan(Handle table, byte[] from, byte[] to, Visitor visitor) {
       try (Cursor<byte[]> c = table.dbi.openCursor(txn)) {
@@ -203,7 +203,7 @@ public final class LmdbTables implements AutoCloseable {
         }
         do {
           byte[] key = c.key();
-          if (Arrays.compareUnsigned(key, to) >= 0) {
+          if (to != null && Arrays.compareUnsigned(key, to) >= 0) {
             return true;
           }
           if (!visitor.visit(key, c.val())) {
