@@ -1,0 +1,195 @@
+package dev.bft.core.service.kv;
+
+import dev.bft.core.service.ChunkReceiver;
+import dev.bft.crypto.Digest;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.Arrays;
+
+/**
+ * A bucket arriving by state transfer, parsed as its pieces come (they may cut anywhere, even
+ * inside a length) and staged entry by entry in LMDB, so that only the entry being parsed is in
+ * the heap however large the bucket. Every count and length is held to the header's declarations
+ * and to the service's bounds before anything is allocated for it: the sender may lie.
+ */
+final class LmdbChunkReceiver implements ChunkReceiver {
+  private enum Field { HEADER, KEY_LENGTH, KEY, VALUE_LENGTH, VALUE, END }
+
+  private final LmdbKeyValueService service;
+  private final int chunk;
+  private final int maxKey;
+  private final int maxValue;
+  private Field field = Field.HEADER;
+  /** Where the field being parsed goes, and how much of it has arrived. */
+  private byte[] buffer = new byte[KvLayout.HEADER_BYTES];
+  private int filled;
+  private long declaredEntries;
+  private long declaredBytes;
+  private long entries;
+  /** Bytes of entries parsed so far: never beyond {@link #declaredBytes}. */
+  private long entryBytes;
+  private byte[] key;
+  private byte[] value;
+  private byte[] previousKey;
+  private MessageDigest leaf;
+  private boolean spoilt;
+  private boolean dead;
+  private Digest digest;
+  /** The most bytes of entry this receiver held at once: one entry, by construction; tests check it. */
+  private long largestHeld;
+
+  LmdbChunkReceiver(LmdbKeyValueService service, int chunk, int maxKey, int maxValue) {
+    this.service = service;
+    this.chunk = chunk;
+    this.maxKey = maxKey;
+    this.maxValue = maxValue;
+  }
+
+  @Override
+  public int chunk() {
+    return chunk;
+  }
+
+  @Override
+  public boolean accept(byte[] piece) {
+    if (spoilt || dead || digest != null) {
+      return false;
+    }
+    int p = 0;
+    while (p < piece.length) {
+      if (field == Field.END) {
+        return spoil();
+      }
+      int n = Math.min(buffer.length - filled, piece.length - p);
+      if (field != Field.HEADER) {
+        if (entryBytes + n > declaredBytes) {
+          return spoil();
+        }
+        entryBytes += n;
+      }
+      System.arraycopy(piece, p, buffer, filled, n);
+      filled += n;
+      p += n;
+      if (filled == buffer.length && !complete()) {
+        return spoil();
+      }
+    }
+    return true;
+  }
+
+  /** The field in {@link #buffer} is whole: checks it and moves on; false when the bytes cannot be a bucket. */
+  private boolean complete() {
+    ByteBuffer b = ByteBuffer.wrap(buffer);
+    switch (field) {
+      case HEADER -> {
+        declaredEntries = b.getLong();
+        declaredBytes = b.getLong();
+        if (declaredEntries < 0 || declaredBytes < 0 || declaredEntries > declaredBytes / 8
+            || (declaredEntries == 0) != (declaredBytes == 0)) {
+          return false;
+        }
+        leaf = KvLayout.leafDigest(declaredEntries, declaredBytes);
+        return declaredEntries == 0 ? expect(Field.END, 0) : expect(Field.KEY_LENGTH, 4);
+      }
+      case KEY_LENGTH -> {
+        int length = b.getInt();
+        // The key and the value length must still fit what the header declared.
+        if (length < 0 || length > maxKey || entryBytes + length + 4 > declaredBytes) {
+          return false;
+        }
+        return expect(Field.KEY, length);
+      }
+      case KEY -> {
+        key = buffer;
+        if ((previousKey != null && Arrays.compareUnsigned(previousKey, key) >= 0)
+            || KvLayout.bucketOf(key, service.chunkCount()) != chunk) {
+          return false;
+        }
+        return expect(Field.VALUE_LENGTH, 4);
+      }
+      case VALUE_LENGTH -> {
+        int length = b.getInt();
+        if (length < 0 || length > maxValue || entryBytes + length > declaredBytes) {
+          return false;
+        }
+        return expect(Field.VALUE, length);
+      }
+      case VALUE -> {
+        value = buffer;
+        largestHeld = Math.max(largestHeld, (long) key.length + value.length);
+        byte[] entryHash = KvLayout.entryHash(key, value);
+        service.stage(chunk, key, value, entryHash);
+        leaf.update(entryHash);
+        entries++;
+        previousKey = key;
+        key = null;
+        value = null;
+        boolean more = entries < declaredEntries;
+        // The declared entries and bytes must run out together.
+        if (more == (entryBytes == declaredBytes)) {
+          return false;
+        }
+        return more ? expect(Field.KEY_LENGTH, 4) : expect(Field.END, 0);
+      }
+      default -> throw new IllegalStateException("chunk " + chunk + ": no field follows the end");
+    }
+  }
+
+  /** The next field is {@code length} bytes of {@code next}; one of none is complete at once. */
+  private boolean expect(Field next, int length) {
+    field = next;
+    buffer = new byte[length];
+    filled = 0;
+    return length > 0 || next == Field.END || complete();
+  }
+
+  private boolean spoil() {
+    spoilt = true;
+    return false;
+  }
+
+  @Override
+  public Digest finish() {
+    if (spoilt || dead || field != Field.END) {
+      return null;
+    }
+    if (digest == null) {
+      digest = Digest.of(leaf.digest());
+    }
+    return digest;
+  }
+
+  @Override
+  public void discard() {
+    if (!dead) {
+      dead = true;
+      service.discarded(this);
+    }
+  }
+
+  /** A newer receiver of the same chunk took over its staging: this one can no longer finish or install. */
+  void supersede() {
+    dead = true;
+  }
+
+  /** Finished whole, with the digest {@link #finish} gave, and not discarded: installable. */
+  boolean installable() {
+    return digest != null && !dead;
+  }
+
+  Digest digest() {
+    return digest;
+  }
+
+  long entries() {
+    return declaredEntries;
+  }
+
+  long encodedBytes() {
+    return declaredBytes;
+  }
+
+  long largestHeld() {
+    return largestHeld;
+  }
+}

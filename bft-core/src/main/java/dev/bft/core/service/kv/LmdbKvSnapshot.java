@@ -1,0 +1,136 @@
+package dev.bft.core.service.kv;
+
+import dev.bft.core.service.StateSnapshot;
+import dev.bft.crypto.Digest;
+import dev.bft.storage.LmdbTables;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * The key-value state at a checkpoint: an LMDB read transaction, which sees the state as it was
+ * committed whatever is written after, and a copy of the bucket leaves and sizes then.
+ *
+ * <p>A bucket's encoding is {@code [entries:8][encoded bytes:8]} then each entry in key order as
+ * {@code [keyLen:4][key][valueLen:4][value]}. A position names where a piece starts:
+ * <ul>
+ *   <li>empty: the bucket's start;
+ *   <li>{@code [0][offset:4]}: inside the header, 0 < offset < 16;
+ *   <li>{@code [1][offset:4][key]}: inside the entry of {@code key}, 0 <= offset < its encoded size.
+ * </ul>
+ * Resuming is a seek to the key, never a count from the bucket's start, and a value larger than a
+ * piece is split across pieces. Reads are serialised (LMDB lets one thread at a time use a
+ * transaction); {@link #close} from any thread ends the transaction, and a read after it yields null.
+ */
+final class LmdbKvSnapshot implements StateSnapshot {
+  private static final byte IN_HEADER = 0;
+  private static final byte IN_ENTRY = 1;
+
+  private final LmdbTables.Handle data;
+  private final Digest[] leaves;
+  private final long[] entries;
+  private final long[] bytes;
+  private final int maxKey;
+  private final Consumer<LmdbKvSnapshot> onClose;
+  private LmdbTables.Reader reader;
+
+  LmdbKvSnapshot(LmdbTables.Reader reader, LmdbTables.Handle data, Digest[] leaves, long[] entries, long[] bytes,
+      int maxKey, Consumer<LmdbKvSnapshot> onClose) {
+    this.reader = reader;
+    this.data = data;
+    this.leaves = leaves;
+    this.entries = entries;
+    this.bytes = bytes;
+    this.maxKey = maxKey;
+    this.onClose = onClose;
+  }
+
+  @Override
+  public Digest[] chunkDigests() {
+    return leaves.clone();
+  }
+
+  @Override
+  public synchronized Piece read(int chunk, byte[] position, int maxBytes) {
+    if (reader == null || chunk < 0 || chunk >= leaves.length || position == null || maxBytes < 1
+        || position.length > MAX_POSITION_BYTES) {
+      return null;
+    }
+    ByteBuffer p = ByteBuffer.wrap(position);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBytes, 1 << 16));
+    if (position.length == 0 || position[0] == IN_HEADER) {
+      int offset = position.length == 0 ? 0 : position.length == 5 ? p.position(1).getInt() : -1;
+      if (offset < 0 || offset >= KvLayout.HEADER_BYTES || (position.length > 0 && offset == 0)) {
+        return null;
+      }
+      int n = Math.min(maxBytes, KvLayout.HEADER_BYTES - offset);
+      out.write(KvLayout.header(entries[chunk], bytes[chunk]), offset, n);
+      if (offset + n < KvLayout.HEADER_BYTES) {
+        return new Piece(out.toByteArray(), ByteBuffer.allocate(5).put(IN_HEADER).putInt(offset + n).array());
+      }
+      return entriesFrom(chunk, KvLayout.bucketStart(chunk), null, 0, maxBytes - n, out);
+    }
+    if (position[0] != IN_ENTRY || position.length < 5 || position.length - 5 > maxKey) {
+      return null;
+    }
+    int offset = p.position(1).getInt();
+    byte[] key = Arrays.copyOfRange(position, 5, position.length);
+    return offset < 0 ? null : entriesFrom(chunk, KvLayout.storedKey(chunk, key), key, offset, maxBytes, out);
+  }
+
+  /**
+   * Continues {@code out} with the bucket's entries from {@code from}, the first at {@code offset}:
+   * when {@code key} is not null the first entry must be that key's (a position a peer sent).
+   */
+  private Piece entriesFrom(int chunk, byte[] from, byte[] key, int offset, int budget, ByteArrayOutputStream out) {
+    byte[][] next = new byte[1][];
+    boolean[] valid = {true};
+    int[] room = {budget};
+    int[] skip = {offset};
+    boolean[] first = {true};
+    reader.scan(data, from, KvLayout.bucketEnd(chunk), (storedKey, value) -> {
+      byte[] k = KvLayout.userKey(storedKey);
+      byte[] entry = KvLayout.encodeEntry(k, value);
+      if (first[0] && ((key != null && !Arrays.equals(k, key)) || skip[0] >= entry.length)) {
+        valid[0] = false;
+        return false;
+      }
+      first[0] = false;
+      if (room[0] == 0) {
+        next[0] = entryPosition(k, skip[0]);
+        return false;
+      }
+      int n = Math.min(room[0], entry.length - skip[0]);
+      out.write(entry, skip[0], n);
+      room[0] -= n;
+      if (skip[0] + n < entry.length) {
+        next[0] = entryPosition(k, skip[0] + n);
+        return false;
+      }
+      skip[0] = 0;
+      return true;
+    });
+    if (!valid[0] || (key != null && first[0])) {
+      // The named key is not in the bucket, or the offset lies beyond its entry.
+      return null;
+    }
+    return new Piece(out.toByteArray(), next[0]);
+  }
+
+  private static byte[] entryPosition(byte[] key, int offset) {
+    return ByteBuffer.allocate(5 + key.length).put(IN_ENTRY).putInt(offset).put(key).array();
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (reader == null) {
+        return;
+      }
+      reader.close();
+      reader = null;
+    }
+    onClose.accept(this);
+  }
+}
