@@ -94,11 +94,12 @@ class EmbeddedReplicaTest {
 
   @Test
   void servicesAreFoundByNameOrClassAndAnUnknownNameListsTheKnownOnes() {
-    assertThat(Services.find("kv").create().chunkCount()).isPositive();
+    assertThat(Services.find("kv-heap").create().chunkCount()).isPositive();
+    assertThat(Services.find("kv")).isInstanceOf(dev.bft.core.service.kv.LmdbKeyValueService.Provider.class);
     assertThat(Services.find("ledger").name()).isEqualTo("ledger");
     assertThat(Services.find(Counter.class.getName()).create()).isInstanceOf(Counter.class);
     assertThatThrownBy(() -> Services.find("bank")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("--service bank is neither a known service nor a class on the classpath (known services: kv, ledger; or a class name)");
+        .hasMessage("--service bank is neither a known service nor a class on the classpath (known services: kv, kv-heap, ledger; or a class name)");
     assertThatThrownBy(() -> Services.find(String.class.getName())).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("implements neither");
   }

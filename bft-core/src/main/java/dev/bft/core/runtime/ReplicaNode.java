@@ -19,7 +19,6 @@ import dev.bft.core.protocol.Quorum;
 import dev.bft.core.protocol.RecoveredState;
 import dev.bft.core.protocol.Replica;
 import dev.bft.core.protocol.ReplicaConfig;
-import dev.bft.core.service.KeyValueService;
 import dev.bft.core.service.ReplicatedService;
 import dev.bft.core.service.DurableState;
 import dev.bft.core.service.ServiceContext;
@@ -85,7 +84,7 @@ public final class ReplicaNode implements AutoCloseable {
 
   /** As above, with the LMDB environment in {@code data} instead of {@code <data.dir>/replica-<id>}. */
   public ReplicaNode(ClusterConfig config, int self, Ed25519KeyPair key, Path data, Consumer<Throwable> onFatal) {
-    this(config, self, key, data, new KeyValueService(), onFatal);
+    this(config, self, key, data, new dev.bft.core.service.kv.LmdbKeyValueService.Provider()::create, 0, onFatal);
   }
 
   /**

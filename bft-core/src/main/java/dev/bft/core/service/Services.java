@@ -89,12 +89,12 @@ public final class Services {
   public static final class KeyValue implements ServiceProvider {
     @Override
     public String name() {
-      return "kv";
+      return "kv-heap";
     }
 
     @Override
     public String description() {
-      return "the key-value store: put, get, delete, compare-and-set";
+      return "the key-value store with its state in the heap (a state that fits in memory; the simulator's)";
     }
 
     @Override

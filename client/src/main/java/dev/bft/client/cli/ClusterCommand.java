@@ -152,7 +152,7 @@ final class ClusterCommand implements Callable<Integer> {
       // A demo that went wrong leaves the cluster up: its replicas' state and logs are what to look at.
       out.printf("%sthe cluster keeps running%s   (Ctrl-C stops it)%n",
           result == 0 ? "" : "the demo did not go as expected (above); logs in " + logs + "; ",
-          service.equals("kv") ? "; try: " + client + " client --config " + file + " get key-1" : "");
+          service.startsWith("kv") ? "; try: " + client + " client --config " + file + " get key-1" : "");
       out.flush();
       processes.awaitExit();
       return 0;
@@ -205,7 +205,7 @@ final class ClusterCommand implements Callable<Integer> {
   private int demo(BftClient client, PrintWriter out) throws Exception {
     try {
       return switch (service) {
-        case "kv" -> runOperations(client, out);
+        case "kv", "kv-heap" -> runOperations(client, out);
         case "ledger" -> LedgerDemo.run(client, out, operations) == 0 ? 0 : 1;
         default -> {
           out.println("no demo client for service " + service + "; the cluster runs it");

@@ -39,7 +39,7 @@ class BftMainTest {
     String cluster = dir.resolve("cluster.conf").toString();
     assertThat(run("replica", "--config", cluster, "--id", "0", "--service", "bank")).isEqualTo(1);
     assertThat(err.toString().strip()).isEqualTo("bft replica: --service bank is neither a known service nor a class on "
-        + "the classpath (known services: kv, ledger; or a class name)");
+        + "the classpath (known services: kv, kv-heap, ledger; or a class name)");
     err.getBuffer().setLength(0);
     assertThat(run("cluster", "--dir", dir.toString(), "--service", "bank", "--demo-only")).isEqualTo(1);
     assertThat(err.toString().strip()).startsWith("bft cluster: --service bank is neither").doesNotContain("\n");
