@@ -37,6 +37,17 @@ public record Quorum(int n, int f) {
     return (int) Math.floorMod(view, (long) n);
   }
 
+  /**
+   * The replica that sends a large result in full, the others sending its digest: (client + request
+   * number) mod n, a function of the request alone so every replica agrees without a message and
+   * consecutive requests of a client rotate over the replicas. Not the primary: it is the busiest
+   * replica already, and a faulty primary would then delay every large reply by a retransmission
+   * while it lasted, where a faulty designated replier delays only its share.
+   */
+  public int replier(int clientId, long requestNumber) {
+    return (int) ((Math.floorMod(clientId, n) + Math.floorMod(requestNumber, (long) n)) % n);
+  }
+
   public boolean isReplica(int id) {
     return id >= 0 && id < n;
   }
