@@ -162,17 +162,17 @@ public final class ClientCore {
     if (outstanding == null) {
       return "nothing outstanding";
     }
-    Map<Digest, Integer> counts = new HashMap<>();
-    java.util.Set<Digest> inHand = new java.util.HashSet<>();
+    // Refusals agree with each other (keyed by the string), results by their digest.
+    Map<Object, Integer> counts = new HashMap<>();
+    java.util.Set<Object> inHand = new java.util.HashSet<>();
     for (Heard h : replies.values()) {
-      if (h.digest() != null) {
-        counts.merge(h.digest(), 1, Integer::sum);
-        if (!h.reply().digestOnly()) {
-          inHand.add(h.digest());
-        }
+      Object key = h.digest() == null ? "refusal" : h.digest();
+      counts.merge(key, 1, Integer::sum);
+      if (!h.reply().digestOnly()) {
+        inHand.add(key);
       }
     }
-    Map.Entry<Digest, Integer> best = counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElse(null);
+    Map.Entry<Object, Integer> best = counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElse(null);
     int needed = outstanding.readOnly() ? quorum.certificate() : quorum.weak();
     return replies.size() + " repl" + (replies.size() == 1 ? "y" : "ies") + " from replicas " + new java.util.TreeSet<>(replies.keySet())
         + ", at most " + (best == null ? 0 : best.getValue()) + " matching of the " + needed + " needed"

@@ -2,7 +2,7 @@ package dev.bft.core.protocol;
 
 /**
  * The one place where PBFT's quorum arithmetic lives: n = 3f + 1 replicas, certificates of 2f + 1,
- * weak certificates of f + 1, and the primary of a view.
+ * weak certificates of f + 1, the primary of a view, and the replica that sends a large result in full.
  */
 public record Quorum(int n, int f) {
   public Quorum {
