@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * A client identity connected to every replica of a cluster. Operations are signed with the
  * client's key and queued: PBFT gives each identity one request in flight, so they run one after
  * another (use several identities for parallelism). A result is accepted on f + 1 matching replies
- * from distinct replicas; on timeout the request goes to every replica, which is how a primary
- * that drops it gets replaced. Thread-safe. The returned futures complete on one of the I/O threads
+ * from distinct replicas (a large result comes in full from one of them and by digest from the
+ * others, see {@link ClientCore}); on timeout the request goes to every replica, which is how a
+ * primary that drops it gets replaced and how a large result the designated replica withheld comes. Thread-safe. The returned futures complete on one of the I/O threads
  * the client runs on: a callback that blocks must go to an executor of its own ({@code thenApplyAsync(f, executor)}).
  *
  * <p>Every operation has a deadline ({@link #DEFAULT_DEADLINE} unless set with {@link

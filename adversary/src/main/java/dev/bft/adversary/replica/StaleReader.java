@@ -4,6 +4,7 @@ import dev.bft.core.byzantine.OutboundFilter;
 import dev.bft.core.message.ReplicaMessage;
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
+import dev.bft.crypto.Digest;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.Map;
 public final class StaleReader implements OutboundFilter {
   /** Reads remembered at most; forgotten all at once when full (a faulty replica's memory is its own business). */
   static final int REMEMBERED = 4096;
-  private final Map<ByteBuffer, byte[]> lastAnswer = new HashMap<>();
+  private final Map<ByteBuffer, Reply> lastAnswer = new HashMap<>();
   private final boolean alwaysWrong;
 
   /** Answers a read with its previous answer to the same read. */
@@ -46,13 +47,33 @@ public final class StaleReader implements OutboundFilter {
   @Override
   public Reply toClientReadOnly(int self, Request request, Reply reply, long now) {
     if (alwaysWrong) {
-      return new Reply(reply.view(), reply.clientId(), reply.requestNumber(), flipped(reply.result()), self, null);
+      return answer(reply, null, self);
     }
     if (lastAnswer.size() >= REMEMBERED) {
       lastAnswer.clear();
     }
-    byte[] before = lastAnswer.put(ByteBuffer.wrap(request.operation().clone()), reply.result());
-    byte[] stale = before != null ? before : flipped(reply.result());
+    Reply before = lastAnswer.put(ByteBuffer.wrap(request.operation().clone()), reply);
+    return answer(reply, before, self);
+  }
+
+  /**
+   * {@code before}'s answer in the form of {@code reply} (by digest or in full), or {@code reply}'s
+   * with a bit flipped when there is none: a digest reply must stay one to count beside the
+   * others', and a previous answer by digest gives no result to repeat in full.
+   */
+  private static Reply answer(Reply reply, Reply before, int self) {
+    if (reply.digestOnly()) {
+      Digest stale;
+      if (before != null) {
+        stale = before.digestOfResult();
+      } else {
+        byte[] d = reply.resultDigest().toBytes();
+        d[d.length - 1] ^= 1;
+        stale = Digest.of(d);
+      }
+      return Reply.digestOnly(reply.view(), reply.clientId(), reply.requestNumber(), stale, self);
+    }
+    byte[] stale = before != null && !before.digestOnly() ? before.result() : flipped(reply.result());
     return new Reply(reply.view(), reply.clientId(), reply.requestNumber(), stale, self, null);
   }
 

@@ -26,6 +26,7 @@ public final class ViewLiar implements OutboundFilter {
   @Override
   public Reply toClient(int self, Reply reply, long now) {
     long far = (reply.view() / n + 1000) * n + self;
-    return new Reply(far, reply.clientId(), reply.requestNumber(), reply.result(), self, null);
+    return new Reply(far, reply.clientId(), reply.requestNumber(), reply.result(), self, null, reply.laterExecuted(),
+        reply.resultDigest());
   }
 }

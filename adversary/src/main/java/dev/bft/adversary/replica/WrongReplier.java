@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * A replica that takes part in the protocol correctly but tells clients a wrong result for every
- * request (a bit flipped). The invariant it attacks: a client accepts only a result f + 1 replicas
- * agree on, so what clients observe stays linearizable.
+ * request (a bit flipped): in a digest reply a wrong digest, and as a large result's designated
+ * replier a wrong result in full. The invariant it attacks: a client accepts only a result f + 1
+ * replicas agree on, by digest or in full, so what clients observe stays linearizable.
  */
 public final class WrongReplier implements OutboundFilter {
   @Override
@@ -18,6 +19,11 @@ public final class WrongReplier implements OutboundFilter {
 
   @Override
   public Reply toClient(int self, Reply reply, long now) {
+    if (reply.digestOnly()) {
+      byte[] wrong = reply.resultDigest().toBytes();
+      wrong[wrong.length - 1] ^= 1;
+      return Reply.digestOnly(reply.view(), reply.clientId(), reply.requestNumber(), dev.bft.crypto.Digest.of(wrong), self);
+    }
     byte[] wrong = reply.result().clone();
     if (wrong.length == 0) {
       wrong = new byte[] {1};

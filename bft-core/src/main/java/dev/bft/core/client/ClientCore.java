@@ -3,6 +3,7 @@ package dev.bft.core.client;
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
 import dev.bft.core.protocol.Quorum;
+import dev.bft.crypto.Digest;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,6 +15,13 @@ import java.util.Map;
  * <p>An ordered request completes on f + 1 matching replies from distinct replicas: at least one of
  * them is correct. A read-only request needs 2f + 1 (docs/protocol.md, Clients); if they do not
  * agree before the timeout, it is re-issued as an ordered request under a new number.
+ *
+ * <p>Replies match by the digest of the result they stand for: a large result comes in full from
+ * one designated replica and by digest from the others. A request completes when enough replicas
+ * agree on a digest <em>and</em> a result with that digest is in hand; a result whose digest the
+ * quorum does not share counts only as its sender's vote, never as the answer. If the result
+ * itself does not come, the retransmission after the timeout has every replica that executed the
+ * request answer in full, and a full reply is wanted from a replica that sent only a digest.
  *
  * <p>The view the client sends to is one that f + 1 replicas vouch for: the highest view that at
  * least f + 1 replicas have reported reaching in their replies, so one faulty replica cannot name a
@@ -31,7 +39,8 @@ public final class ClientCore {
   /** The highest view each replica has reported in a reply (a reply reaches the core only once its signature verified). */
   private final long[] reportedViews;
   private Request outstanding;
-  private final Map<Integer, Reply> replies = new HashMap<>();
+  /** At most one reply per replica: its first, or its full result after a digest (see {@link #wants}). */
+  private final Map<Integer, Heard> replies = new HashMap<>();
   private int retransmissions;
 
   public ClientCore(int clientId, Quorum quorum, long retransmitTicks, long firstRequestNumber, ClientEffects effects) {
@@ -60,38 +69,58 @@ public final class ClientCore {
     return outstanding.requestNumber();
   }
 
+  /** A replica's reply with the digest of the result it stands for (null for a refusal), computed once. */
+  private record Heard(Reply reply, Digest digest) {
+    boolean vouchesFor(Digest d) {
+      return digest != null && digest.equals(d);
+    }
+  }
+
   /**
    * Whether {@code reply} could still count towards the outstanding request: the shell checks a
    * reply's signature only when it could, so replies beyond the f + 1 (or 2f + 1) needed cost nothing.
+   * A replica's first reply is wanted, and after a digest its full result once (what the
+   * retransmission asks for), so a replica costs at most two signature checks per request.
    */
   public boolean wants(Reply reply) {
-    return outstanding != null && reply.clientId() == clientId && reply.requestNumber() == outstanding.requestNumber()
-        && quorum.isReplica(reply.sender()) && !replies.containsKey(reply.sender());
+    if (outstanding == null || reply.clientId() != clientId || reply.requestNumber() != outstanding.requestNumber()
+        || !quorum.isReplica(reply.sender())) {
+      return false;
+    }
+    Heard held = replies.get(reply.sender());
+    return held == null || (held.reply().digestOnly() && !reply.digestOnly() && !reply.refusal());
   }
 
   public void onReply(Reply reply) {
     if (!wants(reply)) {
       return;
     }
-    replies.put(reply.sender(), reply);
+    Heard heard = new Heard(reply, reply.refusal() ? null : reply.digestOfResult());
+    replies.put(reply.sender(), heard);
     noteView(reply.sender(), reply.view());
     if (reply.refusal()) {
       onRefusal();
       return;
     }
+    // Only the group this reply joined can have become complete: a full result replacing its
+    // sender's digest moves one vote at most, and only into this group.
     int needed = outstanding.readOnly() ? quorum.certificate() : quorum.weak();
     int matching = 0;
-    for (Reply r : replies.values()) {
-      if (!r.refusal() && Arrays.equals(r.result(), reply.result())) {
+    byte[] result = null;
+    for (Heard h : replies.values()) {
+      if (h.vouchesFor(heard.digest())) {
         matching++;
+        if (!h.reply().digestOnly()) {
+          result = h.reply().result();
+        }
       }
     }
-    if (matching >= needed) {
+    if (matching >= needed && result != null) {
       long done = outstanding.requestNumber();
       outstanding = null;
       replies.clear();
       effects.cancelTimer();
-      effects.completed(done, reply.result());
+      effects.completed(done, result);
     }
   }
 
@@ -102,7 +131,8 @@ public final class ClientCore {
    * so this client's next request is not refused too.
    */
   private void onRefusal() {
-    long[] later = replies.values().stream().filter(Reply::refusal).mapToLong(Reply::laterExecuted).sorted().toArray();
+    long[] later = replies.values().stream().map(Heard::reply).filter(Reply::refusal).mapToLong(Reply::laterExecuted)
+        .sorted().toArray();
     if (later.length < quorum.weak()) {
       return;
     }
@@ -132,15 +162,22 @@ public final class ClientCore {
     if (outstanding == null) {
       return "nothing outstanding";
     }
-    Map<String, Integer> counts = new HashMap<>();
-    for (Reply r : replies.values()) {
-      counts.merge(r.refusal() ? "refusal" : java.util.HexFormat.of().formatHex(r.result()), 1, Integer::sum);
+    // Refusals agree with each other (keyed by the string), results by their digest.
+    Map<Object, Integer> counts = new HashMap<>();
+    java.util.Set<Object> inHand = new java.util.HashSet<>();
+    for (Heard h : replies.values()) {
+      Object key = h.digest() == null ? "refusal" : h.digest();
+      counts.merge(key, 1, Integer::sum);
+      if (!h.reply().digestOnly()) {
+        inHand.add(key);
+      }
     }
-    int best = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+    Map.Entry<Object, Integer> best = counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElse(null);
     int needed = outstanding.readOnly() ? quorum.certificate() : quorum.weak();
     return replies.size() + " repl" + (replies.size() == 1 ? "y" : "ies") + " from replicas " + new java.util.TreeSet<>(replies.keySet())
-        + ", at most " + best + " matching of the " + needed + " needed, after " + retransmissions + " retransmission"
-        + (retransmissions == 1 ? "" : "s");
+        + ", at most " + (best == null ? 0 : best.getValue()) + " matching of the " + needed + " needed"
+        + (best != null && !inHand.contains(best.getKey()) ? " (only by digest: the result itself not received)" : "")
+        + ", after " + retransmissions + " retransmission" + (retransmissions == 1 ? "" : "s");
   }
 
   /**

@@ -19,7 +19,7 @@ import java.util.TreeMap;
 public final class ClusterFile {
   static final List<String> PARAMETER_KEYS = List.of("f", "batch.size", "batch.delay.ms", "batch.linger.ms", "pipeline.depth",
       "checkpoint.interval", "log.window", "viewchange.timeout.ms", "primary.idle.timeout.ms", "durability", "data.dir", "storage.map.mb",
-      "service.map.mb", "metrics.host", "tls", "timestamp.skew.ms");
+      "service.map.mb", "metrics.host", "tls", "timestamp.skew.ms", "reply.digest.bytes");
 
   private ClusterFile() {}
 
@@ -142,6 +142,8 @@ public final class ClusterFile {
     long idle = opt(name, values, lineOf, "primary.idle.timeout.ms",
         Math.min(d.primaryIdleTimeoutMillis(), timeout), 1, timeout);
     long skew = opt(name, values, lineOf, "timestamp.skew.ms", d.timestampSkewMillis(), 1, 86_400_000);
+    // Up to the largest result a REPLY may carry (WireLimits, 1 MiB): above it the threshold could never be passed.
+    int replyDigest = (int) opt(name, values, lineOf, "reply.digest.bytes", d.replyDigestBytes(), 0, 1 << 20);
     Durability durability = d.durability();
     if (values.containsKey("durability")) {
       String v = values.get("durability");
@@ -163,7 +165,7 @@ public final class ClusterFile {
     }
     return new ClusterConfig(f, replicas, clients,
         new ProtocolParameters(batch, delay, depth, interval, window, timeout, idle, durability, mapMb, linger,
-            tls.equals("on"), skew, serviceMapMb), data, metricsHost);
+            tls.equals("on"), skew, serviceMapMb, replyDigest), data, metricsHost);
   }
 
   private static int id(String name, int ln, String key, String kind) {
@@ -300,6 +302,8 @@ public final class ClusterFile {
     b.append("primary.idle.timeout.ms = ").append(p.primaryIdleTimeoutMillis()).append('\n');
     b.append("# how far a primary's batch timestamp may lie from a backup's clock before the backup refuses it\n");
     b.append("timestamp.skew.ms = ").append(p.timestampSkewMillis()).append('\n');
+    b.append("# a result longer than this many bytes goes in full from one replica, by digest from the others (0: always in full)\n");
+    b.append("reply.digest.bytes = ").append(p.replyDigestBytes()).append('\n');
     b.append("durability = ").append(p.durability().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
     b.append("# largest size, in MiB, each replica's LMDB environment may grow to\n");
     b.append("storage.map.mb = ").append(p.storageMapMegabytes()).append('\n');

@@ -7,7 +7,8 @@ package dev.bft.core.config;
 public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipelineDepth, int checkpointInterval,
                                  int logWindow, long viewChangeTimeoutMillis, long primaryIdleTimeoutMillis,
                                  Durability durability, long storageMapMegabytes, long batchLingerMillis,
-                                 boolean tls, long timestampSkewMillis, long serviceMapMegabytes) {
+                                 boolean tls, long timestampSkewMillis, long serviceMapMegabytes,
+                                 int replyDigestBytes) {
   /**
    * {@code batchDelayMillis} of the drain rule (docs/protocol.md, Batching), the default: a partial
    * batch waits while others are in flight until the pipeline drains (written
@@ -25,11 +26,12 @@ public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipel
   public ProtocolParameters withTls(boolean on) {
     return new ProtocolParameters(batchSize, batchDelayMillis, pipelineDepth, checkpointInterval, logWindow,
         viewChangeTimeoutMillis, primaryIdleTimeoutMillis, durability, storageMapMegabytes, batchLingerMillis, on,
-        timestampSkewMillis, serviceMapMegabytes);
+        timestampSkewMillis, serviceMapMegabytes, replyDigestBytes);
   }
 
   public static ProtocolParameters defaults() {
     return new ProtocolParameters(256, UNTIL_DRAINED, 16, 128, 256, 2000, 250, Durability.SYNC, 1024, 0, true,
-        dev.bft.core.protocol.ReplicaConfig.DEFAULT_TIMESTAMP_SKEW_TICKS, DEFAULT_SERVICE_MAP_MEGABYTES);
+        dev.bft.core.protocol.ReplicaConfig.DEFAULT_TIMESTAMP_SKEW_TICKS, DEFAULT_SERVICE_MAP_MEGABYTES,
+        dev.bft.core.protocol.ReplicaConfig.DEFAULT_REPLY_DIGEST_BYTES);
   }
 }

@@ -33,6 +33,12 @@ public final class ClientTable {
   }
 
   void record(int clientId, long requestNumber, Reply reply) {
+    if (reply.digestOnly()) {
+      // A retransmitted request is answered from here in full; a digest here would leave a client
+      // whose designated replier failed with nobody to send it the result.
+      throw new IllegalArgumentException("client " + clientId + " request " + requestNumber
+          + ": the client table keeps results, not their digests");
+    }
     entries.put(clientId, new Entry(requestNumber, reply));
   }
 

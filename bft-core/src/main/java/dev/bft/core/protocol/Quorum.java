@@ -2,7 +2,7 @@ package dev.bft.core.protocol;
 
 /**
  * The one place where PBFT's quorum arithmetic lives: n = 3f + 1 replicas, certificates of 2f + 1,
- * weak certificates of f + 1, and the primary of a view.
+ * weak certificates of f + 1, the primary of a view, and the replica that sends a large result in full.
  */
 public record Quorum(int n, int f) {
   public Quorum {
@@ -35,6 +35,17 @@ public record Quorum(int n, int f) {
 
   public int primary(long view) {
     return (int) Math.floorMod(view, (long) n);
+  }
+
+  /**
+   * The replica that sends a large result in full, the others sending its digest: (client + request
+   * number) mod n, a function of the request alone so every replica agrees without a message and
+   * consecutive requests of a client rotate over the replicas. Not the primary: it is the busiest
+   * replica already, and a faulty primary would then delay every large reply by a retransmission
+   * while it lasted, where a faulty designated replier delays only its share.
+   */
+  public int replier(int clientId, long requestNumber) {
+    return (int) ((Math.floorMod(clientId, n) + Math.floorMod(requestNumber, (long) n)) % n);
   }
 
   public boolean isReplica(int id) {

@@ -230,6 +230,8 @@ public final class Replica {
         effects.reply(Reply.staleRefusal(view, request.clientId(), request.requestNumber(),
             clients.get(request.clientId()).requestNumber(), me));
       }
+      // In full whatever its size: the client asks again when the designated replier's result did
+      // not come, and every correct replica answering in full is what makes it come.
       case LAST_EXECUTED -> effects.reply(clients.get(request.clientId()).reply());
       case NEW -> {
         if (isPrimary()) {
@@ -677,7 +679,7 @@ public final class Replica {
           new ExecutionContext(r.clientId(), r.requestNumber(), sequence, batch.timestamp()));
       Reply reply = new Reply(view, r.clientId(), r.requestNumber(), result, me, null);
       clients.record(r.clientId(), r.requestNumber(), reply);
-      effects.reply(reply);
+      effects.reply(firstAnswer(reply));
       Request watched = waiting.get(r.clientId());
       if (watched != null && watched.requestNumber() <= r.requestNumber()) {
         waiting.remove(r.clientId());
@@ -736,7 +738,18 @@ public final class Replica {
 
   private void answerReadOnly(Request request) {
     byte[] result = service.executeReadOnly(request.operation());
-    effects.replyReadOnly(request, new Reply(view, request.clientId(), request.requestNumber(), result, me, null));
+    effects.replyReadOnly(request, firstAnswer(new Reply(view, request.clientId(), request.requestNumber(), result, me, null)));
+  }
+
+  /**
+   * What goes to the client the first time a result is sent: in full from the request's designated
+   * replier or when it is short, else by digest (docs/protocol.md, Clients), so a large result
+   * crosses the network once instead of n times. A retransmitted request is answered from the
+   * client table, always in full: the client's way round a designated replier that is faulty or slow.
+   */
+  private Reply firstAnswer(Reply full) {
+    boolean byDigest = config.repliesByDigest(full.result().length) && quorum.replier(full.clientId(), full.requestNumber()) != me;
+    return byDigest ? full.asDigest() : full;
   }
 
   private void watch(Request request) {

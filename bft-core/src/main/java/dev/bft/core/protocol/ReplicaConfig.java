@@ -17,15 +17,30 @@ package dev.bft.core.protocol;
  *                             requests are pending than clients were in the last two batches (0: never)
  * @param timestampSkewTicks   how far a primary's batch timestamp may lie from a backup's clock,
  *                             either way, for the backup to accept the PRE-PREPARE
+ * @param replyDigestBytes     a result longer than this goes in full from the request's designated
+ *                             replier only, by digest from the others (0: always in full)
  */
 public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long batchDelayTicks,
                             int pipelineDepth, int checkpointInterval, int logWindow,
                             long viewChangeTimeoutTicks, long primaryIdleTimeoutTicks, long batchLingerTicks,
-                            long timestampSkewTicks) {
+                            long timestampSkewTicks, int replyDigestBytes) {
   /** {@code batchDelayTicks}: a partial batch waits for the pipeline to drain, however long that takes. */
   public static final long UNTIL_DRAINED = -1;
   /** The cluster file's {@code timestamp.skew.ms} default: 30 s, far above NTP's errors, far below a useful lie. */
   public static final long DEFAULT_TIMESTAMP_SKEW_TICKS = 30_000;
+  /**
+   * The cluster file's {@code reply.digest.bytes} default: below a kilobyte a result costs about what
+   * its signed envelope does, so sending it n times is cheap and a retransmission is never needed.
+   */
+  public static final int DEFAULT_REPLY_DIGEST_BYTES = 1024;
+
+  /** With the default reply digest threshold. */
+  public ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long batchDelayTicks, int pipelineDepth,
+                       int checkpointInterval, int logWindow, long viewChangeTimeoutTicks, long primaryIdleTimeoutTicks,
+                       long batchLingerTicks, long timestampSkewTicks) {
+    this(quorum, replicaId, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval, logWindow,
+        viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks, timestampSkewTicks, DEFAULT_REPLY_DIGEST_BYTES);
+  }
 
   /** With the default timestamp skew. */
   public ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long batchDelayTicks, int pipelineDepth,
@@ -63,6 +78,9 @@ public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long
     if (batchDelayTicks < UNTIL_DRAINED || batchLingerTicks < 0 || viewChangeTimeoutTicks < 1 || primaryIdleTimeoutTicks < 1) {
       throw new IllegalArgumentException("timeouts must be positive");
     }
+    if (replyDigestBytes < 0) {
+      throw new IllegalArgumentException("reply digest threshold must be 0 (never) or positive, got " + replyDigestBytes);
+    }
     if (timestampSkewTicks < 1) {
       throw new IllegalArgumentException("timestamp skew must be positive, got " + timestampSkewTicks);
     }
@@ -87,31 +105,41 @@ public record ReplicaConfig(Quorum quorum, int replicaId, int maxBatchSize, long
 
   public ReplicaConfig withReplicaId(int id) {
     return new ReplicaConfig(quorum, id, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval,
-        logWindow, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks, timestampSkewTicks);
+        logWindow, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks, timestampSkewTicks, replyDigestBytes);
   }
 
   public ReplicaConfig withBatching(int maxBatch, long delayTicks, int depth) {
     return new ReplicaConfig(quorum, replicaId, maxBatch, delayTicks, depth, checkpointInterval, logWindow,
-        viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks, timestampSkewTicks);
+        viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks, timestampSkewTicks, replyDigestBytes);
   }
 
   public ReplicaConfig withCheckpoints(int interval, int window) {
     return new ReplicaConfig(quorum, replicaId, maxBatchSize, batchDelayTicks, Math.min(pipelineDepth, window),
-        interval, window, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks, timestampSkewTicks);
+        interval, window, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks, timestampSkewTicks, replyDigestBytes);
   }
 
   public ReplicaConfig withPrimaryIdleTimeout(long ticks) {
     return new ReplicaConfig(quorum, replicaId, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval,
-        logWindow, viewChangeTimeoutTicks, ticks, batchLingerTicks, timestampSkewTicks);
+        logWindow, viewChangeTimeoutTicks, ticks, batchLingerTicks, timestampSkewTicks, replyDigestBytes);
   }
 
   public ReplicaConfig withBatchLinger(long ticks) {
     return new ReplicaConfig(quorum, replicaId, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval,
-        logWindow, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, ticks, timestampSkewTicks);
+        logWindow, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, ticks, timestampSkewTicks, replyDigestBytes);
   }
 
   public ReplicaConfig withTimestampSkew(long ticks) {
     return new ReplicaConfig(quorum, replicaId, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval,
-        logWindow, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks, ticks);
+        logWindow, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks, ticks, replyDigestBytes);
+  }
+
+  public ReplicaConfig withReplyDigestBytes(int bytes) {
+    return new ReplicaConfig(quorum, replicaId, maxBatchSize, batchDelayTicks, pipelineDepth, checkpointInterval,
+        logWindow, viewChangeTimeoutTicks, primaryIdleTimeoutTicks, batchLingerTicks, timestampSkewTicks, bytes);
+  }
+
+  /** Whether a result of {@code length} bytes goes by digest from all but its designated replier. */
+  public boolean repliesByDigest(int length) {
+    return replyDigestBytes > 0 && length > replyDigestBytes;
   }
 }

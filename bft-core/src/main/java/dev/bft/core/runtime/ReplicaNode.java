@@ -199,7 +199,7 @@ public final class ReplicaNode implements AutoCloseable {
     long batchDelay = p.batchDelayMillis() == ProtocolParameters.UNTIL_DRAINED ? ReplicaConfig.UNTIL_DRAINED : p.batchDelayMillis();
     return new ReplicaConfig(quorum, self, p.batchSize(), batchDelay, p.pipelineDepth(), p.checkpointInterval(),
         p.logWindow(), p.viewChangeTimeoutMillis(), p.primaryIdleTimeoutMillis(), p.batchLingerMillis(),
-        p.timestampSkewMillis());
+        p.timestampSkewMillis(), p.replyDigestBytes());
   }
 
   /** Every key a peer of a replica may show TLS: the replicas' and the clients'. */

@@ -90,11 +90,29 @@ class ClusterFileTest {
       "9 | storage.map.mb = 1                 | cluster.conf:9: storage.map.mb 1 is out of range 16..16777216",
       "9 | replica.2.metrics = 0              | cluster.conf:9: replica.2.metrics 0 is out of range 1..65535",
       "9 | replica.9.metrics = 9100           | cluster.conf:9: metrics port for replica 9, which is not in the cluster",
+      "9 | reply.digest.bytes = -1            | cluster.conf:9: reply.digest.bytes -1 is out of range 0..1048576",
+      "9 | reply.digest.bytes = 1048577       | cluster.conf:9: reply.digest.bytes 1048577 is out of range 0..1048576",
   })
   void everyMistakeIsOneLineWithFileAndLine(int line, String replacement, String expected) {
     List<String> lines = valid();
     lines.set(line - 1, replacement.replace("KEY1", key(1)));
     assertThatThrownBy(() -> parse(lines)).isInstanceOf(ConfigException.class).hasMessage(expected);
+  }
+
+  @Test
+  void theReplyDigestThresholdDefaultsToAKilobyteAndIsWrittenWithItsComment() {
+    assertThat(parse(valid()).parameters().replyDigestBytes()).isEqualTo(1024);
+    List<String> never = valid();
+    never.add("reply.digest.bytes = 0");
+    ProtocolParameters p = parse(never).parameters();
+    assertThat(p.replyDigestBytes()).as("0: results always in full").isZero();
+    ClusterConfig c = parse(valid());
+    String written = ClusterFile.render(c.f(), new ArrayList<>(c.replicas().values()), c.clients(),
+        p.withTls(true), "data");
+    assertThat(written).contains("\n# a result longer than this many bytes goes in full from one replica, by digest"
+        + " from the others (0: always in full)\nreply.digest.bytes = 0\n");
+    assertThat(ClusterFile.parse("cluster.conf", written.lines().toList(), Path.of("/srv/bft")).parameters())
+        .as("what is written loads back").isEqualTo(p);
   }
 
   @Test

@@ -34,6 +34,7 @@ import dev.bft.core.message.wire.ReplyBody;
 import dev.bft.core.message.wire.RequestBody;
 import dev.bft.core.message.wire.StateBody;
 import dev.bft.core.message.wire.StatusBody;
+import dev.bft.crypto.Digest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,8 +65,17 @@ final class FlatBodies {
     if (laterExecuted != 0 && (laterExecuted <= requestNumber || !r.getResult().isEmpty())) {
       throw new Reject(Rejection.MALFORMED, "a REPLY refusing a stale request names an earlier request or carries a result");
     }
+    Digest resultDigest = null;
+    if (!r.getResultDigest().isEmpty()) {
+      // One reply, one meaning: a result and a digest together, or a refusal by digest, would leave
+      // the client to choose which to believe.
+      if (laterExecuted != 0 || !r.getResult().isEmpty()) {
+        throw new Reject(Rejection.MALFORMED, "a REPLY carries a result digest beside a result or a refusal");
+      }
+      resultDigest = digest(r.getResultDigest(), "result digest");
+    }
     return new Reply(nonNegative(r.getView(), "view"), r.getClient(), requestNumber,
-        bounded(r.getResult(), limits.maxResultBytes(), "result"), sender, wire, laterExecuted);
+        bounded(r.getResult(), limits.maxResultBytes(), "result"), sender, wire, laterExecuted, resultDigest);
   }
 
   static Message decode(MessageType type, int sender, ByteString b, WireForm wire, WireLimits limits) throws Reject {

@@ -114,8 +114,12 @@ public final class MessageEncoder {
       if (r.sender() != self) {
         throw new IllegalStateException("cannot sign a reply of node " + r.sender() + " as node " + self);
       }
-      bodies.add(ReplyBody.newBuilder().setView(r.view()).setClient(r.clientId()).setRequestNumber(r.requestNumber())
-          .setResult(ByteString.copyFrom(r.result())).setLaterExecuted(r.laterExecuted()).build().toByteArray());
+      ReplyBody.Builder body = ReplyBody.newBuilder().setView(r.view()).setClient(r.clientId())
+          .setRequestNumber(r.requestNumber()).setResult(ByteString.copyFrom(r.result())).setLaterExecuted(r.laterExecuted());
+      if (r.digestOnly()) {
+        body.setResultDigest(ByteString.copyFrom(r.resultDigest().bytesUnsafe()));
+      }
+      bodies.add(body.build().toByteArray());
     }
     ReplyTree.Signed tree = ReplyTree.build(bodies);
     byte[] signature = signer.sign(SignatureDomain.of(MessageType.REPLY.code()), tree.root().bytesUnsafe());
