@@ -1,12 +1,7 @@
 package dev.bft.storage;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
@@ -29,18 +24,14 @@ import org.lmdbjava.Txn;
  * catches.
  */
 public final class LmdbStore implements AutoCloseable {
-  private static final String LOCK_FILE = "bft.lock";
-
   private final Path dir;
   private final Env<byte[]> env;
   private final Map<Table, Dbi<byte[]>> tables = new EnumMap<>(Table.class);
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final DirectoryLock lock;
 
-  private LmdbStore(Path dir, Env<byte[]> env, FileChannel lockChannel, FileLock lock) {
+  private LmdbStore(Path dir, Env<byte[]> env, DirectoryLock lock) {
     this.dir = dir;
     this.env = env;
-    this.lockChannel = lockChannel;
     this.lock = lock;
   }
 
@@ -54,54 +45,20 @@ public final class LmdbStore implements AutoCloseable {
     if (!exists && !create) {
       throw new StorageException(dir + ": no replica data here (expected data.mdb)");
     }
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new StorageException(dir + ": is a file, not a data directory");
-    }
-    FileChannel channel = null;
-    FileLock lock;
-    try {
-      Files.createDirectories(dir);
-      channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      lock = channel.tryLock();
-      if (lock == null) {
-        channel.close();
-        throw new StorageException(dir + ": in use by another process (lock on " + LOCK_FILE + " is held)");
-      }
-    } catch (OverlappingFileLockException e) {
-      closeQuietly(channel);
-      throw new StorageException(dir + ": already open in this process");
-    } catch (IOException e) {
-      closeQuietly(channel);
-      throw new StorageException(dir + ": cannot open: " + e.getMessage(), e);
-    }
+    DirectoryLock lock = DirectoryLock.take(dir);
     try {
       EnvFlags[] flags = sync ? new EnvFlags[0] : new EnvFlags[] {EnvFlags.MDB_NOSYNC};
       Env<byte[]> env = Env.create(ByteArrayProxy.PROXY_BA).setMapSize(mapSizeBytes).setMaxDbs(Table.values().length)
           .open(dir.toFile(), flags);
-      LmdbStore store = new LmdbStore(dir, env, channel, lock);
+      LmdbStore store = new LmdbStore(dir, env, lock);
       for (Table t : Table.values()) {
         store.tables.put(t, env.openDbi(t.name(), DbiFlags.MDB_CREATE));
       }
       return store;
     } catch (LmdbException | IllegalArgumentException e) {
-      try {
-        lock.release();
-      } catch (IOException ignored) {
-        // closing anyway
-      }
-      closeQuietly(channel);
+      lock.close();
       throw new StorageException(dir + ": not a usable LMDB environment (corrupt, truncated or incompatible): "
           + e.getMessage(), e);
-    }
-  }
-
-  private static void closeQuietly(FileChannel c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (IOException ignored) {
-        // nothing more to do
-      }
     }
   }
 
@@ -159,12 +116,7 @@ public final class LmdbStore implements AutoCloseable {
   @Override
   public void close() {
     env.close();
-    try {
-      lock.release();
-    } catch (IOException ignored) {
-      // the channel is closed next anyway
-    }
-    closeQuietly(lockChannel);
+    lock.close();
   }
 
 }
