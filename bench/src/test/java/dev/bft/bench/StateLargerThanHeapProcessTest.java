@@ -41,9 +41,9 @@ class StateLargerThanHeapProcessTest {
   @Test
   void aStateFourTimesTheHeapIsServedAndAWipedReplicaFetchesItAll() throws Exception {
     Path file = ClusterKeygen.generate(dir, 1, WRITERS, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
-    // A checkpoint every 32 batches bounds the log a replica holds, batches of 60 KiB values included.
-    String conf = Files.readString(file).replaceAll("(?m)^checkpoint\\.interval = .*$", "checkpoint.interval = 32")
-        .replaceAll("(?m)^log\\.window = .*$", "log.window = 64");
+    // A checkpoint every 16 batches bounds the log a replica holds, batches of 60 KiB values included.
+    String conf = Files.readString(file).replaceAll("(?m)^checkpoint\\.interval = .*$", "checkpoint.interval = 16")
+        .replaceAll("(?m)^log\\.window = .*$", "log.window = 32");
     Files.writeString(file, conf);
     ClusterConfig cluster = ClusterFile.load(file);
     List<Integer> ids = new ArrayList<>(cluster.clients().keySet());

@@ -140,6 +140,12 @@ final class Buckets {
     return tree.leaves();
   }
 
+  /** The leaves concatenated, for a snapshot to keep. */
+  byte[] leafBytes() {
+    assert staleCount == 0 : "leaves read while " + staleCount + " are stale";
+    return tree.leafBytes();
+  }
+
   Digest root() {
     assert staleCount == 0 : "root read while " + staleCount + " leaves are stale";
     return tree.root();

@@ -171,7 +171,7 @@ public final class LmdbKeyValueService implements ReplicatedService, DurableStat
           + " batch (execute without executed): committing for it would store the batch half applied");
     }
     store.commit(true);
-    LmdbKvSnapshot s = new LmdbKvSnapshot(store.read(), store.data, store.buckets.leaves(),
+    LmdbKvSnapshot s = new LmdbKvSnapshot(store.read(), store.data, store.buckets.leafBytes(),
         store.buckets.entriesCopy(), store.buckets.bytesCopy(), options.maxKey(), snapshots::remove);
     snapshots.add(s);
     return s;

@@ -28,18 +28,21 @@ final class LmdbKvSnapshot implements StateSnapshot {
   private static final byte IN_ENTRY = 1;
 
   private final LmdbTables.Handle data;
-  private final Digest[] leaves;
+  /** The leaf digests, concatenated (objects for 65 536 leaves would cost over twice as much per snapshot held). */
+  private final byte[] leaves;
+  private final int leafCount;
   private final long[] entries;
   private final long[] bytes;
   private final int maxKey;
   private final Consumer<LmdbKvSnapshot> onClose;
   private LmdbTables.Reader reader;
 
-  LmdbKvSnapshot(LmdbTables.Reader reader, LmdbTables.Handle data, Digest[] leaves, long[] entries, long[] bytes,
+  LmdbKvSnapshot(LmdbTables.Reader reader, LmdbTables.Handle data, byte[] leaves, long[] entries, long[] bytes,
       int maxKey, Consumer<LmdbKvSnapshot> onClose) {
     this.reader = reader;
     this.data = data;
     this.leaves = leaves;
+    this.leafCount = leaves.length / Digest.SIZE;
     this.entries = entries;
     this.bytes = bytes;
     this.maxKey = maxKey;
@@ -48,12 +51,12 @@ final class LmdbKvSnapshot implements StateSnapshot {
 
   @Override
   public Digest[] chunkDigests() {
-    return leaves.clone();
+    return dev.bft.core.service.IncrementalMerkleTree.digests(leaves);
   }
 
   @Override
   public synchronized Piece read(int chunk, byte[] position, int maxBytes) {
-    if (reader == null || chunk < 0 || chunk >= leaves.length || position == null || maxBytes < 1
+    if (reader == null || chunk < 0 || chunk >= leafCount || position == null || maxBytes < 1
         || position.length > MAX_POSITION_BYTES) {
       return null;
     }
