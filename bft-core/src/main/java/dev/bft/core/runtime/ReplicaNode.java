@@ -321,6 +321,7 @@ public final class ReplicaNode implements AutoCloseable {
     shell.stop(2000);
     verificationPool.stop();
     scheduler.shutdownNow();
+    stateTransfer.close();
     store.close();
     metrics.close();
   }

@@ -3,33 +3,40 @@ package dev.bft.core.statetransfer;
 import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.service.ChunkPieces;
 import dev.bft.crypto.Digest;
+import java.util.Arrays;
 
 /**
  * A checkpoint's manifest in pages that each fit one STATE frame: page 0 is
- * {@code [count:4][count x 32-byte chunk digest][piece 0 of the client table]}, page k > 0 is piece
- * k of the client table ({@link ChunkPieces}). The chunk digests are 32 KiB for the default 1 024
- * buckets, while the table grows with every client's last result, so it is the table that is cut.
+ * {@code [state root:32][piece 0 of the client table]}, page k > 0 is piece k of the client table
+ * ({@link ChunkPieces}). Page 0 alone proves itself against the checkpoint digest
+ * ({@link dev.bft.core.protocol.StateDigests#checkpoint(Digest, Digest)} of the root and the table
+ * digest piece 0 names); the chunk digests are not listed but walked from the root
+ * ({@link TreeWalk}), and the table, which grows with every client's last result, is what is cut.
  */
 public final class Manifests {
   private Manifests() {}
 
-  /** Page 0 as a receiver parses it: the chunk digests and the head of the client table. */
-  public record First(Digest[] leaves, ChunkPieces.Head table) {}
+  /** Page 0 as a receiver parses it: the state root and the head of the client table. */
+  public record First(Digest root, ChunkPieces.Head table) {}
 
-  /** Page {@code page} of the manifest of a state with these leaves and this client table, or null when there is none. */
-  public static byte[] page(Digest[] leaves, ClientTable clients, int page) {
-    byte[] tablePiece = ChunkPieces.piece(clients.encode(), page);
+  /** Page {@code page} of the manifest of a state with this root and this encoded client table, or null when there is none. */
+  public static byte[] page(Digest root, byte[] encodedTable, int page) {
+    byte[] tablePiece = ChunkPieces.piece(encodedTable, page);
     if (tablePiece == null || page > 0) {
       return tablePiece;
     }
-    return ChunkPieces.withDigests(leaves, tablePiece);
+    byte[] first = Arrays.copyOf(root.bytesUnsafe(), Digest.SIZE + tablePiece.length);
+    System.arraycopy(tablePiece, 0, first, Digest.SIZE, tablePiece.length);
+    return first;
   }
 
   /** Page 0, or null if the bytes are not one (a Byzantine peer). */
   public static First parseFirst(byte[] bytes) {
-    ChunkPieces.Digested d = ChunkPieces.digested(bytes, 0, Integer.MAX_VALUE);
-    ChunkPieces.Head table = d == null ? null : ChunkPieces.parseHead(d.rest());
-    return table == null ? null : new First(d.digests(), table);
+    if (bytes.length < Digest.SIZE) {
+      return null;
+    }
+    ChunkPieces.Head table = ChunkPieces.parseHead(Arrays.copyOfRange(bytes, Digest.SIZE, bytes.length));
+    return table == null ? null : new First(Digest.of(Arrays.copyOf(bytes, Digest.SIZE)), table);
   }
 
   /**
