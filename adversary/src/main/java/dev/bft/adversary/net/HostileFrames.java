@@ -171,13 +171,9 @@ public final class HostileFrames {
     return encoder.encode(new NewView(view, vcs, List.of(), replica, null));
   }
 
-  /**
-   * A STATE manifest page nobody asked for, after the 101-byte one that killed a replica's protocol
-   * thread: after the root, a table head whose slice count claims 2^31 - 1.
-   */
+  /** The 101-byte STATE that killed a replica's protocol thread: a manifest page whose digest count claims 2^31 - 1. */
   public static byte[] unsolicitedManifest(int replica, MessageEncoder encoder, long sequence) {
-    byte[] manifest = ByteBuffer.allocate(44).put(new byte[32]).putInt(Integer.MAX_VALUE).putInt(Integer.MAX_VALUE)
-        .putInt(-1).array();
+    byte[] manifest = ByteBuffer.allocate(12).putInt(Integer.MAX_VALUE).putInt(Integer.MAX_VALUE).putInt(-1).array();
     return encoder.encode(new StateChunk(sequence, new StateChunk.ManifestPage(0, manifest), replica, null));
   }
 

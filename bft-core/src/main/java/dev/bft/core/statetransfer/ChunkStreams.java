@@ -17,8 +17,11 @@ import java.util.TreeMap;
  * arrives if the receiver stages it elsewhere. Finished receivers wait for the one install.
  */
 final class ChunkStreams {
-  /** Re-asks of one position (other than a chunk's start) before the chunk starts over: a lying next position goes unanswered. */
-  static final int POSITION_RETRIES = 2;
+  /**
+   * Re-asks of one position (other than a chunk's start) before the chunk starts over: a lying next
+   * position goes unanswered by every correct peer, while an answer lost twice is rare.
+   */
+  static final int POSITION_RETRIES = 1;
   /** Positions a stream remembers having taken, so that a duplicated or re-sent answer is recognised as stale, not as a lie. */
   private static final int REMEMBERED = 8;
 
@@ -36,6 +39,8 @@ final class ChunkStreams {
   private static final class Stream {
     ChunkReceiver receiver;
     byte[] position = new byte[0];
+    /** The peer whose piece named {@link #position}, or -1 at the start. */
+    int namedBy = -1;
     final ArrayDeque<byte[]> taken = new ArrayDeque<>();
     int retries;
   }
@@ -69,8 +74,8 @@ final class ChunkStreams {
     return s.position;
   }
 
-  /** A piece of {@code chunk} from the peer it was asked of, for {@code position}. */
-  Outcome onPiece(int chunk, byte[] position, byte[] bytes, byte[] next) {
+  /** A piece of {@code chunk} from {@code peer}, the peer it was asked of, for {@code position}. */
+  Outcome onPiece(int peer, int chunk, byte[] position, byte[] bytes, byte[] next) {
     Stream s = streams.get(chunk);
     if (s == null) {
       return Outcome.STALE;
@@ -89,6 +94,7 @@ final class ChunkStreams {
       }
       s.taken.addLast(s.position);
       s.position = next;
+      s.namedBy = peer;
       s.retries = 0;
       return Outcome.MORE;
     }
@@ -102,16 +108,17 @@ final class ChunkStreams {
   }
 
   /**
-   * The piece asked for went unanswered a whole period. True when the chunk started over instead of
-   * re-asking: its position was asked {@link #POSITION_RETRIES} times in vain, perhaps a lie.
+   * The piece asked for went unanswered a whole period. When its position was re-asked
+   * {@link #POSITION_RETRIES} times in vain, the chunk starts over, and the answer is the peer that
+   * named the position (it named one no peer serves: a lie); else -1, and the position is asked again.
    */
-  boolean unanswered(int chunk) {
+  int unanswered(int chunk) {
     Stream s = streams.get(chunk);
     if (s == null || s.position.length == 0 || ++s.retries <= POSITION_RETRIES) {
-      return false;
+      return -1;
     }
     restart(chunk);
-    return true;
+    return s.namedBy;
   }
 
   private Outcome restart(int chunk) {

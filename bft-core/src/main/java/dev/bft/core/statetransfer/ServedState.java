@@ -45,7 +45,9 @@ public final class ServedState implements AutoCloseable {
     }
     try {
       if (ask instanceof FetchState.ManifestPage m) {
-        byte[] page = Manifests.page(levels()[0][0], table(), m.page());
+        Digest[][] levels = levels();
+        byte[] page = Manifests.page(levels[TreeWalk.pageDepth(levels.length - 1, 0, StateFetcher.PAGE_DEPTH)], table(),
+            m.page());
         return page == null ? null : new StateChunk.ManifestPage(m.page(), page);
       }
       Digest[][] levels = levels();
@@ -77,7 +79,7 @@ public final class ServedState implements AutoCloseable {
     if (ask instanceof FetchState.Piece) {
       return PIECE_BYTES;
     }
-    return Digest.SIZE + 4 + ChunkPieces.MAX_PIECES * Digest.SIZE + ChunkPieces.SLICE_BYTES;
+    return 4 + Manifests.MAX_TOP * Digest.SIZE + 4 + ChunkPieces.MAX_PIECES * Digest.SIZE + ChunkPieces.SLICE_BYTES;
   }
 
   /** The bytes an answer carries: what the peer's budget is charged in the end. */

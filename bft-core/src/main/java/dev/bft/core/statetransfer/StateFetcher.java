@@ -12,9 +12,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The lagging replica's side of state transfer. It first obtains page 0 of the manifest (the state
- * root and the head of the client table) and accepts it only if it hashes to the checkpoint digest
- * that 2f + 1 replicas proved. It then walks the Merkle tree down from that root, only where it
+ * The lagging replica's side of state transfer. It first obtains page 0 of the manifest (the top of
+ * the state's Merkle tree and the head of the client table) and accepts it only if it hashes to the
+ * checkpoint digest that 2f + 1 replicas proved. It then walks the Merkle tree down from that root, only where it
  * differs from its own ({@link TreeWalk}), to the chunks that differ, and streams each of those
  * into a receiver of the service piece by piece ({@link ChunkStreams}), from several peers in
  * parallel; a large client table arrives as further manifest pages meanwhile.
@@ -157,7 +157,9 @@ public final class StateFetcher {
 
   private void onFirstPage(int peer, byte[] bytes, long view) {
     Manifests.First first = Manifests.parseFirst(bytes);
-    if (first == null || !StateDigests.checkpoint(first.root(), first.table().contentDigest()).equals(digest)) {
+    TreeWalk fresh = new TreeWalk(state.chunkDigests(), PAGE_DEPTH);
+    if (first == null || first.top().length != 1 << fresh.pageDepth(0)
+        || !StateDigests.checkpoint(first.root(), first.table().contentDigest()).equals(digest)) {
       stats.badManifests++;
       badPeer[peer] = true;
       effects.requestManifestPage(nextPeer(), sequence, 0);
@@ -173,8 +175,8 @@ public final class StateFetcher {
         needed.add(new Want(Want.PAGE, 0, k));
       }
     }
-    walk = new TreeWalk(state.chunkDigests(), PAGE_DEPTH);
-    found(walk.begin(first.root()));
+    walk = fresh;
+    found(walk.begin(first.root(), first.top()));
     progress();
   }
 
@@ -207,7 +209,7 @@ public final class StateFetcher {
     if (seq != sequence || walk == null || sent == null || sent.peer() != peer) {
       return; // late (asked again of another peer), duplicated, or never asked
     }
-    switch (chunks.onPiece(chunk, position, bytes, next)) {
+    switch (chunks.onPiece(peer, chunk, position, bytes, next)) {
       case STALE -> { }
       case BAD -> {
         stats.badChunks++;
@@ -331,8 +333,10 @@ public final class StateFetcher {
         if (e.getValue().period() >= periods - 1) {
           return false;
         }
-        if (e.getKey().kind() == Want.CHUNK) {
-          chunks.unanswered(e.getKey().index());
+        int liar = e.getKey().kind() == Want.CHUNK ? chunks.unanswered(e.getKey().index()) : -1;
+        if (liar >= 0) {
+          stats.badChunks++;
+          badPeer[liar] = true;
         }
         return true;
       });

@@ -46,12 +46,22 @@ final class TreeWalk {
 
   /** How many levels the page below a node of {@code level} spans: 1 to the limit, the remainder first. */
   int pageDepth(int level) {
-    return (depth - level - 1) % maxPageDepth + 1;
+    return pageDepth(depth, level, maxPageDepth);
   }
 
-  /** The proven root: nothing if it is this replica's, else the root itself, to open (or, for one chunk, to fetch). */
-  List<Found> begin(Digest root) {
-    return compare(0, new Digest[] {root}, 0);
+  /** The same for a tree of {@code treeDepth} levels below its root: 0 for a tree of one node. */
+  static int pageDepth(int treeDepth, int level, int maxPageDepth) {
+    return level >= treeDepth ? 0 : (treeDepth - level - 1) % maxPageDepth + 1;
+  }
+
+  /**
+   * The proven root and the page below it (manifest page 0): nothing if the root is this replica's,
+   * else what differs in that page, or for a state of one chunk the chunk itself. Null when the page
+   * is not the root's.
+   */
+  List<Found> begin(Digest root, Digest[] top) {
+    List<Found> found = compare(0, new Digest[] {root}, 0);
+    return found.isEmpty() || depth == 0 ? found : offer(0, 0, top);
   }
 
   boolean isOpen(int level, int index) {

@@ -12,18 +12,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Page 0 of a manifest comes from a peer that may be Byzantine, solicited or not: whatever its
- * length fields claim, parsing it allocates no more than the bytes it has and answers null, never
+ * counts and length fields claim (the top of the tree must be a power of two of at most 256 digests), parsing it allocates no more than the bytes it has and answers null, never
  * an error (issue 22, item 3), and a page that parses proves itself against the checkpoint digest.
  */
 class ManifestsTest {
-  static final Digest ROOT = Digest.sha256(new byte[] {42});
+  static final Digest[] TOP = {Digest.sha256(new byte[] {42}), Digest.sha256(new byte[] {43})};
 
   @Test
   void pagesWhoseLengthsClaimMoreThanTheyHoldAreRefusedWithoutAllocating() {
-    byte[] hugeSliceCount = ByteBuffer.allocate(32 + 4 + 32).put(ROOT.bytesUnsafe()).putInt(Integer.MAX_VALUE).array();
-    byte[] negativeSliceCount = ByteBuffer.allocate(32 + 4 + 32).put(ROOT.bytesUnsafe()).putInt(-1).array();
-    for (byte[] hostile : new byte[][] {hugeSliceCount, negativeSliceCount, new byte[0], new byte[31], new byte[32],
-        new byte[36]}) {
+    byte[] hugeTop = ByteBuffer.allocate(4 + 32).putInt(Integer.MAX_VALUE).array();
+    byte[] negativeTop = ByteBuffer.allocate(4 + 32).putInt(-1).array();
+    byte[] threeTop = ByteBuffer.allocate(4 + 3 * 32 + 4 + 32).putInt(3).array();
+    byte[] hugeSliceCount = ByteBuffer.allocate(4 + 32 + 4 + 32).putInt(1).put(TOP[0].bytesUnsafe())
+        .putInt(Integer.MAX_VALUE).array();
+    byte[] negativeSliceCount = ByteBuffer.allocate(4 + 32 + 4 + 32).putInt(1).put(TOP[0].bytesUnsafe()).putInt(-1)
+        .array();
+    for (byte[] hostile : new byte[][] {hugeTop, negativeTop, threeTop, hugeSliceCount, negativeSliceCount, new byte[0],
+        new byte[3], new byte[36]}) {
       assertThat(Manifests.parseFirst(hostile)).as(HexFormat.of().formatHex(hostile)).isNull();
     }
   }
@@ -31,18 +36,20 @@ class ManifestsTest {
   @Test
   void pageZeroCarriesTheRootAndTheTableAndProvesTheCheckpoint() {
     ClientTable clients = ClientTable.decode(tableOf(1000, 7, new byte[] {1, 2, 3}), 2, 1);
-    Manifests.First first = Manifests.parseFirst(Manifests.page(ROOT, clients.encode(), 0));
-    assertThat(first.root()).isEqualTo(ROOT);
+    Manifests.First first = Manifests.parseFirst(Manifests.page(TOP, clients.encode(), 0));
+    assertThat(first.top()).containsExactly(TOP);
+    Digest root = dev.bft.core.service.MerkleTree.root(TOP);
+    assertThat(first.root()).isEqualTo(root);
     assertThat(first.table().pieces()).isEqualTo(1);
     assertThat(first.table().firstSlice()).isEqualTo(clients.encode());
     assertThat(StateDigests.checkpoint(first.root(), first.table().contentDigest()))
-        .isEqualTo(StateDigests.checkpoint(ROOT, clients));
-    assertThat(Manifests.page(ROOT, clients.encode(), 1)).as("no page 1 for a small table").isNull();
+        .isEqualTo(StateDigests.checkpoint(root, clients));
+    assertThat(Manifests.page(TOP, clients.encode(), 1)).as("no page 1 for a small table").isNull();
   }
 
   @Test
   void truncatedOrExtendedPagesAreRefused() {
-    byte[] good = Manifests.page(ROOT, tableOf(1000, 7, new byte[] {1, 2, 3}), 0);
+    byte[] good = Manifests.page(TOP, tableOf(1000, 7, new byte[] {1, 2, 3}), 0);
     for (int cut = 0; cut < good.length; cut++) {
       assertThat(Manifests.parseFirst(Arrays.copyOf(good, cut))).as("cut at %d", cut).isNull();
     }
