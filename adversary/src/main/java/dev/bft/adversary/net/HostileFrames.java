@@ -55,8 +55,12 @@ public final class HostileFrames {
     Checkpoint checkpoint = new Checkpoint(128, Digest.sha256(new byte[] {9}), replica, null);
     ViewChange vc = new ViewChange(5, 128, List.of(checkpoint), List.of(new PreparedProof(pp, List.of(prepare))), replica, null);
     List<Message> messages = List.of(pp, prepare, new Commit(4, 1, d, replica, null), checkpoint, vc,
-        new NewView(4, List.of(vc), List.of(pp), replica, null), new FetchState(128, Digest.ZERO, 0, 1, replica, null),
-        new StateChunk(128, 0, 0, new byte[] {0, 0, 0, 1}, List.of(), replica, null), new Status(4, 0, replica, null),
+        new NewView(4, List.of(vc), List.of(pp), replica, null), new FetchState(128, new FetchState.ManifestPage(0), replica, null),
+        new FetchState(128, new FetchState.NodePage(8, 3, 8), replica, null),
+        new FetchState(128, new FetchState.Piece(7, new byte[8]), replica, null),
+        new StateChunk(128, new StateChunk.ManifestPage(0, new byte[] {0, 0, 0, 1}), replica, null),
+        new StateChunk(128, new StateChunk.NodePage(0, 0, 1, new Digest[] {d, d}), replica, null),
+        new StateChunk(128, new StateChunk.Piece(7, new byte[0], new byte[] {1, 2}, new byte[8]), replica, null), new Status(4, 0, replica, null),
         new Hello(replica, 1, new byte[32], new byte[32], null), new FetchBatch(1, d, replica, null),
         new BatchReply(1, batch, replica, null));
     List<byte[]> frames = new ArrayList<>();
@@ -167,17 +171,21 @@ public final class HostileFrames {
     return encoder.encode(new NewView(view, vcs, List.of(), replica, null));
   }
 
-  /** The 101-byte STATE that killed a replica's protocol thread: a manifest whose digest count claims 2^31 - 1. */
+  /** The 101-byte STATE that killed a replica's protocol thread: a manifest page whose digest count claims 2^31 - 1. */
   public static byte[] unsolicitedManifest(int replica, MessageEncoder encoder, long sequence) {
     byte[] manifest = ByteBuffer.allocate(12).putInt(Integer.MAX_VALUE).putInt(Integer.MAX_VALUE).putInt(-1).array();
-    return encoder.encode(new StateChunk(sequence, 0, 0, manifest, List.of(), replica, null));
+    return encoder.encode(new StateChunk(sequence, new StateChunk.ManifestPage(0, manifest), replica, null));
   }
 
-  /** FETCHes whose chunk ranges are negative or overflow. */
+  /** FETCHes for nodes, chunks and pages outside any state: negative, overflowing, or below the leaves. */
   public static List<byte[]> outOfRangeFetches(int replica, MessageEncoder encoder, long sequence) {
+    List<FetchState.Ask> asks = List.of(new FetchState.NodePage(-1, 0, 1), new FetchState.NodePage(3, 8, 1),
+        new FetchState.NodePage(0, 0, 9), new FetchState.NodePage(29, 0, 2), new FetchState.NodePage(0, 0, -5),
+        new FetchState.Piece(-1, new byte[0]), new FetchState.Piece(Integer.MAX_VALUE, new byte[0]),
+        new FetchState.Piece(0, new byte[4096]), new FetchState.ManifestPage(-1), new FetchState.ManifestPage(1 << 20));
     List<byte[]> frames = new ArrayList<>();
-    for (int[] range : new int[][] {{-1, 1}, {Integer.MIN_VALUE, 64}, {Integer.MAX_VALUE, Integer.MAX_VALUE}, {0, -5}}) {
-      frames.add(encoder.encode(new FetchState(sequence, Digest.ZERO, range[0], range[1], replica, null)));
+    for (FetchState.Ask ask : asks) {
+      frames.add(encoder.encode(new FetchState(sequence, ask, replica, null)));
     }
     return frames;
   }

@@ -4,6 +4,7 @@ import dev.bft.core.message.Reply;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -100,6 +101,49 @@ public final class ClientTable {
     if (b.hasRemaining()) {
       throw new IllegalArgumentException("not a client table: " + b.remaining() + " trailing bytes");
     }
+    return t;
+  }
+
+  /**
+   * One client's entry as it stands in the table's encoding after the client id: request number,
+   * result length, result. A service that stores its own state keeps the table this way, entry by
+   * entry ({@link dev.bft.core.service.DurableState#clientEntry}).
+   */
+  public static byte[] encodeEntry(Entry e) {
+    byte[] result = e.reply().result();
+    return ByteBuffer.allocate(ENTRY_HEADER - 4 + result.length).putLong(e.requestNumber()).putInt(result.length)
+        .put(result).array();
+  }
+
+  /** Every entry by client id, each as {@link #encodeEntry}: what state transfer hands a service to store. */
+  public SortedMap<Integer, byte[]> encodedEntries() {
+    SortedMap<Integer, byte[]> encoded = new TreeMap<>();
+    entries.forEach((client, e) -> encoded.put(client, encodeEntry(e)));
+    return encoded;
+  }
+
+  /**
+   * The table of these {@link #encodeEntry} encodings: equal to {@link #decode} of the whole table's
+   * {@link #encode()}, so its checkpoint digest is the same. The entries come from this replica's own
+   * storage, so an entry that is not one is a bug or a damaged store: IllegalArgumentException.
+   */
+  public static ClientTable fromEntries(SortedMap<Integer, byte[]> encoded, long view, int replica) {
+    ClientTable t = new ClientTable();
+    encoded.forEach((client, bytes) -> {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      if (b.remaining() < ENTRY_HEADER - 4) {
+        throw new IllegalArgumentException("client " + client + "'s entry is " + bytes.length + " bytes, too short");
+      }
+      long number = b.getLong();
+      int length = b.getInt();
+      if (length != b.remaining()) {
+        throw new IllegalArgumentException("client " + client + "'s entry claims a result of "
+            + Integer.toUnsignedString(length) + " bytes and holds " + b.remaining());
+      }
+      byte[] result = new byte[length];
+      b.get(result);
+      t.record(client, number, new Reply(view, client, number, result, replica, null));
+    });
     return t;
   }
 

@@ -341,6 +341,7 @@ public final class ReplicaNode implements AutoCloseable {
     shell.stop(2000);
     verificationPool.stop();
     scheduler.shutdownNow();
+    stateTransfer.close();
     store.close();
     if (service instanceof AutoCloseable closeable) {
       try {

@@ -32,8 +32,13 @@ public enum ShellRefusal {
   LINK_ERROR,
   /** A joining HELLO on a client link that is not valid (the link is quarantined). */
   BAD_HELLO,
-  /** A FETCH beyond the peer's budget of signed state chunks. */
+  /** A FETCH beyond the peer's budget of state transfer bytes per second. */
   FETCH_OVER_BUDGET,
+  /**
+   * A FETCH for what the held snapshot cannot have: a node outside its tree, a chunk beyond its
+   * count, a position it never gave. A correct fetcher asks none of these.
+   */
+  FETCH_UNSERVABLE,
   /** A STATE for a checkpoint this replica is not fetching. */
   STATE_UNSOLICITED,
   /** A verification queue was full for the sending peer (frames or bytes). */

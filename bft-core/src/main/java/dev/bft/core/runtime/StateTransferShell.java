@@ -5,14 +5,13 @@ import dev.bft.core.message.StateChunk;
 import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.service.ReplicatedService;
-import dev.bft.core.service.SnapshotPieces;
 import dev.bft.core.service.StateSnapshot;
 import dev.bft.core.statetransfer.FetchEffects;
+import dev.bft.core.statetransfer.ServedState;
 import dev.bft.core.statetransfer.StateFetcher;
 import dev.bft.core.statetransfer.TransferStats;
 import dev.bft.crypto.Digest;
 import io.netty.channel.Channel;
-import java.util.List;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,16 +26,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * State transfer over the links, both sides. Serving: a peer's FETCH is answered from the held
- * snapshot of that checkpoint, off the protocol thread, within a per-peer budget of signed chunks
- * and only while the peer's link can take them (each chunk costs a signature; a Byzantine fetcher
- * gets no more). Fetching: a STATE is taken only while this replica is fetching that very
- * checkpoint; everything else is dropped unread and counted.
+ * snapshot of that checkpoint ({@link ServedState}), off the protocol thread, within a per-peer
+ * budget of bytes per second and only while the peer's link can take them (each answer costs a
+ * signature and its bytes; a Byzantine fetcher gets no more). Fetching: a STATE is taken only while
+ * this replica is fetching that very checkpoint; everything else is dropped unread and counted.
  */
 final class StateTransferShell {
   private static final Logger LOG = LoggerFactory.getLogger(StateTransferShell.class);
-  /** Chunks served to one peer per FETCH at most, and per second on average (bursts up to the same). */
-  static final int CHUNKS_PER_FETCH = 64;
-  static final int CHUNKS_PER_SECOND = 1024;
+  /**
+   * Bytes served to one peer per second on average, and at most at once: room for the fetcher's
+   * {@link StateFetcher#IN_FLIGHT_PER_PEER} pieces in flight and some node pages.
+   */
+  static final int BYTES_PER_SECOND = 64 << 20;
+  static final int BURST_BYTES = 16 << 20;
+  /** What every answer costs besides its bytes: the envelope and its signature. */
+  static final int FRAME_COST = 256;
 
   private final int self;
   private final int n;
@@ -45,16 +49,14 @@ final class StateTransferShell {
   private final BiConsumer<Channel, byte[]> write;
   private final Consumer<String> refusals;
   private final TokenBuckets serving;
-  /** Checkpoint snapshots this replica serves to others: copy-on-write, kept until a later one is stable. */
-  private final NavigableMap<Long, Held> snapshots = new ConcurrentSkipListMap<>();
+  /** Checkpoint snapshots this replica serves to others, kept until a later one is stable. */
+  private final NavigableMap<Long, ServedState> snapshots = new ConcurrentSkipListMap<>();
   private final TransferStats stats = new TransferStats();
   /** The checkpoint being fetched, or -1: read off the protocol thread to drop STATE nobody asked for. */
   private volatile long fetching = -1;
   // Protocol thread only.
   private StateFetcher fetcher;
   private ScheduledFuture<?> retry;
-
-  private record Held(SnapshotPieces snapshot, ClientTable clients) {}
 
   StateTransferShell(int self, int n, MessageEncoder encoder, IntFunction<Channel> replicaLink,
                      BiConsumer<Channel, byte[]> write, Consumer<String> refusals, LongSupplier nanoClock) {
@@ -64,7 +66,7 @@ final class StateTransferShell {
     this.replicaLink = replicaLink;
     this.write = write;
     this.refusals = refusals;
-    this.serving = new TokenBuckets(n, CHUNKS_PER_SECOND, CHUNKS_PER_SECOND, nanoClock);
+    this.serving = new TokenBuckets(n, BYTES_PER_SECOND, BURST_BYTES, nanoClock);
   }
 
   TransferStats stats() {
@@ -73,45 +75,48 @@ final class StateTransferShell {
 
   /** Protocol thread: a checkpoint was taken; its snapshot is served until a later one is stable. */
   void hold(long sequence, StateSnapshot snapshot, ClientTable clients) {
-    snapshots.put(sequence, new Held(new SnapshotPieces(snapshot), clients));
+    ServedState replaced = snapshots.put(sequence, new ServedState(snapshot, clients));
+    if (replaced != null) {
+      replaced.close();
+    }
   }
 
+  /** Checkpoint {@code sequence} is stable: older snapshots are closed (each once its reads in progress end). */
   void stable(long sequence) {
-    snapshots.headMap(sequence, false).clear();
+    NavigableMap<Long, ServedState> older = snapshots.headMap(sequence, false);
+    older.values().forEach(ServedState::close);
+    older.clear();
+  }
+
+  /** Shutdown: every held snapshot is closed. */
+  void close() {
+    snapshots.values().forEach(ServedState::close);
+    snapshots.clear();
   }
 
   /** Verification thread: answers a peer's FETCH from the snapshot of that checkpoint, if held. */
   void serve(int peer, FetchState fetch) {
-    Held held = snapshots.get(fetch.sequence());
+    ServedState held = snapshots.get(fetch.sequence());
     Channel c = replicaLink.apply(peer);
     if (held == null || c == null || !c.isActive()) {
       return;
     }
-    if (fetch.chunkCount() == 0) { // a page of the manifest
-      if (!serving.take(peer)) {
-        refusals.accept(ShellRefusal.FETCH_OVER_BUDGET.name());
-        return;
-      }
-      byte[] page = StateTransferWire.encodeManifestPage(held.snapshot().leaves(), held.clients(), fetch.firstChunk());
-      if (page != null) {
-        write.accept(c, encoder.encode(new StateChunk(fetch.sequence(), fetch.firstChunk(), 0, page, List.of(), self, null)));
-      }
+    if (!c.isWritable()) {
+      return; // the peer does not read what it asked for: signing more would only be dropped
+    }
+    int bound = FRAME_COST + ServedState.boundOf(fetch.ask());
+    if (!serving.take(peer, bound)) {
+      refusals.accept(ShellRefusal.FETCH_OVER_BUDGET.name());
       return;
     }
-    int total = held.snapshot().indexBound();
-    long first = fetch.firstChunk();
-    long end = Math.min(total, first + Math.min(fetch.chunkCount(), CHUNKS_PER_FETCH));
-    for (long i = Math.max(0, first); i < end; i++) {
-      if (!c.isWritable()) {
-        return; // the peer does not read what it asked for: signing more would only be dropped
-      }
-      if (!serving.take(peer)) {
-        refusals.accept(ShellRefusal.FETCH_OVER_BUDGET.name());
-        return;
-      }
-      write.accept(c, encoder.encode(new StateChunk(fetch.sequence(), (int) i, total, held.snapshot().piece((int) i),
-          List.of(), self, null)));
+    StateChunk.Answer answer = held.answer(fetch.ask());
+    if (answer == null) {
+      serving.refund(peer, bound - FRAME_COST); // the ask itself still costs: asking nonsense is not free
+      refusals.accept(ShellRefusal.FETCH_UNSERVABLE.name());
+      return;
     }
+    serving.refund(peer, bound - FRAME_COST - ServedState.sizeOf(answer));
+    write.accept(c, encoder.encode(new StateChunk(fetch.sequence(), answer, self, null)));
   }
 
   /** Verification thread: whether a STATE is for the checkpoint being fetched; if not, dropped unread and counted. */
@@ -128,10 +133,12 @@ final class StateTransferShell {
     if (fetcher == null) {
       return;
     }
-    if (chunk.chunkTotal() == 0) {
-      fetcher.onManifestPage(peer, chunk.sequence(), chunk.chunkIndex(), chunk.chunk(), view);
-    } else {
-      fetcher.onChunk(peer, chunk.sequence(), chunk.chunkIndex(), chunk.chunk());
+    if (chunk.answer() instanceof StateChunk.ManifestPage m) {
+      fetcher.onManifestPage(peer, chunk.sequence(), m.page(), m.bytes(), view);
+    } else if (chunk.answer() instanceof StateChunk.NodePage p) {
+      fetcher.onNodes(peer, chunk.sequence(), p.level(), p.index(), p.depth(), p.digests());
+    } else if (chunk.answer() instanceof StateChunk.Piece p) {
+      fetcher.onPiece(peer, chunk.sequence(), p.chunk(), p.position(), p.bytes(), p.next());
     }
   }
 
@@ -172,18 +179,18 @@ final class StateTransferShell {
     }
 
     @Override
-    public void requestManifest(int peer, long sequence) {
-      send(peer, new FetchState(sequence, Digest.ZERO, 0, 0, self, null));
-    }
-
-    @Override
     public void requestManifestPage(int peer, long sequence, int page) {
-      send(peer, new FetchState(sequence, Digest.ZERO, page, 0, self, null));
+      send(peer, new FetchState(sequence, new FetchState.ManifestPage(page), self, null));
     }
 
     @Override
-    public void requestChunk(int peer, long sequence, int index) {
-      send(peer, new FetchState(sequence, Digest.ZERO, index, 1, self, null));
+    public void requestNodes(int peer, long sequence, int level, int index, int depth) {
+      send(peer, new FetchState(sequence, new FetchState.NodePage(level, index, depth), self, null));
+    }
+
+    @Override
+    public void requestPiece(int peer, long sequence, int chunk, byte[] position) {
+      send(peer, new FetchState(sequence, new FetchState.Piece(chunk, position), self, null));
     }
 
     private void send(int peer, FetchState fetch) {

@@ -24,14 +24,24 @@ final class TokenBuckets {
   }
 
   /** Takes a token of {@code peer}'s bucket; false when it is empty. */
-  synchronized boolean take(int peer) {
+  boolean take(int peer) {
+    return take(peer, 1);
+  }
+
+  /** Takes {@code cost} tokens of {@code peer}'s bucket; false (and none taken) when it holds fewer. */
+  synchronized boolean take(int peer, double cost) {
     long now = nanoClock.getAsLong();
     tokens[peer] = Math.min(burst, tokens[peer] + (now - updated[peer]) * perNano);
     updated[peer] = now;
-    if (tokens[peer] < 1) {
+    if (tokens[peer] < cost) {
       return false;
     }
-    tokens[peer] -= 1;
+    tokens[peer] -= cost;
     return true;
+  }
+
+  /** Gives back {@code unused} tokens taken in advance (the work cost less than its bound). */
+  synchronized void refund(int peer, double unused) {
+    tokens[peer] = Math.min(burst, tokens[peer] + unused);
   }
 }

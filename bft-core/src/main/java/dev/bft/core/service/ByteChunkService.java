@@ -26,7 +26,12 @@ public interface ByteChunkService extends ReplicatedService {
    */
   void installChunk(int chunk, byte[] content);
 
-  /** The digest of a chunk's content: what {@link #chunkDigests()} must hold for it. */
+  /**
+   * The digest of a chunk's content: what {@link #chunkDigests()} must hold for it. It stays
+   * {@link ChunkPieces#contentDigest} (a digest over 1 MiB slice digests) rather than a plain tagged
+   * SHA-256: the digests of every stored state and checkpoint stay as they were, and it can still be
+   * computed as the bytes stream in. Chunks no longer travel as those slices.
+   */
   static Digest chunkDigest(byte[] content) {
     return ChunkPieces.contentDigest(content);
   }

@@ -31,14 +31,12 @@ public interface ByteChunkSnapshot extends StateSnapshot {
     }
     int length = (int) Math.min(maxBytes, total - offset);
     byte[] bytes = new byte[length];
-    for (int i = 0; i < length; i++) {
-      long at = offset + i;
-      bytes[i] = at < 8 ? (byte) (content.length >>> (8 * (7 - at)) & 0xFF) : 0;
-    }
-    if (offset + length > 8) {
-      int from = (int) Math.max(0, offset - 8);
-      int into = (int) Math.max(0, 8 - offset);
-      System.arraycopy(content, from, bytes, into, length - into);
+    // The 8-byte length header as a long: an int shifted by 32 or more would wrap and lie about it.
+    byte[] header = ByteBuffer.allocate(8).putLong(content.length).array();
+    int fromHeader = (int) Math.max(0, Math.min(length, 8 - offset));
+    System.arraycopy(header, (int) Math.min(offset, 8), bytes, 0, fromHeader);
+    if (length > fromHeader) {
+      System.arraycopy(content, (int) Math.max(0, offset - 8), bytes, fromHeader, length - fromHeader);
     }
     long next = offset + length;
     return new Piece(bytes, next == total ? null : ByteBuffer.allocate(8).putLong(next).array());

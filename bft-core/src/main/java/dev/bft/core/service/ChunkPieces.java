@@ -5,15 +5,17 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * How content of any size (a key-value bucket, a client table) travels in pieces that each fit one
- * STATE frame, every piece verifiable as it arrives. The content is cut into slices of
+ * How the client table travels in manifest pages that each fit one STATE frame, every piece
+ * verifiable as it arrives; and the digest of a heap service's chunk content
+ * ({@link ByteChunkService#chunkDigest}), which keeps this slice form although chunks now stream
+ * by position ({@link StateSnapshot#read}). The content is cut into slices of
  * {@link #SLICE_BYTES}; piece 0 is {@code [K:4][K x slice digest][slice 0]} and piece k > 0 is
  * slice k alone. The content's digest commits to K and the slice digests, so piece 0 is checked
  * against that digest and every later piece against its slice digest from piece 0.
  *
- * <p>Why: a bucket is filled by whatever keys hash to it and the client table grows with the
- * clients, so neither has a size bound below the 4 MiB frame limit; cut this way, a correct
- * replica's state always transfers, and a peer cannot make the receiver hold unverified bytes.
+ * <p>Why: the client table grows with the clients, so it has no size bound below the 4 MiB frame
+ * limit; cut this way, a correct replica's table always transfers, and a peer cannot make the
+ * receiver hold unverified bytes.
  */
 public final class ChunkPieces {
   /** At most 1 MiB + 4 + 2 048 x 32 bytes per piece: well under the 4 MiB chunk limit of the wire. */

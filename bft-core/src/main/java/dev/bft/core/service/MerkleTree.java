@@ -9,7 +9,37 @@ import java.util.List;
  * SHA-256('N' ‖ left ‖ right), so a leaf can never pass for an inner node.
  */
 public final class MerkleTree {
+  /** The deepest tree: a chunk count is a power of two that an int holds, so at most 2^30 leaves. */
+  public static final int MAX_DEPTH = 30;
+
   private MerkleTree() {}
+
+  /** The number of levels below the root of a tree over {@code leafCount} leaves, a power of two. */
+  public static int depth(int leafCount) {
+    if (leafCount < 1 || Integer.bitCount(leafCount) != 1) {
+      throw new IllegalArgumentException("a Merkle tree needs a power of two leaves, not " + leafCount);
+    }
+    return Integer.numberOfTrailingZeros(leafCount);
+  }
+
+  /**
+   * Every level of the tree, the root's first: {@code levels[L]} holds the 2^L nodes of level L and
+   * the last level is {@code leaves} (copied). State transfer compares two trees level by level.
+   */
+  public static Digest[][] levels(Digest[] leaves) {
+    int depth = depth(leaves.length);
+    Digest[][] levels = new Digest[depth + 1][];
+    levels[depth] = leaves.clone();
+    for (int level = depth - 1; level >= 0; level--) {
+      Digest[] below = levels[level + 1];
+      Digest[] nodes = new Digest[below.length / 2];
+      for (int i = 0; i < nodes.length; i++) {
+        nodes[i] = node(below[2 * i], below[2 * i + 1]);
+      }
+      levels[level] = nodes;
+    }
+    return levels;
+  }
 
   public static Digest root(Digest[] leaves) {
     Digest[] level = leaves.clone();

@@ -1,48 +1,56 @@
 package dev.bft.core.sim;
 
+import dev.bft.core.message.FetchState;
+import dev.bft.core.message.StateChunk;
 import dev.bft.core.message.codec.WireLimits;
 import dev.bft.core.protocol.ClientTable;
-import dev.bft.core.service.SnapshotPieces;
 import dev.bft.core.service.StateSnapshot;
 import dev.bft.core.statetransfer.FetchEffects;
-import dev.bft.core.statetransfer.Manifests;
+import dev.bft.core.statetransfer.ServedState;
 import dev.bft.core.statetransfer.StateFetcher;
 import dev.bft.crypto.Digest;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * One simulated replica's side of state transfer: the snapshots of its checkpoints, served to
- * peers over the simulated network (corrupted, for a Byzantine server), and its own fetches, by the
- * production {@link StateFetcher}.
+ * peers over the simulated network by the production {@link ServedState} (and lied about, for a
+ * Byzantine server), and its own fetches, by the production {@link StateFetcher}.
  */
 final class SimStateTransfer {
   private final SimReplica node;
   private final Simulation sim;
-  private final java.util.NavigableMap<Long, HeldCheckpoint> snapshots = new java.util.TreeMap<>();
+  private final java.util.NavigableMap<Long, ServedState> snapshots = new java.util.TreeMap<>();
   private StateFetcher transfer;
   private long transferTimerGeneration;
-  /** A Byzantine state server: every manifest and chunk it serves is corrupted. */
-  boolean servesCorruptState;
+  /** A Byzantine state server: the lies it tells in what it serves. */
+  final Set<StateLie> lies = EnumSet.noneOf(StateLie.class);
 
   SimStateTransfer(SimReplica node, Simulation sim) {
     this.node = node;
     this.sim = sim;
   }
 
-  /** A copy of the state at a checkpoint, as storage would keep it to serve state transfer. */
-  record HeldCheckpoint(SnapshotPieces snapshot, ClientTable clients) {}
-
   /** Keeps a checkpoint's snapshot to serve it (the shell's {@link dev.bft.core.runtime.Checkpoints#hold}). */
   void hold(long sequence, StateSnapshot snapshot, ClientTable clients) {
-    snapshots.put(sequence, new HeldCheckpoint(new SnapshotPieces(snapshot), clients));
+    ServedState replaced = snapshots.put(sequence, new ServedState(snapshot, clients));
+    if (replaced != null) {
+      replaced.close();
+    }
   }
 
-  /** Checkpoint {@code sequence} became stable: older snapshots go. */
+  /** Checkpoint {@code sequence} became stable: older snapshots are closed. */
   void stable(long sequence) {
-    snapshots.headMap(sequence, false).clear();
+    java.util.NavigableMap<Long, ServedState> older = snapshots.headMap(sequence, false);
+    older.values().forEach(ServedState::close);
+    older.clear();
   }
 
   /** A restart lost the snapshots held in memory. */
   void forgetSnapshots() {
+    snapshots.values().forEach(ServedState::close);
     snapshots.clear();
   }
 
@@ -63,68 +71,101 @@ final class SimStateTransfer {
     transfer.start(sequence, digest);
   }
 
-  /** Whether a STATE frame with this chunk would pass the real decoder's limit (else it is dropped, as there). */
-  private static boolean fitsOneFrame(byte[] chunk) {
-    return chunk != null && chunk.length <= WireLimits.defaults().maxChunkBytes();
-  }
-
-  void serveManifest(int requester, long sequence, int page) {
-    HeldCheckpoint held = snapshots.get(sequence);
-    if (node.up && held != null) {
-      Digest[] leaves = held.snapshot().leaves();
-      if (servesCorruptState) {
-        leaves[leaves.length - 1] = Digest.sha256(leaves[leaves.length - 1].bytesUnsafe());
-      }
-      byte[] bytes = Manifests.page(leaves, held.clients(), page);
-      if (fitsOneFrame(bytes)) {
-        sim.network().carry(node.id, requester, bytes,
-            b -> sim.replica(requester).states.receiveManifest(node.id, sequence, page, b));
-      }
+  /** Answers a peer's FETCH, as the runtime's shell does, unless the snapshot cannot (then nothing is sent). */
+  private void serve(int requester, long sequence, FetchState.Ask ask) {
+    ServedState held = snapshots.get(sequence);
+    if (!node.up || held == null) {
+      return;
+    }
+    StateChunk.Answer answer = lie(ask, held.answer(ask));
+    if (answer != null && fitsOneFrame(answer)) {
+      sim.network().carry(node.id, requester, answer, a -> sim.replica(requester).states.receive(node.id, sequence, a));
     }
   }
 
-  void serveChunk(int requester, long sequence, int index) {
-    HeldCheckpoint held = snapshots.get(sequence);
-    if (node.up && held != null && index < held.snapshot().indexBound()) {
-      byte[] chunk = held.snapshot().piece(index);
-      if (servesCorruptState && chunk.length > 0) {
-        chunk[chunk.length - 1] ^= 1;
-      }
-      if (fitsOneFrame(chunk)) {
-        sim.network().carry(node.id, requester, chunk,
-            c -> sim.replica(requester).states.receiveChunk(node.id, sequence, index, c));
-      }
-    }
+  /** Whether a STATE with this answer would pass the real decoder's limit (else it is dropped, as there). */
+  private static boolean fitsOneFrame(StateChunk.Answer answer) {
+    return ServedState.sizeOf(answer) <= WireLimits.defaults().maxChunkBytes();
   }
 
-  private void receiveManifest(int peer, long sequence, int page, byte[] bytes) {
-    if (node.up && transfer != null) {
-      transfer.onManifestPage(peer, sequence, page, bytes, node.replica.view());
+  private StateChunk.Answer lie(FetchState.Ask ask, StateChunk.Answer honest) {
+    if (honest instanceof StateChunk.NodePage n && lies.contains(StateLie.WRONG_SUBTREE)) {
+      Digest[] wrong = n.digests().clone();
+      wrong[wrong.length - 1] = Digest.sha256(wrong[wrong.length - 1].bytesUnsafe());
+      return new StateChunk.NodePage(n.level(), n.index(), n.depth(), wrong);
     }
+    if (ask instanceof FetchState.Piece p && honest == null && lies.contains(StateLie.ENDLESS_CHUNK)) {
+      // a position it made up (below): more bytes, and more after them
+      return new StateChunk.Piece(p.chunk(), p.position(), junk(), madeUp(p.position()));
+    }
+    if (!(honest instanceof StateChunk.Piece p)) {
+      return honest;
+    }
+    byte[] bytes = p.bytes();
+    byte[] next = p.next();
+    if (lies.contains(StateLie.WRONG_PIECE) && bytes.length > 0) {
+      bytes = bytes.clone();
+      bytes[bytes.length - 1] ^= 1;
+    }
+    if (lies.contains(StateLie.LYING_NEXT)) {
+      next = next == null ? madeUp(p.position()) : flipped(next);
+    } else if (lies.contains(StateLie.ENDLESS_CHUNK) && next == null) {
+      next = madeUp(p.position());
+    }
+    return new StateChunk.Piece(p.chunk(), p.position(), bytes, next);
   }
 
-  private void receiveChunk(int peer, long sequence, int index, byte[] chunk) {
-    if (node.up && transfer != null) {
-      transfer.onChunk(peer, sequence, index, chunk);
+  private static byte[] junk() {
+    byte[] junk = new byte[1024];
+    Arrays.fill(junk, (byte) 0x55);
+    return junk;
+  }
+
+  /** A position no snapshot of a heap service gives (offsets are below 2^31). */
+  private static byte[] madeUp(byte[] after) {
+    long previous = after.length == 8 ? ByteBuffer.wrap(after).getLong() : 0;
+    return ByteBuffer.allocate(8).putLong(Math.max(previous, Long.MAX_VALUE / 2) + 1).array();
+  }
+
+  private static byte[] flipped(byte[] position) {
+    byte[] lie = position.clone();
+    lie[lie.length - 1] ^= 1;
+    return lie;
+  }
+
+  private void receive(int peer, long sequence, StateChunk.Answer answer) {
+    if (!node.up || transfer == null) {
+      return;
+    }
+    if (answer instanceof StateChunk.ManifestPage m) {
+      transfer.onManifestPage(peer, sequence, m.page(), m.bytes(), node.replica.view());
+    } else if (answer instanceof StateChunk.NodePage n) {
+      transfer.onNodes(peer, sequence, n.level(), n.index(), n.depth(), n.digests());
+    } else if (answer instanceof StateChunk.Piece p) {
+      transfer.onPiece(peer, sequence, p.chunk(), p.position(), p.bytes(), p.next());
     }
   }
 
   /** Carries the fetcher's requests over the simulated network to the peers' snapshot stores. */
   private final class TransferShell implements FetchEffects {
     @Override
-    public void requestManifest(int peer, long sequence) {
-      requestManifestPage(peer, sequence, 0);
-    }
-
-    @Override
     public void requestManifestPage(int peer, long sequence, int page) {
       sim.trace("fetch-manifest", node.id, sequence + " page " + page + " from " + peer);
-      sim.network().carry(node.id, peer, sequence, s -> sim.replica(peer).states.serveManifest(node.id, s, page));
+      ask(peer, sequence, new FetchState.ManifestPage(page));
     }
 
     @Override
-    public void requestChunk(int peer, long sequence, int index) {
-      sim.network().carry(node.id, peer, index, i -> sim.replica(peer).states.serveChunk(node.id, sequence, i));
+    public void requestNodes(int peer, long sequence, int level, int index, int depth) {
+      ask(peer, sequence, new FetchState.NodePage(level, index, depth));
+    }
+
+    @Override
+    public void requestPiece(int peer, long sequence, int chunk, byte[] position) {
+      ask(peer, sequence, new FetchState.Piece(chunk, position));
+    }
+
+    private void ask(int peer, long sequence, FetchState.Ask ask) {
+      sim.network().carry(node.id, peer, ask, a -> sim.replica(peer).states.serve(node.id, sequence, a));
     }
 
     @Override

@@ -202,22 +202,27 @@ public final class Simulation {
     return transferStats;
   }
 
-  /** State transfers so far: completed transfers, chunks and bytes fetched, bad chunks and manifests detected. */
+  /** State transfers so far: completed transfers, node pages, chunks and bytes fetched, lies detected. */
   public String stateTransferReport() {
     return transferStats.toString();
   }
 
   public long badStateDetected() {
-    return transferStats.badChunks + transferStats.badManifests;
+    return transferStats.badAnswers();
   }
 
   public long stateTransfersCompleted() {
     return transferStats.transfers;
   }
 
-  /** Makes a replica a Byzantine state server: everything it serves for state transfer is corrupted. */
+  /** Makes a replica a Byzantine state server that tells every {@link StateLie} at once. */
   public void serveCorruptState(int replica) {
-    replicas.get(replica).states.servesCorruptState = true;
+    serveCorruptState(replica, StateLie.values());
+  }
+
+  /** Makes a replica a Byzantine state server that tells {@code lies} in what it serves for state transfer. */
+  public void serveCorruptState(int replica, StateLie... lies) {
+    replicas.get(replica).states.lies.addAll(java.util.List.of(lies));
   }
 
   /**

@@ -2,24 +2,20 @@ package dev.bft.core.statetransfer;
 
 import dev.bft.core.protocol.ClientTable;
 
-/** What a {@link StateFetcher} asks its shell to do. */
+/** What a {@link StateFetcher} asks its shell to do: each request is one FETCH to one peer. */
 public interface FetchEffects {
-  /** Ask {@code peer} for the manifest of checkpoint {@code sequence}: its chunk digests and client table. */
-  void requestManifest(int peer, long sequence);
-
   /**
    * Ask {@code peer} for page {@code page} of the manifest of checkpoint {@code sequence}: page 0 is
-   * what {@link #requestManifest} asks for, pages 1.. carry a client table too large for one frame
-   * ({@link Manifests}). A shell that cannot ask for later pages yet transfers only states whose
-   * client table fits page 0.
+   * the state root and the head of the client table, pages 1.. the rest of a table too large for one
+   * frame ({@link Manifests}).
    */
-  default void requestManifestPage(int peer, long sequence, int page) {
-    if (page == 0) {
-      requestManifest(peer, sequence);
-    }
-  }
+  void requestManifestPage(int peer, long sequence, int page);
 
-  void requestChunk(int peer, long sequence, int index);
+  /** Ask {@code peer} for the 2^depth digests {@code depth} levels below node {@code index} of level {@code level}. */
+  void requestNodes(int peer, long sequence, int level, int index, int depth);
+
+  /** Ask {@code peer} for the piece of chunk {@code chunk}'s encoding that starts at {@code position} (empty: the start). */
+  void requestPiece(int peer, long sequence, int chunk, byte[] position);
 
   /** Call {@link StateFetcher#onRetryTimer} after {@code ticks}. */
   void setRetryTimer(long ticks);
@@ -32,6 +28,6 @@ public interface FetchEffects {
     return true;
   }
 
-  /** Every chunk is installed: the service holds the checkpoint's state; hand the client table to the replica. */
+  /** Every differing chunk is installed: the service holds the checkpoint's state; hand the client table to the replica. */
   void installed(long sequence, ClientTable clients);
 }

@@ -4,51 +4,68 @@ import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.protocol.StateDigests;
 import dev.bft.core.service.ChunkPieces;
 import dev.bft.core.service.ReplicatedService;
-import dev.bft.core.service.MerkleTree;
 import dev.bft.crypto.Digest;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The lagging replica's side of state transfer. It first obtains a manifest (every chunk digest and
- * the client table) and accepts it only if it hashes to the checkpoint digest that 2f + 1 replicas
- * proved. It then fetches only the chunks whose digests differ from its own, from several peers in
- * parallel, in pieces of bounded size ({@link ChunkPieces}; the client table too, as manifest
- * pages), and checks each piece as it arrives. Whole chunks are held aside and installed together
- * at the end, in one step on the protocol thread: the replica goes on executing committed batches
- * while it fetches, and a chunk installed early would be executed over again (or rolled back, if
- * execution overtook the checkpoint). At the end it compares again: a chunk that execution moved
- * away from the checkpoint since the manifest arrived is fetched too, and if the replica no longer
- * wants the checkpoint (it executed up to it) nothing is installed. A peer that serves a bad manifest or chunk is counted and not asked again;
- * its chunks go to others. Requests lost on the way are re-sent when the retry timer fires.
+ * The lagging replica's side of state transfer. It first obtains page 0 of the manifest (the top of
+ * the state's Merkle tree and the head of the client table) and accepts it only if it hashes to the
+ * checkpoint digest that 2f + 1 replicas proved. It then walks the Merkle tree down from that root, only where it
+ * differs from its own ({@link TreeWalk}), to the chunks that differ, and streams each of those
+ * into a receiver of the service piece by piece ({@link ChunkStreams}), from several peers in
+ * parallel; a large client table arrives as further manifest pages meanwhile.
+ *
+ * <p>The receivers are installed together at the end, in one step on the protocol thread: the
+ * replica goes on executing committed batches while it fetches, and a chunk installed early would
+ * be executed over again (or rolled back, if execution overtook the checkpoint). At the end it
+ * compares again: a chunk that execution moved away from the checkpoint since the walk is fetched
+ * too, and if the replica no longer wants the checkpoint (it executed up to it) nothing is
+ * installed. A peer caught lying (a page that does not hash up, a piece the receiver refuses, a
+ * chunk whose digest is not the proven one) is counted and not asked again; what it was asked
+ * goes to others. Requests lost on the way are asked again when the retry timer fires.
  */
 public final class StateFetcher {
   public static final long RETRY_TICKS = 50;
   public static final int IN_FLIGHT_PER_PEER = 8;
+  /** Levels of the tree per node page: 2^8 = 256 digests, 8 KiB, what the decoder takes. */
+  public static final int PAGE_DEPTH = 8;
+
+  /** Something to ask a peer for; ordered so that manifest pages go first, then nodes (which reveal chunks), then chunks. */
+  private record Want(int kind, int level, int index) implements Comparable<Want> {
+    static final int PAGE = 0;
+    static final int NODE = 1;
+    static final int CHUNK = 2;
+
+    @Override
+    public int compareTo(Want o) {
+      int c = Integer.compare(kind, o.kind);
+      c = c != 0 ? c : Integer.compare(level, o.level);
+      return c != 0 ? c : Integer.compare(index, o.index);
+    }
+  }
+
+  private record Sent(int peer, long period) {}
 
   private final int self;
   private final int replicas;
   private final ReplicatedService state;
   private final FetchEffects effects;
   private final TransferStats stats;
+  private final ChunkStreams chunks;
 
   private long sequence = -1;
   private Digest digest;
-  private Digest[] leaves;
+  private TreeWalk walk;
   private ClientTable clients;
   /** The client table while it arrives in pieces, and the view its replies are re-sent in. */
   private ChunkPieces.Assembly table;
   private long tableView;
-  /** Chunks whose piece 0 arrived and whose further pieces are on their way. */
-  private final Map<Integer, ChunkPieces.Assembly> assemblies = new TreeMap<>();
-  /** Whole, verified chunks waiting for the rest (see above). */
-  private final Map<Integer, byte[]> fetched = new TreeMap<>();
-  /** Chunk indices still to fetch, and (negated) the client table's manifest pages 1.. */
-  private final TreeSet<Integer> needed = new TreeSet<>();
-  private final Map<Integer, Integer> inFlight = new TreeMap<>();
-  private final Map<Integer, Long> sentInPeriod = new TreeMap<>();
+  private final TreeSet<Want> needed = new TreeSet<>();
+  private final Map<Want, Sent> inFlight = new TreeMap<>();
   private final boolean[] badPeer;
   private long periods;
   private int cursor;
@@ -59,6 +76,7 @@ public final class StateFetcher {
     this.state = state;
     this.effects = effects;
     this.stats = stats;
+    this.chunks = new ChunkStreams(state);
     this.badPeer = new boolean[replicas];
     this.cursor = self + 1;
   }
@@ -72,23 +90,25 @@ public final class StateFetcher {
     if (seq == sequence) {
       return;
     }
+    reset();
     sequence = seq;
     digest = checkpointDigest;
-    leaves = null;
-    clients = null;
-    table = null;
-    assemblies.clear();
-    fetched.clear();
-    needed.clear();
-    inFlight.clear();
-    sentInPeriod.clear();
-    effects.requestManifest(nextPeer(), seq);
+    effects.requestManifestPage(nextPeer(), seq, 0);
     effects.setRetryTimer(RETRY_TICKS);
   }
 
   public void stop() {
+    reset();
+  }
+
+  private void reset() {
+    chunks.discardAll();
     sequence = -1;
-    fetched.clear();
+    walk = null;
+    clients = null;
+    table = null;
+    needed.clear();
+    inFlight.clear();
   }
 
   private int nextPeer() {
@@ -102,22 +122,8 @@ public final class StateFetcher {
     return Math.floorMod(self + 1, replicas);
   }
 
-  /** A whole manifest (its client table in one piece): the chunk digests and the client table. */
-  public void onManifest(int peer, long seq, Digest[] offeredLeaves, ClientTable offeredClients) {
-    if (seq != sequence || leaves != null) {
-      return;
-    }
-    if (offeredLeaves.length != state.chunkCount()
-        || !StateDigests.checkpoint(MerkleTree.root(offeredLeaves), offeredClients).equals(digest)) {
-      badManifest(peer);
-      return;
-    }
-    clients = offeredClients.copy();
-    begin(offeredLeaves);
-  }
-
   /**
-   * Page {@code page} of a manifest ({@link Manifests}): page 0 holds the chunk digests and the head of
+   * Page {@code page} of the manifest ({@link Manifests}): page 0 holds the state root and the head of
    * the client table, checked at once against the proven digest; pages 1.. are the table's further
    * pieces, each checked against the head. {@code view} is the view the table's replies are re-sent in.
    */
@@ -126,175 +132,214 @@ public final class StateFetcher {
       return;
     }
     if (page == 0) {
-      Manifests.First first = leaves == null ? Manifests.parseFirst(bytes) : null;
-      if (first == null) {
-        if (leaves == null) {
-          badManifest(peer);
-        }
-        return;
+      if (walk == null) {
+        onFirstPage(peer, bytes, view);
       }
-      if (first.leaves().length != state.chunkCount()
-          || !StateDigests.checkpoint(MerkleTree.root(first.leaves()), first.table().contentDigest()).equals(digest)) {
-        badManifest(peer);
-        return;
-      }
-      tableView = view;
-      if (first.table().pieces() == 1) {
-        clients = Manifests.table(first.table().firstSlice(), view, self);
-      } else {
-        table = new ChunkPieces.Assembly(first.table());
-        for (int k = 1; k < first.table().pieces(); k++) {
-          needed.add(-k);
-        }
-      }
-      begin(first.leaves());
       return;
     }
-    if (table == null || !needed.contains(-page)) {
+    Want want = new Want(Want.PAGE, 0, page);
+    if (table == null || !needed.contains(want)) {
       return;
     }
-    inFlight.remove(-page);
     if (!table.add(page, bytes)) {
       stats.badManifests++;
-      badPeer[peer] = true;
-      dispatch();
+      lied(peer, want);
       return;
     }
     stats.bytesFetched += bytes.length;
-    needed.remove(-page);
+    answered(want);
     if (table.complete()) {
       clients = Manifests.table(table.content(), tableView, self);
       table = null;
     }
-    if (!finishIfDone()) {
+    progress();
+  }
+
+  private void onFirstPage(int peer, byte[] bytes, long view) {
+    Manifests.First first = Manifests.parseFirst(bytes);
+    TreeWalk fresh = new TreeWalk(state.chunkDigests(), PAGE_DEPTH);
+    if (first == null || first.top().length != 1 << fresh.pageDepth(0)
+        || !StateDigests.checkpoint(first.root(), first.table().contentDigest()).equals(digest)) {
+      stats.badManifests++;
+      badPeer[peer] = true;
+      effects.requestManifestPage(nextPeer(), sequence, 0);
+      return;
+    }
+    stats.bytesFetched += bytes.length;
+    tableView = view;
+    if (first.table().pieces() == 1) {
+      clients = Manifests.table(first.table().firstSlice(), view, self);
+    } else {
+      table = new ChunkPieces.Assembly(first.table());
+      for (int k = 1; k < first.table().pieces(); k++) {
+        needed.add(new Want(Want.PAGE, 0, k));
+      }
+    }
+    walk = fresh;
+    found(walk.begin(first.root(), first.top()));
+    progress();
+  }
+
+  /** The {@code digests} {@code depth} levels below node {@code index} of level {@code level}, as a peer says. */
+  public void onNodes(int peer, long seq, int level, int index, int depth, Digest[] digests) {
+    Want want = new Want(Want.NODE, level, index);
+    if (seq != sequence || walk == null || !needed.contains(want)) {
+      return; // a duplicate, or an answer nobody needs any more
+    }
+    List<TreeWalk.Found> below = depth == walk.pageDepth(level) ? walk.offer(level, index, digests) : null;
+    if (below == null) {
+      stats.badNodePages++;
+      lied(peer, want);
+      return;
+    }
+    stats.nodePages++;
+    stats.bytesFetched += (long) digests.length * Digest.SIZE;
+    answered(want);
+    found(below);
+    progress();
+  }
+
+  /**
+   * A piece of chunk {@code chunk}'s encoding from {@code position}, and where the next starts
+   * ({@code next} null: the chunk ends). Taken only from the peer the chunk was last asked of.
+   */
+  public void onPiece(int peer, long seq, int chunk, byte[] position, byte[] bytes, byte[] next) {
+    Want want = new Want(Want.CHUNK, 0, chunk);
+    Sent sent = inFlight.get(want);
+    if (seq != sequence || walk == null || sent == null || sent.peer() != peer) {
+      return; // late (asked again of another peer), duplicated, or never asked
+    }
+    switch (chunks.onPiece(peer, chunk, position, bytes, next)) {
+      case STALE -> { }
+      case BAD -> {
+        stats.badChunks++;
+        lied(peer, want);
+      }
+      case MORE -> {
+        stats.bytesFetched += bytes.length;
+        inFlight.put(want, new Sent(peer, periods));
+        effects.requestPiece(peer, sequence, chunk, next);
+      }
+      case FINISHED -> {
+        stats.bytesFetched += bytes.length;
+        stats.chunksFetched++;
+        answered(want);
+        progress();
+      }
+    }
+  }
+
+  /** {@code peer} lied about {@code want}: never ask it again (while others remain), and ask someone else. */
+  private void lied(int peer, Want want) {
+    badPeer[peer] = true;
+    Sent sent = inFlight.get(want);
+    if (sent != null && sent.peer() == peer) {
+      inFlight.remove(want);
       dispatch();
     }
   }
 
-  private void badManifest(int peer) {
-    stats.badManifests++;
-    badPeer[peer] = true;
-    effects.requestManifest(nextPeer(), sequence);
+  private void answered(Want want) {
+    needed.remove(want);
+    inFlight.remove(want);
   }
 
-  /** A verified manifest: fetch every chunk whose digest differs from this replica's. */
-  private void begin(Digest[] verifiedLeaves) {
-    leaves = verifiedLeaves.clone();
-    Digest[] mine = state.chunkDigests();
-    for (int i = 0; i < leaves.length; i++) {
-      if (!leaves[i].equals(mine[i])) {
-        needed.add(i);
+  private void found(List<TreeWalk.Found> found) {
+    for (TreeWalk.Found f : found) {
+      if (f.level() == walk.depth()) {
+        chunks.want(f.index(), f.proven());
+        needed.add(new Want(Want.CHUNK, 0, f.index()));
+      } else {
+        needed.add(new Want(Want.NODE, f.level(), f.index()));
       }
     }
+  }
+
+  private void progress() {
     if (!finishIfDone()) {
       dispatch();
     }
   }
 
   private void dispatch() {
-    Map<Integer, Integer> perPeer = new TreeMap<>();
-    inFlight.values().forEach(p -> perPeer.merge(p, 1, Integer::sum));
-    for (int wanted : needed) {
-      if (inFlight.containsKey(wanted)) {
+    int[] perPeer = new int[replicas];
+    inFlight.values().forEach(s -> perPeer[s.peer()]++);
+    for (Want want : needed) {
+      if (inFlight.containsKey(want)) {
         continue;
       }
-      int peer = nextPeer();
-      if (perPeer.getOrDefault(peer, 0) >= IN_FLIGHT_PER_PEER) {
-        continue;
+      int peer = peerWithRoom(perPeer);
+      if (peer < 0) {
+        return; // every peer has its fill; answers will make room
       }
-      perPeer.merge(peer, 1, Integer::sum);
-      inFlight.put(wanted, peer);
-      sentInPeriod.put(wanted, periods);
-      if (wanted < 0) {
-        effects.requestManifestPage(peer, sequence, -wanted);
-      } else {
-        effects.requestChunk(peer, sequence, wanted);
+      perPeer[peer]++;
+      inFlight.put(want, new Sent(peer, periods));
+      switch (want.kind()) {
+        case Want.PAGE -> effects.requestManifestPage(peer, sequence, want.index());
+        case Want.NODE -> effects.requestNodes(peer, sequence, want.level(), want.index(), walk.pageDepth(want.level()));
+        default -> effects.requestPiece(peer, sequence, want.index(), chunks.position(want.index()));
       }
     }
   }
 
-  /** Piece {@code index / chunkCount} of chunk {@code index % chunkCount} ({@link dev.bft.core.service.SnapshotPieces}). */
-  public void onChunk(int peer, long seq, int index, byte[] piece) {
-    if (seq != sequence || leaves == null || index < 0 || !needed.contains(index)) {
-      return;
-    }
-    inFlight.remove(index);
-    int chunk = index % leaves.length;
-    int k = index / leaves.length;
-    ChunkPieces.Assembly assembly = k == 0 ? null : assemblies.get(chunk);
-    ChunkPieces.Head head = k == 0 ? ChunkPieces.parseHead(piece) : null;
-    boolean good = k == 0
-        ? head != null && head.contentDigest().equals(leaves[chunk])
-            && (long) head.pieces() * leaves.length <= Integer.MAX_VALUE
-        : assembly != null && assembly.add(k, piece);
-    if (!good) {
-      stats.badChunks++;
-      badPeer[peer] = true;
-      dispatch();
-      return;
-    }
-    stats.bytesFetched += piece.length;
-    needed.remove(index);
-    if (k == 0 && head.pieces() == 1) {
-      install(chunk, head.firstSlice());
-    } else if (k == 0) {
-      assemblies.put(chunk, new ChunkPieces.Assembly(head));
-      for (int p = 1; p < head.pieces(); p++) {
-        needed.add(p * leaves.length + chunk);
+  private int peerWithRoom(int[] perPeer) {
+    for (int k = 0; k < replicas; k++) {
+      int p = nextPeer();
+      if (perPeer[p] < IN_FLIGHT_PER_PEER) {
+        return p;
       }
-    } else if (assembly.complete()) {
-      assemblies.remove(chunk);
-      install(chunk, assembly.content());
     }
-    if (!finishIfDone()) {
-      dispatch();
-    }
-  }
-
-  private void install(int chunk, byte[] content) {
-    fetched.put(chunk, content);
-    stats.chunksFetched++;
+    return -1;
   }
 
   private boolean finishIfDone() {
-    if (leaves == null || !needed.isEmpty() || clients == null) {
+    if (walk == null || !needed.isEmpty() || clients == null) {
       return false;
     }
     long seq = sequence;
     if (!effects.wanted(seq)) {
-      sequence = -1;
-      fetched.clear();
+      reset();
       return true;
     }
     Digest[] mine = state.chunkDigests();
-    for (int i = 0; i < leaves.length; i++) {
-      if (!fetched.containsKey(i) && !leaves[i].equals(mine[i])) {
-        needed.add(i); // execution changed it since the manifest came
+    for (int c = 0; c < mine.length; c++) {
+      if (!chunks.finished(c) && !mine[c].equals(walk.myLeaf(c))) {
+        // Execution moved it since the walk, which found it equal to the checkpoint's then.
+        chunks.want(c, walk.myLeaf(c));
+        needed.add(new Want(Want.CHUNK, 0, c));
       }
     }
     if (!needed.isEmpty()) {
       return false;
     }
-    fetched.forEach(((dev.bft.core.service.ByteChunkService) state)::installChunk);
-    fetched.clear();
-    sequence = -1;
+    ClientTable table = clients;
+    state.install(chunks.takeFinished(), seq, table.encodedEntries());
+    reset();
     stats.transfers++;
-    effects.installed(seq, clients);
+    effects.installed(seq, table);
     return true;
   }
 
-  /** Re-sends what went unanswered for a whole period. */
+  /** Asks again what went unanswered for a whole period, perhaps of another peer. */
   public void onRetryTimer() {
     if (sequence < 0) {
       return;
     }
     periods++;
-    if (leaves == null) {
-      effects.requestManifest(nextPeer(), sequence);
+    if (walk == null) {
+      effects.requestManifestPage(nextPeer(), sequence, 0);
     } else {
-      // Unanswered for at least a whole period: assume lost and ask again (perhaps someone else).
-      sentInPeriod.entrySet().removeIf(e -> !inFlight.containsKey(e.getKey()) || e.getValue() < periods - 1);
-      inFlight.keySet().removeIf(chunk -> !sentInPeriod.containsKey(chunk));
+      inFlight.entrySet().removeIf(e -> {
+        if (e.getValue().period() >= periods - 1) {
+          return false;
+        }
+        int liar = e.getKey().kind() == Want.CHUNK ? chunks.unanswered(e.getKey().index()) : -1;
+        if (liar >= 0) {
+          stats.badChunks++;
+          badPeer[liar] = true;
+        }
+        return true;
+      });
       dispatch();
     }
     effects.setRetryTimer(RETRY_TICKS);

@@ -3,14 +3,21 @@ package dev.bft.core.statetransfer;
 /** Counters of state transfer: what was fetched, and what Byzantine servers were caught serving. */
 public final class TransferStats {
   public long transfers;
+  public long nodePages;
   public long chunksFetched;
   public long bytesFetched;
   public long badChunks;
+  public long badNodePages;
   public long badManifests;
+
+  /** Lies caught, of every kind. */
+  public long badAnswers() {
+    return badChunks + badNodePages + badManifests;
+  }
 
   @Override
   public String toString() {
-    return "transfers=" + transfers + " chunks=" + chunksFetched + " bytes=" + bytesFetched + " badChunks=" + badChunks
-        + " badManifests=" + badManifests;
+    return "transfers=" + transfers + " nodePages=" + nodePages + " chunks=" + chunksFetched + " bytes=" + bytesFetched
+        + " badChunks=" + badChunks + " badNodePages=" + badNodePages + " badManifests=" + badManifests;
   }
 }

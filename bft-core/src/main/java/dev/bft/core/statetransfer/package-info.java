@@ -1,7 +1,10 @@
 /**
- * Chunked state transfer, as pure state machines: {@link dev.bft.core.statetransfer.StateFetcher}
- * is the lagging replica's side (manifest, then only the chunks that differ, from several peers in
- * parallel, each verified as it arrives). The shell carries its requests and answers over the
- * network (the simulator today, the replica transport with the runtime); nothing here does I/O.
+ * State transfer, as pure state machines: {@link dev.bft.core.statetransfer.StateFetcher} is the
+ * lagging replica's side (the manifest's root, a walk down the Merkle tree to the chunks that
+ * differ, then those chunks streamed piece by piece into the service's receivers, from several
+ * peers in parallel, each checked against what 2f + 1 replicas proved), and
+ * {@link dev.bft.core.statetransfer.ServedState} the serving side's answers from a held snapshot.
+ * The shell carries requests and answers over the network (the simulator, or the replica transport
+ * with the runtime); nothing here does I/O or holds a chunk's bytes.
  */
 package dev.bft.core.statetransfer;

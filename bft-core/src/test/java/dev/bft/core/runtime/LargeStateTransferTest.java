@@ -9,22 +9,20 @@ import dev.bft.core.service.ExecutionContext;
 import dev.bft.core.service.KeyValueService;
 import dev.bft.core.service.KvOperation;
 import dev.bft.core.service.KvSnapshot;
-import dev.bft.core.statetransfer.FetchEffects;
-import dev.bft.core.statetransfer.StateFetcher;
-import dev.bft.core.statetransfer.TransferStats;
+import dev.bft.core.statetransfer.FakePeers;
+import dev.bft.core.statetransfer.Manifests;
+import dev.bft.core.statetransfer.ServedState;
+import dev.bft.crypto.Digest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * A correct replica's state always transfers, however its keys hash and however many clients it
- * has: every STATE frame the runtime serves (a chunk piece or a manifest page, as
- * {@code ReplicaNode.serve} builds them) stays within the decoder's chunk limit, which drops
- * anything larger, and the lagging replica ends with the same state.
+ * has: every STATE frame the runtime serves (a chunk piece, a node page or a manifest page, as
+ * {@link ServedState} makes them) stays within the decoder's chunk limit, which drops anything
+ * larger, and the lagging replica ends with the same state.
  */
 class LargeStateTransferTest {
   static final ExecutionContext CTX = new ExecutionContext(1000, 1, 1, 0);
@@ -66,94 +64,33 @@ class LargeStateTransferTest {
     return ClientTable.decode(b.array(), 0, 1);
   }
 
-  /** A lagging replica fetching from peers that serve frames as ReplicaNode does, dropping what the decoder would. */
-  static final class Transfer implements FetchEffects {
-    final KvSnapshot served;
-    final dev.bft.core.service.SnapshotPieces pieces;
-    final ClientTable servedClients;
-    final KeyValueService mine = new KeyValueService();
-    final TransferStats stats = new TransferStats();
-    final StateFetcher fetcher = new StateFetcher(0, 4, mine, this, stats);
-    final ArrayDeque<Runnable> network = new ArrayDeque<>();
-    final List<Integer> frameSizes = new ArrayList<>();
-    ClientTable installed;
-
-    Transfer(KvSnapshot served, ClientTable clients) {
-      this.pieces = new dev.bft.core.service.SnapshotPieces(served);
-      this.served = served;
-      this.servedClients = clients;
-    }
-
-    private boolean passesDecoder(byte[] chunk) {
-      frameSizes.add(chunk.length);
-      return chunk.length <= LIMIT;
-    }
-
-    @Override
-    public void requestManifest(int peer, long sequence) {
-      byte[] page = StateTransferWire.encodeManifest(served.chunkDigests(), servedClients);
-      if (passesDecoder(page)) {
-        network.add(() -> {
-          StateTransferWire.Manifest m = StateTransferWire.decodeManifest(page, 0, 0);
-          if (m != null) {
-            fetcher.onManifest(peer, sequence, m.leaves(), m.clients());
-          } else {
-            fetcher.onManifestPage(peer, sequence, 0, page, 0);
-          }
-        });
-      }
-    }
-
-    @Override
-    public void requestManifestPage(int peer, long sequence, int page) {
-      byte[] bytes = StateTransferWire.encodeManifestPage(served.chunkDigests(), servedClients, page);
-      if (bytes != null && passesDecoder(bytes)) {
-        network.add(() -> fetcher.onManifestPage(peer, sequence, page, bytes, 0));
-      }
-    }
-
-    @Override
-    public void requestChunk(int peer, long sequence, int index) {
-      if (index < pieces.indexBound()) {
-        byte[] chunk = pieces.piece(index);
-        if (passesDecoder(chunk)) {
-          network.add(() -> fetcher.onChunk(peer, sequence, index, chunk));
-        }
-      }
-    }
-
-    @Override
-    public void setRetryTimer(long ticks) {}
-
-    @Override
-    public void installed(long sequence, ClientTable clients) {
-      installed = clients;
-    }
-
-    Transfer run() {
-      fetcher.start(128, StateDigests.checkpoint(served.root(), servedClients));
-      while (!network.isEmpty()) {
-        network.poll().run();
-      }
-      return this;
-    }
+  /** A lagging replica fetching from peers that serve as the runtime does ({@link ServedState}). */
+  static FakePeers transfer(KeyValueService mine, KvSnapshot served, ClientTable clients) {
+    return new FakePeers(mine, served, clients).run(StateDigests.checkpoint(served.root(), clients));
   }
 
   @Test
   void aBucketOfFiveMebibytesTransfersInPiecesUnderTheFrameLimit() {
     KeyValueService theirs = oneFullBucket();
-    Transfer t = new Transfer(theirs.snapshot(), tableOf(2)).run();
-    assertThat(t.frameSizes).as("every STATE frame").allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(LIMIT));
+    KeyValueService mine = new KeyValueService();
+    FakePeers t = transfer(mine, theirs.snapshot(), tableOf(2));
+    assertThat(t.answerSizes).as("every STATE frame").allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(LIMIT));
     assertThat(t.installed).as("the transfer completed").isNotNull();
-    assertThat(t.mine.stateDigest()).isEqualTo(theirs.stateDigest());
-    assertThat(t.mine.size()).isEqualTo(81);
+    assertThat(mine.stateDigest()).isEqualTo(theirs.stateDigest());
+    assertThat(mine.size()).isEqualTo(81);
+    long encoding = 8L + theirs.snapshot().chunk(7).length;
+    assertThat(encoding).isGreaterThan(5L << 20);
+    assertThat(t.count(FakePeers.Ask::piece)).as("the full bucket in 1 MiB pieces, the other in one")
+        .isEqualTo((encoding + ServedState.PIECE_BYTES - 1) / ServedState.PIECE_BYTES + 1);
   }
 
   @Test
   void theManifestOfSeventyClientsWithLargeResultsFitsItsFirstPage() {
     ClientTable clients = tableOf(70);
     assertThat(clients.encode().length).as("the table alone").isGreaterThan(LIMIT);
-    byte[] page = StateTransferWire.encodeManifest(new KeyValueService().chunkDigests(), clients);
+    Digest[] widestTop = new Digest[Manifests.MAX_TOP];
+    java.util.Arrays.fill(widestTop, Digest.ZERO);
+    byte[] page = Manifests.page(widestTop, clients.encode(), 0);
     assertThat(page.length).isLessThanOrEqualTo(LIMIT);
   }
 
@@ -161,10 +98,12 @@ class LargeStateTransferTest {
   void aClientTableOverTheFrameLimitTransfersInManifestPages() {
     KeyValueService theirs = oneFullBucket();
     ClientTable clients = tableOf(70);
-    Transfer t = new Transfer(theirs.snapshot(), clients).run();
-    assertThat(t.frameSizes).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(LIMIT));
+    KeyValueService mine = new KeyValueService();
+    FakePeers t = transfer(mine, theirs.snapshot(), clients);
+    assertThat(t.answerSizes).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(LIMIT));
     assertThat(t.installed).as("the transfer completed").isNotNull();
     assertThat(t.installed.encode()).isEqualTo(clients.encode());
-    assertThat(t.mine.stateDigest()).isEqualTo(theirs.stateDigest());
+    assertThat(mine.stateDigest()).isEqualTo(theirs.stateDigest());
+    assertThat(t.count(a -> a.ask() instanceof dev.bft.core.message.FetchState.ManifestPage)).isGreaterThan(1);
   }
 }

@@ -2,7 +2,6 @@ package dev.bft.core.message.codec;
 
 import static dev.bft.core.message.codec.Fields.bounded;
 import static dev.bft.core.message.codec.Fields.digest;
-import static dev.bft.core.message.codec.Fields.index;
 import static dev.bft.core.message.codec.Fields.nonNegative;
 import static dev.bft.core.message.codec.Fields.parse;
 import static dev.bft.core.message.codec.Fields.positive;
@@ -11,7 +10,6 @@ import com.google.protobuf.ByteString;
 import dev.bft.core.message.Checkpoint;
 import dev.bft.core.message.Commit;
 import dev.bft.core.message.FetchBatch;
-import dev.bft.core.message.FetchState;
 import dev.bft.core.message.Hello;
 import dev.bft.core.message.Message;
 import dev.bft.core.message.MessageType;
@@ -20,23 +18,18 @@ import dev.bft.core.message.Prepare;
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
 import dev.bft.core.message.RequestDigests;
-import dev.bft.core.message.StateChunk;
 import dev.bft.core.message.Status;
 import dev.bft.core.message.WireForm;
 import dev.bft.core.message.wire.CheckpointBody;
 import dev.bft.core.message.wire.CommitBody;
 import dev.bft.core.message.wire.FetchBatchBody;
-import dev.bft.core.message.wire.FetchBody;
 import dev.bft.core.message.wire.HelloBody;
 import dev.bft.core.message.wire.PrePrepareBody;
 import dev.bft.core.message.wire.PrepareBody;
 import dev.bft.core.message.wire.ReplyBody;
 import dev.bft.core.message.wire.RequestBody;
-import dev.bft.core.message.wire.StateBody;
 import dev.bft.core.message.wire.StatusBody;
 import dev.bft.crypto.Digest;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The bodies that embed no other message, parsed and bounded field by field. Signatures are the
@@ -45,9 +38,6 @@ import java.util.List;
  * batch by digest: the batch beside it, like a BATCH reply's, is {@link BatchBodies}' business.
  */
 final class FlatBodies {
-  /** A chunk index is below 2^31, so no Merkle path over the chunks is longer. */
-  private static final int MAX_MERKLE_PATH = 31;
-
   private FlatBodies() {}
 
   static ReplyTree.Opened openReply(byte[] body) throws Reject {
@@ -120,34 +110,10 @@ final class FlatBodies {
         return new FetchBatch(positive(f.getSequence(), "sequence"), digest(f.getBatchDigest(), "batch digest"),
             sender, wire);
       }
-      case FETCH: {
-        FetchBody f = parse(FetchBody.parser(), b, type);
-        int first = index(f.getFirstChunk(), "first chunk");
-        int count = index(f.getChunkCount(), "chunk count");
-        if (count > limits.maxFetchChunks() || first > Integer.MAX_VALUE - count) {
-          throw new Reject(Rejection.MALFORMED, "FETCH of " + count + " chunks from " + first + " (at most "
-              + limits.maxFetchChunks() + ", below 2^31)");
-        }
-        return new FetchState(positive(f.getSequence(), "sequence"), digest(f.getStateDigest(), "state digest"),
-            first, count, sender, wire);
-      }
-      case STATE: {
-        StateBody s = parse(StateBody.parser(), b, type);
-        int chunkIndex = index(s.getChunkIndex(), "chunk index");
-        int chunkTotal = index(s.getChunkTotal(), "chunk total");
-        if (chunkTotal == 0 ? chunkIndex != 0 : chunkIndex >= chunkTotal) {
-          throw new Reject(Rejection.MALFORMED, "STATE chunk " + chunkIndex + " of " + chunkTotal);
-        }
-        if (s.getMerklePathCount() > MAX_MERKLE_PATH) {
-          throw new Reject(Rejection.TOO_LARGE, s.getMerklePathCount() + " Merkle path entries, at most " + MAX_MERKLE_PATH);
-        }
-        List<byte[]> path = new ArrayList<>(s.getMerklePathCount());
-        for (ByteString h : s.getMerklePathList()) {
-          path.add(digest(h, "merkle path entry").toBytes());
-        }
-        return new StateChunk(positive(s.getSequence(), "sequence"), chunkIndex, chunkTotal,
-            bounded(s.getChunk(), limits.maxChunkBytes(), "chunk"), path, sender, wire);
-      }
+      case FETCH:
+        return StateBodies.fetch(sender, b, wire, limits);
+      case STATE:
+        return StateBodies.state(sender, b, wire, limits);
       case HELLO: {
         HelloBody h = parse(HelloBody.parser(), b, type);
         if (h.getId() != sender) {

@@ -26,7 +26,6 @@ import dev.bft.core.message.wire.CheckpointBody;
 import dev.bft.core.message.wire.CommitBody;
 import dev.bft.core.message.wire.Envelope;
 import dev.bft.core.message.wire.FetchBatchBody;
-import dev.bft.core.message.wire.FetchBody;
 import dev.bft.core.message.wire.HelloBody;
 import dev.bft.core.message.wire.NewViewBody;
 import dev.bft.core.message.wire.PrePrepareBody;
@@ -34,7 +33,6 @@ import dev.bft.core.message.wire.PrepareBody;
 import dev.bft.core.message.wire.PreparedProofBody;
 import dev.bft.core.message.wire.ReplyBody;
 import dev.bft.core.message.wire.RequestBody;
-import dev.bft.core.message.wire.StateBody;
 import dev.bft.core.message.wire.StatusBody;
 import dev.bft.core.message.wire.ViewChangeBody;
 import dev.bft.crypto.SignatureDomain;
@@ -207,17 +205,9 @@ public final class MessageEncoder {
     } else if (m instanceof BatchReply r) {
       return BatchReplyBody.newBuilder().setSequence(r.sequence()).setBatch(batchBody(r.batch())).build().toByteArray();
     } else if (m instanceof FetchState f) {
-      return FetchBody.newBuilder().setSequence(f.sequence()).setStateDigest(ByteString.copyFrom(f.stateDigest().bytesUnsafe()))
-          .setFirstChunk(f.firstChunk()).setChunkCount(f.chunkCount()).build().toByteArray();
+      return StateBodies.encode(f);
     } else if (m instanceof StateChunk s) {
-      if (s.chunk().length > limits.maxChunkBytes()) {
-        throw new IllegalStateException("node " + self + ": a STATE chunk " + s.chunkIndex() + " of " + s.chunk().length
-            + " bytes exceeds the chunk limit of " + limits.maxChunkBytes() + " bytes; peers would refuse it");
-      }
-      StateBody.Builder b = StateBody.newBuilder().setSequence(s.sequence()).setChunkIndex(s.chunkIndex())
-          .setChunkTotal(s.chunkTotal()).setChunk(ByteString.copyFrom(s.chunk()));
-      s.merklePath().forEach(h -> b.addMerklePath(ByteString.copyFrom(h)));
-      return b.build().toByteArray();
+      return StateBodies.encode(s, self, limits);
     } else if (m instanceof Hello h) {
       return HelloBody.newBuilder().setId(h.sender()).setPeer(h.peer()).setNonce(ByteString.copyFrom(h.nonce()))
           .setOwnNonce(ByteString.copyFrom(h.ownNonce())).build().toByteArray();

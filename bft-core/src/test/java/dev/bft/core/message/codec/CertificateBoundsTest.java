@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.bft.core.message.Checkpoint;
-import dev.bft.core.message.FetchState;
 import dev.bft.core.message.NewView;
 import dev.bft.core.message.PrePrepare;
 import dev.bft.core.message.Prepare;
 import dev.bft.core.message.PreparedProof;
-import dev.bft.core.message.StateChunk;
 import dev.bft.core.message.ViewChange;
 import dev.bft.core.message.wire.Envelope;
 import dev.bft.core.message.wire.NewViewBody;
@@ -182,32 +180,5 @@ class CertificateBoundsTest {
     assertThat(another.decode(frame)).isInstanceOf(DecodeResult.Rejected.class);
     assertThat(another.tally().alone()).isEqualTo(1);
     assertThat(another.tally().batched()).isZero();
-  }
-
-  @Test
-  void fetchRangesThatDoNotFitAnIntOrExceedTheLimitAreMalformed() {
-    int[][] hostile = {{-1, 1}, {0, -1}, {Integer.MAX_VALUE - 10, 64}, {0, 65}, {-2147483648, -2147483648}};
-    for (int[] range : hostile) {
-      byte[] frame = fx.encodeAs(2, new FetchState(128, Digest.ZERO, range[0], range[1], 2, null));
-      DecodeResult r = fx.decoder.decode(frame);
-      assertThat(r).as("first %d count %d", range[0], range[1])
-          .isInstanceOf(DecodeResult.Rejected.class)
-          .extracting(x -> ((DecodeResult.Rejected) x).reason()).isEqualTo(Rejection.MALFORMED);
-    }
-    assertThat(fx.decoder.decode(fx.encodeAs(2, new FetchState(128, Digest.ZERO, 7, 64, 2, null))).accepted()).isTrue();
-  }
-
-  @Test
-  void stateChunksWithNegativeOrInconsistentIndicesAreMalformed() {
-    int[][] hostile = {{-1, 4}, {0, -1}, {4, 4}, {1, 0}};
-    for (int[] at : hostile) {
-      byte[] frame = fx.encodeAs(2, new StateChunk(128, at[0], at[1], new byte[] {1}, List.of(), 2, null));
-      assertThat(fx.decoder.decode(frame)).as("chunk %d of %d", at[0], at[1]).isInstanceOf(DecodeResult.Rejected.class);
-    }
-    List<byte[]> longPath = new ArrayList<>(times(32, new byte[32]));
-    assertThat(fx.decoder.decode(fx.encodeAs(2, new StateChunk(128, 0, 4, new byte[] {1}, longPath, 2, null))))
-        .isInstanceOf(DecodeResult.Rejected.class);
-    assertThat(fx.decoder.decode(fx.encodeAs(2, new StateChunk(128, 3, 4, new byte[] {1}, List.of(), 2, null))).accepted())
-        .isTrue();
   }
 }

@@ -23,11 +23,13 @@ class EncoderLimitsTest {
   void aStateChunkOverTheChunkLimitIsRefusedWhenEncoded() {
     MessageEncoder encoder = new MessageEncoder(1, key);
     byte[] big = new byte[DEFAULTS.maxChunkBytes() + 1];
-    assertThatThrownBy(() -> encoder.encode(new StateChunk(128, 3, 10, big, List.of(), 1, null)))
+    assertThatThrownBy(() -> encoder.encode(piece(big)))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("STATE chunk 3").hasMessageContaining(String.valueOf(big.length))
+        .hasMessageContaining("piece of chunk 3").hasMessageContaining(String.valueOf(big.length))
         .hasMessageContaining(String.valueOf(DEFAULTS.maxChunkBytes()));
-    byte[] fits = encoder.encode(new StateChunk(128, 3, 10, new byte[DEFAULTS.maxChunkBytes()], List.of(), 1, null));
+    assertThatThrownBy(() -> encoder.encode(new StateChunk(128, new StateChunk.ManifestPage(2, big), 1, null)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("manifest page 2");
+    byte[] fits = encoder.encode(piece(new byte[DEFAULTS.maxChunkBytes()]));
     assertThat(fits.length).isGreaterThan(DEFAULTS.maxChunkBytes());
   }
 
@@ -43,11 +45,15 @@ class EncoderLimitsTest {
   void theLimitsAreTheOnesTheEncoderWasGiven() {
     WireLimits small = new WireLimits(200, 100, 100, 10, 10, 50, 64);
     MessageEncoder encoder = new MessageEncoder(1, key, small);
-    assertThatThrownBy(() -> encoder.encode(new StateChunk(128, 0, 1, new byte[51], List.of(), 1, null)))
+    assertThatThrownBy(() -> encoder.encode(piece(new byte[51])))
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> encoder.encodeReplies(List.of(new Reply(0, 1000, 1, new byte[300], 1, null))))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("REPLY frame of");
-    byte[] frame = encoder.encode(new StateChunk(128, 0, 1, new byte[50], List.of(), 1, null));
+    byte[] frame = encoder.encode(piece(new byte[50]));
     assertThat(frame.length).isLessThanOrEqualTo(200);
+  }
+
+  private static StateChunk piece(byte[] bytes) {
+    return new StateChunk(128, new StateChunk.Piece(3, new byte[0], bytes, null), 1, null);
   }
 }

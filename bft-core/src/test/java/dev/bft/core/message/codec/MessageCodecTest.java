@@ -57,10 +57,24 @@ class MessageCodecTest {
     assertThat(refusal.requestNumber()).isEqualTo(7);
     Status s = (Status) roundTrip(2, new Status(3, 8, 2, null));
     assertThat(s.retransmitAbove()).isEqualTo(8);
-    FetchState f = (FetchState) roundTrip(1, new FetchState(128, Digest.ZERO, 3, 4, 1, null));
-    assertThat(f.chunkCount()).isEqualTo(4);
-    StateChunk chunk = (StateChunk) roundTrip(1, new StateChunk(128, 3, 10, new byte[] {9}, List.of(new byte[32]), 1, null));
-    assertThat(chunk.merklePath()).hasSize(1);
+    FetchState f = (FetchState) roundTrip(1, new FetchState(128, new FetchState.NodePage(8, 3, 8), 1, null));
+    assertThat(f.ask()).isEqualTo(new FetchState.NodePage(8, 3, 8));
+    FetchState piece = (FetchState) roundTrip(1, new FetchState(128, new FetchState.Piece(7, new byte[] {1, 2}), 1, null));
+    assertThat(((FetchState.Piece) piece.ask()).position()).containsExactly(1, 2);
+    assertThat(((FetchState) roundTrip(1, new FetchState(128, new FetchState.ManifestPage(3), 1, null))).ask())
+        .isEqualTo(new FetchState.ManifestPage(3));
+    Digest[] two = {Digest.sha256(new byte[] {1}), Digest.sha256(new byte[] {2})};
+    StateChunk nodes = (StateChunk) roundTrip(1, new StateChunk(128, new StateChunk.NodePage(3, 5, 1, two), 1, null));
+    assertThat(((StateChunk.NodePage) nodes.answer()).digests()).containsExactly(two);
+    StateChunk more = (StateChunk) roundTrip(1,
+        new StateChunk(128, new StateChunk.Piece(7, new byte[0], new byte[] {9}, new byte[] {0, 1}), 1, null));
+    assertThat(((StateChunk.Piece) more.answer()).next()).containsExactly(0, 1);
+    StateChunk last = (StateChunk) roundTrip(1,
+        new StateChunk(128, new StateChunk.Piece(7, new byte[] {0, 1}, new byte[] {9}, null), 1, null));
+    assertThat(((StateChunk.Piece) last.answer()).last()).isTrue();
+    assertThat(((StateChunk.Piece) last.answer()).bytes()).containsExactly(9);
+    StateChunk page = (StateChunk) roundTrip(1, new StateChunk(128, new StateChunk.ManifestPage(0, new byte[] {4}), 1, null));
+    assertThat(((StateChunk.ManifestPage) page.answer()).bytes()).containsExactly(4);
     Hello h = (Hello) roundTrip(2, new Hello(2, 3, new byte[] {5, 6}, new byte[] {7}, null));
     assertThat(h.nonce()).containsExactly(5, 6);
     assertThat(h.peer()).isEqualTo(3);
