@@ -192,7 +192,7 @@ public final class DurableLog implements DurableRecords {
       dev.bft.core.service.DurableState.Stored stored = serviceState.stored();
       if (stored != null) {
         executed = stored.sequence();
-        clients = ServiceDurability.decode(stored.clientEntries(), v, self);
+        clients = ClientTable.fromEntries(stored.clientEntries(), v, self);
       }
     } else if (seq != null) {
       executed = ByteBuffer.wrap(seq).getLong();
