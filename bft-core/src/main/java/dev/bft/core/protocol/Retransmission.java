@@ -25,6 +25,10 @@ final class Retransmission {
   private long periods;
   private long executedAtLastPeriod = -1;
   private long uncommittedAtLastPeriod = -1;
+  /** Periods in a row without execution and without being stuck. */
+  private long quietPeriods;
+  /** How often an idle replica asks whether it lags, in periods (a quarter of the view-change timeout each). */
+  static final int QUIET_STATUS_PERIODS = 8;
   private final long[] answeredInPeriod;
 
   Retransmission(ReplicaConfig config, Effects effects) {
@@ -51,13 +55,22 @@ final class Retransmission {
    */
   long endPeriod(MessageLog log, long lastExecuted, boolean workKnown) {
     long uncommitted = lowestUncommitted(log);
-    boolean stuck = (lastExecuted == executedAtLastPeriod && (log.highestSequence() > lastExecuted || workKnown))
+    boolean progressed = lastExecuted != executedAtLastPeriod;
+    boolean stuck = (!progressed && (log.highestSequence() > lastExecuted || workKnown))
         || (uncommitted >= 0 && uncommitted == uncommittedAtLastPeriod);
     executedAtLastPeriod = lastExecuted;
     uncommittedAtLastPeriod = uncommitted;
     if (!stuck) {
-      return -1;
+      // An idle replica cannot tell that it lags: one restarted empty, or back from a partition,
+      // on a cluster that has gone quiet, hears of no work and no checkpoint, and would stay
+      // behind until the next load. So a replica that made no progress asks in its first quiet
+      // period and then every QUIET_STATUS_PERIODS: peers that moved on answer with their
+      // messages above it and their checkpoint votes (a fetch of the state if it is far behind).
+      // Never under load, when answers could carry megabytes of batches that were never lost.
+      quietPeriods = progressed ? 0 : quietPeriods + 1;
+      return quietPeriods % QUIET_STATUS_PERIODS == 1 ? lastExecuted : -1;
     }
+    quietPeriods = 0;
     return uncommitted >= 0 ? Math.min(lastExecuted, uncommitted - 1) : lastExecuted;
   }
 

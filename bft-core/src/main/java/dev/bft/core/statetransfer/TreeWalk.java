@@ -3,7 +3,7 @@ package dev.bft.core.statetransfer;
 import dev.bft.core.service.MerkleTree;
 import dev.bft.crypto.Digest;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +27,7 @@ final class TreeWalk {
   /** This replica's tree when the walk began: what matched then is what the checkpoint holds there. */
   private final Digest[][] mine;
   /** Proven digests of the open nodes (differing, children not yet known), by {@link #key}. */
-  private final Map<Long, Digest> open = new HashMap<>();
+  private final Map<Long, Digest> open = new TreeMap<>();
 
   TreeWalk(Digest[] myLeaves, int maxPageDepth) {
     this.mine = MerkleTree.levels(myLeaves);

@@ -30,4 +30,18 @@ class RetransmissionRulesTest {
           assertThat(((PrePrepare) s.message()).sequence()).isEqualTo(1);
         });
   }
+
+  @Test
+  void anIdleReplicaAsksInItsFirstQuietPeriodAndThenEveryEighthSoAQuietClusterStillBringsItUp() {
+    // A replica restarted empty on a cluster that went quiet hears of no work and no checkpoint:
+    // only asking tells the others to send it their checkpoint votes.
+    ReplicaFixture fx = new ReplicaFixture(3);
+    int[] asked = new int[20];
+    for (int period = 0; period < asked.length; period++) {
+      fx.effects.clear();
+      fx.replica.onTimer(TimerId.STATUS);
+      asked[period] = fx.effects.broadcasts(Status.class).size();
+    }
+    assertThat(asked).as("its first period counts its start as progress").containsExactly(0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0);
+  }
 }

@@ -29,8 +29,12 @@ class StateTransferSimulationTest {
       assertThat(r.allCompleted()).as("liveness, seed %d\n%s", seed, sim.describe()).isTrue();
       assertThat(sim.stateTransfersCompleted()).as(sim.stateTransferReport()).isPositive();
       long max = Arrays.stream(r.lastExecuted()).max().orElseThrow();
+      // Within two checkpoint intervals: a replica the partition left alone in a higher view
+      // (its view-change timers ran on while cut off) does not rejoin the others' view; it follows
+      // them by state transfer, one stable checkpoint at a time, so when the clients finish it may
+      // be short of the last checkpoint and of what executed after it.
       assertThat(r.lastExecuted()[3]).as("the partitioned replica caught up\n%s", sim.describe())
-          .isGreaterThan(max - 16);
+          .isGreaterThan(max - 2 * 16);
       assertThat(LinearizabilityChecker.check(workload.finish().events()).linearizable()).isTrue();
     });
   }
