@@ -128,13 +128,25 @@ final class ReplicaProcesses implements AutoCloseable {
 
   /** Resident memory of replica {@code id}'s JVM, in bytes (Linux). */
   long residentBytes(int id) throws IOException {
+    return status(id, "VmRSS:");
+  }
+
+  /**
+   * The part of it that is the process's own (heap, native memory), not file pages such as LMDB's
+   * memory map, which the kernel may drop: in bytes (Linux).
+   */
+  long anonymousResidentBytes(int id) throws IOException {
+    return status(id, "RssAnon:");
+  }
+
+  private long status(int id, String field) throws IOException {
     long pid = javaPid(running.get(id).toHandle());
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("VmRSS:")) {
+      if (line.startsWith(field)) {
         return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
       }
     }
-    throw new IOException("no VmRSS for " + pid);
+    throw new IOException("no " + field + " for " + pid);
   }
 
   /** bin/bft execs java, but the launcher's shell may be the parent: the JVM is the process or its only child. */

@@ -12,6 +12,22 @@ public final class KeyValueService implements ByteChunkService {
   private final KvState state;
   private final int maxKey;
   private final int maxValue;
+  private final KvRules.Store rules = new KvRules.Store() {
+    @Override
+    public byte[] get(byte[] key) {
+      return state.get(key);
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value) {
+      state.put(key, value);
+    }
+
+    @Override
+    public void delete(byte[] key) {
+      state.delete(key);
+    }
+  };
 
   public KeyValueService() {
     this(KvState.DEFAULT_BUCKETS, DEFAULT_MAX_KEY, DEFAULT_MAX_VALUE);
@@ -29,38 +45,12 @@ public final class KeyValueService implements ByteChunkService {
     if (op == null) {
       return KvResult.error("not a key-value operation").encode();
     }
-    return apply(op).encode();
+    return KvRules.apply(op, rules).encode();
   }
 
   @Override
   public byte[] executeReadOnly(byte[] operation) {
-    KvOperation op = KvOperation.decode(operation, maxKey, maxValue);
-    if (op == null || !op.readOnly()) {
-      return KvResult.error("not a read-only key-value operation").encode();
-    }
-    return apply(op).encode();
-  }
-
-  private KvResult apply(KvOperation op) {
-    if (op instanceof KvOperation.Get g) {
-      byte[] v = state.get(g.key());
-      return v == null ? KvResult.ABSENT : KvResult.value(v);
-    } else if (op instanceof KvOperation.Put p) {
-      state.put(p.key(), p.value());
-      return KvResult.OK;
-    } else if (op instanceof KvOperation.Delete d) {
-      state.delete(d.key());
-      return KvResult.OK;
-    }
-    KvOperation.Cas c = (KvOperation.Cas) op;
-    byte[] current = state.get(c.key());
-    boolean matches = c.expected() == null ? current == null
-        : current != null && java.util.Arrays.equals(current, c.expected());
-    if (!matches) {
-      return KvResult.casFailed(current);
-    }
-    state.put(c.key(), c.newValue());
-    return KvResult.OK;
+    return KvRules.readOnly(operation, maxKey, maxValue, rules);
   }
 
   @Override

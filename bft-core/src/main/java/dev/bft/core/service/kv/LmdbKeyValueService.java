@@ -5,12 +5,12 @@ import dev.bft.core.service.DurableState;
 import dev.bft.core.service.ExecutionContext;
 import dev.bft.core.service.KvOperation;
 import dev.bft.core.service.KvResult;
+import dev.bft.core.service.KvRules;
 import dev.bft.core.service.ReplicatedService;
 import dev.bft.core.service.ServiceContext;
 import dev.bft.core.service.ServiceProvider;
 import dev.bft.core.service.StateSnapshot;
 import dev.bft.crypto.Digest;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -55,6 +55,7 @@ public final class LmdbKeyValueService implements ReplicatedService, DurableStat
 
   private final Options options;
   private final KvStore store;
+  private final KvRules.Store rules;
   private final Map<Integer, LmdbChunkReceiver> receiving = new HashMap<>();
   private final Set<LmdbKvSnapshot> snapshots = ConcurrentHashMap.newKeySet();
   private boolean closed;
@@ -75,6 +76,22 @@ public final class LmdbKeyValueService implements ReplicatedService, DurableStat
     }
     this.options = options;
     this.store = new KvStore(context, options);
+    this.rules = new KvRules.Store() {
+      @Override
+      public byte[] get(byte[] key) {
+        return store.get(key);
+      }
+
+      @Override
+      public void put(byte[] key, byte[] value) {
+        store.put(key, value);
+      }
+
+      @Override
+      public void delete(byte[] key) {
+        store.delete(key);
+      }
+    };
   }
 
   @Override
@@ -84,37 +101,12 @@ public final class LmdbKeyValueService implements ReplicatedService, DurableStat
       return KvResult.error("not a key-value operation").encode();
     }
     store.executing();
-    return apply(op).encode();
+    return KvRules.apply(op, rules).encode();
   }
 
   @Override
   public byte[] executeReadOnly(byte[] operation) {
-    KvOperation op = KvOperation.decode(operation, options.maxKey(), options.maxValue());
-    if (op == null || !op.readOnly()) {
-      return KvResult.error("not a read-only key-value operation").encode();
-    }
-    return apply(op).encode();
-  }
-
-  private KvResult apply(KvOperation op) {
-    if (op instanceof KvOperation.Get g) {
-      byte[] v = store.get(g.key());
-      return v == null ? KvResult.ABSENT : KvResult.value(v);
-    } else if (op instanceof KvOperation.Put p) {
-      store.put(p.key(), p.value());
-      return KvResult.OK;
-    } else if (op instanceof KvOperation.Delete d) {
-      store.delete(d.key());
-      return KvResult.OK;
-    }
-    KvOperation.Cas c = (KvOperation.Cas) op;
-    byte[] current = store.get(c.key());
-    boolean matches = c.expected() == null ? current == null : current != null && Arrays.equals(current, c.expected());
-    if (!matches) {
-      return KvResult.casFailed(current);
-    }
-    store.put(c.key(), c.newValue());
-    return KvResult.OK;
+    return KvRules.readOnly(operation, options.maxKey(), options.maxValue(), rules);
   }
 
   @Override
