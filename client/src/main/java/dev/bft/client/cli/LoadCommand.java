@@ -88,12 +88,13 @@ final class LoadCommand implements Callable<Integer> {
         cluster = throughRelays(cluster, delay, relays);
         spec.commandLine().getErr().println("clients reach each replica through a relay: " + delay.describe());
       }
+      Duration w = parseDuration(warmup);
+      Duration d = parseDuration(duration);
       try (LoadRun load = new LoadRun(cluster, config.toAbsolutePath().getParent(), clients, size, readRatio, rate)) {
         if (keys.equals("unique")) {
           load.uniqueKeys();
         }
-        Duration w = parseDuration(warmup);
-        int status = report(load.measure(clients, new LoadRun.Warmup(w, w, () -> true), parseDuration(duration), true, () -> {}));
+        int status = report(load.measure(clients, new LoadRun.Warmup(w, w, () -> true), d, true, () -> {}));
         if (readBack) {
           LoadRun.ReadBack back = load.readBack(clients);
           if (back.firstMismatch() != null) {
