@@ -12,22 +12,6 @@ public final class KeyValueService implements ByteChunkService {
   private final KvState state;
   private final int maxKey;
   private final int maxValue;
-  private final KvRules.Store rules = new KvRules.Store() {
-    @Override
-    public byte[] get(byte[] key) {
-      return state.get(key);
-    }
-
-    @Override
-    public void put(byte[] key, byte[] value) {
-      state.put(key, value);
-    }
-
-    @Override
-    public void delete(byte[] key) {
-      state.delete(key);
-    }
-  };
 
   public KeyValueService() {
     this(KvState.DEFAULT_BUCKETS, DEFAULT_MAX_KEY, DEFAULT_MAX_VALUE);
@@ -45,12 +29,12 @@ public final class KeyValueService implements ByteChunkService {
     if (op == null) {
       return KvResult.error("not a key-value operation").encode();
     }
-    return KvRules.apply(op, rules).encode();
+    return KvRules.apply(op, state).encode();
   }
 
   @Override
   public byte[] executeReadOnly(byte[] operation) {
-    return KvRules.readOnly(operation, maxKey, maxValue, rules);
+    return KvRules.readOnly(operation, maxKey, maxValue, state);
   }
 
   @Override

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * <p>Buckets are copy-on-write: a snapshot shares them, and the next write to a shared bucket
  * copies it first. The buckets are also the service's chunks.
  */
-final class KvState {
+final class KvState implements KvRules.Store {
   static final int DEFAULT_BUCKETS = 1024;
 
   private final int bucketCount;
@@ -62,18 +62,21 @@ final class KvState {
     return h & (bucketCount - 1);
   }
 
-  byte[] get(byte[] key) {
+  @Override
+  public byte[] get(byte[] key) {
     return buckets[bucketOf(key)].get(key);
   }
 
-  void put(byte[] key, byte[] value) {
+  @Override
+  public void put(byte[] key, byte[] value) {
     int b = writable(bucketOf(key));
     if (buckets[b].put(key.clone(), value.clone()) == null) {
       entries++;
     }
   }
 
-  void delete(byte[] key) {
+  @Override
+  public void delete(byte[] key) {
     int b = bucketOf(key);
     if (buckets[b].containsKey(key)) {
       writable(b);

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * needed, kept across operations and batches, committed by size or when the service says, never
  * committed between the operations of a batch. It keeps {@link Buckets} in step with every write.
  */
-final class KvStore implements AutoCloseable {
+final class KvStore implements AutoCloseable, dev.bft.core.service.KvRules.Store {
   private static final Logger LOG = LoggerFactory.getLogger(KvStore.class);
 
   private final LmdbTables tables;
@@ -92,7 +92,8 @@ final class KvStore implements AutoCloseable {
   }
 
   /** The value of {@code key}, as the open write transaction sees it. */
-  byte[] get(byte[] key) {
+  @Override
+  public byte[] get(byte[] key) {
     byte[] stored = KvLayout.storedKey(KvLayout.bucketOf(key, chunkCount), key);
     if (writer != null) {
       return writer.get(data, stored);
@@ -102,7 +103,8 @@ final class KvStore implements AutoCloseable {
     }
   }
 
-  void put(byte[] key, byte[] value) {
+  @Override
+  public void put(byte[] key, byte[] value) {
     midBatch = true;
     int b = KvLayout.bucketOf(key, chunkCount);
     byte[] stored = KvLayout.storedKey(b, key);
@@ -113,7 +115,8 @@ final class KvStore implements AutoCloseable {
     buckets.put(b, key.length, old == null ? -1 : KvLayout.recordValueLength(old), value.length);
   }
 
-  void delete(byte[] key) {
+  @Override
+  public void delete(byte[] key) {
     midBatch = true;
     int b = KvLayout.bucketOf(key, chunkCount);
     byte[] stored = KvLayout.storedKey(b, key);

@@ -55,7 +55,6 @@ public final class LmdbKeyValueService implements ReplicatedService, DurableStat
 
   private final Options options;
   private final KvStore store;
-  private final KvRules.Store rules;
   private final Map<Integer, LmdbChunkReceiver> receiving = new HashMap<>();
   private final Set<LmdbKvSnapshot> snapshots = ConcurrentHashMap.newKeySet();
   private boolean closed;
@@ -76,22 +75,6 @@ public final class LmdbKeyValueService implements ReplicatedService, DurableStat
     }
     this.options = options;
     this.store = new KvStore(context, options);
-    this.rules = new KvRules.Store() {
-      @Override
-      public byte[] get(byte[] key) {
-        return store.get(key);
-      }
-
-      @Override
-      public void put(byte[] key, byte[] value) {
-        store.put(key, value);
-      }
-
-      @Override
-      public void delete(byte[] key) {
-        store.delete(key);
-      }
-    };
   }
 
   @Override
@@ -101,12 +84,12 @@ public final class LmdbKeyValueService implements ReplicatedService, DurableStat
       return KvResult.error("not a key-value operation").encode();
     }
     store.executing();
-    return KvRules.apply(op, rules).encode();
+    return KvRules.apply(op, store).encode();
   }
 
   @Override
   public byte[] executeReadOnly(byte[] operation) {
-    return KvRules.readOnly(operation, options.maxKey(), options.maxValue(), rules);
+    return KvRules.readOnly(operation, options.maxKey(), options.maxValue(), store);
   }
 
   @Override
