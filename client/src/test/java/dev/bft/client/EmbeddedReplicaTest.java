@@ -117,6 +117,11 @@ class EmbeddedReplicaTest {
             + dev.bft.core.service.ledger.LedgerService.class.getName()
             + ": start the replica with that service, or give it another data directory");
     assertThat(modified(data)).as("nothing in it changed").isEqualTo(before);
+    // A service that stores its own state opens it before the refusal, and takes it away again.
+    assertThatThrownBy(() -> EmbeddedReplica.builder().clusterFile(file).id(0).dataDirectory(data)
+        .service(Services.find("kv")).start())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holds the state of service " + Counter.class.getName());
+    assertThat(modified(data)).as("nothing in it changed").isEqualTo(before);
     replicas.add(EmbeddedReplica.builder().clusterFile(file).id(0).dataDirectory(data).service(new Counter()).start());
     assertThat(replicas.get(0).failure()).as("its own service opens it again").isNull();
   }

@@ -121,9 +121,20 @@ public final class ReplicaNode implements AutoCloseable {
       throw new IllegalArgumentException("the key given for replica " + self + " does not match its public key in the cluster file");
     }
     ProtocolParameters p = config.parameters();
-    this.service = java.util.Objects.requireNonNull(create.apply(new ServiceContext(data.resolve("state"),
+    Path own = data.resolve("state");
+    boolean fresh = !java.nio.file.Files.exists(own);
+    this.service = java.util.Objects.requireNonNull(create.apply(new ServiceContext(own,
         p.durability() == Durability.SYNC, p.serviceMapMegabytes())), "service");
-    ServiceStamp.claim(data, service);
+    try {
+      ServiceStamp.claim(data, service);
+    } catch (RuntimeException e) {
+      // Another service's directory: what this one just opened there goes again, so the refusal changes nothing.
+      closeService();
+      if (fresh) {
+        deleteTree(own);
+      }
+      throw e;
+    }
     this.supervisor = new Supervisor("replica " + self, e -> {
       halt();
       onFatal.accept(e);
@@ -343,6 +354,11 @@ public final class ReplicaNode implements AutoCloseable {
     scheduler.shutdownNow();
     stateTransfer.close();
     store.close();
+    closeService();
+    metrics.close();
+  }
+
+  private void closeService() {
     if (service instanceof AutoCloseable closeable) {
       try {
         closeable.close();
@@ -350,6 +366,15 @@ public final class ReplicaNode implements AutoCloseable {
         LOG.warn("replica {}: closing the service: {}", self, e.toString());
       }
     }
-    metrics.close();
+  }
+
+  private static void deleteTree(Path root) {
+    try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(root)) {
+      for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(f);
+      }
+    } catch (java.io.IOException e) {
+      LOG.warn("could not remove {}: {}", root, e.toString());
+    }
   }
 }
