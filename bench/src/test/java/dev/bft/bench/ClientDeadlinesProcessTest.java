@@ -38,25 +38,12 @@ class ClientDeadlinesProcessTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  record Run(int exit, String out, String err) {}
-
-  Run bft(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(LauncherProcessTest.LAUNCHER.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    pb.environment().put("BFT_NO_BUILD", "1");
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("bin/bft " + args[0] + " did not finish");
-    }
-    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  BftLauncher.Run bft(String... args) throws Exception {
+    return BftLauncher.run(dir, 120, args);
   }
 
   /** One clear line on standard error, no stack trace. */
-  static void oneLine(Run run, String containing) {
+  static void oneLine(BftLauncher.Run run, String containing) {
     assertThat(run.err().strip()).as(run.err()).contains(containing).doesNotContain("\n").doesNotContain("Exception")
         .doesNotContain("\tat ");
   }
@@ -76,21 +63,21 @@ class ClientDeadlinesProcessTest {
   void theCommandLineSaysWhatIsWrongInOneLine() throws Exception {
     Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
     String config = file.toString();
-    Run noKey = bft("client", "--config", config, "get");
+    BftLauncher.Run noKey = bft("client", "--config", config, "get");
     assertThat(noKey.exit()).isEqualTo(1);
     oneLine(noKey, "get needs a key");
 
-    Run missingKey = bft("client", "--config", config, "--key", dir.resolve("nope.key").toString(), "get", "k");
+    BftLauncher.Run missingKey = bft("client", "--config", config, "--key", dir.resolve("nope.key").toString(), "get", "k");
     assertThat(missingKey.exit()).isEqualTo(1);
     oneLine(missingKey, "no key for client 1000 at " + dir.resolve("nope.key"));
 
-    Run wrongKey = bft("client", "--config", config, "--key", ClusterKeygen.replicaKeyFile(dir, 0).toString(), "get", "k");
+    BftLauncher.Run wrongKey = bft("client", "--config", config, "--key", ClusterKeygen.replicaKeyFile(dir, 0).toString(), "get", "k");
     assertThat(wrongKey.exit()).isEqualTo(1);
     oneLine(wrongKey, "client 1000 is not in the cluster file with this key");
 
     // No replica is running: the operation was never answered, and the line names every address tried.
     ClusterConfig cluster = ClusterFile.load(file);
-    Run nobody = bft("client", "--config", config, "--deadline-ms", "3000", "put", "k", "v");
+    BftLauncher.Run nobody = bft("client", "--config", config, "--deadline-ms", "3000", "put", "k", "v");
     assertThat(nobody.exit()).as("outcome unknown").isEqualTo(3);
     oneLine(nobody, "no replica reachable; tried 0 at " + cluster.replica(0).address());
     assertThat(nobody.err()).contains("3 at " + cluster.replica(3).address()).contains("may or may not have executed");
@@ -129,7 +116,7 @@ class ClientDeadlinesProcessTest {
       assertThat(replicas.within(client.get(b("k")), 90)).isEqualTo(KvResult.value(b("4")));
 
       // A second process on identity 1000 numbers its requests from its later clock: ahead of this client's.
-      Run second = bft("client", "--config", file.toString(), "put", "k", "second");
+      BftLauncher.Run second = bft("client", "--config", file.toString(), "put", "k", "second");
       assertThat(second.exit()).as(second.err()).isEqualTo(0);
       BftClientException refused = failure(client.put(b("k"), b("first again")), 90);
       assertThat(refused.outcome()).isEqualTo(BftClientException.Outcome.UNKNOWN);

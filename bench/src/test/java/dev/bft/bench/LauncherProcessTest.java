@@ -17,30 +17,15 @@ class LauncherProcessTest {
   @TempDir
   Path work;
 
-  static final Path LAUNCHER = Path.of(System.getProperty("user.dir")).getParent().resolve("bin/bft");
+  static final Path LAUNCHER = BftLauncher.LAUNCHER;
 
-  record Run(int exit, String out, String err) {}
-
-  Run bft(String... args) throws IOException, InterruptedException {
+  private BftLauncher.Run bft(String... args) throws IOException, InterruptedException {
     return bft(120, args);
   }
 
   /** The suite runs five clusters one after another: on a 2-core CI machine beside other forks, over two minutes. */
-  private Run bft(int timeoutSeconds, String... args) throws IOException, InterruptedException {
-    List<String> command = new java.util.ArrayList<>(List.of(LAUNCHER.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile());
-    pb.environment().put("BFT_NO_BUILD", "1"); // the build running this test already made the classpath
-    Path out = work.resolve("stdout.txt");
-    Path err = work.resolve("stderr.txt");
-    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process p = pb.start();
-    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      throw new AssertionError("bin/bft did not finish: " + Files.readString(out));
-    }
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  private BftLauncher.Run bft(int timeoutSeconds, String... args) throws IOException, InterruptedException {
+    return BftLauncher.run(work, timeoutSeconds, args);
   }
 
   /**
@@ -69,7 +54,7 @@ class LauncherProcessTest {
         Thread.sleep(200);
       }
       assertThat(Files.readString(work.resolve("local/logs/replica-2.log"))).contains("recovered from");
-      Run put = bft("client", "--config", "local/cluster.conf", "put", "after-restart", "yes");
+      BftLauncher.Run put = bft("client", "--config", "local/cluster.conf", "put", "after-restart", "yes");
       assertThat(put.exit()).as(put.err()).isZero();
     } finally {
       cluster.destroy(); // as Ctrl-C: the cluster stops its replicas
@@ -128,7 +113,7 @@ class LauncherProcessTest {
 
   @Test
   void keygenRunsAsARealProcessFromAnyDirectory() throws Exception {
-    Run r = bft("keygen", "--replicas", "4", "--clients", "2", "--out", "cluster");
+    BftLauncher.Run r = bft("keygen", "--replicas", "4", "--clients", "2", "--out", "cluster");
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(ClusterFile.load(work.resolve("cluster/cluster.conf")).n()).isEqualTo(4);
     assertThat(work.resolve("cluster/keys/client-1001.key")).exists();
@@ -137,7 +122,7 @@ class LauncherProcessTest {
   @Test
   @org.junit.jupiter.api.Tag("slow") // the default run takes this path from the tarball (UnpackedTarballIT) and with --netns
   void clusterStartsRealReplicaProcessesAndAClientCompletesSignedOperations() throws Exception {
-    Run r = bft("cluster", "--dir", "local", "--operations", "5", "--demo-only");
+    BftLauncher.Run r = bft("cluster", "--dir", "local", "--operations", "5", "--demo-only");
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("started 4 replica processes", "put key-5 = value-5 -> ok", "get key-3 -> value-3", "delete key-1 -> ok", "get key-1 -> (absent)",
         "every result as expected", "stopped the replicas");
@@ -145,7 +130,7 @@ class LauncherProcessTest {
 
   @Test
   void theLauncherRefusesMoreByzantineReplicasThanFBeforeStartingAny() throws Exception {
-    Run tooMany = bft("cluster", "--dir", "attacked", "--demo-only", "--byzantine", "0=lie,1=lie");
+    BftLauncher.Run tooMany = bft("cluster", "--dir", "attacked", "--demo-only", "--byzantine", "0=lie,1=lie");
     assertThat(tooMany.exit()).isEqualTo(1);
     assertThat(tooMany.err().strip()).isEqualTo("bft cluster: --byzantine names 2 replicas; the cluster tolerates f = 1");
     assertThat(work.resolve("attacked/logs")).as("no replica started").doesNotExist();
@@ -160,7 +145,7 @@ class LauncherProcessTest {
   @org.junit.jupiter.api.Tag("slow") // four clusters, over a minute: run with -Pslow (README)
   void aRealClusterSurvivesAnEquivocatingPrimaryALyingReplierALyingBackupAndAFlooder() throws Exception {
     for (String attack : new String[] {"0=equivocate", "3=wrong-replies", "3=lie", "2=flood"}) {
-      Run r = bft("cluster", "--dir", "attacked-" + attack.charAt(0), "--operations", "3", "--demo-only", "--byzantine", attack);
+      BftLauncher.Run r = bft("cluster", "--dir", "attacked-" + attack.charAt(0), "--operations", "3", "--demo-only", "--byzantine", attack);
       assertThat(r.exit()).as(attack + ": " + r.out() + r.err()).isZero();
       assertThat(r.out()).as(attack).contains("every result as expected");
     }
@@ -169,7 +154,7 @@ class LauncherProcessTest {
   @Test
   @org.junit.jupiter.api.Tag("slow") // two minutes: run with -Pslow (README)
   void theBenchmarkSuiteRunsAndWritesItsResults() throws Exception {
-    Run r = bft(360, "bench", "--dir", "bench", "--clients", "2", "--attack-clients", "2", "--batch-sizes", "16",
+    BftLauncher.Run r = bft(360, "bench", "--dir", "bench", "--clients", "2", "--attack-clients", "2", "--batch-sizes", "16",
         "--attacks", "client=bad-signature", "--warmup", "1s", "--duration", "2s");
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("crypto bound for 4 replicas", "fault-free   clients    2", "batch-16",
@@ -196,7 +181,7 @@ class LauncherProcessTest {
 
   @Test
   void anOperatorMistakeIsOneLineAndANonZeroExit() throws Exception {
-    Run r = bft("keygen", "--replicas", "5", "--out", "cluster");
+    BftLauncher.Run r = bft("keygen", "--replicas", "5", "--out", "cluster");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err().strip()).isEqualTo("bft keygen: --replicas 5 is not 3f+1 for any f >= 1 (try 4, 7 or 10)");
   }
@@ -207,7 +192,7 @@ class LauncherProcessTest {
     assertThat(bft("keygen", "--out", "cluster").exit()).isZero();
     Path key = work.resolve("cluster/keys/replica-0.key");
     Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
-    Run r = bft("replica", "--config", "cluster/cluster.conf", "--id", "0");
+    BftLauncher.Run r = bft("replica", "--config", "cluster/cluster.conf", "--id", "0");
     assertThat(r.exit()).as(r.out()).isEqualTo(1);
     assertThat(r.err().strip().lines()).singleElement().asString().startsWith("bft replica: ").contains("replica-0.key");
   }

@@ -30,30 +30,18 @@ class NemesisProcessTest {
   private static final Pattern FAULT = Pattern.compile("^  #(\\d+)\\s+(\\S+) .*first ok operation invoked after heal (\\S+)",
       Pattern.MULTILINE);
 
-  record Run(int exit, String out, String err) {}
-
-  private Run nemesis(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(LauncherProcessTest.LAUNCHER.toString(), "nemesis", "--dir", "run"));
+  private BftLauncher.Run nemesis(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("nemesis", "--dir", "run"));
     command.addAll(Arrays.asList(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile());
-    pb.environment().put("BFT_NO_BUILD", "1"); // the build running this test already made the classpath
-    Path out = work.resolve("stdout.txt");
-    Path err = work.resolve("stderr.txt");
-    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     // A minute of faults; restarted replica JVMs come up slowly on a busy 2-core machine and the schedule waits for them.
-    if (!p.waitFor(15, TimeUnit.MINUTES)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      throw new AssertionError("bin/bft nemesis did not finish: " + Files.readString(out));
-    }
-    Run run = new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    BftLauncher.Run run = BftLauncher.run(work, 15 * 60, command.toArray(String[]::new));
     System.out.println(run.out()); // the seed and the report, to replay a failure
     return run;
   }
 
   @Test
   void aMinuteOfEveryFaultKindLeavesTheHistoryLinearizableAndTheClientsAnsweredAfterEachFault() throws Exception {
-    Run run = nemesis("--duration", "60s");
+    BftLauncher.Run run = nemesis("--duration", "60s");
     assertThat(run.exit()).as(run.out() + run.err()).isZero();
     assertThat(run.err()).as("nothing on stderr").isBlank();
     String report = Files.readString(work.resolve("run/report.txt"));
@@ -79,7 +67,7 @@ class NemesisProcessTest {
   @Test
   @Tag("slow") // over a minute with the cluster's restart after the colluders: run with -Pslow (README)
   void fPlusOneColludingReplicasAreReportedAsAViolation() throws Exception {
-    Run run = nemesis("--duration", "30s", "--faults", "none", "--beyond-f");
+    BftLauncher.Run run = nemesis("--duration", "30s", "--faults", "none", "--beyond-f");
     assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
     String report = Files.readString(work.resolve("run/report.txt"));
     assertThat(report).contains("linearizability: NO", "anomalies: 1", "no linearization explains");

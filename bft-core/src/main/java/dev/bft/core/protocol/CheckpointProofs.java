@@ -5,11 +5,11 @@ import dev.bft.crypto.Digest;
 import java.util.List;
 
 /** Checks a claimed stable checkpoint: 2f + 1 matching CHECKPOINTs from distinct replicas (none needed for 0). */
-final class CheckpointProofs {
+public final class CheckpointProofs {
   private CheckpointProofs() {}
 
   /** The proven state digest at {@code sequence}; {@link Digest#ZERO} for the initial state; null if unproven. */
-  static Digest provenDigest(long sequence, List<Checkpoint> proof, Quorum quorum, int checkpointInterval) {
+  public static Digest provenDigest(long sequence, List<Checkpoint> proof, Quorum quorum, int checkpointInterval) {
     if (sequence == 0) {
       return Digest.ZERO;
     }

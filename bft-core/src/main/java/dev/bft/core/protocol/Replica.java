@@ -1106,6 +1106,11 @@ public final class Replica {
     return checkpoints.stableSequence();
   }
 
+  /** The 2f + 1 CHECKPOINTs that made {@link #stableCheckpoint()} stable (empty for 0). */
+  public List<Checkpoint> stableCheckpointProof() {
+    return checkpoints.stableProof();
+  }
+
   public int logSize() {
     return log.size();
   }

@@ -72,6 +72,7 @@ public final class ReplicaNode implements AutoCloseable {
   private final ReplicatedService service;
   private final StateTransferShell stateTransfer;
   private final ReplicaMetrics metrics;
+  private final AdminSocket admin;
 
   /**
    * @param onFatal called (once, off the failing thread) when the replica cannot go on safely: its
@@ -121,6 +122,7 @@ public final class ReplicaNode implements AutoCloseable {
       throw new IllegalArgumentException("the key given for replica " + self + " does not match its public key in the cluster file");
     }
     ProtocolParameters p = config.parameters();
+    SnapshotImport.refuseUnfinished(data);
     Path own = data.resolve("state");
     boolean fresh = !java.nio.file.Files.exists(own);
     this.service = java.util.Objects.requireNonNull(create.apply(new ServiceContext(own,
@@ -131,7 +133,11 @@ public final class ReplicaNode implements AutoCloseable {
       // Another service's directory: what this one just opened there goes again, so the refusal changes nothing.
       closeService();
       if (fresh) {
-        deleteTree(own);
+        try {
+          DataDirectories.deleteTree(own, false);
+        } catch (java.io.IOException io) {
+          LOG.warn("could not remove {}: {}", own, io.toString());
+        }
       }
       throw e;
     }
@@ -180,6 +186,8 @@ public final class ReplicaNode implements AutoCloseable {
     if (serviceState != null) {
       shell.storeExecutionIn(serviceState, p.checkpointInterval());
     }
+    this.admin = new AdminSocket(data, "replica " + self,
+        Map.of(SnapshotExport.COMMAND, SnapshotExport.command(self, shell, stateTransfer, encoder)));
     if (clockOffsetMillis != 0) {
       LOG.warn("replica {}: running with its clock moved by {} ms (fault injection: --clock-offset-ms)", self,
           clockOffsetMillis);
@@ -240,6 +248,7 @@ public final class ReplicaNode implements AutoCloseable {
     links.start(group, scheduler, bind);
     verificationPool.start();
     shell.start();
+    admin.start();
     LOG.info("replica {} listening on {}, advertised as {} (n={}, f={}, tls {})", self, bind,
         config.replica(self).address(), config.n(), config.f(),
         config.parameters().tls() ? "on" : "OFF");
@@ -347,6 +356,7 @@ public final class ReplicaNode implements AutoCloseable {
 
   @Override
   public void close() {
+    admin.close();
     links.close();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     shell.stop(2000);
@@ -365,16 +375,6 @@ public final class ReplicaNode implements AutoCloseable {
       } catch (Exception e) {
         LOG.warn("replica {}: closing the service: {}", self, e.toString());
       }
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(root)) {
-      for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        java.nio.file.Files.delete(f);
-      }
-    } catch (java.io.IOException e) {
-      LOG.warn("could not remove {}: {}", root, e.toString());
     }
   }
 }

@@ -88,6 +88,11 @@ final class StateTransferShell {
     older.clear();
   }
 
+  /** The held snapshot of checkpoint {@code sequence}, or null: until it is stable, or since a later one is. */
+  ServedState held(long sequence) {
+    return snapshots.get(sequence);
+  }
+
   /** Shutdown: every held snapshot is closed. */
   void close() {
     snapshots.values().forEach(ServedState::close);

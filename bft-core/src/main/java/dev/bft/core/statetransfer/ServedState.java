@@ -94,6 +94,24 @@ public final class ServedState implements AutoCloseable {
     return p.bytes().length + p.position().length + (p.last() ? 0 : p.next().length);
   }
 
+  /**
+   * The snapshot, kept open until {@link #unpin} however many checkpoints become stable meanwhile
+   * (an export reads all of it, which may take longer than a checkpoint interval); null if closed.
+   */
+  public StateSnapshot pin() {
+    return enter() ? snapshot : null;
+  }
+
+  /** Ends a {@link #pin}. */
+  public void unpin() {
+    exit();
+  }
+
+  /** The client table of this checkpoint, as its digest covers it. */
+  public byte[] encodedClients() {
+    return table();
+  }
+
   private synchronized Digest[][] levels() {
     if (tree == null) {
       tree = MerkleTree.levels(snapshot.chunkDigests());

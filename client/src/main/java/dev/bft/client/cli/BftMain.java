@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bft", mixinStandardHelpOptions = true, version = "bft 0.1.0",
     description = "A Byzantine-fault-tolerant replicated state machine (PBFT with Ed25519 signatures).",
     subcommands = {ClusterCommand.class, ReplicaCommand.class, ClientCommand.class, StatusCommand.class, KeygenCommand.class,
-        BenchCommand.class, CheckHistoryCommand.class, RelayCommand.class, dev.bft.client.nemesis.NemesisCommand.class})
+        BenchCommand.class, CheckHistoryCommand.class, RelayCommand.class, SnapshotCommand.class, dev.bft.client.nemesis.NemesisCommand.class})
 public final class BftMain implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -38,12 +38,12 @@ public final class BftMain implements Runnable {
     cl.setExecutionExceptionHandler((ex, failed, parsed) -> {
       dev.bft.client.BftClientException client = dev.bft.client.BftClientException.of(ex);
       if (client != null) {
-        failed.getErr().println("bft " + failed.getCommandName() + ": " + client.getMessage());
+        failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + client.getMessage());
         return client.outcome() == dev.bft.client.BftClientException.Outcome.UNKNOWN ? EXIT_UNKNOWN : EXIT_NOT_EXECUTED;
       }
       if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
           || ex instanceof dev.bft.storage.StorageException) {
-        failed.getErr().println("bft " + failed.getCommandName() + ": " + ex.getMessage());
+        failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
         return 1;
       }
       throw ex;

@@ -109,13 +109,13 @@ class BftMainTest {
     String conf = dir.resolve("cluster.conf").toString();
     assertThat(run("client", "load", "--config", conf, "--clients", "3")).isEqualTo(1);
     assertThat(err.toString().strip()).isEqualTo(
-        "bft load: --clients 3: the cluster file has 2 client identities (bft keygen --clients N makes more)");
+        "bft client load: --clients 3: the cluster file has 2 client identities (bft keygen --clients N makes more)");
     err.getBuffer().setLength(0);
     assertThat(run("client", "load", "--config", conf, "--duration", "5x")).isEqualTo(1);
-    assertThat(err.toString().strip()).isEqualTo("bft load: --duration '5x' is not like 30s, 2m or 500ms");
+    assertThat(err.toString().strip()).isEqualTo("bft client load: --duration '5x' is not like 30s, 2m or 500ms");
     err.getBuffer().setLength(0);
     assertThat(run("client", "load", "--config", conf, "--read-ratio", "1.5")).isEqualTo(1);
-    assertThat(err.toString().strip()).isEqualTo("bft load: --read-ratio 1.5 is not between 0 and 1");
+    assertThat(err.toString().strip()).isEqualTo("bft client load: --read-ratio 1.5 is not between 0 and 1");
   }
 
   @Test
@@ -167,6 +167,26 @@ class BftMainTest {
     err.getBuffer().setLength(0);
     assertThat(run("client", "--config", dir.resolve("cluster.conf").toString(), "frob", "k")).isEqualTo(1);
     assertThat(err.toString().strip()).isEqualTo("bft client: unknown operation 'frob' (put, get, delete, cas)");
+  }
+
+  @Test
+  void snapshotMistakesAreOneLineAndChangeNothing() throws Exception {
+    assertThat(run("keygen", "--out", dir.toString())).isZero();
+    String cluster = dir.resolve("cluster.conf").toString();
+    assertThat(run("snapshot", "export", "--config", cluster, "--id", "0", "--out", dir.resolve("s.snap").toString()))
+        .isEqualTo(1);
+    assertThat(err.toString().strip()).startsWith("bft snapshot export: no replica runs on ").doesNotContain("\n");
+    assertThat(dir.resolve("s.snap")).doesNotExist();
+    err.getBuffer().setLength(0);
+    Path notASnapshot = Files.writeString(dir.resolve("notes.txt"), "hello");
+    assertThat(run("snapshot", "import", "--config", cluster, "--id", "3", "--in", notASnapshot.toString())).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft snapshot import: snapshot file " + notASnapshot
+        + ": it is not a bft snapshot file (it does not start with BFT-SNAP)");
+    assertThat(dir.resolve("data/replica-3")).doesNotExist();
+    err.getBuffer().setLength(0);
+    assertThat(run("snapshot", "verify", "--config", cluster, "--in", dir.resolve("none.snap").toString())).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft snapshot verify: snapshot file " + dir.resolve("none.snap")
+        + " does not exist");
   }
 
   @Test

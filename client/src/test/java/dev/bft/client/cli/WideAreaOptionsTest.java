@@ -40,7 +40,7 @@ class WideAreaOptionsTest {
   @Test
   void clientLoadRefusesABadRoundTripBeforeReadingTheCluster() {
     assertThat(run("client", "load", "--config", dir.resolve("none.conf").toString(), "--rtt", "-5ms")).isEqualTo(1);
-    assertThat(err.toString().strip()).isEqualTo("bft load: --rtt '-5ms': expected a duration of at least 0 such as 40ms, 0.1s or 0");
+    assertThat(err.toString().strip()).isEqualTo("bft client load: --rtt '-5ms': expected a duration of at least 0 such as 40ms, 0.1s or 0");
   }
 
   @Test

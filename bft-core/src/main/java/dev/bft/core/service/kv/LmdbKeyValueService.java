@@ -199,7 +199,7 @@ public final class LmdbKeyValueService implements ReplicatedService, DurableStat
       receiving.remove(r.chunk());
     }
     store.finishInstall(sequence, clientEntries);
-    LOG.info("{}: installed {} chunks of checkpoint {} by state transfer", store.directory(), chunks.size(), sequence);
+    LOG.info("{}: installed {} chunks of checkpoint {} (state transfer or import)", store.directory(), chunks.size(), sequence);
   }
 
   /** Aborts what was not committed (it was never promised), closes the snapshots, then the environment. */
