@@ -89,7 +89,7 @@ public final class BftClient implements AutoCloseable {
 
   private BftClient(ClusterConfig config, int clientId, Ed25519KeyPair key, long retransmitMillis,
                     ClientResources resources, boolean ownsResources) {
-    Ed25519PublicKey registered = config.clients().get(clientId);
+    Ed25519PublicKey registered = config.requesters().get(clientId);
     if (registered == null || !registered.equals(key.publicKey())) {
       if (ownsResources) {
         resources.close();
@@ -98,7 +98,7 @@ public final class BftClient implements AutoCloseable {
     }
     this.config = config;
     this.clientId = clientId;
-    this.encoder = new MessageEncoder(clientId, key);
+    this.encoder = new MessageEncoder(clientId, key, dev.bft.core.message.codec.WireLimits.defaults(), config.epoch());
     this.resources = resources;
     this.ownsResources = ownsResources;
     this.decoder = resources.replies;

@@ -1,15 +1,10 @@
 package dev.bft.client;
 
 import dev.bft.core.config.ClusterConfig;
-import dev.bft.core.message.codec.ClusterBounds;
-import dev.bft.core.message.codec.KeyDirectory;
 import dev.bft.core.message.codec.MessageDecoder;
-import dev.bft.crypto.Ed25519PublicKey;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -32,10 +27,7 @@ public final class ClientResources implements AutoCloseable {
   }
 
   public ClientResources(ClusterConfig config, int ioThreads) {
-    Map<Integer, Ed25519PublicKey> replicaKeys = new HashMap<>();
-    config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
-    this.replies = new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()), ClusterBounds.of(config.n(),
-        config.parameters().checkpointInterval(), config.parameters().logWindow()));
+    this.replies = MessageDecoder.of(config);
     this.io = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
     java.util.concurrent.ScheduledThreadPoolExecutor timerThread = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "bft-client-timers");

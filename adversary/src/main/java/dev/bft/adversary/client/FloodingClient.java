@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import dev.bft.core.config.ClusterConfig;
 import dev.bft.core.config.ReplicaEndpoint;
 import dev.bft.core.message.Request;
-import dev.bft.core.message.codec.KeyDirectory;
 import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.core.message.wire.Envelope;
@@ -78,13 +77,9 @@ public final class FloodingClient implements AutoCloseable {
     this.clientId = clientId;
     this.kind = kind;
     this.framesPerTick = Math.max(1, (int) (ratePerSecond * TICK_MILLIS / 1000));
-    this.encoder = new MessageEncoder(clientId, key);
+    this.encoder = new MessageEncoder(clientId, key, dev.bft.core.message.codec.WireLimits.defaults(), config.epoch());
     this.tls = ClientSide.tls(config, key, "bft flood-client " + clientId);
-    Map<Integer, dev.bft.crypto.Ed25519PublicKey> replicaKeys = new java.util.HashMap<>();
-    config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
-    this.decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()),
-        dev.bft.core.message.codec.ClusterBounds.of(config.n(), config.parameters().checkpointInterval(),
-            config.parameters().logWindow()));
+    this.decoder = MessageDecoder.of(config);
     try {
       this.templateEnvelope = Envelope.parseFrom(encoder.encode(request(1)));
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {

@@ -9,23 +9,43 @@ import java.util.TreeMap;
 /**
  * A validated cluster: f, the n = 3f + 1 replicas (ids 0..n-1), the clients allowed to submit
  * requests, the protocol parameters, the data directory (relative paths resolve against the
- * cluster file's directory) and the address metrics endpoints bind to. Build one with
- * {@link ClusterFile#load}.
+ * cluster file's directory), the address metrics endpoints bind to, and the epoch this
+ * configuration belongs to with the administrator keys of which {@code adminQuorum} must sign a
+ * reconfiguration (docs/reconfiguration.md). Build one with {@link ClusterFile#load}.
  */
 public record ClusterConfig(int f, NavigableMap<Integer, ReplicaEndpoint> replicas,
                             NavigableMap<Integer, Ed25519PublicKey> clients, ProtocolParameters parameters,
-                            Path dataDirectory, String metricsHost) {
+                            Path dataDirectory, String metricsHost, long epoch,
+                            NavigableMap<Integer, Ed25519PublicKey> admins, int adminQuorum) {
   /** Loopback: the metrics endpoint is unauthenticated, so it is not offered to the network unless asked. */
   public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
 
   public ClusterConfig {
     replicas = Collections.unmodifiableNavigableMap(new TreeMap<>(replicas));
     clients = Collections.unmodifiableNavigableMap(new TreeMap<>(clients));
+    admins = Collections.unmodifiableNavigableMap(new TreeMap<>(admins));
+  }
+
+  /** Epoch 0 without administrators: a cluster that cannot be reconfigured. */
+  public ClusterConfig(int f, NavigableMap<Integer, ReplicaEndpoint> replicas,
+                       NavigableMap<Integer, Ed25519PublicKey> clients, ProtocolParameters parameters, Path dataDirectory,
+                       String metricsHost) {
+    this(f, replicas, clients, parameters, dataDirectory, metricsHost, 0, new TreeMap<>(), 1);
   }
 
   public ClusterConfig(int f, NavigableMap<Integer, ReplicaEndpoint> replicas,
                        NavigableMap<Integer, Ed25519PublicKey> clients, ProtocolParameters parameters, Path dataDirectory) {
     this(f, replicas, clients, parameters, dataDirectory, DEFAULT_METRICS_HOST);
+  }
+
+  /**
+   * Whose REQUESTs the replicas verify: the clients and the administrators, who send their
+   * reconfigurations as clients (their authority is the signatures inside, not the sender).
+   */
+  public NavigableMap<Integer, Ed25519PublicKey> requesters() {
+    TreeMap<Integer, Ed25519PublicKey> all = new TreeMap<>(clients);
+    all.putAll(admins);
+    return Collections.unmodifiableNavigableMap(all);
   }
 
   /** Where to reach replica {@code id}'s metrics: its own host when the endpoints bind every interface. */

@@ -19,7 +19,7 @@ import java.util.TreeMap;
 public final class ClusterFile {
   static final List<String> PARAMETER_KEYS = List.of("f", "batch.size", "batch.delay.ms", "batch.linger.ms", "pipeline.depth",
       "checkpoint.interval", "log.window", "viewchange.timeout.ms", "primary.idle.timeout.ms", "durability", "data.dir", "storage.map.mb",
-      "service.map.mb", "metrics.host", "tls", "timestamp.skew.ms", "reply.digest.bytes");
+      "service.map.mb", "metrics.host", "tls", "timestamp.skew.ms", "reply.digest.bytes", "epoch", "admin.quorum");
 
   private ClusterFile() {}
 
@@ -44,6 +44,7 @@ public final class ClusterFile {
     TreeMap<Integer, ReplicaEndpoint> replicas = new TreeMap<>();
     TreeMap<Integer, Integer> replicaLine = new TreeMap<>();
     TreeMap<Integer, Ed25519PublicKey> clients = new TreeMap<>();
+    TreeMap<Integer, Ed25519PublicKey> admins = new TreeMap<>();
     Map<String, Integer> addresses = new HashMap<>();
     Map<Integer, Integer> metricsPorts = new HashMap<>();
     Map<Integer, Integer> metricsLines = new HashMap<>();
@@ -82,6 +83,12 @@ public final class ClusterFile {
           throw new ConfigException(name, ln, "client " + id + " is defined twice");
         }
         clients.put(id, key(name, ln, "client " + id, value));
+      } else if (key.startsWith("admin.") && !key.equals("admin.quorum")) {
+        int id = id(name, ln, key, "admin");
+        if (admins.containsKey(id)) {
+          throw new ConfigException(name, ln, "admin " + id + " is defined twice");
+        }
+        admins.put(id, key(name, ln, "admin " + id, value));
       } else if (PARAMETER_KEYS.contains(key)) {
         if (values.containsKey(key)) {
           throw new ConfigException(name, ln, "'" + key + "' is set twice (first on line " + lineOf.get(key) + ")");
@@ -121,6 +128,14 @@ public final class ClusterFile {
         throw new ConfigException(name, 0, "client id " + c + " must not overlap replica ids 0.." + (n - 1));
       }
     }
+    for (int a : admins.keySet()) {
+      if (a < n || clients.containsKey(a)) {
+        throw new ConfigException(name, 0, "admin id " + a + " must not overlap replica ids 0.." + (n - 1)
+            + " or a client id: an administrator sends its reconfigurations as a client of its own");
+      }
+    }
+    long epoch = opt(name, values, lineOf, "epoch", 0, 0, Long.MAX_VALUE);
+    int adminQuorum = (int) opt(name, values, lineOf, "admin.quorum", 1, 1, Math.max(1, admins.size()));
     ProtocolParameters d = ProtocolParameters.defaults();
     int batch = (int) opt(name, values, lineOf, "batch.size", d.batchSize(), 1, 65_536);
     String delayText = values.get("batch.delay.ms");
@@ -165,7 +180,7 @@ public final class ClusterFile {
     }
     return new ClusterConfig(f, replicas, clients,
         new ProtocolParameters(batch, delay, depth, interval, window, timeout, idle, durability, mapMb, linger,
-            tls.equals("on"), skew, serviceMapMb, replyDigest), data, metricsHost);
+            tls.equals("on"), skew, serviceMapMb, replyDigest), data, metricsHost, epoch, admins, adminQuorum);
   }
 
   private static int id(String name, int ln, String key, String kind) {
@@ -265,11 +280,21 @@ public final class ClusterFile {
     return s.length() <= 40 ? s : s.substring(0, 40) + "…";
   }
 
-  /** The text of a cluster file for these replicas, clients and parameters, with comments. */
+  /** The text of a cluster file for these replicas, clients and parameters, with comments: epoch 0, no administrators. */
   public static String render(int f, List<ReplicaEndpoint> replicas, Map<Integer, Ed25519PublicKey> clients,
                               ProtocolParameters p, String dataDir) {
+    return render(0, f, replicas, clients, Map.of(), 1, p, dataDir);
+  }
+
+  /** The text of a cluster file of epoch {@code epoch}, with administrators of whom {@code adminQuorum} sign a reconfiguration. */
+  public static String render(long epoch, int f, List<ReplicaEndpoint> replicas, Map<Integer, Ed25519PublicKey> clients,
+                              Map<Integer, Ed25519PublicKey> admins, int adminQuorum, ProtocolParameters p, String dataDir) {
     StringBuilder b = new StringBuilder();
     b.append("# dev.bft cluster file (format: docs/configuration.md)\n");
+    if (epoch > 0) {
+      b.append("# the configuration's epoch: each reconfiguration makes the next (docs/reconfiguration.md)\n");
+      b.append("epoch = ").append(epoch).append("\n");
+    }
     b.append("# faults tolerated; the cluster has n = 3f + 1 replicas\n");
     b.append("f = ").append(f).append("\n\n");
     b.append("# replica.<id> = <host>:<port> <ed25519 public key>\n");
@@ -287,6 +312,11 @@ public final class ClusterFile {
     }
     b.append("\n# client.<id> = <ed25519 public key>; only these clients may submit requests\n");
     new TreeMap<>(clients).forEach((id, key) -> b.append("client.").append(id).append(" = ").append(key.toHex()).append('\n'));
+    if (!admins.isEmpty()) {
+      b.append("\n# admin.<id> = <ed25519 public key>: administrators; admin.quorum of them sign a reconfiguration\n");
+      new TreeMap<>(admins).forEach((id, key) -> b.append("admin.").append(id).append(" = ").append(key.toHex()).append('\n'));
+      b.append("admin.quorum = ").append(adminQuorum).append('\n');
+    }
     b.append("\n# protocol parameters (all replicas must agree on them)\n");
     b.append("batch.size = ").append(p.batchSize()).append('\n');
     b.append("# while others are in flight, how long a partial batch may wait: 'drain' (until none are) or milliseconds\n");

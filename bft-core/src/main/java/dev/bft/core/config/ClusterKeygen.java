@@ -20,12 +20,19 @@ import java.util.Map;
  */
 public final class ClusterKeygen {
   public static final int FIRST_CLIENT_ID = 1000;
+  /** The administrator keygen makes: below the clients, above any replica id (n is at most 301). */
+  public static final int ADMIN_ID = 900;
   public static final String CLUSTER_FILE = "cluster.conf";
 
   private ClusterKeygen() {}
 
   public static Path replicaKeyFile(Path dir, int id) {
     return dir.resolve("keys").resolve("replica-" + id + ".key");
+  }
+
+  /** An administrator's key file: keep it offline; it signs reconfigurations (docs/reconfiguration.md). */
+  public static Path adminKeyFile(Path dir, int id) {
+    return dir.resolve("keys").resolve("admin-" + id + ".key");
   }
 
   public static Path clientKeyFile(Path dir, int id) {
@@ -82,6 +89,7 @@ public final class ClusterKeygen {
     for (int c = 0; c < clients; c++) {
       targets.add(clientKeyFile(dir, FIRST_CLIENT_ID + c));
     }
+    targets.add(adminKeyFile(dir, ADMIN_ID));
     if (!force) {
       for (Path t : targets) {
         if (Files.exists(t)) {
@@ -102,8 +110,11 @@ public final class ClusterKeygen {
       KeyFiles.write(clientKeyFile(dir, FIRST_CLIENT_ID + c), keys, force);
       clientKeys.put(FIRST_CLIENT_ID + c, keys.publicKey());
     }
+    Ed25519KeyPair admin = Ed25519KeyPair.generate(random);
+    KeyFiles.write(adminKeyFile(dir, ADMIN_ID), admin, force);
     boolean oneHost = addresses.stream().map(HostPort::host).distinct().count() == 1;
-    String text = ClusterFile.render(f, replicas, clientKeys, ProtocolParameters.defaults(), "data");
+    String text = ClusterFile.render(0, f, replicas, clientKeys, Map.of(ADMIN_ID, admin.publicKey()), 1,
+        ProtocolParameters.defaults(), "data");
     if (!oneHost) {
       text += "# every interface: the replicas are on several hosts and 'bft status' reads their metrics from afar;"
           + " open these ports to your operators only\n"

@@ -29,5 +29,7 @@ public enum DropReason {
   /** A PRE-PREPARE whose batch timestamp lies further from this replica's clock than the configured skew. */
   TIMESTAMP_SKEWED,
   /** A PRE-PREPARE whose batch timestamp is earlier than a batch before it in this view (or later than one after it). */
-  TIMESTAMP_BACKWARDS
+  TIMESTAMP_BACKWARDS,
+  /** A request or PRE-PREPARE after this epoch's end: the next epoch serves it (docs/reconfiguration.md). */
+  EPOCH_ENDED
 }

@@ -64,4 +64,13 @@ public interface Effects {
 
   /** The replica is running {@code view}, started by a NEW-VIEW. */
   default void viewInstalled(long view) {}
+
+  /**
+   * A reconfiguration executed at {@code sequence}: nothing more executes in this epoch, whose
+   * checkpoint at {@code boundary} will prove the next configuration, of digest {@code next}.
+   */
+  default void epochEnded(long sequence, long boundary, dev.bft.crypto.Digest next) {}
+
+  /** The epoch checkpoint at {@code boundary} is stable: {@code proof} is the epoch proof the next epoch starts from. */
+  default void epochProven(long boundary, java.util.List<dev.bft.core.message.Checkpoint> proof) {}
 }

@@ -67,6 +67,11 @@ public final class Replica {
   // the order their clients first waited: a new primary orders them so, the oldest first, and every
   // replica fed the same events emits the same batches whatever the keys hash to.
   private final Map<Integer, Request> waiting = new LinkedHashMap<>();
+  /** Which requests end the epoch, and where this one ends once one executed (docs/reconfiguration.md). */
+  private Epochs epochs = Epochs.NONE;
+  private EpochEnd epochEnd;
+  /** As primary in this view, the sequence of a batch of its own that holds a reconfiguration, or -1. */
+  private long orderedEpochEnd = -1;
   private boolean viewChangeTimerArmed;
   private final PrimaryIdleMonitor idleWatch = new PrimaryIdleMonitor();
   /** Sequence numbers executed since this view began: the idle watch waits for a warmed-up view. */
@@ -207,6 +212,20 @@ public final class Replica {
     }
   }
 
+  /**
+   * Which requests end this replica's epoch; before the first event. A replica that restarted or
+   * fetched the state after its epoch ended finds that in the client table.
+   */
+  public void governedBy(Epochs rules) {
+    this.epochs = rules;
+    this.epochEnd = EpochEnd.recordedIn(clients, rules);
+  }
+
+  /** Whether this epoch has ended: its replica executes nothing more and orders only up to its epoch checkpoint. */
+  public boolean epochEnded() {
+    return epochEnd != null;
+  }
+
   // ---------------------------------------------------------------- inputs
 
   /** A client's request, received directly or forwarded, at the shell's time {@code now}. */
@@ -219,6 +238,10 @@ public final class Replica {
   private void handleRequest(Request request) {
     if (request.readOnly()) {
       executeReadOnly(request);
+      return;
+    }
+    if (epochEnd != null) {
+      drops.count(DropReason.EPOCH_ENDED); // the next epoch's replicas serve it
       return;
     }
     switch (clients.classify(request.clientId(), request.requestNumber())) {
@@ -389,6 +412,10 @@ public final class Replica {
     if (!isPrimary() || viewChanging) {
       return;
     }
+    if (epochEnd != null || orderedEpochEnd >= 0) {
+      fillToEpochCheckpoint();
+      return;
+    }
     while (!pending.isEmpty()) {
       long next = lastAssigned + 1;
       long inFlight = lastAssigned - lastExecuted;
@@ -434,8 +461,32 @@ public final class Replica {
     return false;
   }
 
+  /**
+   * After a reconfiguration, the primary orders null batches up to the epoch checkpoint, at once:
+   * nothing else would execute there, and the next epoch waits for that checkpoint to be stable.
+   */
+  private void fillToEpochCheckpoint() {
+    long last = epochEnd != null ? epochEnd.boundary()
+        : EpochEnd.at(epochs.epoch(), orderedEpochEnd, config.checkpointInterval(), Digest.ZERO).boundary();
+    while (lastAssigned < last && log.inWindow(lastAssigned + 1) && lastAssigned - lastExecuted < config.pipelineDepth()) {
+      long next = lastAssigned + 1;
+      PrePrepare pp = new PrePrepare(view, next, Batch.nullRequest(), me, null);
+      accept(log.slot(next), pp);
+      batches.accepted(pp);
+      lastAssigned = next;
+      effects.persist(new LogRecord.AcceptedPrePrepare(pp));
+      effects.broadcast(pp);
+    }
+  }
+
   private void issuePrePrepare(long sequence) {
     List<Request> requests = pending.take(config.maxBatchSize());
+    for (Request r : requests) {
+      if (epochs.check(r.clientId(), r.operation()) instanceof Epochs.Ends) {
+        orderedEpochEnd = sequence; // a courtesy to clients: a correct primary orders nothing after it
+        break;
+      }
+    }
     long timestamp = timestamps.forPrimary(clockNow, sequence, log);
     PrePrepare pp = new PrePrepare(view, sequence, Batch.of(requests, timestamp), me, null);
     SequenceSlot slot = log.slot(sequence);
@@ -455,6 +506,10 @@ public final class Replica {
     }
     if (pp.sender() != quorum.primary(pp.view())) {
       drops.count(DropReason.NOT_FROM_PRIMARY);
+      return;
+    }
+    if (epochEnd != null && pp.sequence() > epochEnd.boundary()) {
+      drops.count(DropReason.EPOCH_ENDED);
       return;
     }
     if (pp.view() != view) {
@@ -671,12 +726,14 @@ public final class Replica {
           + ", so the next must be " + (lastExecuted + 1) + " (each sequence number executes once, in order)");
     }
     for (Request r : batch.requests()) {
+      if (epochEnd != null) {
+        break; // nothing after a reconfiguration executes in its epoch, whatever a primary ordered
+      }
       idleWatch.ordered(r);
       if (clients.classify(r.clientId(), r.requestNumber()) != ClientTable.Verdict.NEW) {
         continue; // ordered twice (a faulty primary, or a retry): exactly once means skip it
       }
-      byte[] result = service.execute(r.operation(),
-          new ExecutionContext(r.clientId(), r.requestNumber(), sequence, batch.timestamp()));
+      byte[] result = executeOne(r, sequence, batch.timestamp());
       Reply reply = new Reply(view, r.clientId(), r.requestNumber(), result, me, null);
       clients.record(r.clientId(), r.requestNumber(), reply);
       effects.reply(firstAnswer(reply));
@@ -699,8 +756,38 @@ public final class Replica {
         armViewChangeTimer();
       }
     }
+    if (epochEnd != null) {
+      waitForEpochCheckpoint();
+    }
     if (sequence % config.checkpointInterval() == 0) {
       takeCheckpoint(sequence);
+    }
+  }
+
+  /** An administrator's request changes the epoch, never the service; any other goes to the service. */
+  private byte[] executeOne(Request r, long sequence, long timestamp) {
+    Epochs.Verdict verdict = epochs.check(r.clientId(), r.operation());
+    if (verdict == null) {
+      return service.execute(r.operation(), new ExecutionContext(r.clientId(), r.requestNumber(), sequence, timestamp));
+    }
+    if (verdict instanceof Epochs.Refused refused) {
+      return refused.result();
+    }
+    epochEnd = EpochEnd.at(epochs.epoch(), sequence, config.checkpointInterval(), ((Epochs.Ends) verdict).next());
+    effects.epochEnded(sequence, epochEnd.boundary(), epochEnd.next());
+    return epochEnd.result();
+  }
+
+  /**
+   * After the epoch's end no client request will execute here, so none is watched; what is left to
+   * wait for is the primary's null batches up to the epoch checkpoint, and a primary that does not
+   * order them is suspected as one that sits on requests is.
+   */
+  private void waitForEpochCheckpoint() {
+    waiting.clear();
+    cancelViewChangeTimer();
+    if (lastExecuted < epochEnd.boundary() && !viewChanging) {
+      armViewChangeTimer();
     }
   }
 
@@ -785,6 +872,7 @@ public final class Replica {
     Invariant.check(newView > view, me, view, -1, "entering view " + newView + ", not above the current one");
     view = newView;
     viewChanging = true;
+    orderedEpochEnd = -1;
     effects.persist(new LogRecord.EnteredView(newView, true));
     cancelViewChangeTimer();
     executedInView = 0;
@@ -919,6 +1007,9 @@ public final class Replica {
 
   private void takeCheckpoint(long sequence) {
     Digest digest = StateDigests.checkpoint(service.stateDigest(), clients);
+    if (epochEnd != null && sequence == epochEnd.boundary()) {
+      digest = epochEnd.checkpointDigest(digest);
+    }
     Checkpoint own = new Checkpoint(sequence, digest, me, null);
     checkpoints.add(own);
     effects.checkpointTaken(sequence, digest, clients.copy());
@@ -968,6 +1059,9 @@ public final class Replica {
     preparedCertificates.headMap(sequence, true).clear();
     batches.forgetUpTo(sequence);
     effects.persist(new LogRecord.StableCheckpoint(sequence, proof));
+    if (epochEnd != null && sequence == epochEnd.boundary()) {
+      effects.epochProven(sequence, proof);
+    }
     cutBatches();
   }
 
@@ -1011,6 +1105,7 @@ public final class Replica {
     }
     Digest digest = fetchingProof.get(0).stateDigest();
     clients = installedClients.copy();
+    epochEnd = EpochEnd.recordedIn(clients, epochs);
     lastExecuted = sequence;
     lastAssigned = Math.max(lastAssigned, sequence);
     fetchingSequence = -1;

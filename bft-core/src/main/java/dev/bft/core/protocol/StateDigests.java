@@ -18,4 +18,12 @@ public final class StateDigests {
   public static Digest checkpoint(Digest serviceState, Digest clientTable) {
     return Digest.sha256(new byte[] {'C'}, serviceState.bytesUnsafe(), clientTable.bytesUnsafe());
   }
+
+  /**
+   * The digest of an epoch checkpoint: {@code checkpoint} bound to the next epoch's configuration,
+   * so the 2f + 1 CHECKPOINTs that make it stable also prove that configuration (docs/reconfiguration.md).
+   */
+  public static Digest epoch(Digest checkpoint, Digest nextConfiguration) {
+    return Digest.sha256(new byte[] {'E'}, checkpoint.bytesUnsafe(), nextConfiguration.bytesUnsafe());
+  }
 }

@@ -8,11 +8,9 @@ import dev.bft.core.config.ProtocolParameters;
 import dev.bft.core.message.FetchState;
 import dev.bft.core.message.Message;
 import dev.bft.core.message.StateChunk;
-import dev.bft.core.message.codec.ClusterBounds;
 import dev.bft.core.message.codec.KeyDirectory;
 import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.message.codec.MessageEncoder;
-import dev.bft.core.message.codec.VerifiedSignatures;
 import dev.bft.core.message.codec.WireLimits;
 import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.protocol.Quorum;
@@ -145,12 +143,9 @@ public final class ReplicaNode implements AutoCloseable {
       halt();
       onFatal.accept(e);
     });
-    Map<Integer, Ed25519PublicKey> replicaKeys = new HashMap<>();
-    config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
-    KeyDirectory keys = KeyDirectory.of(replicaKeys, config.clients());
-    MessageEncoder encoder = new MessageEncoder(self, key);
-    MessageDecoder decoder = new MessageDecoder(keys, WireLimits.defaults(), new VerifiedSignatures(1 << 16),
-        ClusterBounds.of(config.n(), config.parameters().checkpointInterval(), config.parameters().logWindow()));
+    KeyDirectory keys = KeyDirectory.of(config);
+    MessageEncoder encoder = new MessageEncoder(self, key, WireLimits.defaults(), config.epoch());
+    MessageDecoder decoder = MessageDecoder.of(config);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "timers-" + self));
     this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     this.verificationPool = InboundVerification.pool(self, quorum, this::verifyAll, supervisor::failed);
@@ -174,14 +169,18 @@ public final class ReplicaNode implements AutoCloseable {
     ReplicaConfig rc = replicaConfig(quorum, self, p);
     this.shell = new ReplicaShell(self, quorum, p.checkpointInterval(), encoder, decoder, io, new Host(),
         new NodeCheckpoints(), ShellParts.PRODUCTION, metrics, effects -> {
+          Replica replica;
           if (durable.isEmpty()) {
-            return new Replica(rc, service, effects);
+            replica = new Replica(rc, service, effects);
+          } else {
+            long[] view = new long[1];
+            RecoveredState recovered = durable.recover(service, view);
+            LOG.info("replica {}: recovered from {}: view {}, state at sequence {}, {} log records", self, data, view[0],
+                recovered.lastExecuted(), recovered.log().size());
+            replica = Replica.recover(rc, service, effects, recovered);
           }
-          long[] view = new long[1];
-          RecoveredState recovered = durable.recover(service, view);
-          LOG.info("replica {}: recovered from {}: view {}, state at sequence {}, {} log records", self, data, view[0],
-              recovered.lastExecuted(), recovered.log().size());
-          return Replica.recover(rc, service, effects, recovered);
+          replica.governedBy(new dev.bft.core.config.ReconfigurationRules(config));
+          return replica;
         });
     if (serviceState != null) {
       shell.storeExecutionIn(serviceState, p.checkpointInterval());
@@ -223,7 +222,7 @@ public final class ReplicaNode implements AutoCloseable {
 
   /** Every key a peer of a replica may show TLS: the replicas' and the clients'. */
   private static Set<Ed25519PublicKey> trustedKeys(ClusterConfig config) {
-    Set<Ed25519PublicKey> keys = new HashSet<>(config.clients().values());
+    Set<Ed25519PublicKey> keys = new HashSet<>(config.requesters().values());
     config.replicas().values().forEach(r -> keys.add(r.publicKey()));
     return keys;
   }

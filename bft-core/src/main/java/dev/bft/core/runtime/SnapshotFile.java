@@ -2,9 +2,7 @@ package dev.bft.core.runtime;
 
 import dev.bft.core.config.ClusterConfig;
 import dev.bft.core.message.Checkpoint;
-import dev.bft.core.message.codec.ClusterBounds;
 import dev.bft.core.message.codec.DecodeResult;
-import dev.bft.core.message.codec.KeyDirectory;
 import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.protocol.CheckpointProofs;
 import dev.bft.core.protocol.Quorum;
@@ -14,7 +12,6 @@ import dev.bft.core.service.MerkleTree;
 import dev.bft.core.service.StateSnapshot;
 import dev.bft.core.statetransfer.ServedState;
 import dev.bft.crypto.Digest;
-import dev.bft.crypto.Ed25519PublicKey;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -23,9 +20,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A stable checkpoint's state as one file, for seeding a replica without a network transfer
@@ -112,10 +107,7 @@ public final class SnapshotFile {
    * to it.
    */
   static Digest verify(ClusterConfig config, Header h) {
-    Map<Integer, Ed25519PublicKey> replicaKeys = new HashMap<>();
-    config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
-    MessageDecoder decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()),
-        ClusterBounds.of(config.n(), config.parameters().checkpointInterval(), config.parameters().logWindow()));
+    MessageDecoder decoder = MessageDecoder.of(config);
     List<Checkpoint> proof = new ArrayList<>();
     for (byte[] frame : h.proof()) {
       DecodeResult r = decoder.decode(frame);

@@ -3,9 +3,7 @@ package dev.bft.core.runtime;
 import dev.bft.core.config.ClusterConfig;
 import dev.bft.core.message.Checkpoint;
 import dev.bft.core.message.Message;
-import dev.bft.core.message.codec.ClusterBounds;
 import dev.bft.core.message.codec.DecodeResult;
-import dev.bft.core.message.codec.KeyDirectory;
 import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.core.protocol.ClientTable;
@@ -23,9 +21,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -191,14 +187,11 @@ public final class SnapshotImport {
   /** Writes the checkpoint as the replica's log records a stable one it installed by state transfer. */
   private static void record(ClusterConfig config, int self, Path data, ReplicatedService service,
                              SnapshotFile.Header header, ClientTable clients) {
-    Map<Integer, dev.bft.crypto.Ed25519PublicKey> replicaKeys = new HashMap<>();
-    config.replicas().forEach((id, r) -> replicaKeys.put(id, r.publicKey()));
-    MessageDecoder decoder = new MessageDecoder(KeyDirectory.of(replicaKeys, config.clients()),
-        ClusterBounds.of(config.n(), config.parameters().checkpointInterval(), config.parameters().logWindow()));
+    MessageDecoder decoder = MessageDecoder.of(config);
     // The proof's CHECKPOINTs keep the bytes their senders signed; nothing here is signed anew.
     MessageEncoder wireOnly = new MessageEncoder(self, (domain, message, off, len) -> {
       throw new IllegalStateException("an import signs nothing");
-    });
+    }, dev.bft.core.message.codec.WireLimits.defaults(), config.epoch());
     List<Checkpoint> proof = new ArrayList<>();
     for (byte[] frame : header.proof()) {
       proof.add((Checkpoint) ((DecodeResult.Accepted) decoder.decode(frame)).message());

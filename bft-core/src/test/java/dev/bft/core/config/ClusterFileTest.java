@@ -36,6 +36,28 @@ class ClusterFileTest {
   }
 
   @Test
+  void administratorsAndTheEpochAreReadAndWrittenAndHeldApartFromOtherIds() {
+    List<String> lines = valid();
+    lines.addAll(List.of("epoch = 3", "admin.900 = " + key(900), "admin.901 = " + key(901), "admin.quorum = 2"));
+    ClusterConfig c = parse(lines);
+    assertThat(c.epoch()).isEqualTo(3);
+    assertThat(c.admins()).containsOnlyKeys(900, 901);
+    assertThat(c.adminQuorum()).isEqualTo(2);
+    assertThat(c.requesters()).containsOnlyKeys(1000, 900, 901);
+    ClusterConfig back = ClusterFile.parse("again", ClusterFile.render(c.epoch(), c.f(), new ArrayList<>(c.replicas().values()),
+        c.clients(), c.admins(), c.adminQuorum(), c.parameters(), "data").lines().toList(), Path.of("/srv/bft"));
+    assertThat(Configurations.digest(back)).isEqualTo(Configurations.digest(c));
+    assertThat(parse(valid()).admins()).as("no administrators: the cluster cannot be reconfigured").isEmpty();
+
+    List<String> overlap = valid();
+    overlap.add("admin.1000 = " + key(900));
+    assertThatThrownBy(() -> parse(overlap)).hasMessageContaining("admin id 1000 must not overlap");
+    List<String> tooMany = valid();
+    tooMany.addAll(List.of("admin.900 = " + key(900), "admin.quorum = 2"));
+    assertThatThrownBy(() -> parse(tooMany)).hasMessageContaining("admin.quorum");
+  }
+
+  @Test
   void aValidFileLoadsWithDefaultsForWhatItLeavesOut() {
     ClusterConfig c = parse(valid());
     assertThat(c.f()).isEqualTo(1);

@@ -23,6 +23,9 @@ final class RecordingEffects implements Effects {
   final List<Long> timerTicks = new ArrayList<>();
   final List<Long> checkpointsTaken = new ArrayList<>();
   final List<Long> fetches = new ArrayList<>();
+  /** Each epoch end reported: the reconfiguration's sequence, the epoch checkpoint, the next configuration's digest. */
+  final List<Object[]> epochsEnded = new ArrayList<>();
+  final List<List<dev.bft.core.message.Checkpoint>> epochProofs = new ArrayList<>();
 
   @Override
   public void send(int replica, ReplicaMessage message) {
@@ -87,6 +90,16 @@ final class RecordingEffects implements Effects {
   @Override
   public void checkpointTaken(long sequence, dev.bft.crypto.Digest digest, ClientTable clients) {
     checkpointsTaken.add(sequence);
+  }
+
+  @Override
+  public void epochEnded(long sequence, long boundary, dev.bft.crypto.Digest next) {
+    epochsEnded.add(new Object[] {sequence, boundary, next});
+  }
+
+  @Override
+  public void epochProven(long boundary, List<dev.bft.core.message.Checkpoint> proof) {
+    epochProofs.add(proof);
   }
 
   @Override

@@ -121,7 +121,7 @@ final class LoadCommand implements Callable<Integer> {
       relayed.put(r.id(), new ReplicaEndpoint(r.id(), "127.0.0.1", relay.port(), r.publicKey(), r.metricsPort()));
     }
     return new ClusterConfig(cluster.f(), relayed, cluster.clients(), cluster.parameters(), cluster.dataDirectory(),
-        cluster.metricsHost());
+        cluster.metricsHost(), cluster.epoch(), cluster.admins(), cluster.adminQuorum());
   }
 
   private int report(LoadRun.Result r) {

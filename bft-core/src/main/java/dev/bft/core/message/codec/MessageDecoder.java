@@ -52,9 +52,21 @@ public final class MessageDecoder {
   private final VerifiedSignatures verifiedReplyRoots = new VerifiedSignatures(4096);
   private final VerificationTally tally = new VerificationTally();
   private final BatchBodies batches;
+  private final long epoch;
 
   /** {@code cluster} bounds the certificates a VIEW-CHANGE or NEW-VIEW may carry (see {@link CertificateShape}). */
   public MessageDecoder(KeyDirectory keys, WireLimits limits, VerifiedSignatures verifiedRequests, ClusterBounds cluster) {
+    this(keys, limits, verifiedRequests, cluster, 0);
+  }
+
+  /**
+   * As above, for configuration epoch {@code epoch}: a message of another epoch is refused as
+   * {@link Rejection#WRONG_EPOCH} before any signature is checked, and one whose envelope lies about
+   * its epoch fails its signature (the epoch is in the signature's domain).
+   */
+  public MessageDecoder(KeyDirectory keys, WireLimits limits, VerifiedSignatures verifiedRequests, ClusterBounds cluster,
+                        long epoch) {
+    this.epoch = epoch;
     this.keys = keys;
     this.limits = limits;
     this.shapes = new CertificateShape(cluster);
@@ -77,6 +89,13 @@ public final class MessageDecoder {
 
   public MessageDecoder(KeyDirectory keys, ClusterBounds cluster) {
     this(keys, WireLimits.defaults(), new VerifiedSignatures(1 << 16), cluster);
+  }
+
+  /** The decoder of a configuration: its keys, the bounds of its certificates, its epoch. */
+  public static MessageDecoder of(dev.bft.core.config.ClusterConfig config) {
+    return new MessageDecoder(KeyDirectory.of(config), WireLimits.defaults(), new VerifiedSignatures(1 << 16),
+        ClusterBounds.of(config.n(), config.parameters().checkpointInterval(), config.parameters().logWindow()),
+        config.epoch());
   }
 
   /** Decodes a frame from any sender. */
@@ -177,6 +196,10 @@ public final class MessageDecoder {
       if (type == null) {
         throw new Reject(Rejection.UNKNOWN_TYPE, "type " + env.getType());
       }
+      if (env.getEpoch() != epoch && type != MessageType.HELLO) {
+        throw new Reject(Rejection.WRONG_EPOCH, type + " of epoch " + Long.toUnsignedString(env.getEpoch())
+            + "; this is epoch " + epoch);
+      }
       if (expectedType != null && type != expectedType) {
         throw new Reject(Rejection.MALFORMED, "expected an embedded " + expectedType + ", got " + type);
       }
@@ -229,9 +252,36 @@ public final class MessageDecoder {
       }
       verify(type, key, body, signature, budget);
       Message m = body(type, sender, body, new WireForm(body, signature), budget);
+      if (type == MessageType.REQUEST && keys.admin(sender) != null) {
+        checkApprovals((Request) m);
+      }
       return env.hasBatch() ? batches.withBatch((PrePrepare) m, env.getBatch(), budget) : m;
     } finally {
       budget.depth--;
+    }
+  }
+
+  /**
+   * An administrator's request carries the approvals of a reconfiguration, which the replica's core
+   * counts but cannot check (it does no cryptography): each must be a valid signature of an
+   * administrator, or the request is refused here. An operation that is no reconfiguration, or
+   * too few approvals, is the core's to refuse with a result that says so.
+   */
+  private void checkApprovals(Request r) throws Reject {
+    dev.bft.core.config.Reconfiguration rc;
+    try {
+      rc = dev.bft.core.config.Reconfiguration.decode(r.operation());
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    byte[] approved = rc.approved();
+    for (dev.bft.core.config.Reconfiguration.Approval a : rc.approvals()) {
+      Ed25519PublicKey admin = keys.admin(a.admin());
+      tally.alone(1);
+      if (admin == null || !admin.verify(SignatureDomain.of(dev.bft.core.config.Reconfiguration.APPROVAL_DOMAIN),
+          approved, a.signature())) {
+        throw new Reject(Rejection.BAD_SIGNATURE, "an approval of administrator " + a.admin() + " does not verify");
+      }
     }
   }
 
@@ -290,7 +340,7 @@ public final class MessageDecoder {
     }
     boolean held = budget.held != null && budget.depth > 1;
     if (held || budget.deferred != null && (type == MessageType.REQUEST || budget.depth == 1 && DEFERRABLE.contains(type))) {
-      SignedItem item = new SignedItem(key, SignatureDomain.of(type.code()), signed, signature);
+      SignedItem item = new SignedItem(key, MessageEncoder.domain(type, epoch), signed, signature);
       if (type == MessageType.REQUEST && budget.requestHint != null) {
         item = item.withRX(budget.requestHint);
         budget.requestHint = null;
@@ -304,7 +354,7 @@ public final class MessageDecoder {
       return;
     }
     tally.alone(1);
-    if (!key.verify(SignatureDomain.of(type.code()), signed, signature)) {
+    if (!key.verify(MessageEncoder.domain(type, epoch), signed, signature)) {
       throw new Reject(Rejection.BAD_SIGNATURE, type + " signature does not verify");
     }
     if (cacheKey != null) {

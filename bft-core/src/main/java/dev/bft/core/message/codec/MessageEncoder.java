@@ -49,6 +49,7 @@ public final class MessageEncoder {
   private final int self;
   private final Signer signer;
   private final WireLimits limits;
+  private final long epoch;
 
   public MessageEncoder(int self, Signer signer) {
     this(self, signer, WireLimits.defaults());
@@ -56,9 +57,20 @@ public final class MessageEncoder {
 
   /** An encoder that refuses to make what a decoder with {@code limits} would refuse. */
   public MessageEncoder(int self, Signer signer, WireLimits limits) {
+    this(self, signer, limits, 0);
+  }
+
+  /** As above, signing for configuration epoch {@code epoch}: its messages verify in that epoch only. */
+  public MessageEncoder(int self, Signer signer, WireLimits limits, long epoch) {
     this.self = self;
     this.signer = signer;
     this.limits = limits;
+    this.epoch = epoch;
+  }
+
+  /** The signature domain of {@code type} here: a HELLO names a key, not an epoch, so links form across epochs. */
+  static SignatureDomain domain(MessageType type, long epoch) {
+    return SignatureDomain.of(type.code(), type == MessageType.HELLO ? 0 : epoch);
   }
 
   /**
@@ -91,7 +103,7 @@ public final class MessageEncoder {
       return signReplies(List.of(r)).get(0); // a tree of one leaf
     }
     byte[] body = body(m);
-    return new WireForm(body, signer.sign(SignatureDomain.of(m.type().code()), body));
+    return new WireForm(body, signer.sign(domain(m.type(), epoch), body));
   }
 
   /**
@@ -120,7 +132,7 @@ public final class MessageEncoder {
       bodies.add(body.build().toByteArray());
     }
     ReplyTree.Signed tree = ReplyTree.build(bodies);
-    byte[] signature = signer.sign(SignatureDomain.of(MessageType.REPLY.code()), tree.root().bytesUnsafe());
+    byte[] signature = signer.sign(domain(MessageType.REPLY, epoch), tree.root().bytesUnsafe());
     List<WireForm> forms = new ArrayList<>(replies.size());
     for (byte[] proof : tree.proofBodies()) {
       forms.add(new WireForm(proof, signature));
@@ -137,9 +149,9 @@ public final class MessageEncoder {
     return e;
   }
 
-  private static Envelope envelope(MessageType type, int sender, WireForm w) {
+  private Envelope envelope(MessageType type, int sender, WireForm w) {
     return Envelope.newBuilder().setVersion(MessageDecoder.VERSION).setSender(sender).setType(type.code())
-        .setBody(ByteString.copyFrom(w.body())).setSignature(ByteString.copyFrom(w.signature())).build();
+        .setEpoch(epoch).setBody(ByteString.copyFrom(w.body())).setSignature(ByteString.copyFrom(w.signature())).build();
   }
 
   /** Inside a certificate a PRE-PREPARE names its batch by digest only: certificates stay small. */

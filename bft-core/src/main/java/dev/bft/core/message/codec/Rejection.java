@@ -5,6 +5,8 @@ public enum Rejection {
   TOO_LARGE,
   MALFORMED,
   WRONG_VERSION,
+  /** A message of another configuration epoch than the receiver's (docs/reconfiguration.md). */
+  WRONG_EPOCH,
   UNKNOWN_TYPE,
   UNKNOWN_SENDER,
   WRONG_SENDER,

@@ -41,6 +41,11 @@ final class CodecFixture {
     decoder = new MessageDecoder(keys, BOUNDS);
   }
 
+  /** A decoder with the same keys for configuration epoch {@code epoch}. */
+  MessageDecoder inEpoch(long epoch) {
+    return new MessageDecoder(keys, WireLimits.defaults(), new VerifiedSignatures(16), BOUNDS, epoch);
+  }
+
   /** A request as a replica receives it: encoded and signed by its client, then decoded. */
   Request request(long t) {
     Request unsigned = Request.unsigned(CLIENT, t, false, ("put k" + t + " v").getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,162 @@
+package dev.bft.core.protocol;
+
+import static dev.bft.core.protocol.ReplicaFixture.batch;
+import static dev.bft.core.protocol.ReplicaFixture.checkpoint;
+import static dev.bft.core.protocol.ReplicaFixture.prePrepare;
+import static dev.bft.core.protocol.ReplicaFixture.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bft.core.message.Checkpoint;
+import dev.bft.core.message.PrePrepare;
+import dev.bft.core.message.Reply;
+import dev.bft.core.message.Request;
+import dev.bft.crypto.Digest;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The epoch's end (docs/reconfiguration.md), at replicas of n = 4 with K = 4: the first executed
+ * reconfiguration ends it, nothing after it executes whatever a primary ordered, the epoch
+ * checkpoint at the next multiple of K covers the next configuration, and a replica that restarts
+ * knows the end from its client table.
+ */
+class EpochRulesTest {
+  static final int ADMIN = 900;
+  static final Digest NEXT = Digest.sha256("configuration of epoch 1".getBytes(StandardCharsets.UTF_8));
+
+  /** Administrator 900's "end" ends epoch {@code epoch} with {@code next}; anything else it sends is refused. */
+  static Epochs rules(long epoch, Digest next) {
+    return new Epochs() {
+      @Override
+      public long epoch() {
+        return epoch;
+      }
+
+      @Override
+      public boolean administrator(int client) {
+        return client == ADMIN;
+      }
+
+      @Override
+      public Verdict check(int client, byte[] operation) {
+        if (client != ADMIN) {
+          return null;
+        }
+        return new String(operation, StandardCharsets.UTF_8).equals("end") ? new Ends(next)
+            : new Refused("refused: not a reconfiguration".getBytes(StandardCharsets.UTF_8));
+      }
+    };
+  }
+
+  static Request admin(long t, String op) {
+    return Request.unsigned(ADMIN, t, false, op.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static ReplicaFixture governed(int id, Digest next) {
+    ReplicaFixture fx = new ReplicaFixture(id);
+    fx.replica.governedBy(rules(0, next));
+    return fx;
+  }
+
+  private static List<Integer> answered(ReplicaFixture fx) {
+    return fx.effects.replies.stream().map(Reply::clientId).toList();
+  }
+
+  @Test
+  void nothingAfterTheReconfigurationExecutesInItsEpochWhateverThePrimaryOrdered() {
+    ReplicaFixture fx = governed(1, NEXT);
+    fx.commitAt(1, batch(request(1000, 1)));
+    fx.commitAt(2, batch(admin(1, "end"), request(1001, 1)));
+    fx.commitAt(3, batch(request(1002, 1)));
+
+    assertThat(answered(fx)).containsExactly(1000, ADMIN);
+    assertThat(fx.replica.epochEnded()).isTrue();
+    assertThat(fx.replica.lastExecuted()).as("the null-or-not batches up to the epoch checkpoint still pass").isEqualTo(3);
+    assertThat(fx.effects.epochsEnded).singleElement().satisfies(e -> assertThat(e).containsExactly(2L, 4L, NEXT));
+    assertThat(EpochEnd.fromResult(fx.effects.replies.get(1).result())).isEqualTo(new EpochEnd(0, 2, 4, NEXT));
+  }
+
+  @Test
+  void aRefusedReconfigurationChangesNothing() {
+    ReplicaFixture fx = governed(1, NEXT);
+    fx.commitAt(1, batch(admin(1, "frobnicate"), request(1000, 1)));
+
+    assertThat(fx.replica.epochEnded()).isFalse();
+    assertThat(answered(fx)).containsExactly(ADMIN, 1000);
+    assertThat(new String(fx.effects.replies.get(0).result(), StandardCharsets.UTF_8)).startsWith("refused: ");
+  }
+
+  @Test
+  void theEpochCheckpointIsTheOrdinaryOneBoundToTheNextConfiguration() {
+    ReplicaFixture fx = governed(1, NEXT);
+    fx.commitAt(1, batch(admin(1, "end")));
+    for (long s = 2; s <= 4; s++) {
+      fx.commitAt(s, dev.bft.core.message.Batch.nullRequest());
+    }
+    Digest ordinary = StateDigests.checkpoint(fx.service.stateDigest(), fx.replica.clientTable());
+
+    assertThat(fx.effects.broadcasts(Checkpoint.class)).singleElement().satisfies(c -> {
+      assertThat(c.sequence()).isEqualTo(4);
+      assertThat(c.stateDigest()).isEqualTo(StateDigests.epoch(ordinary, NEXT)).isNotEqualTo(ordinary);
+    });
+  }
+
+  @Test
+  void theStableEpochCheckpointIsTheEpochProof() {
+    ReplicaFixture fx = governed(1, NEXT);
+    fx.commitAt(1, batch(admin(1, "end")));
+    for (long s = 2; s <= 4; s++) {
+      fx.commitAt(s, dev.bft.core.message.Batch.nullRequest());
+    }
+    Digest d = fx.effects.broadcasts(Checkpoint.class).get(0).stateDigest();
+    fx.replica.onMessage(checkpoint(4, d, 2));
+    assertThat(fx.effects.epochProofs).isEmpty();
+    fx.replica.onMessage(checkpoint(4, d, 3));
+
+    assertThat(fx.effects.epochProofs).singleElement().satisfies(proof ->
+        assertThat(proof).extracting(Checkpoint::sender).containsExactlyInAnyOrder(1, 2, 3));
+  }
+
+  @Test
+  void afterTheEndRequestsAreDroppedAndNothingIsAcceptedBeyondTheEpochCheckpoint() {
+    ReplicaFixture fx = governed(1, NEXT);
+    fx.commitAt(1, batch(admin(1, "end")));
+    fx.effects.clear();
+
+    fx.replica.onRequest(request(1003, 1), 0);
+    fx.replica.onMessage(prePrepare(0, 5, batch(request(1004, 1))));
+
+    assertThat(fx.replica.drops().get(DropReason.EPOCH_ENDED)).isEqualTo(2);
+    assertThat(fx.effects.forwarded).isEmpty();
+  }
+
+  @Test
+  void thePrimaryOrdersOnlyNullBatchesAfterItsReconfiguration() {
+    ReplicaFixture fx = governed(0, NEXT);
+    fx.replica.onRequest(admin(1, "end"), 0);
+    fx.replica.onRequest(request(1000, 1), 0);
+
+    List<PrePrepare> ordered = fx.effects.broadcasts(PrePrepare.class);
+    assertThat(ordered).extracting(PrePrepare::sequence).containsExactly(1L, 2L);
+    assertThat(ordered.get(0).batch().requests()).extracting(Request::clientId).containsExactly(ADMIN);
+    assertThat(ordered.get(1).batch().isNull()).isTrue();
+  }
+
+  @Test
+  void aRestartedReplicaFindsTheEndInItsClientTableButNotAnEarlierEpochs() {
+    ReplicaFixture fx = governed(1, NEXT);
+    fx.commitAt(1, batch(admin(1, "end")));
+    RecoveredState state = new RecoveredState(1, fx.replica.clientTable(), List.of());
+
+    Replica restarted = Replica.recover(fx.replica.config(), new dev.bft.core.sim.AppendOnlyService(),
+        new RecordingEffects(), state);
+    restarted.governedBy(rules(0, NEXT));
+    assertThat(restarted.epochEnded()).isTrue();
+
+    Replica nextEpoch = Replica.recover(fx.replica.config(), new dev.bft.core.sim.AppendOnlyService(),
+        new RecordingEffects(), state);
+    nextEpoch.governedBy(rules(1, NEXT));
+    assertThat(nextEpoch.epochEnded()).as("the table came along from epoch 0").isFalse();
+  }
+}
