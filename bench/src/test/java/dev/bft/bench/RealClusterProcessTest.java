@@ -107,6 +107,31 @@ class RealClusterProcessTest {
   }
 
   @Test
+  void readsOfLargeValuesCompleteAsReadsWhileADesignatedReplierIsKilled() throws Exception {
+    Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", freeBase(), false, new SecureRandom());
+    ClusterConfig cluster = ClusterFile.load(file);
+    for (int i = 0; i < 4; i++) {
+      replicas.add(start(file, i));
+    }
+    // A long retransmission timeout: a read that fell back to the ordered path would have waited it out.
+    try (BftClient client = new BftClient(cluster, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 10_000)
+        .defaultDeadline(ReplicaProcesses.PATIENCE)) {
+      byte[] large = new byte[4000]; // over reply.digest.bytes: one designated replier sends it, the rest its digest
+      java.util.Arrays.fill(large, (byte) 'v');
+      assertThat(within(client.put(b("large"), large), 120)).isEqualTo(KvResult.OK);
+      replicas.get(3).destroyForcibly().waitFor(); // SIGKILL a backup
+      assertThat(within(client.put(b("large"), large), 120)).isEqualTo(KvResult.OK);
+      // Consecutive request numbers rotate the designated replier, so some of 8 reads name the dead replica.
+      for (int i = 0; i < 8; i++) {
+        byte[] read = within(client.invokeReadOnly(new dev.bft.core.service.KvOperation.Get(b("large")).encode()), 120);
+        assertThat(KvResult.decode(read)).isEqualTo(KvResult.value(large));
+      }
+      assertThat(client.readOnlyReasks()).as("reads whose designated replier was dead").isPositive();
+      assertThat(client.readOnlyFallbacks()).as("asked again as reads, none ordered").isZero();
+    }
+  }
+
+  @Test
   void nothingAcknowledgedIsLostWhenEveryReplicaIsKilledAndRestarted() throws Exception {
     Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", freeBase(), false, new SecureRandom());
     ClusterConfig cluster = ClusterFile.load(file);

@@ -127,7 +127,11 @@ public final class BftClient implements AutoCloseable {
     return submit(operation, false, deadline);
   }
 
-  /** Executed without ordering; needs 2f + 1 matching replies, else it is re-issued as an ordered request. */
+  /**
+   * Executed without ordering; needs 2f + 1 matching replies, else it is re-issued as an ordered
+   * request. A large result whose designated replier does not send it is asked for again after an
+   * eighth of the retransmission timeout (docs/protocol.md, Clients).
+   */
   public CompletableFuture<byte[]> invokeReadOnly(byte[] operation) {
     return invokeReadOnly(operation, defaultDeadline);
   }
@@ -249,6 +253,16 @@ public final class BftClient implements AutoCloseable {
   /** Requests this client has sent again to every replica after a timeout. */
   public int retransmissions() {
     return java.util.concurrent.CompletableFuture.supplyAsync(core::retransmissions, thread).join();
+  }
+
+  /** Read-only requests re-issued as ordered ones because 2f + 1 matching replies did not come in time. */
+  public long readOnlyFallbacks() {
+    return java.util.concurrent.CompletableFuture.supplyAsync(core::readOnlyFallbacks, thread).join();
+  }
+
+  /** Reads asked again for a result 2f + 1 replicas agreed on but their designated replier did not send. */
+  public long readOnlyReasks() {
+    return java.util.concurrent.CompletableFuture.supplyAsync(core::readOnlyReasks, thread).join();
   }
 
   /** Connected replicas right now (for waiting until a cluster is up). */

@@ -22,6 +22,11 @@ import java.util.Map;
  * quorum does not share counts only as its sender's vote, never as the answer. If the result
  * itself does not come, the retransmission after the timeout has every replica that executed the
  * request answer in full, and a full reply is wanted from a replica that sent only a digest.
+ * A read-only request cannot wait for that (replicas answer a repeated read by digest again):
+ * when 2f + 1 replicas agree on a digest and its result has not come after a short wait, a
+ * fraction of the timeout, the read is asked again under the next request number, whose
+ * designated replier is the next replica, and a full result with the agreed digest completes it
+ * (docs/protocol.md, Clients).
  *
  * <p>The view the client sends to is one that f + 1 replicas vouch for: the highest view that at
  * least f + 1 replicas have reported reaching in their replies, so one faulty replica cannot name a
@@ -31,6 +36,8 @@ public final class ClientCore {
   private final int clientId;
   private final Quorum quorum;
   private final long retransmitTicks;
+  /** How long a read whose 2f + 1 digests agree waits for its result before asking again. */
+  private final long resultWaitTicks;
   private final ClientEffects effects;
   private long readOnlyFallbacks;
 
@@ -42,11 +49,24 @@ public final class ClientCore {
   /** At most one reply per replica: its first, or its full result after a digest (see {@link #wants}). */
   private final Map<Integer, Heard> replies = new HashMap<>();
   private int retransmissions;
+  /**
+   * The digest 2f + 1 replicas agreed on for the outstanding read (this attempt or an earlier one)
+   * whose result did not come: a full result with this digest is the answer, from any replica.
+   */
+  private Digest agreed;
+  /** Whether the timer armed is the short wait for {@link #agreed}'s result rather than the retransmission's. */
+  private boolean awaitingResult;
+  /** Times the outstanding read was asked again for its result: at most f (see {@link #askForResult}). */
+  private int reasks;
+  private long readOnlyReasks;
 
   public ClientCore(int clientId, Quorum quorum, long retransmitTicks, long firstRequestNumber, ClientEffects effects) {
     this.clientId = clientId;
     this.quorum = quorum;
     this.retransmitTicks = retransmitTicks;
+    // A large result trails its digests by its transfer time, so a little longer than a round trip
+    // is normal; an eighth of the timeout is still far below it.
+    this.resultWaitTicks = Math.max(1, retransmitTicks / 8);
     this.effects = effects;
     this.nextRequestNumber = firstRequestNumber;
     this.reportedViews = new long[quorum.n()];
@@ -60,6 +80,9 @@ public final class ClientCore {
     outstanding = Request.unsigned(clientId, nextRequestNumber++, readOnly, operation);
     replies.clear();
     retransmissions = 0;
+    agreed = null;
+    awaitingResult = false;
+    reasks = 0;
     if (readOnly) {
       effects.sendToAll(outstanding);
     } else {
@@ -115,13 +138,23 @@ public final class ClientCore {
         }
       }
     }
-    if (matching >= needed && result != null) {
+    if ((matching >= needed || heard.vouchesFor(agreed)) && result != null) {
       long done = outstanding.requestNumber();
-      outstanding = null;
-      replies.clear();
-      effects.cancelTimer();
+      end();
       effects.completed(done, result);
+    } else if (matching >= needed && outstanding.readOnly() && !awaitingResult && reasks < quorum.f()) {
+      agreed = heard.digest();
+      awaitingResult = true;
+      effects.setTimer(resultWaitTicks);
     }
+  }
+
+  /** The outstanding request is over, one way or another: nothing more is sent or waited for it. */
+  private void end() {
+    outstanding = null;
+    replies.clear();
+    awaitingResult = false;
+    effects.cancelTimer();
   }
 
   /**
@@ -139,9 +172,7 @@ public final class ClientCore {
     long vouched = later[later.length - quorum.weak()];
     long refused = outstanding.requestNumber();
     nextRequestNumber = Math.max(nextRequestNumber, vouched + 1);
-    outstanding = null;
-    replies.clear();
-    effects.cancelTimer();
+    end();
     effects.refused(refused, vouched);
   }
 
@@ -151,9 +182,7 @@ public final class ClientCore {
    */
   public void abandon() {
     if (outstanding != null) {
-      outstanding = null;
-      replies.clear();
-      effects.cancelTimer();
+      end();
     }
   }
 
@@ -198,12 +227,35 @@ public final class ClientCore {
     if (outstanding == null) {
       return;
     }
+    if (awaitingResult) {
+      askForResult();
+      return;
+    }
     retransmissions++;
     if (outstanding.readOnly()) {
       readOnlyFallbacks++;
       outstanding = Request.unsigned(clientId, nextRequestNumber++, false, outstanding.operation());
       replies.clear();
+      // The ordered path stands on its own f + 1, not on what a read agreed on.
+      agreed = null;
     }
+    effects.sendToAll(outstanding);
+    effects.setTimer(retransmitTicks);
+  }
+
+  /**
+   * 2f + 1 replicas agreed on a read's result digest but its designated replier did not send the
+   * result: asks again under the next number, whose designated replier is the next replica. A
+   * replica answers a repeated read by digest again, so a new number is the only way to have
+   * another one send it in full; one full reply then crosses, not n. The designated repliers of
+   * f + 1 consecutive numbers are f + 1 replicas, one of them correct, hence at most f times.
+   */
+  private void askForResult() {
+    awaitingResult = false;
+    reasks++;
+    readOnlyReasks++;
+    outstanding = Request.unsigned(clientId, nextRequestNumber++, true, outstanding.operation());
+    replies.clear();
     effects.sendToAll(outstanding);
     effects.setTimer(retransmitTicks);
   }
@@ -227,5 +279,10 @@ public final class ClientCore {
   /** Read-only requests whose 2f + 1 matching replies did not come in time, re-issued as ordered ones. */
   public long readOnlyFallbacks() {
     return readOnlyFallbacks;
+  }
+
+  /** Times a read whose 2f + 1 digests agreed was asked again for its result (see {@link #askForResult}). */
+  public long readOnlyReasks() {
+    return readOnlyReasks;
   }
 }

@@ -27,7 +27,7 @@ public final class KeyValueService implements ByteChunkService {
   public byte[] execute(byte[] operation, ExecutionContext ctx) {
     KvOperation op = KvOperation.decode(operation, maxKey, maxValue);
     if (op == null) {
-      return KvResult.error("not a key-value operation").encode();
+      return KvRules.refused(operation, maxKey);
     }
     return KvRules.apply(op, state).encode();
   }

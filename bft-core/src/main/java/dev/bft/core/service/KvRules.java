@@ -1,5 +1,6 @@
 package dev.bft.core.service;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -44,9 +45,27 @@ public final class KvRules {
   /** A read-only request's result: an error for bytes that are no operation or an operation that writes. */
   public static byte[] readOnly(byte[] operation, int maxKey, int maxValue, Store store) {
     KvOperation op = KvOperation.decode(operation, maxKey, maxValue);
-    if (op == null || !op.readOnly()) {
+    if (op == null) {
+      return refused(operation, maxKey);
+    }
+    if (!op.readOnly()) {
       return KvResult.error("not a read-only key-value operation").encode();
     }
     return apply(op, store).encode();
+  }
+
+  /**
+   * The error result for bytes that {@link KvOperation#decode} refused: one that names the sizes
+   * when the key is too long, as a client that moved from a service taking longer keys would see.
+   */
+  public static byte[] refused(byte[] operation, int maxKey) {
+    if (operation.length >= 5 && operation[0] >= KvOperation.PUT && operation[0] <= KvOperation.CAS) {
+      int length = ByteBuffer.wrap(operation, 1, 4).getInt();
+      if (length > maxKey) {
+        return KvResult.error("a key of " + length + " bytes is longer than the " + maxKey
+            + " this service takes").encode();
+      }
+    }
+    return KvResult.error("not a key-value operation").encode();
   }
 }

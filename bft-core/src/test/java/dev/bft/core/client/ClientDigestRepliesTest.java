@@ -14,16 +14,23 @@ import org.junit.jupiter.api.Test;
  * A large result comes in full from one replica and by digest from the others (docs/protocol.md,
  * Clients): the client completes when f + 1 (2f + 1 for a read-only request) replicas agree on a
  * digest and a result with that digest is in hand, and never takes a result the quorum does not
- * vouch for.
+ * vouch for. A read whose result does not come is asked again, under the next number, after an
+ * eighth of the retransmission timeout.
  */
 class ClientDigestRepliesTest {
   static final int CLIENT = 1000;
   static final byte[] RESULT = filled(2000, 7);
   static final byte[] LIE = filled(2000, 8);
+  static final long TIMEOUT = 300;
 
   final List<Long> completed = new ArrayList<>();
   final List<byte[]> results = new ArrayList<>();
   final List<Request> sentToAll = new ArrayList<>();
+  final List<Long> timers = new ArrayList<>();
+  /** The timer the core has armed, or -1: one timer, re-armed by each setTimer. */
+  long armed = -1;
+  /** Ticks the fired timers stood for (see {@link #fire}). */
+  long elapsed;
   final ClientEffects effects = new ClientEffects() {
     @Override
     public void send(int replica, Request request) {}
@@ -34,10 +41,15 @@ class ClientDigestRepliesTest {
     }
 
     @Override
-    public void setTimer(long ticks) {}
+    public void setTimer(long ticks) {
+      timers.add(ticks);
+      armed = ticks;
+    }
 
     @Override
-    public void cancelTimer() {}
+    public void cancelTimer() {
+      armed = -1;
+    }
 
     @Override
     public void completed(long requestNumber, byte[] result) {
@@ -64,7 +76,7 @@ class ClientDigestRepliesTest {
   }
 
   ClientCore client(int n) {
-    return new ClientCore(CLIENT, Quorum.ofReplicas(n), 300, 1, effects);
+    return new ClientCore(CLIENT, Quorum.ofReplicas(n), TIMEOUT, 1, effects);
   }
 
   @Test
@@ -176,19 +188,123 @@ class ClientDigestRepliesTest {
   }
 
   @Test
-  void aReadOnlyRequestWhoseResultDoesNotComeFallsBackToTheOrderedPath() {
+  void aReadOnlyRequestWhoseResultDoesNotComeAtAllFallsBackToTheOrderedPath() {
     ClientCore core = client(4);
     long t = core.invoke(new byte[] {1}, true);
     core.onReply(digest(t, 0, RESULT));
     core.onReply(digest(t, 2, RESULT));
-    core.onReply(digest(t, 3, RESULT));
-    assertThat(completed).as("2f + 1 digests, but the designated replier is silent").isEmpty();
+    assertThat(timers).as("only f + 1 agree: the retransmission timer stands").containsExactly(TIMEOUT);
     core.onTimer();
     assertThat(core.readOnlyFallbacks()).isEqualTo(1);
+    assertThat(core.readOnlyReasks()).isZero();
     Request ordered = sentToAll.get(sentToAll.size() - 1);
     assertThat(ordered.readOnly()).isFalse();
     core.onReply(full(ordered.requestNumber(), 3, RESULT));
     core.onReply(digest(ordered.requestNumber(), 0, RESULT));
     assertThat(completed).containsExactly(ordered.requestNumber());
+  }
+
+  /** The armed timer fires. */
+  void fire(ClientCore core) {
+    assertThat(armed).as("a timer is armed").isPositive();
+    elapsed += armed;
+    core.onTimer();
+  }
+
+  /** A core whose first request number makes {@code replier} the designated replier of its first request. */
+  ClientCore client(Quorum quorum, int replier) {
+    long first = Math.floorMod(replier - CLIENT, quorum.n());
+    ClientCore core = new ClientCore(CLIENT, quorum, TIMEOUT, first, effects);
+    assertThat(quorum.replier(CLIENT, first)).isEqualTo(replier);
+    return core;
+  }
+
+  // A read whose designated replier is down, slow or lying: once 2f + 1 agree on the digest, an
+  // eighth of the timeout, then the read again under the next number (time: the ticks of fired timers).
+
+  @Test
+  void aReadWhoseDesignatedReplierNeverAnswersCompletesWithAnotherReplicasResultWellBeforeTheTimeout() {
+    Quorum q = Quorum.ofReplicas(4);
+    ClientCore core = client(q, 3);
+    long t = core.invoke(new byte[] {1}, true);
+    for (int r = 0; r < 3; r++) {
+      core.onReply(digest(t, r, RESULT)); // replica 3, the designated replier, is down
+    }
+    assertThat(results).isEmpty();
+    assertThat(armed).as("2f + 1 agree and only the result is missing: a short wait").isEqualTo(TIMEOUT / 8);
+    fire(core);
+    Request again = sentToAll.get(sentToAll.size() - 1);
+    assertThat(again.readOnly()).as("asked again as a read, not ordered").isTrue();
+    assertThat(again.requestNumber()).isEqualTo(t + 1);
+    assertThat(q.replier(CLIENT, again.requestNumber())).isEqualTo(0);
+    core.onReply(full(t, 3, RESULT));
+    assertThat(results).as("a late reply to the first number counts for nothing").isEmpty();
+    core.onReply(full(again.requestNumber(), 0, RESULT));
+    assertThat(results).as("the agreed digest's result, before the new read's own quorum").singleElement()
+        .isEqualTo(RESULT);
+    assertThat(elapsed).as("ticks waited").isLessThan(TIMEOUT);
+    assertThat(armed).as("nothing left to wait for").isEqualTo(-1);
+    assertThat(core.readOnlyReasks()).isEqualTo(1);
+    assertThat(core.readOnlyFallbacks()).isZero();
+  }
+
+  @Test
+  void aFullResultThatDoesNotMatchTheAgreedDigestIsNeverTaken() {
+    Quorum q = Quorum.ofReplicas(4);
+    ClientCore core = client(q, 1);
+    long t = core.invoke(new byte[] {1}, true);
+    core.onReply(full(t, 1, LIE)); // replica 1, the designated replier, is Byzantine
+    core.onReply(digest(t, 0, RESULT));
+    core.onReply(digest(t, 2, RESULT));
+    core.onReply(digest(t, 3, RESULT));
+    assertThat(results).isEmpty();
+    fire(core);
+    long again = sentToAll.get(sentToAll.size() - 1).requestNumber();
+    assertThat(q.replier(CLIENT, again)).isEqualTo(2);
+    core.onReply(full(again, 1, LIE));
+    assertThat(results).as("the liar's result, sent in full again, does not match the 2f + 1 digests").isEmpty();
+    core.onReply(full(again, 2, RESULT));
+    assertThat(results).singleElement().isEqualTo(RESULT);
+    assertThat(elapsed).isLessThan(TIMEOUT);
+  }
+
+  @Test
+  void withSevenReplicasTheReadIsAskedAgainAtMostFTimesThenTakesTheOrderedPath() {
+    // f = 2: replicas 5 and 6, the designated repliers of the first two numbers, never send a result.
+    Quorum q = Quorum.ofReplicas(7);
+    ClientCore core = client(q, 5);
+    long t = core.invoke(new byte[] {1}, true);
+    for (int attempt = 0; attempt < 3; attempt++) {
+      for (int r = 0; r < 5; r++) {
+        core.onReply(digest(t + attempt, r, RESULT));
+      }
+      assertThat(results).isEmpty();
+      fire(core);
+    }
+    assertThat(core.readOnlyReasks()).as("twice: to replica 6, then to replica 0, who also stays silent here").isEqualTo(2);
+    assertThat(elapsed).as("two short waits, then the retransmission timeout").isEqualTo(2 * (TIMEOUT / 8) + TIMEOUT);
+    Request ordered = sentToAll.get(sentToAll.size() - 1);
+    assertThat(ordered.readOnly()).isFalse();
+    assertThat(core.readOnlyFallbacks()).isEqualTo(1);
+    core.onReply(full(ordered.requestNumber(), 6, LIE));
+    core.onReply(digest(ordered.requestNumber(), 0, RESULT));
+    core.onReply(digest(ordered.requestNumber(), 1, RESULT));
+    assertThat(results).as("the ordered path needs its own f + 1 with the result in hand").isEmpty();
+    core.onReply(full(ordered.requestNumber(), 2, RESULT));
+    assertThat(results).singleElement().isEqualTo(RESULT);
+  }
+
+  @Test
+  void aResultThatIsMerelySlowCompletesTheReadWithoutAskingAgain() {
+    ClientCore core = client(Quorum.ofReplicas(4), 2);
+    long t = core.invoke(new byte[] {1}, true);
+    core.onReply(digest(t, 0, RESULT));
+    core.onReply(digest(t, 1, RESULT));
+    core.onReply(digest(t, 3, RESULT));
+    core.onReply(full(t, 2, RESULT));
+    assertThat(results).singleElement().isEqualTo(RESULT);
+    assertThat(armed).isEqualTo(-1);
+    assertThat(sentToAll).singleElement().satisfies(r -> assertThat(r.requestNumber()).isEqualTo(t));
+    assertThat(core.readOnlyReasks()).isZero();
   }
 }

@@ -157,7 +157,7 @@ final class Buckets {
     r.scan(hashes, KvLayout.bucketStart(b), KvLayout.bucketEnd(b), (key, record) -> {
       md.update(record, 0, Digest.SIZE);
       seen[0]++;
-      seen[1] += KvLayout.entryBytes(key.length - 4, KvLayout.recordValueLength(record));
+      seen[1] += KvLayout.entryBytes(KvLayout.recordKeyLength(key, record), KvLayout.recordValueLength(record));
       return true;
     });
     if (seen[0] != entries[b] || seen[1] != bytes[b]) {

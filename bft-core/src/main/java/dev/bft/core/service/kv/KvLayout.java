@@ -22,15 +22,22 @@ import java.util.List;
  * <p>Tables, every key of the first four prefixed by its bucket (4 bytes, big-endian) so that a
  * bucket is one contiguous range in key order:
  * <ul>
- *   <li>{@code data}: bucket || key -> value;
- *   <li>{@code hashes}: bucket || key -> entry hash (32) || value length (4), so a bucket's digest
- *       is recomputed from 36-byte records without reading a value;
+ *   <li>{@code data}: bucket || name -> value, where a key's <em>name</em> is the key itself, or
+ *       for a {@link #hashed} key (one longer than LMDB's keys leave room for) {@link #LONG_KEY_MARKER}
+ *       || SHA-256(key), and then the value is kept as key length (4) || key || value;
+ *   <li>{@code hashes}: bucket || name -> entry hash (32) || value length (4), and for a hashed
+ *       key its length (4) after, so a bucket's digest is recomputed from 36-byte records without
+ *       reading a value;
  *   <li>{@code staged-data}, {@code staged-hashes}: the same for chunks arriving by state transfer;
  *   <li>{@code leaves}: bucket -> leaf digest (32) || entries (8) || encoded bytes (8), for buckets
  *       that are not empty, so opening a large state reads 48 bytes a bucket rather than the state;
  *   <li>{@code meta}: the applied sequence, the bucket count, the installing marker;
  *   <li>{@code clients}: client id (4) -> exactly-once entry.
  * </ul>
+ *
+ * <p>A bucket's entries are ordered by their names (unsigned), in its encoding as in LMDB: a name is
+ * a function of the key alone, so the order, the encoding and the digest are the same at every
+ * replica, and a short key's name is the key, so a bucket of short keys is in key order as before.
  */
 final class KvLayout {
   static final String DATA = "data";
@@ -53,18 +60,86 @@ final class KvLayout {
   private static final byte[] TAG = "kv-bucket".getBytes(StandardCharsets.US_ASCII);
   static final Digest EMPTY_LEAF = Digest.of(leafDigest(0, 0).digest());
 
+  /**
+   * The longest key stored under its own bytes: LMDB's keys are at most 511 bytes, less the bucket
+   * prefix. A constant rather than what the environment reports, since it decides the order of a
+   * bucket's encoding, which every replica must agree on.
+   */
+  static final int LONGEST_PLAIN_KEY = 507;
+  /** Starts the name of a hashed key; 0xFF first, so hashed keys mostly sort after a bucket's plain ones. */
+  static final byte[] LONG_KEY_MARKER = {(byte) 0xFF, 'l', 'o', 'n', 'g', 'k', 'e', 'y'};
+  private static final int HASHED_NAME_BYTES = LONG_KEY_MARKER.length + Digest.SIZE;
+  static final int LONG_HASH_RECORD_BYTES = HASH_RECORD_BYTES + 4;
+
   private KvLayout() {}
 
   static int bucketOf(byte[] key, int buckets) {
     return ByteBuffer.wrap(Digests.sha256(key)).getInt() & (buckets - 1);
   }
 
-  static byte[] storedKey(int bucket, byte[] key) {
-    return ByteBuffer.allocate(4 + key.length).putInt(bucket).put(key).array();
+  /**
+   * Whether {@code key} is stored under the marker and its hash: when it is too long to be stored
+   * as it is, and also when it has the very shape of such a name, so that no key stored as it is
+   * can ever be taken for a hashed key's name (a client could otherwise write one on purpose).
+   */
+  static boolean hashed(byte[] key) {
+    return key.length > LONGEST_PLAIN_KEY || (key.length == HASHED_NAME_BYTES
+        && Arrays.equals(key, 0, LONG_KEY_MARKER.length, LONG_KEY_MARKER, 0, LONG_KEY_MARKER.length));
   }
 
-  static byte[] userKey(byte[] storedKey) {
+  /** The key's name: what orders it in its bucket, and its LMDB key after the bucket. */
+  static byte[] name(byte[] key) {
+    if (!hashed(key)) {
+      return key;
+    }
+    return ByteBuffer.allocate(HASHED_NAME_BYTES).put(LONG_KEY_MARKER).put(Digests.sha256(key)).array();
+  }
+
+  static byte[] storedKey(int bucket, byte[] key) {
+    return storedName(bucket, name(key));
+  }
+
+  static byte[] storedName(int bucket, byte[] name) {
+    return ByteBuffer.allocate(4 + name.length).putInt(bucket).put(name).array();
+  }
+
+  static byte[] nameOf(byte[] storedKey) {
     return Arrays.copyOfRange(storedKey, 4, storedKey.length);
+  }
+
+  /** What the data table holds for {@code key}: the value, after the key itself when the key is hashed. */
+  static byte[] dataRecord(byte[] key, byte[] value) {
+    if (!hashed(key)) {
+      return value;
+    }
+    return ByteBuffer.allocate(4 + key.length + value.length).putInt(key.length).put(key).put(value).array();
+  }
+
+  /** A key and its value as the data table holds them under {@code storedKey}. */
+  record Entry(byte[] key, byte[] value) {}
+
+  static Entry entry(byte[] storedKey, byte[] record) {
+    byte[] name = nameOf(storedKey);
+    // A hashed key's name has the marker's shape, so it is "hashed" itself; a plain key's name is the key.
+    return hashed(name) ? split(record) : new Entry(name, record);
+  }
+
+  /** The value of {@code key} in the data table's {@code record} for it (null: none). */
+  static byte[] value(byte[] key, byte[] record) {
+    if (record == null || !hashed(key)) {
+      return record;
+    }
+    Entry e = split(record);
+    if (!Arrays.equals(e.key(), key)) {
+      throw new IllegalStateException("keys of " + key.length + " and " + e.key().length
+          + " bytes share a name: the data table holds a record this service did not write");
+    }
+    return e.value();
+  }
+
+  private static Entry split(byte[] record) {
+    int keyLength = ByteBuffer.wrap(record).getInt();
+    return new Entry(Arrays.copyOfRange(record, 4, 4 + keyLength), Arrays.copyOfRange(record, 4 + keyLength, record.length));
   }
 
   /** Where bucket {@code bucket}'s range of keys starts. */
@@ -100,12 +175,22 @@ final class KvLayout {
     return md.digest();
   }
 
-  static byte[] hashRecord(byte[] entryHash, int valueLength) {
-    return ByteBuffer.allocate(HASH_RECORD_BYTES).put(entryHash).putInt(valueLength).array();
+  /** A hash record: a hashed key's length is kept too, as its name no longer tells it. */
+  static byte[] hashRecord(byte[] key, byte[] entryHash, int valueLength) {
+    if (!hashed(key)) {
+      return ByteBuffer.allocate(HASH_RECORD_BYTES).put(entryHash).putInt(valueLength).array();
+    }
+    return ByteBuffer.allocate(LONG_HASH_RECORD_BYTES).put(entryHash).putInt(valueLength).putInt(key.length).array();
   }
 
   static int recordValueLength(byte[] hashRecord) {
     return ByteBuffer.wrap(hashRecord, Digest.SIZE, 4).getInt();
+  }
+
+  /** The length of the key whose hash record is {@code hashRecord}, stored under {@code storedKey}. */
+  static int recordKeyLength(byte[] storedKey, byte[] hashRecord) {
+    return hashRecord.length == LONG_HASH_RECORD_BYTES ? ByteBuffer.wrap(hashRecord, HASH_RECORD_BYTES, 4).getInt()
+        : storedKey.length - 4;
   }
 
   /**

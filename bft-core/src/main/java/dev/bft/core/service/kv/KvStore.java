@@ -51,9 +51,9 @@ final class KvStore implements AutoCloseable, dev.bft.core.service.KvRules.Store
     this.clients = tables.table(KvLayout.CLIENTS);
     this.buckets = new Buckets(chunkCount);
     try {
-      if (options.maxKey() + 4 > tables.maxKeySize()) {
-        throw new IllegalArgumentException("keys of " + options.maxKey() + " bytes do not fit LMDB's keys of "
-            + tables.maxKeySize() + " with a bucket prefix of 4");
+      if (KvLayout.LONGEST_PLAIN_KEY + 4 > tables.maxKeySize()) {
+        throw new IllegalStateException(directory() + ": this LMDB stores keys of at most " + tables.maxKeySize()
+            + " bytes, and the key-value layout needs " + (KvLayout.LONGEST_PLAIN_KEY + 4));
       }
       prepare();
     } catch (RuntimeException e) {
@@ -96,10 +96,10 @@ final class KvStore implements AutoCloseable, dev.bft.core.service.KvRules.Store
   public byte[] get(byte[] key) {
     byte[] stored = KvLayout.storedKey(KvLayout.bucketOf(key, chunkCount), key);
     if (writer != null) {
-      return writer.get(data, stored);
+      return KvLayout.value(key, writer.get(data, stored));
     }
     try (LmdbTables.Reader r = tables.read()) {
-      return r.get(data, stored);
+      return KvLayout.value(key, r.get(data, stored));
     }
   }
 
@@ -110,8 +110,8 @@ final class KvStore implements AutoCloseable, dev.bft.core.service.KvRules.Store
     byte[] stored = KvLayout.storedKey(b, key);
     LmdbTables.Writer w = writer();
     byte[] old = w.get(hashes, stored);
-    w.put(data, stored, value);
-    w.put(hashes, stored, KvLayout.hashRecord(KvLayout.entryHash(key, value), value.length));
+    w.put(data, stored, KvLayout.dataRecord(key, value));
+    w.put(hashes, stored, KvLayout.hashRecord(key, KvLayout.entryHash(key, value), value.length));
     buckets.put(b, key.length, old == null ? -1 : KvLayout.recordValueLength(old), value.length);
   }
 
@@ -185,8 +185,8 @@ final class KvStore implements AutoCloseable, dev.bft.core.service.KvRules.Store
   void stage(int chunk, byte[] key, byte[] value, byte[] entryHash) {
     LmdbTables.Writer w = writer();
     byte[] stored = KvLayout.storedKey(chunk, key);
-    w.put(stagedData, stored, value);
-    w.put(stagedHashes, stored, KvLayout.hashRecord(entryHash, value.length));
+    w.put(stagedData, stored, KvLayout.dataRecord(key, value));
+    w.put(stagedHashes, stored, KvLayout.hashRecord(key, entryHash, value.length));
     if (!midBatch && w.written() > commitBytes) {
       commit(true);
     }

@@ -30,7 +30,8 @@ final class LmdbChunkReceiver implements ChunkReceiver {
   private long entryBytes;
   private byte[] key;
   private byte[] value;
-  private byte[] previousKey;
+  /** The previous entry's key's name: a bucket's entries come in the order of their names. */
+  private byte[] previousName;
   private MessageDigest leaf;
   private boolean spoilt;
   private boolean dead;
@@ -101,10 +102,12 @@ final class LmdbChunkReceiver implements ChunkReceiver {
       }
       case KEY -> {
         key = buffer;
-        if ((previousKey != null && Arrays.compareUnsigned(previousKey, key) >= 0)
+        byte[] name = KvLayout.name(key);
+        if ((previousName != null && Arrays.compareUnsigned(previousName, name) >= 0)
             || KvLayout.bucketOf(key, service.chunkCount()) != chunk) {
           return false;
         }
+        previousName = name;
         return expect(Field.VALUE_LENGTH, 4);
       }
       case VALUE_LENGTH -> {
@@ -121,7 +124,6 @@ final class LmdbChunkReceiver implements ChunkReceiver {
         service.stage(chunk, key, value, entryHash);
         leaf.update(entryHash);
         entries++;
-        previousKey = key;
         key = null;
         value = null;
         boolean more = entries < declaredEntries;

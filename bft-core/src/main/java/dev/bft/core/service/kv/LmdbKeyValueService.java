@@ -3,8 +3,8 @@ package dev.bft.core.service.kv;
 import dev.bft.core.service.ChunkReceiver;
 import dev.bft.core.service.DurableState;
 import dev.bft.core.service.ExecutionContext;
+import dev.bft.core.service.KeyValueService;
 import dev.bft.core.service.KvOperation;
-import dev.bft.core.service.KvResult;
 import dev.bft.core.service.KvRules;
 import dev.bft.core.service.ReplicatedService;
 import dev.bft.core.service.ServiceContext;
@@ -40,16 +40,20 @@ public final class LmdbKeyValueService implements ReplicatedService, DurableStat
    * Sizes fixed for a replica's life (the same at every replica).
    *
    * @param chunkCount buckets: a power of two, at most 2^30; each costs about 100 bytes of heap
-   * @param maxKey the longest key: LMDB stores keys of at most 511 bytes, and a bucket prefix takes 4
+   * @param maxKey the longest key, at most {@link #LONGEST_KEY}
    * @param maxValue the longest value
    * @param commitBytes commit when the write transaction has written more than this
    */
   public record Options(int chunkCount, int maxKey, int maxValue, long commitBytes) {
     public static final int DEFAULT_CHUNKS = 65536;
-    public static final int LONGEST_KEY = 507;
+    /**
+     * The heap service's, so that a client moving between {@code kv} and {@code kv-heap} finds the
+     * same keys taken; keys longer than LMDB's keys allow are stored under their hash ({@link KvLayout}).
+     */
+    public static final int LONGEST_KEY = KeyValueService.DEFAULT_MAX_KEY;
 
     public static Options defaults() {
-      return new Options(DEFAULT_CHUNKS, LONGEST_KEY, 64 * 1024, 8L << 20);
+      return new Options(DEFAULT_CHUNKS, LONGEST_KEY, KeyValueService.DEFAULT_MAX_VALUE, 8L << 20);
     }
   }
 
@@ -81,7 +85,7 @@ public final class LmdbKeyValueService implements ReplicatedService, DurableStat
   public byte[] execute(byte[] operation, ExecutionContext ctx) {
     KvOperation op = KvOperation.decode(operation, options.maxKey(), options.maxValue());
     if (op == null) {
-      return KvResult.error("not a key-value operation").encode();
+      return KvRules.refused(operation, options.maxKey());
     }
     store.executing();
     return KvRules.apply(op, store).encode();
@@ -147,7 +151,7 @@ public final class LmdbKeyValueService implements ReplicatedService, DurableStat
     }
     store.commit(true);
     LmdbKvSnapshot s = new LmdbKvSnapshot(store.read(), store.data, store.buckets.leafBytes(),
-        store.buckets.entriesCopy(), store.buckets.bytesCopy(), options.maxKey(), snapshots::remove);
+        store.buckets.entriesCopy(), store.buckets.bytesCopy(), snapshots::remove);
     snapshots.add(s);
     return s;
   }

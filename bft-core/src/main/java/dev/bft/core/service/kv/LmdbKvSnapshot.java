@@ -12,14 +12,17 @@ import java.util.function.Consumer;
  * The key-value state at a checkpoint: an LMDB read transaction, which sees the state as it was
  * committed whatever is written after, and a copy of the bucket leaves and sizes then.
  *
- * <p>A bucket's encoding is {@code [entries:8][encoded bytes:8]} then each entry in key order as
- * {@code [keyLen:4][key][valueLen:4][value]}. A position names where a piece starts:
+ * <p>A bucket's encoding is {@code [entries:8][encoded bytes:8]} then each entry, in the order of
+ * the keys' names ({@link KvLayout}), as {@code [keyLen:4][key][valueLen:4][value]}. A position
+ * names where a piece starts:
  * <ul>
  *   <li>empty: the bucket's start;
  *   <li>{@code [0][offset:4]}: inside the header, 0 < offset < 16;
- *   <li>{@code [1][offset:4][key]}: inside the entry of {@code key}, 0 <= offset < its encoded size.
+ *   <li>{@code [1][offset:4][name]}: inside the entry of the key named {@code name}, 0 <= offset <
+ *       its encoded size; a name rather than the key, as it is what LMDB seeks to, and a name is
+ *       short (at most {@link KvLayout#LONGEST_PLAIN_KEY} bytes) however long the key.
  * </ul>
- * Resuming is a seek to the key, never a count from the bucket's start, and a value larger than a
+ * Resuming is a seek to the name, never a count from the bucket's start, and a value larger than a
  * piece is split across pieces. Reads are serialised (LMDB lets one thread at a time use a
  * transaction); {@link #close} from any thread ends the transaction, and a read after it yields null.
  */
@@ -33,19 +36,17 @@ final class LmdbKvSnapshot implements StateSnapshot {
   private final int leafCount;
   private final long[] entries;
   private final long[] bytes;
-  private final int maxKey;
   private final Consumer<LmdbKvSnapshot> onClose;
   private LmdbTables.Reader reader;
 
   LmdbKvSnapshot(LmdbTables.Reader reader, LmdbTables.Handle data, byte[] leaves, long[] entries, long[] bytes,
-      int maxKey, Consumer<LmdbKvSnapshot> onClose) {
+      Consumer<LmdbKvSnapshot> onClose) {
     this.reader = reader;
     this.data = data;
     this.leaves = leaves;
     this.leafCount = leaves.length / Digest.SIZE;
     this.entries = entries;
     this.bytes = bytes;
-    this.maxKey = maxKey;
     this.onClose = onClose;
   }
 
@@ -74,28 +75,29 @@ final class LmdbKvSnapshot implements StateSnapshot {
       }
       return entriesFrom(chunk, KvLayout.bucketStart(chunk), null, 0, maxBytes - n, out);
     }
-    if (position[0] != IN_ENTRY || position.length < 5 || position.length - 5 > maxKey) {
+    if (position[0] != IN_ENTRY || position.length < 5 || position.length - 5 > KvLayout.LONGEST_PLAIN_KEY) {
       return null;
     }
     int offset = p.position(1).getInt();
-    byte[] key = Arrays.copyOfRange(position, 5, position.length);
-    return offset < 0 ? null : entriesFrom(chunk, KvLayout.storedKey(chunk, key), key, offset, maxBytes, out);
+    byte[] name = Arrays.copyOfRange(position, 5, position.length);
+    return offset < 0 ? null : entriesFrom(chunk, KvLayout.storedName(chunk, name), name, offset, maxBytes, out);
   }
 
   /**
    * Continues {@code out} with the bucket's entries from {@code from}, the first at {@code offset}:
-   * when {@code key} is not null the first entry must be that key's (a position a peer sent).
+   * when {@code name} is not null the first entry must be that name's (a position a peer sent).
    */
-  private Piece entriesFrom(int chunk, byte[] from, byte[] key, int offset, int budget, ByteArrayOutputStream out) {
+  private Piece entriesFrom(int chunk, byte[] from, byte[] name, int offset, int budget, ByteArrayOutputStream out) {
     byte[][] next = new byte[1][];
     boolean[] valid = {true};
     int[] room = {budget};
     int[] skip = {offset};
     boolean[] first = {true};
-    reader.scan(data, from, KvLayout.bucketEnd(chunk), (storedKey, value) -> {
-      byte[] k = KvLayout.userKey(storedKey);
-      byte[] entry = KvLayout.encodeEntry(k, value);
-      if (first[0] && ((key != null && !Arrays.equals(k, key)) || skip[0] >= entry.length)) {
+    reader.scan(data, from, KvLayout.bucketEnd(chunk), (storedKey, record) -> {
+      byte[] k = KvLayout.nameOf(storedKey);
+      KvLayout.Entry e = KvLayout.entry(storedKey, record);
+      byte[] entry = KvLayout.encodeEntry(e.key(), e.value());
+      if (first[0] && ((name != null && !Arrays.equals(k, name)) || skip[0] >= entry.length)) {
         valid[0] = false;
         return false;
       }
@@ -114,15 +116,15 @@ final class LmdbKvSnapshot implements StateSnapshot {
       skip[0] = 0;
       return true;
     });
-    if (!valid[0] || (key != null && first[0])) {
+    if (!valid[0] || (name != null && first[0])) {
       // The named key is not in the bucket, or the offset lies beyond its entry.
       return null;
     }
     return new Piece(out.toByteArray(), next[0]);
   }
 
-  private static byte[] entryPosition(byte[] key, int offset) {
-    return ByteBuffer.allocate(5 + key.length).put(IN_ENTRY).putInt(offset).put(key).array();
+  private static byte[] entryPosition(byte[] name, int offset) {
+    return ByteBuffer.allocate(5 + name.length).put(IN_ENTRY).putInt(offset).put(name).array();
   }
 
   @Override

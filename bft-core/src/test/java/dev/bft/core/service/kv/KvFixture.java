@@ -72,8 +72,24 @@ final class KvFixture {
     }
   }
 
+  /** 0xFF "longkey": a hashed key's name starts with it. */
+  static final byte[] MARKER = {(byte) 0xFF, 'l', 'o', 'n', 'g', 'k', 'e', 'y'};
+
+  /**
+   * A key's name, which orders a bucket: the key, or for a key over 507 bytes or of a hashed name's
+   * shape (40 bytes starting with the marker) the marker then SHA-256(key).
+   */
+  static byte[] name(byte[] key) {
+    boolean nameShaped = key.length == 40 && Arrays.equals(Arrays.copyOf(key, 8), MARKER);
+    if (key.length <= 507 && !nameShaped) {
+      return key;
+    }
+    return ByteBuffer.allocate(40).put(MARKER).put(sha256().digest(key)).array();
+  }
+
+  /** Entries in the order of a bucket's encoding: by name. */
   static NavigableMap<byte[], byte[]> newModel() {
-    return new TreeMap<>(Arrays::compareUnsigned);
+    return new TreeMap<>((x, y) -> Arrays.compareUnsigned(name(x), name(y)));
   }
 
   /** The entries of {@code model} in bucket {@code chunk}, in key order. */

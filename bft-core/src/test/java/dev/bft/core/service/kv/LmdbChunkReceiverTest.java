@@ -68,7 +68,7 @@ class LmdbChunkReceiverTest {
     lies.put("wrong order", encoding(2, twoBytes, e1, e0));
     lies.put("a key twice", encoding(2, 2L * e0.length, e0, e0));
     lies.put("a key of another bucket", encoding(2, e0.length + eElsewhere.length, e0, eElsewhere));
-    lies.put("a key longer than the bound", encoding(2, 10_000, e0, rawEntry(600, new byte[600], 0, new byte[0])));
+    lies.put("a key longer than the bound", encoding(2, 10_000, e0, rawEntry(1025, new byte[1025], 0, new byte[0])));
     lies.put("a value longer than the bound", encoding(2, 10_000, e0, rawEntry(1, new byte[1], MAX_VALUE + 1,
         new byte[MAX_VALUE + 1])));
     lies.put("a value beyond the declared bytes", encoding(1, e0.length - 1, e0));
