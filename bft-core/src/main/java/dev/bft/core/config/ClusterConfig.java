@@ -16,7 +16,7 @@ import java.util.TreeMap;
 public record ClusterConfig(int f, NavigableMap<Integer, ReplicaEndpoint> replicas,
                             NavigableMap<Integer, Ed25519PublicKey> clients, ProtocolParameters parameters,
                             Path dataDirectory, String metricsHost, long epoch,
-                            NavigableMap<Integer, Ed25519PublicKey> admins, int adminQuorum) {
+                            NavigableMap<Integer, Ed25519PublicKey> admins, int adminQuorum, EpochStart start) {
   /** Loopback: the metrics endpoint is unauthenticated, so it is not offered to the network unless asked. */
   public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
 
@@ -24,6 +24,18 @@ public record ClusterConfig(int f, NavigableMap<Integer, ReplicaEndpoint> replic
     replicas = Collections.unmodifiableNavigableMap(new TreeMap<>(replicas));
     clients = Collections.unmodifiableNavigableMap(new TreeMap<>(clients));
     admins = Collections.unmodifiableNavigableMap(new TreeMap<>(admins));
+  }
+
+  /** Starting where epoch {@code epoch} starts for a new cluster: at sequence 0. */
+  public ClusterConfig(int f, NavigableMap<Integer, ReplicaEndpoint> replicas,
+                       NavigableMap<Integer, Ed25519PublicKey> clients, ProtocolParameters parameters, Path dataDirectory,
+                       String metricsHost, long epoch, NavigableMap<Integer, Ed25519PublicKey> admins, int adminQuorum) {
+    this(f, replicas, clients, parameters, dataDirectory, metricsHost, epoch, admins, adminQuorum, EpochStart.FIRST);
+  }
+
+  /** The same configuration, its epoch starting at {@code start} (known once the epoch before has ended). */
+  public ClusterConfig startingAt(EpochStart start) {
+    return new ClusterConfig(f, replicas, clients, parameters, dataDirectory, metricsHost, epoch, admins, adminQuorum, start);
   }
 
   /** Epoch 0 without administrators: a cluster that cannot be reconfigured. */

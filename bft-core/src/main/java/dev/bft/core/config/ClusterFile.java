@@ -19,7 +19,7 @@ import java.util.TreeMap;
 public final class ClusterFile {
   static final List<String> PARAMETER_KEYS = List.of("f", "batch.size", "batch.delay.ms", "batch.linger.ms", "pipeline.depth",
       "checkpoint.interval", "log.window", "viewchange.timeout.ms", "primary.idle.timeout.ms", "durability", "data.dir", "storage.map.mb",
-      "service.map.mb", "metrics.host", "tls", "timestamp.skew.ms", "reply.digest.bytes", "epoch", "admin.quorum");
+      "service.map.mb", "metrics.host", "tls", "timestamp.skew.ms", "reply.digest.bytes", "epoch", "epoch.start", "admin.quorum");
 
   private ClusterFile() {}
 
@@ -135,6 +135,7 @@ public final class ClusterFile {
       }
     }
     long epoch = opt(name, values, lineOf, "epoch", 0, 0, Long.MAX_VALUE);
+    EpochStart start = epochStart(name, values.get("epoch.start"), lineOf.getOrDefault("epoch.start", 0), epoch);
     int adminQuorum = (int) opt(name, values, lineOf, "admin.quorum", 1, 1, Math.max(1, admins.size()));
     ProtocolParameters d = ProtocolParameters.defaults();
     int batch = (int) opt(name, values, lineOf, "batch.size", d.batchSize(), 1, 65_536);
@@ -180,7 +181,7 @@ public final class ClusterFile {
     }
     return new ClusterConfig(f, replicas, clients,
         new ProtocolParameters(batch, delay, depth, interval, window, timeout, idle, durability, mapMb, linger,
-            tls.equals("on"), skew, serviceMapMb, replyDigest), data, metricsHost, epoch, admins, adminQuorum);
+            tls.equals("on"), skew, serviceMapMb, replyDigest), data, metricsHost, epoch, admins, adminQuorum, start);
   }
 
   private static int id(String name, int ln, String key, String kind) {
@@ -193,6 +194,27 @@ public final class ClusterFile {
       return id;
     } catch (NumberFormatException e) {
       throw new ConfigException(name, ln, kind + " id '" + digits + "' is not a non-negative integer");
+    }
+  }
+
+  /** {@code epoch.start = <sequence> <state digest hex>}: where an epoch above 0 begins, written by 'bft reconfigure'. */
+  private static EpochStart epochStart(String name, String value, int ln, long epoch) {
+    if (value == null) {
+      if (epoch > 0) {
+        throw new ConfigException(name, ln, "epoch " + epoch + " needs 'epoch.start = <sequence> <state digest>', "
+            + "as 'bft reconfigure' writes it");
+      }
+      return EpochStart.FIRST;
+    }
+    String[] parts = value.split("\\s+");
+    try {
+      if (parts.length != 2 || epoch == 0) {
+        throw new IllegalArgumentException();
+      }
+      return new EpochStart(Long.parseLong(parts[0]), dev.bft.crypto.Digest.of(java.util.HexFormat.of().parseHex(parts[1])));
+    } catch (RuntimeException e) {
+      throw new ConfigException(name, ln, "epoch.start '" + abbreviate(value) + "' is not '<sequence> <64 hex digits>'"
+          + " of an epoch above 0");
     }
   }
 
@@ -283,17 +305,21 @@ public final class ClusterFile {
   /** The text of a cluster file for these replicas, clients and parameters, with comments: epoch 0, no administrators. */
   public static String render(int f, List<ReplicaEndpoint> replicas, Map<Integer, Ed25519PublicKey> clients,
                               ProtocolParameters p, String dataDir) {
-    return render(0, f, replicas, clients, Map.of(), 1, p, dataDir);
+    return render(0, EpochStart.FIRST, f, replicas, clients, Map.of(), 1, p, dataDir);
   }
 
   /** The text of a cluster file of epoch {@code epoch}, with administrators of whom {@code adminQuorum} sign a reconfiguration. */
-  public static String render(long epoch, int f, List<ReplicaEndpoint> replicas, Map<Integer, Ed25519PublicKey> clients,
+  public static String render(long epoch, EpochStart start, int f, List<ReplicaEndpoint> replicas,
+                              Map<Integer, Ed25519PublicKey> clients,
                               Map<Integer, Ed25519PublicKey> admins, int adminQuorum, ProtocolParameters p, String dataDir) {
     StringBuilder b = new StringBuilder();
     b.append("# dev.bft cluster file (format: docs/configuration.md)\n");
     if (epoch > 0) {
       b.append("# the configuration's epoch: each reconfiguration makes the next (docs/reconfiguration.md)\n");
       b.append("epoch = ").append(epoch).append("\n");
+      b.append("# where it starts: the previous epoch's last checkpoint and its state digest\n");
+      b.append("epoch.start = ").append(start.sequence()).append(' ').append(java.util.HexFormat.of()
+          .formatHex(start.state().bytesUnsafe())).append("\n");
     }
     b.append("# faults tolerated; the cluster has n = 3f + 1 replicas\n");
     b.append("f = ").append(f).append("\n\n");

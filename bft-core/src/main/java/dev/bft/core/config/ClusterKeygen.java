@@ -113,7 +113,7 @@ public final class ClusterKeygen {
     Ed25519KeyPair admin = Ed25519KeyPair.generate(random);
     KeyFiles.write(adminKeyFile(dir, ADMIN_ID), admin, force);
     boolean oneHost = addresses.stream().map(HostPort::host).distinct().count() == 1;
-    String text = ClusterFile.render(0, f, replicas, clientKeys, Map.of(ADMIN_ID, admin.publicKey()), 1,
+    String text = ClusterFile.render(0, EpochStart.FIRST, f, replicas, clientKeys, Map.of(ADMIN_ID, admin.publicKey()), 1,
         ProtocolParameters.defaults(), "data");
     if (!oneHost) {
       text += "# every interface: the replicas are on several hosts and 'bft status' reads their metrics from afar;"

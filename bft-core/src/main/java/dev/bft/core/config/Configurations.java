@@ -88,7 +88,8 @@ public final class Configurations {
         throw new IllegalArgumentException(b.remaining() + " bytes after the configuration");
       }
       // Held to the cluster file's rules: what could not be written as a cluster file is no configuration.
-      String text = ClusterFile.render(epoch, f, replicas, clients, admins, adminQuorum, p, "data");
+      // Where the epoch starts is no part of a configuration: it is known only when the one before ends.
+      String text = ClusterFile.render(epoch, EpochStart.FIRST, f, replicas, clients, admins, adminQuorum, p, "data");
       ClusterConfig c = ClusterFile.parse("configuration of epoch " + epoch, text.lines().toList(), Path.of("."));
       return new ClusterConfig(c.f(), c.replicas(), c.clients(), c.parameters(), dataDirectory, metricsHost, c.epoch(),
           c.admins(), c.adminQuorum());

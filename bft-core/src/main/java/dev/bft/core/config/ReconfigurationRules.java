@@ -25,6 +25,16 @@ public final class ReconfigurationRules implements Epochs {
   }
 
   @Override
+  public long startSequence() {
+    return current.start().sequence();
+  }
+
+  @Override
+  public dev.bft.crypto.Digest startState() {
+    return current.start().state();
+  }
+
+  @Override
   public boolean administrator(int client) {
     return current.admins().containsKey(client);
   }

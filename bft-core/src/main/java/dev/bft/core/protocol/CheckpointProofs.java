@@ -10,8 +10,20 @@ public final class CheckpointProofs {
 
   /** The proven state digest at {@code sequence}; {@link Digest#ZERO} for the initial state; null if unproven. */
   public static Digest provenDigest(long sequence, List<Checkpoint> proof, Quorum quorum, int checkpointInterval) {
-    if (sequence == 0) {
-      return Digest.ZERO;
+    return provenDigest(sequence, proof, quorum, checkpointInterval, 0, Digest.ZERO);
+  }
+
+  /**
+   * As above, in an epoch that starts at {@code startSequence} with {@code startState}: that
+   * checkpoint needs no proof (the epoch before proved it), and none before it is of this epoch.
+   */
+  static Digest provenDigest(long sequence, List<Checkpoint> proof, Quorum quorum, int checkpointInterval,
+                             long startSequence, Digest startState) {
+    if (sequence == startSequence) {
+      return proof.isEmpty() || sequence == 0 ? startState : null;
+    }
+    if (sequence < startSequence) {
+      return null;
     }
     if (sequence < 0 || sequence % checkpointInterval != 0 || proof.isEmpty()) {
       return null;

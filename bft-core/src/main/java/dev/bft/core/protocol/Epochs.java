@@ -29,6 +29,16 @@ public interface Epochs {
   /** The epoch this replica runs. */
   long epoch();
 
+  /** Where the epoch starts: its first stable checkpoint, proven without CHECKPOINTs of its own (0 in epoch 0). */
+  default long startSequence() {
+    return 0;
+  }
+
+  /** The checkpoint digest at {@link #startSequence()}. */
+  default Digest startState() {
+    return Digest.ZERO;
+  }
+
   /** Whether {@code client} is an administrator, whose requests are reconfigurations and never reach the service. */
   boolean administrator(int client);
 

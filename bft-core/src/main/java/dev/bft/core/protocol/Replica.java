@@ -219,6 +219,7 @@ public final class Replica {
   public void governedBy(Epochs rules) {
     this.epochs = rules;
     this.epochEnd = EpochEnd.recordedIn(clients, rules);
+    viewChanger.epochStartsAt(rules.startSequence(), rules.startState());
   }
 
   /** Whether this epoch has ended: its replica executes nothing more and orders only up to its epoch checkpoint. */

@@ -14,6 +14,9 @@ final class ViewChangeValidator {
   private final Quorum quorum;
   private final int checkpointInterval;
   private final int window;
+  /** The epoch's first stable checkpoint, proven by the epoch before (docs/reconfiguration.md). */
+  private long startSequence;
+  private dev.bft.crypto.Digest startState = dev.bft.crypto.Digest.ZERO;
 
   ViewChangeValidator(ReplicaConfig config) {
     this.quorum = config.quorum();
@@ -21,11 +24,17 @@ final class ViewChangeValidator {
     this.window = config.logWindow();
   }
 
+  void epochStartsAt(long sequence, dev.bft.crypto.Digest state) {
+    this.startSequence = sequence;
+    this.startState = state;
+  }
+
   boolean isValid(ViewChange vc) {
     if (vc.newView() < 1 || !quorum.isReplica(vc.sender())) {
       return false;
     }
-    if (CheckpointProofs.provenDigest(vc.stableSequence(), vc.checkpointProof(), quorum, checkpointInterval) == null) {
+    if (CheckpointProofs.provenDigest(vc.stableSequence(), vc.checkpointProof(), quorum, checkpointInterval,
+        startSequence, startState) == null) {
       return false;
     }
     Set<Long> sequences = new TreeSet<>();

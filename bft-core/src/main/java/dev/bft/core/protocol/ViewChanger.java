@@ -36,6 +36,11 @@ final class ViewChanger {
   }
 
   /** The NEW-VIEW timeout: T, doubled for each consecutive view change that brought no progress. */
+  /** The epoch starts at a checkpoint the epoch before proved: VIEW-CHANGEs may name it without CHECKPOINTs. */
+  void epochStartsAt(long sequence, dev.bft.crypto.Digest state) {
+    validator.epochStartsAt(sequence, state);
+  }
+
   long timeout() {
     int doublings = Math.min(Math.max(attemptsWithoutProgress - 1, 0), 16);
     return config.viewChangeTimeoutTicks() << doublings;

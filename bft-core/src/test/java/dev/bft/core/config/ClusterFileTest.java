@@ -38,15 +38,20 @@ class ClusterFileTest {
   @Test
   void administratorsAndTheEpochAreReadAndWrittenAndHeldApartFromOtherIds() {
     List<String> lines = valid();
-    lines.addAll(List.of("epoch = 3", "admin.900 = " + key(900), "admin.901 = " + key(901), "admin.quorum = 2"));
+    lines.addAll(List.of("epoch = 3", "epoch.start = 256 " + "ab".repeat(32), "admin.900 = " + key(900), "admin.901 = " + key(901), "admin.quorum = 2"));
     ClusterConfig c = parse(lines);
     assertThat(c.epoch()).isEqualTo(3);
+    assertThat(c.start().sequence()).isEqualTo(256);
     assertThat(c.admins()).containsOnlyKeys(900, 901);
     assertThat(c.adminQuorum()).isEqualTo(2);
     assertThat(c.requesters()).containsOnlyKeys(1000, 900, 901);
-    ClusterConfig back = ClusterFile.parse("again", ClusterFile.render(c.epoch(), c.f(), new ArrayList<>(c.replicas().values()),
+    ClusterConfig back = ClusterFile.parse("again", ClusterFile.render(c.epoch(), c.start(), c.f(), new ArrayList<>(c.replicas().values()),
         c.clients(), c.admins(), c.adminQuorum(), c.parameters(), "data").lines().toList(), Path.of("/srv/bft"));
     assertThat(Configurations.digest(back)).isEqualTo(Configurations.digest(c));
+    assertThat(back.start()).isEqualTo(c.start());
+    List<String> noStart = valid();
+    noStart.add("epoch = 2");
+    assertThatThrownBy(() -> parse(noStart)).hasMessageContaining("needs 'epoch.start");
     assertThat(parse(valid()).admins()).as("no administrators: the cluster cannot be reconfigured").isEmpty();
 
     List<String> overlap = valid();

@@ -27,10 +27,25 @@ class EpochRulesTest {
 
   /** Administrator 900's "end" ends epoch {@code epoch} with {@code next}; anything else it sends is refused. */
   static Epochs rules(long epoch, Digest next) {
+    return rules(epoch, next, 0, Digest.ZERO);
+  }
+
+  /** As above, the epoch starting at checkpoint {@code start} of digest {@code state}. */
+  static Epochs rules(long epoch, Digest next, long start, Digest state) {
     return new Epochs() {
       @Override
       public long epoch() {
         return epoch;
+      }
+
+      @Override
+      public long startSequence() {
+        return start;
+      }
+
+      @Override
+      public Digest startState() {
+        return state;
       }
 
       @Override
@@ -158,5 +173,21 @@ class EpochRulesTest {
         new RecordingEffects(), state);
     nextEpoch.governedBy(rules(1, NEXT));
     assertThat(nextEpoch.epochEnded()).as("the table came along from epoch 0").isFalse();
+  }
+
+  @Test
+  void aNewEpochsFirstCheckpointNeedsNoProofInAViewChangeButNothingBeforeItCounts() {
+    Digest state = Digest.sha256(new byte[] {8});
+    for (boolean knowsTheStart : new boolean[] {true, false}) {
+      RecordingEffects effects = new RecordingEffects();
+      Replica r = Replica.recover(new ReplicaFixture(1).replica.config(), new dev.bft.core.sim.AppendOnlyService(), effects,
+          new RecoveredState(8, new ClientTable(), List.of(new LogRecord.StableCheckpoint(8, List.of()))));
+      r.governedBy(knowsTheStart ? rules(1, NEXT, 8, state) : rules(1, NEXT));
+      for (int from : new int[] {0, 2, 3}) {
+        r.onMessage(new dev.bft.core.message.ViewChange(1, 8, List.of(), List.of(), from, null));
+      }
+      assertThat(effects.broadcasts(dev.bft.core.message.NewView.class)).as("the new primary's NEW-VIEW, knowing the start: "
+          + knowsTheStart).hasSize(knowsTheStart ? 1 : 0);
+    }
   }
 }

@@ -31,11 +31,13 @@ import java.util.Set;
 final class CertificateShape {
   private final Quorum quorum;
   private final int checkpointInterval;
+  private final long epochStart;
   private final int window;
 
   CertificateShape(ClusterBounds cluster) {
     this.quorum = cluster.quorum();
     this.checkpointInterval = cluster.checkpointInterval();
+    this.epochStart = cluster.epochStart();
     this.window = cluster.logWindow();
   }
 
@@ -75,7 +77,8 @@ final class CertificateShape {
             + ", a repeated or unknown sender, or another digest");
       }
     }
-    if (stable > 0 && vc.checkpointProof().size() < quorum.certificate()) {
+    // The epoch's start (0 in epoch 0) is proven without CHECKPOINTs of this epoch.
+    if (stable != epochStart && vc.checkpointProof().size() < quorum.certificate()) {
       throw malformed(vc, "checkpoint proof of " + vc.checkpointProof().size() + " CHECKPOINTs, "
           + quorum.certificate() + " needed");
     }

@@ -94,8 +94,7 @@ public final class MessageDecoder {
   /** The decoder of a configuration: its keys, the bounds of its certificates, its epoch. */
   public static MessageDecoder of(dev.bft.core.config.ClusterConfig config) {
     return new MessageDecoder(KeyDirectory.of(config), WireLimits.defaults(), new VerifiedSignatures(1 << 16),
-        ClusterBounds.of(config.n(), config.parameters().checkpointInterval(), config.parameters().logWindow()),
-        config.epoch());
+        ClusterBounds.of(config), config.epoch());
   }
 
   /** Decodes a frame from any sender. */
