@@ -51,6 +51,22 @@ public record ClusterConfig(int f, NavigableMap<Integer, ReplicaEndpoint> replic
   }
 
   /**
+   * This configuration as this machine runs it: the data directory and metrics host of {@code
+   * local}, and the metrics port {@code local} gives a replica at the same address (none of which
+   * is in any digest: another machine's file may say otherwise).
+   */
+  public ClusterConfig localTo(ClusterConfig local) {
+    TreeMap<Integer, ReplicaEndpoint> withPorts = new TreeMap<>();
+    for (ReplicaEndpoint r : replicas.values()) {
+      int metrics = local.replicas.values().stream().filter(o -> o.address().equals(r.address()))
+          .mapToInt(ReplicaEndpoint::metricsPort).findFirst().orElse(r.metricsPort());
+      withPorts.put(r.id(), new ReplicaEndpoint(r.id(), r.host(), r.port(), r.publicKey(), metrics));
+    }
+    return new ClusterConfig(f, withPorts, clients, parameters, local.dataDirectory, local.metricsHost, epoch, admins,
+        adminQuorum, start);
+  }
+
+  /**
    * Whose REQUESTs the replicas verify: the clients and the administrators, who send their
    * reconfigurations as clients (their authority is the signatures inside, not the sender).
    */
@@ -64,6 +80,19 @@ public record ClusterConfig(int f, NavigableMap<Integer, ReplicaEndpoint> replic
   public String metricsHostOf(int id) {
     boolean wildcard = metricsHost.equals("0.0.0.0") || metricsHost.equals("::") || metricsHost.equals("[::]");
     return wildcard ? replica(id).host() : metricsHost;
+  }
+
+  /** The id of the replica whose public key is {@code key}, or -1 if none is: ids move when a reconfiguration removes a replica. */
+  public int idOf(Ed25519PublicKey key) {
+    return replicas.values().stream().filter(r -> r.publicKey().equals(key)).mapToInt(ReplicaEndpoint::id).findFirst()
+        .orElse(-1);
+  }
+
+  /** Every key a peer of a replica may show on a link: the replicas', the clients' and the administrators'. */
+  public java.util.Set<Ed25519PublicKey> allKeys() {
+    java.util.Set<Ed25519PublicKey> keys = new java.util.HashSet<>(requesters().values());
+    replicas.values().forEach(r -> keys.add(r.publicKey()));
+    return keys;
   }
 
   public int n() {

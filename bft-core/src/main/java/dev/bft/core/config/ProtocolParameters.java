@@ -29,6 +29,14 @@ public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipel
         timestampSkewMillis, serviceMapMegabytes, replyDigestBytes);
   }
 
+  /** What replica {@code self}'s protocol core runs with: these parameters, a tick being a millisecond. */
+  public dev.bft.core.protocol.ReplicaConfig replicaConfig(dev.bft.core.protocol.Quorum quorum, int self) {
+    long delay = batchDelayMillis == UNTIL_DRAINED ? dev.bft.core.protocol.ReplicaConfig.UNTIL_DRAINED : batchDelayMillis;
+    return new dev.bft.core.protocol.ReplicaConfig(quorum, self, batchSize, delay, pipelineDepth, checkpointInterval,
+        logWindow, viewChangeTimeoutMillis, primaryIdleTimeoutMillis, batchLingerMillis, timestampSkewMillis,
+        replyDigestBytes);
+  }
+
   public static ProtocolParameters defaults() {
     return new ProtocolParameters(256, UNTIL_DRAINED, 16, 128, 256, 2000, 250, Durability.SYNC, 1024, 0, true,
         dev.bft.core.protocol.ReplicaConfig.DEFAULT_TIMESTAMP_SKEW_TICKS, DEFAULT_SERVICE_MAP_MEGABYTES,

@@ -170,15 +170,7 @@ public record Reconfiguration(long epoch, List<Change> changes, List<Approval> a
         current.metricsHost(), current.epoch() + 1, current.admins(), current.adminQuorum());
     // Held to the cluster file's rules (addresses and ids used once, ids apart) through the canonical bytes.
     ClusterConfig checked = Configurations.decode(Configurations.encode(next), current.dataDirectory(), current.metricsHost());
-    // A replica that stays where it was keeps its metrics port: local, so in no digest, but 'bft status' reads it.
-    TreeMap<Integer, ReplicaEndpoint> withMetrics = new TreeMap<>();
-    for (ReplicaEndpoint r : checked.replicas().values()) {
-      int metrics = current.replicas().values().stream().filter(o -> o.address().equals(r.address()))
-          .mapToInt(ReplicaEndpoint::metricsPort).findFirst().orElse(0);
-      withMetrics.put(r.id(), new ReplicaEndpoint(r.id(), r.host(), r.port(), r.publicKey(), metrics));
-    }
-    return new ClusterConfig(checked.f(), withMetrics, checked.clients(), checked.parameters(), checked.dataDirectory(),
-        checked.metricsHost(), checked.epoch(), checked.admins(), checked.adminQuorum());
+    return checked.localTo(current);
   }
 
   private static void member(List<ReplicaEndpoint> replicas, int id) {

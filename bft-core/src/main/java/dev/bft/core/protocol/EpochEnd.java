@@ -15,7 +15,7 @@ import java.util.Map;
  * id: the table is stored and transferred with the state, so a replica that restarts or fetches
  * the state knows the epoch ended without any record of its own.
  */
-record EpochEnd(long epoch, long sequence, long boundary, Digest next) {
+public record EpochEnd(long epoch, long sequence, long boundary, Digest next) {
   private static final byte[] TAG = {'E', 'N', 'D', 'S'};
   private static final int BYTES = TAG.length + 8 + 8 + 8 + Digest.SIZE;
 
@@ -29,7 +29,8 @@ record EpochEnd(long epoch, long sequence, long boundary, Digest next) {
     return ByteBuffer.allocate(BYTES).put(TAG).putLong(epoch).putLong(sequence).putLong(boundary).put(next.bytesUnsafe()).array();
   }
 
-  static EpochEnd fromResult(byte[] result) {
+  /** The end a reconfiguration's result names, or null if the result is not one (a refusal says why instead). */
+  public static EpochEnd fromResult(byte[] result) {
     if (result.length != BYTES || result[0] != TAG[0] || result[1] != TAG[1] || result[2] != TAG[2] || result[3] != TAG[3]) {
       return null;
     }

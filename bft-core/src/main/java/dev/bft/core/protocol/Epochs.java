@@ -46,10 +46,10 @@ public interface Epochs {
   Verdict check(int client, byte[] operation);
 
   /** What executing an administrator's request does. */
-  sealed interface Verdict permits Refused, Ends {}
+  sealed interface Verdict permits Answer, Ends {}
 
-  /** It changes nothing: {@code result} (why, in one line) is its reply. */
-  record Refused(byte[] result) implements Verdict {}
+  /** It changes nothing: {@code result} is its reply (a refusal and why, or an answer such as CHECK-EPOCH's). */
+  record Answer(byte[] result) implements Verdict {}
 
   /** It ends the epoch; the next one runs the configuration of digest {@code next}. */
   record Ends(Digest next) implements Verdict {}

@@ -771,8 +771,8 @@ public final class Replica {
     if (verdict == null) {
       return service.execute(r.operation(), new ExecutionContext(r.clientId(), r.requestNumber(), sequence, timestamp));
     }
-    if (verdict instanceof Epochs.Refused refused) {
-      return refused.result();
+    if (verdict instanceof Epochs.Answer answer) {
+      return answer.result();
     }
     epochEnd = EpochEnd.at(epochs.epoch(), sequence, config.checkpointInterval(), ((Epochs.Ends) verdict).next());
     effects.epochEnded(sequence, epochEnd.boundary(), epochEnd.next());

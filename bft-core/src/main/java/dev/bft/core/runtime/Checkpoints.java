@@ -17,4 +17,10 @@ public interface Checkpoints {
 
   /** The protocol asks for the state of checkpoint {@code sequence}, proved to have {@code digest}. */
   void fetch(long sequence, Digest digest);
+
+  /** A reconfiguration executed at {@code sequence}; the epoch checkpoint at {@code boundary} will prove the configuration {@code next}. */
+  default void epochEnded(long sequence, long boundary, Digest next) {}
+
+  /** The epoch checkpoint at {@code boundary} is stable with {@code proof}: the next epoch may start once it is stored. */
+  default void epochProven(long boundary, java.util.List<dev.bft.core.message.Checkpoint> proof) {}
 }

@@ -41,6 +41,7 @@ public final class DurableLog implements DurableRecords {
   private static final byte[] STABLE = "stable".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] STATE_SEQUENCE = "state.sequence".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] STATE_CLIENTS = "state.clients".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EPOCH = "epoch".getBytes(StandardCharsets.US_ASCII);
 
   private final LmdbStore store;
   private final java.util.function.Function<Message, byte[]> encoder;
@@ -122,6 +123,43 @@ public final class DurableLog implements DurableRecords {
     persistedChunks = now;
     batch.put(Table.META, STATE_SEQUENCE, ByteBuffer.allocate(8).putLong(sequence).array());
     batch.put(Table.META, STATE_CLIENTS, clients.encode());
+  }
+
+  /** The sequence number the stored service state is at, or 0. */
+  public long storedStateSequence() {
+    if (serviceState != null) {
+      dev.bft.core.service.DurableState.Stored stored = serviceState.stored();
+      return stored == null ? 0 : stored.sequence();
+    }
+    byte[] seq = store.get(Table.META, STATE_SEQUENCE);
+    return seq == null ? 0 : ByteBuffer.wrap(seq).getLong();
+  }
+
+  /** The stable checkpoint stored, or 0. */
+  public long storedStableCheckpoint() {
+    byte[] stable = store.get(Table.META, STABLE);
+    return stable == null ? 0 : ByteBuffer.wrap(stable).getLong();
+  }
+
+  /**
+   * Moves the records to epoch {@code epoch}, which starts at checkpoint {@code start}: what the
+   * old epoch signed no longer verifies, so its log goes, the view is 0 again, and the start is the
+   * stable checkpoint without a proof (docs/reconfiguration.md). Done once, in one transaction; a
+   * log already of this epoch is left alone.
+   */
+  public void moveToEpoch(long epoch, long start) {
+    byte[] stored = store.get(Table.META, EPOCH);
+    if (epoch == 0 || stored != null && ByteBuffer.wrap(stored).getLong() >= epoch) {
+      return;
+    }
+    batch.put(Table.META, VIEW, ByteBuffer.allocate(9).putLong(0).put((byte) 0).array());
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(ByteBuffer.allocate(8).putLong(start).array());
+    b.writeBytes(frames(List.of()));
+    batch.put(Table.META, STABLE, b.toByteArray());
+    batch.deleteBelow(Table.LOG, key(Long.MAX_VALUE, (byte) 0, 0));
+    batch.put(Table.META, EPOCH, ByteBuffer.allocate(8).putLong(epoch).array());
+    commit();
   }
 
   /** Makes everything added since the last commit durable, in one transaction. */

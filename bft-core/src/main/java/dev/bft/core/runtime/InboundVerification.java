@@ -123,7 +123,8 @@ final class InboundVerification {
         LOG.warn("replica {}: replica {} sent a bad signature; its frames are verified alone from now on", self, peer);
       }
       LOG.debug("replica {}: rejected a frame from {}: {} {}", self, peer, rej.reason(), rej.detail());
-      if (!quorum.isReplica(peer)) {
+      // A client one epoch ahead or behind is no liar: it costs a parse, and a correct one follows soon.
+      if (!quorum.isReplica(peer) && rej.reason() != Rejection.WRONG_EPOCH) {
         quarantine.quarantine(peer, rej.reason() + ": " + rej.detail());
       }
       return;

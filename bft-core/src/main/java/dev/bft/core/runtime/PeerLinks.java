@@ -276,7 +276,8 @@ final class PeerLinks {
   void close() {
     closed = true;
     if (server != null) {
-      server.close();
+      // Waited for: the same process may bind the port again at once (a replica moving to a new epoch).
+      server.close().awaitUninterruptibly(5, java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 }

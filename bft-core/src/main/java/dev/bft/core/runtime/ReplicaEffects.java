@@ -232,6 +232,16 @@ final class ReplicaEffects implements Effects {
   }
 
   @Override
+  public void epochEnded(long sequence, long boundary, Digest next) {
+    checkpoints.epochEnded(sequence, boundary, next);
+  }
+
+  @Override
+  public void epochProven(long boundary, java.util.List<dev.bft.core.message.Checkpoint> proof) {
+    checkpoints.epochProven(boundary, proof);
+  }
+
+  @Override
   public void viewChangeStarted(long from, long to, String reason) {
     viewChanges.started(from, to, reason);
   }

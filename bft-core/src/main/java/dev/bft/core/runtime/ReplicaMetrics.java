@@ -60,6 +60,11 @@ public final class ReplicaMetrics implements AutoCloseable {
     return (long) clientSessions.count();
   }
   private HttpServer server;
+  private final AtomicLong epoch = new AtomicLong();
+
+  void epoch(long e) {
+    epoch.set(e);
+  }
 
   ReplicaMetrics(int replica, Supplier<Map<String, Long>> rejected, Supplier<Integer> verifyQueue,
                  dev.bft.crypto.VerificationTally signatures) {
@@ -81,6 +86,8 @@ public final class ReplicaMetrics implements AutoCloseable {
     // JIT compilation time (jvm_compilation_time_ms_total): bft bench ends its warm-up when it goes quiet.
     new io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics().bindTo(registry);
     Gauge.builder("bft.view", view, AtomicLong::get).tag("replica", id).register(registry);
+    Gauge.builder("bft.epoch", epoch, AtomicLong::get).tag("replica", id)
+        .description("the configuration epoch this replica runs (docs/reconfiguration.md)").register(registry);
     Gauge.builder("bft.last.executed", lastExecuted, AtomicLong::get).tag("replica", id).register(registry);
     Gauge.builder("bft.stable.checkpoint", stableCheckpoint, AtomicLong::get).tag("replica", id).register(registry);
     // With batch.linger.ms: how often a drained primary waited for returning clients, and how often in vain.

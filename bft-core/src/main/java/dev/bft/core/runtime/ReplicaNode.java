@@ -24,7 +24,6 @@ import dev.bft.core.service.StateSnapshot;
 import dev.bft.core.statetransfer.TransferStats;
 import dev.bft.crypto.Digest;
 import dev.bft.crypto.Ed25519KeyPair;
-import dev.bft.crypto.Ed25519PublicKey;
 import dev.bft.storage.LmdbStore;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -32,7 +31,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,6 +69,7 @@ public final class ReplicaNode implements AutoCloseable {
   private final StateTransferShell stateTransfer;
   private final ReplicaMetrics metrics;
   private final AdminSocket admin;
+  private final EpochHandover epochs;
 
   /**
    * @param onFatal called (once, off the failing thread) when the replica cannot go on safely: its
@@ -150,7 +149,7 @@ public final class ReplicaNode implements AutoCloseable {
     this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     this.verificationPool = InboundVerification.pool(self, quorum, this::verifyAll, supervisor::failed);
     this.metrics = new ReplicaMetrics(self, this::rejectedFrames, verificationPool::size, decoder.tally());
-    LinkTls tls = p.tls() ? new LinkTls(key, "bft replica " + self, trustedKeys(config)) : null;
+    LinkTls tls = p.tls() ? new LinkTls(key, "bft replica " + self, config.allKeys()) : null;
     Handshake.Ends ends = new Handshake.Ends(self, encoder, decoder,
         (ctx, id) -> LinkTls.peerHolds(ctx, keys.replica(id) != null ? keys.replica(id) : keys.client(id)), MAX_FRAME);
     this.links = new PeerLinks(config, self, ends, tls, verificationPool, this::refused, supervisor,
@@ -163,10 +162,14 @@ public final class ReplicaNode implements AutoCloseable {
     if (serviceState != null) {
       durable.serviceStoresItself(serviceState);
     }
+    EpochHandover.enter(config, durable, durable.storedStateSequence(), data);
+    dev.bft.core.config.ReconfigurationRules rules = new dev.bft.core.config.ReconfigurationRules(config);
+    this.epochs = new EpochHandover(self, config, data, rules, encoder, key.publicKey(), durable, scheduler);
+    metrics.epoch(config.epoch());
     Transport transport = new LinkTransport(links::replica, links::client,
         () -> refused(ShellRefusal.OUTBOUND_QUEUE_FULL.name()));
     ReplicaShell.Io io = new ReplicaShell.Io(transport, new SystemShellClock(scheduler, clockOffsetMillis), Lane.THREADS, durable);
-    ReplicaConfig rc = replicaConfig(quorum, self, p);
+    ReplicaConfig rc = p.replicaConfig(quorum, self);
     this.shell = new ReplicaShell(self, quorum, p.checkpointInterval(), encoder, decoder, io, new Host(),
         new NodeCheckpoints(), ShellParts.PRODUCTION, metrics, effects -> {
           Replica replica;
@@ -179,7 +182,11 @@ public final class ReplicaNode implements AutoCloseable {
                 recovered.lastExecuted(), recovered.log().size());
             replica = Replica.recover(rc, service, effects, recovered);
           }
-          replica.governedBy(new dev.bft.core.config.ReconfigurationRules(config));
+          replica.governedBy(rules);
+          if (config.epoch() > 0 && replica.lastExecuted() == config.start().sequence()) {
+            // The epoch's start is served to any replica of the new group that lacks it.
+            stateTransfer.hold(replica.lastExecuted(), service.snapshot(), replica.clientTable());
+          }
           return replica;
         });
     if (serviceState != null) {
@@ -211,20 +218,6 @@ public final class ReplicaNode implements AutoCloseable {
   /** Signs an own message as the durable log stores it; on the writer thread, once per commit. */
   private byte[] signOwn(Message m) {
     return shell.signed(m);
-  }
-
-  private static ReplicaConfig replicaConfig(Quorum quorum, int self, ProtocolParameters p) {
-    long batchDelay = p.batchDelayMillis() == ProtocolParameters.UNTIL_DRAINED ? ReplicaConfig.UNTIL_DRAINED : p.batchDelayMillis();
-    return new ReplicaConfig(quorum, self, p.batchSize(), batchDelay, p.pipelineDepth(), p.checkpointInterval(),
-        p.logWindow(), p.viewChangeTimeoutMillis(), p.primaryIdleTimeoutMillis(), p.batchLingerMillis(),
-        p.timestampSkewMillis(), p.replyDigestBytes());
-  }
-
-  /** Every key a peer of a replica may show TLS: the replicas' and the clients'. */
-  private static Set<Ed25519PublicKey> trustedKeys(ClusterConfig config) {
-    Set<Ed25519PublicKey> keys = new HashSet<>(config.requesters().values());
-    config.replicas().values().forEach(r -> keys.add(r.publicKey()));
-    return keys;
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -319,6 +312,29 @@ public final class ReplicaNode implements AutoCloseable {
           s -> shell.replica().fetchingState() == s && shell.replica().lastExecuted() < s,
           (seq, clients) -> shell.replica().onStateInstalled(seq, clients));
     }
+
+    @Override
+    public void epochEnded(long sequence, long boundary, Digest next) {
+      epochs.ended(sequence, boundary, next);
+    }
+
+    @Override
+    public void epochProven(long boundary, java.util.List<dev.bft.core.message.Checkpoint> proof) {
+      epochs.proven(boundary, proof);
+    }
+  }
+
+  /** When the next epoch, with this replica in it, is proven and stored: {@code bft replica} restarts on it. */
+  public void onNewEpoch(Consumer<ClusterConfig> action) {
+    epochs.onNewEpoch(action);
+  }
+
+  /**
+   * The configuration a replica on data directory {@code data} runs: the cluster file's {@code
+   * file}, or the newer epoch the directory has moved to since that file was written.
+   */
+  public static ClusterConfig configurationFor(Path data, ClusterConfig file) {
+    return EpochRecord.current(data, file);
   }
 
   /** Makes this replica Byzantine: everything it sends passes through {@code behaviour}. For attack demos and tests. */

@@ -122,11 +122,11 @@ class ReconfigurationTest {
     Reconfiguration r = new Reconfiguration(0, List.of(new Reconfiguration.RemoveClient(1000)), List.of());
 
     assertThat(rules.check(1000, r.encode())).as("a client's request goes to the service").isNull();
-    assertThat(rules.check(ClusterKeygen.ADMIN_ID, r.encode())).isInstanceOf(Epochs.Refused.class);
+    assertThat(rules.check(ClusterKeygen.ADMIN_ID, r.encode())).isInstanceOf(Epochs.Answer.class);
     assertThat(rules.check(ClusterKeygen.ADMIN_ID, approved(r, ClusterKeygen.ADMIN_ID, admin()).encode()))
         .isEqualTo(new Epochs.Ends(Configurations.digest(r.applyTo(c))));
     Epochs.Verdict garbage = rules.check(ClusterKeygen.ADMIN_ID, "put k v".getBytes(StandardCharsets.UTF_8));
-    assertThat(new String(((Epochs.Refused) garbage).result(), StandardCharsets.UTF_8))
+    assertThat(new String(((Epochs.Answer) garbage).result(), StandardCharsets.UTF_8))
         .startsWith("refused: not a reconfiguration");
   }
 

@@ -59,7 +59,7 @@ class EpochRulesTest {
           return null;
         }
         return new String(operation, StandardCharsets.UTF_8).equals("end") ? new Ends(next)
-            : new Refused("refused: not a reconfiguration".getBytes(StandardCharsets.UTF_8));
+            : new Answer("refused: not a reconfiguration".getBytes(StandardCharsets.UTF_8));
       }
     };
   }

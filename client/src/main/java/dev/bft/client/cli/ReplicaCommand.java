@@ -74,30 +74,73 @@ final class ReplicaCommand implements Callable<Integer> {
     }
     dev.bft.core.cli.ByzantineBehaviour.Colluder pooled = behaviour == null ? null : colluder(cluster, behaviour);
     Path dataDir = data != null ? data : cluster.dataDirectory().resolve("replica-" + id);
-    ReplicaNode node = new ReplicaNode(cluster, id, KeyFiles.read(keyFile), dataDir, app::create, clockOffsetMillis, fatal -> {
-      System.err.println("bft replica " + id + ": stopping: " + fatal);
+    dev.bft.crypto.Ed25519KeyPair keyPair = KeyFiles.read(keyFile);
+    ClusterConfig running = ReplicaNode.configurationFor(dataDir, cluster);
+    if (running.epoch() > cluster.epoch()) {
+      System.out.println("replica " + id + ": its data directory has moved to epoch " + running.epoch() + " (the cluster "
+          + "file is of epoch " + cluster.epoch() + "): running that");
+    }
+    startNode(running, keyPair, dataDir, app, behaviour, pooled);
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      ReplicaNode last = current.getAndSet(null);
+      if (last != null) {
+        last.close();
+      }
+      stop.countDown();
+    }));
+    stop.await();
+    return 0;
+  }
+
+  /** The node of this process, replaced when the replica moves to a new epoch. */
+  private final java.util.concurrent.atomic.AtomicReference<ReplicaNode> current = new java.util.concurrent.atomic.AtomicReference<>();
+
+  /**
+   * Starts a replica of {@code config} on {@code dataDir}, identified by its key; when the epoch
+   * ends and this replica is in the next one, the node is closed and another started in it.
+   */
+  private ReplicaNode startNode(ClusterConfig config, dev.bft.crypto.Ed25519KeyPair keyPair, Path dataDir,
+                                dev.bft.core.service.ServiceProvider app, dev.bft.core.cli.ByzantineBehaviour behaviour,
+                                dev.bft.core.cli.ByzantineBehaviour.Colluder pooled) throws Exception {
+    int self = config.idOf(keyPair.publicKey());
+    if (self < 0) {
+      throw new IllegalArgumentException("this replica's key is not in epoch " + config.epoch() + "'s configuration: "
+          + "a reconfiguration removed it, so there is nothing for it to run");
+    }
+    if (self != id) {
+      System.out.println("replica " + id + " runs as replica " + self + " of epoch " + config.epoch()
+          + " (a reconfiguration moved it)");
+    }
+    ReplicaNode node = new ReplicaNode(config, self, keyPair, dataDir, app::create, clockOffsetMillis, fatal -> {
+      System.err.println("bft replica " + self + ": stopping: " + fatal);
       Runtime.getRuntime().halt(3);
     });
     if (behaviour != null) {
-      node.playByzantine(pooled == null ? behaviour.create(id, cluster.n()) : behaviour.create(id, cluster.n(), pooled));
+      node.playByzantine(pooled == null ? behaviour.create(self, config.n()) : behaviour.create(self, config.n(), pooled));
     }
-    node.start(listenAddress(cluster.replica(id)));
+    node.onNewEpoch(next -> {
+      try {
+        ReplicaNode old = current.get();
+        old.close();
+        current.compareAndSet(old, startNode(next, keyPair, dataDir, app, behaviour, pooled));
+      } catch (Exception e) {
+        System.err.println("bft replica " + self + ": stopping: could not start epoch " + next.epoch() + ": " + e);
+        Runtime.getRuntime().halt(3);
+      }
+    });
+    node.start(listenAddress(config.replica(self)));
+    current.set(node);
     Integer servePort = metricsPort != null ? metricsPort
-        : cluster.replica(id).metricsPort() > 0 ? Integer.valueOf(cluster.replica(id).metricsPort()) : null;
+        : config.replica(self).metricsPort() > 0 ? Integer.valueOf(config.replica(self).metricsPort()) : null;
     if (servePort != null) {
-      int port = node.metrics().serve(cluster.metricsHost(), servePort);
-      System.out.println("replica " + id + " metrics on http://" + cluster.metricsHostOf(id) + ":" + port + "/metrics");
+      int port = node.metrics().serve(config.metricsHost(), servePort);
+      System.out.println("replica " + self + " metrics on http://" + config.metricsHostOf(self) + ":" + port + "/metrics");
     }
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      node.close();
-      stop.countDown();
-    }));
-    System.out.println("replica " + id + " running on " + cluster.replica(id).address()
-        + (bind != null ? " (listening on " + bind + ")" : "") + " (service " + service + ")");
+    System.out.println("replica " + self + " running on " + config.replica(self).address()
+        + (bind != null ? " (listening on " + bind + ")" : "") + " (service " + service + ", epoch " + config.epoch() + ")");
     System.out.flush();
-    stop.await();
-    return 0;
+    return node;
   }
 
   private dev.bft.core.config.HostPort listenAddress(dev.bft.core.config.ReplicaEndpoint advertised) {

@@ -30,7 +30,8 @@ final class StatusCommand implements Callable<Integer> {
     ClusterConfig cluster = ClusterFile.load(config);
     PrintWriter out = spec.commandLine().getOut();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    out.printf("%-8s %-22s %-6s %-10s %-10s %-9s %s%n", "replica", "address", "view", "executed", "stable", "rejected", "health");
+    out.printf("%-8s %-22s %-6s %-6s %-10s %-10s %-9s %s%n", "replica", "address", "epoch", "view", "executed", "stable",
+        "rejected", "health");
     int down = 0;
     for (ReplicaEndpoint r : cluster.replicas().values()) {
       if (r.metricsPort() == 0) {
@@ -42,10 +43,12 @@ final class StatusCommand implements Callable<Integer> {
         String body = http.send(HttpRequest.newBuilder(URI.create("http://" + cluster.metricsHostOf(r.id()) + ":" + r.metricsPort() + "/metrics"))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
         long rejected = (long) sum(body, "bft_frames_rejected");
-        out.printf("%-8d %-22s %-6.0f %-10.0f %-10.0f %-9d %s%n", r.id(), r.address(), sum(body, "bft_view"),
+        out.printf("%-8d %-22s %-6.0f %-6.0f %-10.0f %-10.0f %-9d %s%n", r.id(), r.address(), sum(body, "bft_epoch"),
+            sum(body, "bft_view"),
             sum(body, "bft_last_executed"), sum(body, "bft_stable_checkpoint"), rejected, "up");
       } catch (Exception e) {
-        out.printf("%-8d %-22s %-6s %-10s %-10s %-9s %s%n", r.id(), r.address(), "-", "-", "-", "-", "DOWN (" + e.getClass().getSimpleName() + ")");
+        out.printf("%-8d %-22s %-6s %-6s %-10s %-10s %-9s %s%n", r.id(), r.address(), "-", "-", "-", "-", "-",
+            "DOWN (" + e.getClass().getSimpleName() + ")");
         down++;
       }
     }

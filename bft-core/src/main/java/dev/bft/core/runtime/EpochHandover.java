@@ -1,0 +1,127 @@
+package dev.bft.core.runtime;
+
+import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.EpochStart;
+import dev.bft.core.config.ReconfigurationRules;
+import dev.bft.core.message.Checkpoint;
+import dev.bft.core.message.codec.MessageEncoder;
+import dev.bft.crypto.Digest;
+import dev.bft.crypto.Ed25519PublicKey;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A replica's side of moving from one epoch to the next (docs/reconfiguration.md). When the
+ * reconfiguration executes, the next configuration is written down ({@link EpochRecord#PENDING}),
+ * so a restart before the epoch checkpoint still knows it; when that checkpoint is stable and
+ * stored, the {@link EpochRecord} is written and a replica of the next configuration is handed it
+ * to run on (the process restarts its replica from the same data directory, which then starts the
+ * new epoch). A replica the next configuration leaves out goes on serving the old epoch's state to
+ * the new group and says so; its operator stops it.
+ */
+final class EpochHandover {
+  private static final Logger LOG = LoggerFactory.getLogger(EpochHandover.class);
+
+  private final int self;
+  private final ClusterConfig current;
+  private final Path data;
+  private final ReconfigurationRules rules;
+  private final MessageEncoder encoder;
+  private final Ed25519PublicKey ownKey;
+  private final DurableLog durable;
+  private final ScheduledExecutorService scheduler;
+  private volatile Consumer<ClusterConfig> onNewEpoch = next -> {};
+  private ClusterConfig next;
+  private ScheduledFuture<?> waitingToStore;
+
+  EpochHandover(int self, ClusterConfig current, Path data, ReconfigurationRules rules, MessageEncoder encoder,
+                Ed25519PublicKey ownKey, DurableLog durable, ScheduledExecutorService scheduler) {
+    this.self = self;
+    this.current = current;
+    this.data = data;
+    this.rules = rules;
+    this.encoder = encoder;
+    this.ownKey = ownKey;
+    this.durable = durable;
+    this.scheduler = scheduler;
+  }
+
+  void onNewEpoch(Consumer<ClusterConfig> action) {
+    this.onNewEpoch = action;
+  }
+
+  /**
+   * Before recovery: a data directory that has moved to this epoch has its log moved too (once).
+   * Its state must be the epoch's start, the only state the epoch's replicas agree on; an empty
+   * directory joins as any replica that lost its state does, by state transfer.
+   */
+  static void enter(ClusterConfig config, DurableLog durable, long storedState, Path data) {
+    if (config.epoch() == 0 || durable.isEmpty()) {
+      return;
+    }
+    EpochStart start = config.start();
+    if (storedState != start.sequence() && durable.storedStableCheckpoint() < start.sequence()) {
+      throw new IllegalStateException("data directory " + data + " holds the state at sequence " + storedState
+          + ", but epoch " + config.epoch() + " starts at " + start.sequence() + ": it missed the reconfiguration; "
+          + "move the directory aside and start the replica empty (it fetches the state), or import a snapshot");
+    }
+    durable.moveToEpoch(config.epoch(), start.sequence());
+  }
+
+  /** Protocol thread: the reconfiguration executed; the configuration it made is kept for the proof to come. */
+  void ended(long sequence, long boundary, Digest digest) {
+    next = rules.made(digest);
+    if (next == null) {
+      next = EpochRecord.readPending(data, current);
+    }
+    if (next == null || !dev.bft.core.config.Configurations.digest(next).equals(digest)) {
+      LOG.error("replica {}: a reconfiguration executed at {} but its configuration is not known here; this replica "
+          + "cannot start epoch {} by itself (start it with the new cluster file)", self, sequence, current.epoch() + 1);
+      next = null;
+      return;
+    }
+    EpochRecord.writePending(data, next);
+    LOG.info("replica {}: reconfiguration executed at {}: epoch {} (n = {}, f = {}) starts at checkpoint {}", self,
+        sequence, next.epoch(), next.n(), next.f(), boundary);
+  }
+
+  /** Protocol thread: the epoch checkpoint is stable; once it is stored the next epoch starts. */
+  void proven(long boundary, List<Checkpoint> proof) {
+    if (next == null) {
+      next = EpochRecord.readPending(data, current);
+      if (next == null) {
+        return;
+      }
+    }
+    List<byte[]> frames = new ArrayList<>();
+    proof.forEach(c -> frames.add(encoder.encode(c)));
+    EpochRecord record = new EpochRecord(next.startingAt(new EpochStart(boundary, proof.get(0).stateDigest())), current,
+        frames);
+    // The stable checkpoint is committed by the storage writer after this event: start the next
+    // epoch only from stored state, or a crash could leave the directory in an epoch its state is not at.
+    waitingToStore = scheduler.scheduleWithFixedDelay(() -> {
+      if (durable.storedStableCheckpoint() < boundary) {
+        return;
+      }
+      waitingToStore.cancel(false);
+      record.write(data);
+      ClusterConfig started = record.next();
+      if (started.idOf(ownKey) < 0) {
+        LOG.warn("replica {}: epoch {} leaves this replica out; it serves the state of checkpoint {} to the new group "
+            + "until stopped: stop it once 'bft status' shows the new epoch on the others", self, started.epoch(), boundary);
+        return;
+      }
+      LOG.info("replica {}: epoch {} proven at checkpoint {}; restarting in it", self, started.epoch(), boundary);
+      Thread t = new Thread(() -> onNewEpoch.accept(started), "epoch-" + started.epoch());
+      t.setDaemon(false);
+      t.start();
+    }, 0, 50, TimeUnit.MILLISECONDS);
+  }
+}

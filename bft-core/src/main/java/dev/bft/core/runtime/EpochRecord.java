@@ -1,0 +1,135 @@
+package dev.bft.core.runtime;
+
+import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.Configurations;
+import dev.bft.core.config.EpochStart;
+import dev.bft.crypto.Digest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The epoch a replica's data directory has moved to ({@code <data>/epoch}): the configuration it
+ * runs, where that epoch starts, the configuration before it and the 2f + 1 CHECKPOINTs of that one
+ * that proved the start (docs/reconfiguration.md). Written once the epoch checkpoint is stable and
+ * stored; from then on the directory belongs to the new epoch, whatever an older cluster file says.
+ *
+ * <p>Layout: {@code "BFT-EPOC" start:8 state:32 next-length:4 next previous-length:4 previous
+ * proofs:4 (length:4 frame)*}, the configurations in their canonical bytes.
+ */
+record EpochRecord(ClusterConfig next, ClusterConfig previous, List<byte[]> proof) {
+  static final String FILE = "epoch";
+  /** The next configuration, written when the reconfiguration executes and read if the replica restarts before the proof. */
+  static final String PENDING = "epoch-next";
+  private static final byte[] MAGIC = "BFT-EPOC".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  EpochStart start() {
+    return next.start();
+  }
+
+  byte[] encode() {
+    byte[] n = Configurations.encode(next);
+    byte[] p = Configurations.encode(previous);
+    int size = MAGIC.length + 8 + Digest.SIZE + 4 + n.length + 4 + p.length + 4;
+    for (byte[] f : proof) {
+      size += 4 + f.length;
+    }
+    ByteBuffer b = ByteBuffer.allocate(size).put(MAGIC).putLong(start().sequence()).put(start().state().bytesUnsafe())
+        .putInt(n.length).put(n).putInt(p.length).put(p).putInt(proof.size());
+    proof.forEach(f -> b.putInt(f.length).put(f));
+    return b.array();
+  }
+
+  /** Written whole or not at all, and durable before it returns. */
+  void write(Path data) {
+    writeDurably(data.resolve(FILE), encode());
+  }
+
+  static void writePending(Path data, ClusterConfig next) {
+    writeDurably(data.resolve(PENDING), Configurations.encode(next));
+  }
+
+  static ClusterConfig readPending(Path data, ClusterConfig local) {
+    Path f = data.resolve(PENDING);
+    try {
+      return Files.exists(f) ? Configurations.decode(Files.readAllBytes(f), local.dataDirectory(), local.metricsHost()) : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + f, e);
+    }
+  }
+
+  /**
+   * The configuration a replica of data directory {@code data} runs: its epoch record's if that is
+   * newer than the cluster file's {@code file}, with what is local to this machine (data directory,
+   * metrics host and the ports of replicas that kept their address) taken from the file.
+   */
+  static ClusterConfig current(Path data, ClusterConfig file) {
+    Path f = data.resolve(FILE);
+    if (!Files.exists(f)) {
+      return file;
+    }
+    try {
+      EpochRecord r = decode(Files.readAllBytes(f), file);
+      return r.next().epoch() > file.epoch() ? r.next() : file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + f, e);
+    } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
+      throw new IllegalStateException(f + " is damaged (" + e.getMessage() + "): the data directory cannot say which epoch it is in");
+    }
+  }
+
+  static EpochRecord decode(byte[] bytes, ClusterConfig local) {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    byte[] magic = new byte[MAGIC.length];
+    b.get(magic);
+    if (!java.util.Arrays.equals(magic, MAGIC)) {
+      throw new IllegalArgumentException("not an epoch record");
+    }
+    long start = b.getLong();
+    byte[] state = new byte[Digest.SIZE];
+    b.get(state);
+    ClusterConfig next = Configurations.decode(chunk(b), local.dataDirectory(), local.metricsHost()).localTo(local)
+        .startingAt(new EpochStart(start, Digest.of(state)));
+    ClusterConfig previous = Configurations.decode(chunk(b), local.dataDirectory(), local.metricsHost());
+    int count = b.getInt();
+    List<byte[]> proof = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      proof.add(chunk(b));
+    }
+    return new EpochRecord(next, previous, proof);
+  }
+
+  private static byte[] chunk(ByteBuffer b) {
+    int length = b.getInt();
+    if (length < 0 || length > b.remaining()) {
+      throw new IllegalArgumentException("a length of " + length + " with " + b.remaining() + " bytes left");
+    }
+    byte[] out = new byte[length];
+    b.get(out);
+    return out;
+  }
+
+  private static void writeDurably(Path target, byte[] bytes) {
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    try {
+      try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        c.write(ByteBuffer.wrap(bytes));
+        c.force(true);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+        dir.force(true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target, e);
+    }
+  }
+}
