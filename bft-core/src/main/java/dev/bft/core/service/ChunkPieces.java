@@ -38,7 +38,8 @@ public final class ChunkPieces {
   }
 
   public static int pieceCount(int contentLength) {
-    return Math.max(1, (contentLength + SLICE_BYTES - 1) / SLICE_BYTES);
+    // In long: within a slice of 2^31 the sum would wrap negative, and a declared length there count as one slice.
+    return (int) Math.max(1, ((long) contentLength + SLICE_BYTES - 1) / SLICE_BYTES);
   }
 
   /** The digest of {@code content} as its pieces prove it. */

@@ -85,6 +85,8 @@ class HeapChunkReceiverTest {
     // One slice more than the honest chunk: K and the slice digests no longer make the proven digest.
     byte[] oneSliceMore = new byte[SLICE];
     ByteBuffer.wrap(oneSliceMore).putLong(SLICE + 1).put(honestHead, 8, Digest.SIZE);
+    // The largest length counts its 2048 slices: in int arithmetic it wrapped and counted one.
+    assertThat(ChunkPieces.pieceCount((int) ByteChunkService.MAX_CHUNK_BYTES)).isEqualTo(ChunkPieces.MAX_PIECES);
     for (byte[] lie : new byte[][] {huge, oneSliceMore}) {
       HeapChunkReceiver r = new HeapChunkReceiver(0, proven);
       assertThat(r.accept(lie)).isFalse();
