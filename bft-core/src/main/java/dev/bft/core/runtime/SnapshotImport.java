@@ -155,7 +155,7 @@ public final class SnapshotImport {
           missing(local, expected, next);
         }
         next = c + 1;
-        ChunkReceiver r = service.receiveChunk(c);
+        ChunkReceiver r = service.receiveChunk(c, expected[c]);
         receivers.add(r);
         for (byte[] piece = reader.nextPiece(); piece != null; piece = reader.nextPiece()) {
           if (!r.accept(piece)) {

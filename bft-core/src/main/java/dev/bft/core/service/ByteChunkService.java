@@ -1,8 +1,6 @@
 package dev.bft.core.service;
 
 import dev.bft.crypto.Digest;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.SortedMap;
 
@@ -29,88 +27,23 @@ public interface ByteChunkService extends ReplicatedService {
   /**
    * The digest of a chunk's content: what {@link #chunkDigests()} must hold for it. It stays
    * {@link ChunkPieces#contentDigest} (a digest over 1 MiB slice digests) rather than a plain tagged
-   * SHA-256: the digests of every stored state and checkpoint stay as they were, and it can still be
-   * computed as the bytes stream in. Chunks no longer travel as those slices.
+   * SHA-256: the digests of every stored state and checkpoint stay as they were, and the slice
+   * digests lead the chunk's encoding, so a receiver checks the declared length against the proven
+   * digest before it takes any content ({@link ChunkPieces#chunkHead}).
    */
   static Digest chunkDigest(byte[] content) {
     return ChunkPieces.contentDigest(content);
   }
 
   @Override
-  default ChunkReceiver receiveChunk(int chunk) {
-    return new Buffered(chunk);
+  default ChunkReceiver receiveChunk(int chunk, Digest proven) {
+    return new HeapChunkReceiver(chunk, proven);
   }
 
   @Override
   default void install(List<ChunkReceiver> chunks, long sequence, SortedMap<Integer, byte[]> clientEntries) {
     for (ChunkReceiver r : chunks) {
-      installChunk(r.chunk(), ((Buffered) r).content());
-    }
-  }
-
-  /** Receives a byte chunk into the heap: its length first, then as many bytes as it said. */
-  final class Buffered implements ChunkReceiver {
-    private final int chunk;
-    private final byte[] header = new byte[8];
-    private int headerBytes;
-    private long length = -1;
-    private ByteArrayOutputStream content;
-    private boolean spoilt;
-
-    Buffered(int chunk) {
-      this.chunk = chunk;
-    }
-
-    @Override
-    public int chunk() {
-      return chunk;
-    }
-
-    @Override
-    public boolean accept(byte[] piece) {
-      if (spoilt) {
-        return false;
-      }
-      int at = 0;
-      while (length < 0 && at < piece.length) {
-        header[headerBytes++] = piece[at++];
-        if (headerBytes == 8) {
-          length = ByteBuffer.wrap(header).getLong();
-          if (length < 0 || length > MAX_CHUNK_BYTES) {
-            spoilt = true;
-            return false;
-          }
-          // Grown as bytes arrive, not allocated by the declared length: the length is a peer's word.
-          content = new ByteArrayOutputStream((int) Math.min(length, 1 << 16));
-        }
-      }
-      int rest = piece.length - at;
-      if (rest > 0 && (length < 0 || content.size() + (long) rest > length)) {
-        spoilt = true;
-        return false;
-      }
-      if (rest > 0) {
-        content.write(piece, at, rest);
-      }
-      return true;
-    }
-
-    @Override
-    public Digest finish() {
-      if (spoilt || length < 0 || content.size() != length) {
-        return null;
-      }
-      return chunkDigest(content.toByteArray());
-    }
-
-    byte[] content() {
-      return content.toByteArray();
-    }
-
-    @Override
-    public void discard() {
-      content = null;
-      spoilt = true;
+      installChunk(r.chunk(), ((HeapChunkReceiver) r).content());
     }
   }
 }

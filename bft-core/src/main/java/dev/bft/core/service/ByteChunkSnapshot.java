@@ -4,8 +4,9 @@ import java.nio.ByteBuffer;
 
 /**
  * A snapshot whose chunks are byte arrays in the heap ({@link ByteChunkService}). A chunk's
- * encoding on the wire is {@code [content length:8][content]}, and a position is the 8-byte offset
- * into that encoding: the receiver learns the length first and takes no byte beyond it.
+ * encoding on the wire is its head, {@code [content length:8][K x slice digest]}
+ * ({@link ChunkPieces#chunkHead}), then the content; a position is the 8-byte offset into that
+ * encoding. The receiver checks the head against the proven digest before it takes any content.
  */
 public interface ByteChunkSnapshot extends StateSnapshot {
   /** The whole content of chunk {@code c}, whose {@link ByteChunkService#chunkDigest} is {@code chunkDigests()[c]}. */
@@ -25,21 +26,22 @@ public interface ByteChunkSnapshot extends StateSnapshot {
       return null;
     }
     byte[] content = chunk(c);
-    long total = 8L + content.length;
+    int headBytes = ChunkPieces.chunkHeadBytes(content.length);
+    long total = (long) headBytes + content.length;
     if (offset < 0 || offset >= total) {
       return null;
     }
     int length = (int) Math.min(maxBytes, total - offset);
     byte[] bytes = new byte[length];
-    // The 8-byte length header as a long: an int shifted by 32 or more would wrap and lie about it.
-    byte[] header = ByteBuffer.allocate(8).putLong(content.length).array();
-    int fromHeader = (int) Math.max(0, Math.min(length, 8 - offset));
-    System.arraycopy(header, (int) Math.min(offset, 8), bytes, 0, fromHeader);
-    if (length > fromHeader) {
-      System.arraycopy(content, (int) Math.max(0, offset - 8), bytes, fromHeader, length - fromHeader);
+    int fromHead = (int) Math.max(0, Math.min(length, headBytes - offset));
+    if (fromHead > 0) {
+      // Hashed only for a piece that carries some of the head: the first of a chunk, as a rule.
+      System.arraycopy(ChunkPieces.chunkHead(content), (int) offset, bytes, 0, fromHead);
+    }
+    if (length > fromHead) {
+      System.arraycopy(content, (int) Math.max(0, offset - headBytes), bytes, fromHead, length - fromHead);
     }
     long next = offset + length;
     return new Piece(bytes, next == total ? null : ByteBuffer.allocate(8).putLong(next).array());
   }
-
 }

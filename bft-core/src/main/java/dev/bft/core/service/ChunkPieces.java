@@ -1,14 +1,17 @@
 package dev.bft.core.service;
 
 import dev.bft.crypto.Digest;
+import dev.bft.crypto.Digests;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
  * How the client table travels in manifest pages that each fit one STATE frame, every piece
  * verifiable as it arrives; and the digest of a heap service's chunk content
- * ({@link ByteChunkService#chunkDigest}), which keeps this slice form although chunks now stream
- * by position ({@link StateSnapshot#read}). The content is cut into slices of
+ * ({@link ByteChunkService#chunkDigest}), whose slice digests lead a heap chunk's encoding
+ * ({@link #chunkHead}) although the chunk streams by position ({@link StateSnapshot#read}). The
+ * content is cut into slices of
  * {@link #SLICE_BYTES}; piece 0 is {@code [K:4][K x slice digest][slice 0]} and piece k > 0 is
  * slice k alone. The content's digest commits to K and the slice digests, so piece 0 is checked
  * against that digest and every later piece against its slice digest from piece 0.
@@ -22,6 +25,7 @@ public final class ChunkPieces {
   public static final int SLICE_BYTES = 1 << 20;
   /** A Java array holds under 2 GiB, so no content has more slices than this. */
   public static final int MAX_PIECES = 2048;
+  private static final byte[] SLICE_TAG = {'P'};
 
   private ChunkPieces() {}
 
@@ -34,12 +38,34 @@ public final class ChunkPieces {
   }
 
   public static int pieceCount(int contentLength) {
-    return Math.max(1, (contentLength + SLICE_BYTES - 1) / SLICE_BYTES);
+    // In long: within a slice of 2^31 the sum would wrap negative, and a declared length there count as one slice.
+    return (int) Math.max(1, ((long) contentLength + SLICE_BYTES - 1) / SLICE_BYTES);
   }
 
   /** The digest of {@code content} as its pieces prove it. */
   public static Digest contentDigest(byte[] content) {
     return digest(sliceDigests(content));
+  }
+
+  /**
+   * The head of a heap chunk's encoding, {@code [content length:8][K x slice digest]} with K =
+   * {@link #pieceCount}: what the content's digest is made of, so a receiver checks it against the
+   * proven digest before it takes a byte of content, then each slice as it completes. A peer that
+   * declares a longer content than the honest one is caught at the head (K and the digests would
+   * not hash to the proven digest), and one that sends other bytes at the end of a slice.
+   */
+  public static byte[] chunkHead(byte[] content) {
+    Digest[] slices = sliceDigests(content);
+    ByteBuffer b = ByteBuffer.allocate(chunkHeadBytes(content.length)).putLong(content.length);
+    for (Digest d : slices) {
+      b.put(d.bytesUnsafe());
+    }
+    return b.array();
+  }
+
+  /** The length of {@link #chunkHead} for a content of {@code contentLength} bytes. */
+  public static int chunkHeadBytes(int contentLength) {
+    return 8 + pieceCount(contentLength) * Digest.SIZE;
   }
 
   /** Piece {@code k} of {@code content}, or null when it has fewer pieces. */
@@ -99,7 +125,14 @@ public final class ChunkPieces {
   }
 
   public static Digest sliceDigest(byte[] slice) {
-    return Digest.sha256(new byte[] {'P'}, slice);
+    return Digest.sha256(SLICE_TAG, slice);
+  }
+
+  /** {@link #sliceDigest} of the bytes it is then fed, for a slice that arrives in parts. */
+  static MessageDigest sliceDigester() {
+    MessageDigest md = Digests.newSha256();
+    md.update(SLICE_TAG);
+    return md;
   }
 
   private static byte[] slice(byte[] content, int k) {
@@ -110,12 +143,13 @@ public final class ChunkPieces {
     Digest[] d = new Digest[pieceCount(content.length)];
     for (int k = 0; k < d.length; k++) {
       int from = k * SLICE_BYTES;
-      d[k] = Digest.sha256(new byte[] {'P'}, Arrays.copyOfRange(content, from, Math.min(content.length, from + SLICE_BYTES)));
+      d[k] = Digest.sha256(SLICE_TAG, Arrays.copyOfRange(content, from, Math.min(content.length, from + SLICE_BYTES)));
     }
     return d;
   }
 
-  private static Digest digest(Digest[] sliceDigests) {
+  /** The digest of a content whose slices have these digests. */
+  static Digest digest(Digest[] sliceDigests) {
     ByteBuffer b = ByteBuffer.allocate(4 + sliceDigests.length * Digest.SIZE).putInt(sliceDigests.length);
     for (Digest d : sliceDigests) {
       b.put(d.bytesUnsafe());

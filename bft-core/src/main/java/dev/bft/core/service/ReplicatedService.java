@@ -58,8 +58,14 @@ public interface ReplicatedService {
   /** An immutable view of the current state, unaffected by later executions. */
   StateSnapshot snapshot();
 
-  /** Starts receiving chunk {@code chunk} by state transfer, staged until {@link #install}. */
-  ChunkReceiver receiveChunk(int chunk);
+  /**
+   * Starts receiving chunk {@code chunk} by state transfer, staged until {@link #install}; the chunk
+   * must end with digest {@code proven}, which the Merkle tree proved. The receiver is given it
+   * before the first byte so that it can check the header of the encoding against it and stage no
+   * more than the honest chunk holds: else a peer that declares a huge chunk could fill the disk
+   * or heap before the digest at the end caught the lie (see {@link ChunkReceiver}).
+   */
+  ChunkReceiver receiveChunk(int chunk, Digest proven);
 
   /**
    * Replaces each named chunk with what its receiver staged, in one step: state transfer brought

@@ -4,6 +4,7 @@ import dev.bft.core.message.FetchState;
 import dev.bft.core.message.StateChunk;
 import dev.bft.core.message.codec.WireLimits;
 import dev.bft.core.protocol.ClientTable;
+import dev.bft.core.service.ByteChunkService;
 import dev.bft.core.service.StateSnapshot;
 import dev.bft.core.statetransfer.FetchEffects;
 import dev.bft.core.statetransfer.ServedState;
@@ -94,9 +95,13 @@ final class SimStateTransfer {
       wrong[wrong.length - 1] = Digest.sha256(wrong[wrong.length - 1].bytesUnsafe());
       return new StateChunk.NodePage(n.level(), n.index(), n.depth(), wrong);
     }
+    if (ask instanceof FetchState.Piece p && lies.contains(StateLie.HUGE_CHUNK)
+        && (honest == null || p.position().length == 0)) {
+      return hugeChunk(p);
+    }
     if (ask instanceof FetchState.Piece p && honest == null && lies.contains(StateLie.ENDLESS_CHUNK)) {
       // a position it made up (below): more bytes, and more after them
-      return new StateChunk.Piece(p.chunk(), p.position(), junk(), madeUp(p.position()));
+      return new StateChunk.Piece(p.chunk(), p.position(), junk(1024), madeUp(p.position()));
     }
     if (!(honest instanceof StateChunk.Piece p)) {
       return honest;
@@ -115,10 +120,19 @@ final class SimStateTransfer {
     return new StateChunk.Piece(p.chunk(), p.position(), bytes, next);
   }
 
-  private static byte[] junk() {
-    byte[] junk = new byte[1024];
+  private static byte[] junk(int size) {
+    byte[] junk = new byte[size];
     Arrays.fill(junk, (byte) 0x55);
     return junk;
+  }
+
+  /** At the chunk's start a head declaring 2 GiB, anywhere else (positions it made up) more junk: a full piece each. */
+  private static StateChunk.Piece hugeChunk(FetchState.Piece p) {
+    byte[] bytes = junk(ServedState.PIECE_BYTES);
+    if (p.position().length == 0) {
+      ByteBuffer.wrap(bytes).putLong(ByteChunkService.MAX_CHUNK_BYTES);
+    }
+    return new StateChunk.Piece(p.chunk(), p.position(), bytes, madeUp(p.position()));
   }
 
   /** A position no snapshot of a heap service gives (offsets are below 2^31). */

@@ -514,8 +514,8 @@ public final class Simulation {
       }
 
       @Override
-      public dev.bft.core.service.ChunkReceiver receiveChunk(int chunk) {
-        return service.receiveChunk(chunk);
+      public dev.bft.core.service.ChunkReceiver receiveChunk(int chunk, Digest proven) {
+        return service.receiveChunk(chunk, proven);
       }
 
       @Override

@@ -43,15 +43,19 @@ final class ChunkStreams {
     int namedBy = -1;
     final ArrayDeque<byte[]> taken = new ArrayDeque<>();
     int retries;
+    /** Bytes the receiver accepted so far. */
+    long accepted;
   }
 
   private final ReplicatedService state;
+  private final TransferStats stats;
   private final Map<Integer, Digest> proven = new TreeMap<>();
   private final Map<Integer, Stream> streams = new TreeMap<>();
   private final Map<Integer, ChunkReceiver> finished = new TreeMap<>();
 
-  ChunkStreams(ReplicatedService state) {
+  ChunkStreams(ReplicatedService state, TransferStats stats) {
     this.state = state;
+    this.stats = stats;
   }
 
   /** Chunk {@code chunk} is to be fetched and must end with digest {@code digest}. */
@@ -68,7 +72,7 @@ final class ChunkStreams {
     Stream s = streams.get(chunk);
     if (s == null) {
       s = new Stream();
-      s.receiver = state.receiveChunk(chunk);
+      s.receiver = state.receiveChunk(chunk, proven.get(chunk));
       streams.put(chunk, s);
     }
     return s.position;
@@ -88,6 +92,7 @@ final class ChunkStreams {
     if ((next != null && bytes.length == 0) || !s.receiver.accept(bytes)) {
       return restart(chunk);
     }
+    s.accepted += bytes.length;
     if (next != null) {
       if (s.taken.size() == REMEMBERED) {
         s.taken.removeFirst();
@@ -125,6 +130,7 @@ final class ChunkStreams {
     Stream s = streams.remove(chunk);
     if (s != null) {
       s.receiver.discard();
+      stats.mostBytesDiscarded = Math.max(stats.mostBytesDiscarded, s.accepted);
     }
     return Outcome.BAD;
   }

@@ -76,7 +76,7 @@ public final class StateFetcher {
     this.state = state;
     this.effects = effects;
     this.stats = stats;
-    this.chunks = new ChunkStreams(state);
+    this.chunks = new ChunkStreams(state, stats);
     this.badPeer = new boolean[replicas];
     this.cursor = self + 1;
   }

@@ -83,9 +83,9 @@ public final class ArrayService implements ByteChunkService {
   }
 
   @Override
-  public ChunkReceiver receiveChunk(int chunk) {
+  public ChunkReceiver receiveChunk(int chunk, Digest proven) {
     receivers++;
-    return new Counted(ByteChunkService.super.receiveChunk(chunk));
+    return new Counted(ByteChunkService.super.receiveChunk(chunk, proven));
   }
 
   @Override

@@ -6,6 +6,8 @@ import dev.bft.storage.LmdbTables;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * What the service keeps in the heap about each bucket: its entry count, its encoded bytes, its
@@ -15,6 +17,10 @@ import java.util.Arrays;
  * <p>A stale leaf is recomputed from the bucket's hash records in the open write transaction, and
  * every leaf recomputed or installed is written to the leaves table in that same transaction, so
  * what is committed always carries its own leaves.
+ *
+ * <p>A leaf record also carries the bucket's inner digest, for a snapshot to serve in the bucket's
+ * header; the heap keeps an inner digest only from when a leaf changes until it is written, so the
+ * heap stays sized by the buckets that changed, not 32 bytes more per bucket.
  */
 final class Buckets {
   private final int count;
@@ -28,6 +34,8 @@ final class Buckets {
   private final boolean[] unsaved;
   private final int[] unsavedList;
   private int unsavedCount;
+  /** The inner digest of every unsaved leaf, until it is written. */
+  private final Map<Integer, Digest> unsavedInner = new HashMap<>();
   private long totalEntries;
 
   Buckets(int count) {
@@ -45,6 +53,11 @@ final class Buckets {
   void load(LmdbTables.Reader reader, LmdbTables.Handle leaves) {
     reader.scan(leaves, new byte[0], null, (key, value) -> {
       int b = ByteBuffer.wrap(key).getInt();
+      if (value.length == KvLayout.OLD_LEAF_RECORD_BYTES) {
+        throw new IllegalStateException("the leaves table holds a " + value.length + "-byte record for bucket " + b
+            + ": written by an earlier version, whose bucket digests this one does not compute; start the"
+            + " service on a new directory (every replica of a cluster runs one version)");
+      }
       if (key.length != 4 || b < 0 || b >= count || value.length != KvLayout.LEAF_RECORD_BYTES) {
         throw new IllegalStateException("the leaves table holds a record for bucket " + b + " of " + count
             + " (" + value.length + " bytes): not written by this service");
@@ -97,15 +110,15 @@ final class Buckets {
     markStale(b);
   }
 
-  /** Bucket {@code b} now holds a received chunk whose digest, entries and bytes the receiver checked. */
-  void installed(int b, Digest leaf, long newEntries, long newBytes) {
+  /** Bucket {@code b} now holds a received chunk whose digest, entries, bytes and inner digest the receiver checked. */
+  void installed(int b, Digest leaf, long newEntries, long newBytes, Digest inner) {
     totalEntries += newEntries - entries[b];
     entries[b] = newEntries;
     bytes[b] = newBytes;
     // A bucket also written here since the last refresh stays stale and is recomputed from the
     // installed hash records: the same digest, for a scan.
     tree.set(b, leaf);
-    markUnsaved(b);
+    markUnsaved(b, inner);
   }
 
   boolean anyStale() {
@@ -116,9 +129,10 @@ final class Buckets {
   void refresh(LmdbTables.Writer w, LmdbTables.Handle hashes, LmdbTables.Handle leaves) {
     for (int i = 0; i < staleCount; i++) {
       int b = staleList[i];
-      tree.set(b, recompute(w, hashes, b));
+      Digest inner = recomputeInner(w, hashes, b);
+      tree.set(b, KvLayout.leafDigest(entries[b], bytes[b], inner));
       stale[b] = false;
-      markUnsaved(b);
+      markUnsaved(b, inner);
     }
     staleCount = 0;
     for (int i = 0; i < unsavedCount; i++) {
@@ -127,11 +141,13 @@ final class Buckets {
         w.delete(leaves, KvLayout.int4(b));
       } else {
         w.put(leaves, KvLayout.int4(b), ByteBuffer.allocate(KvLayout.LEAF_RECORD_BYTES)
-            .put(tree.leaf(b).bytesUnsafe()).putLong(entries[b]).putLong(bytes[b]).array());
+            .put(tree.leaf(b).bytesUnsafe()).putLong(entries[b]).putLong(bytes[b])
+            .put(unsavedInner.get(b).bytesUnsafe()).array());
       }
       unsaved[b] = false;
     }
     unsavedCount = 0;
+    unsavedInner.clear();
   }
 
   /** Current once {@link #refresh} has run since the last write. */
@@ -151,8 +167,8 @@ final class Buckets {
     return tree.root();
   }
 
-  private Digest recompute(LmdbTables.Reader r, LmdbTables.Handle hashes, int b) {
-    MessageDigest md = KvLayout.leafDigest(entries[b], bytes[b]);
+  private Digest recomputeInner(LmdbTables.Reader r, LmdbTables.Handle hashes, int b) {
+    MessageDigest md = KvLayout.innerDigest();
     long[] seen = new long[2];
     r.scan(hashes, KvLayout.bucketStart(b), KvLayout.bucketEnd(b), (key, record) -> {
       md.update(record, 0, Digest.SIZE);
@@ -174,7 +190,8 @@ final class Buckets {
     }
   }
 
-  private void markUnsaved(int b) {
+  private void markUnsaved(int b, Digest inner) {
+    unsavedInner.put(b, inner);
     if (!unsaved[b]) {
       unsaved[b] = true;
       unsavedList[unsavedCount++] = b;

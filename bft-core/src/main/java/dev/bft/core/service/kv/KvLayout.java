@@ -29,8 +29,9 @@ import java.util.List;
  *       key its length (4) after, so a bucket's digest is recomputed from 36-byte records without
  *       reading a value;
  *   <li>{@code staged-data}, {@code staged-hashes}: the same for chunks arriving by state transfer;
- *   <li>{@code leaves}: bucket -> leaf digest (32) || entries (8) || encoded bytes (8), for buckets
- *       that are not empty, so opening a large state reads 48 bytes a bucket rather than the state;
+ *   <li>{@code leaves}: bucket -> leaf digest (32) || entries (8) || encoded bytes (8) || inner
+ *       digest (32), for buckets that are not empty, so opening a large state reads 80 bytes a
+ *       bucket rather than the state, and a snapshot serves a bucket's header without rehashing it;
  *   <li>{@code meta}: the applied sequence, the bucket count, the installing marker;
  *   <li>{@code clients}: client id (4) -> exactly-once entry.
  * </ul>
@@ -53,12 +54,15 @@ final class KvLayout {
   static final byte[] BUCKETS = "buckets".getBytes(StandardCharsets.US_ASCII);
   static final byte[] INSTALLING = "installing".getBytes(StandardCharsets.US_ASCII);
 
-  /** Bucket count and encoded bytes at the head of a bucket's encoding. */
-  static final int HEADER_BYTES = 16;
+  /** Entries, encoded bytes and inner digest at the head of a bucket's encoding. */
+  static final int HEADER_BYTES = 16 + Digest.SIZE;
   static final int HASH_RECORD_BYTES = Digest.SIZE + 4;
-  static final int LEAF_RECORD_BYTES = Digest.SIZE + 16;
+  static final int LEAF_RECORD_BYTES = Digest.SIZE + 16 + Digest.SIZE;
+  /** The record size before the inner digest was part of the leaf: another digest, refused with a reason. */
+  static final int OLD_LEAF_RECORD_BYTES = Digest.SIZE + 16;
   private static final byte[] TAG = "kv-bucket".getBytes(StandardCharsets.US_ASCII);
-  static final Digest EMPTY_LEAF = Digest.of(leafDigest(0, 0).digest());
+  static final Digest EMPTY_INNER = Digest.of(innerDigest().digest());
+  static final Digest EMPTY_LEAF = leafDigest(0, 0, EMPTY_INNER);
 
   /**
    * The longest key stored under its own bytes: LMDB's keys are at most 511 bytes, less the bucket
@@ -194,21 +198,32 @@ final class KvLayout {
   }
 
   /**
-   * A bucket's digest as far as its header: feed it each entry's hash in key order and it is
-   * SHA-256("kv-bucket" || entries:8 || encoded bytes:8 || eh_1 || ... || eh_n). The header first,
-   * so a receiver digests as the encoding arrives.
+   * A bucket's inner digest once fed each entry's hash in the order of the keys' names: SHA-256(eh_1 || ... || eh_n),
+   * computed from the 36-byte hash records without reading a value.
    */
-  static MessageDigest leafDigest(long entries, long encodedBytes) {
+  static MessageDigest innerDigest() {
+    return Digests.newSha256();
+  }
+
+  /**
+   * A bucket's digest, SHA-256("kv-bucket" || entries:8 || encoded bytes:8 || inner). The entry
+   * hashes sit one hash below the sizes, not beside them, so that the header of the encoding, the
+   * same three fields, can be checked against the proven leaf before a byte of entries arrives: a
+   * peer that declared more than the bucket holds would otherwise fill the receiver's staging
+   * tables, its disk or its LMDB map, before the digest at the end caught it.
+   */
+  static Digest leafDigest(long entries, long encodedBytes, Digest inner) {
     MessageDigest md = Digests.newSha256();
     md.update(TAG);
     md.update(long8(entries));
     md.update(long8(encodedBytes));
-    return md;
+    md.update(inner.bytesUnsafe());
+    return Digest.of(md.digest());
   }
 
-  /** The header of a bucket's encoding. */
-  static byte[] header(long entries, long encodedBytes) {
-    return ByteBuffer.allocate(HEADER_BYTES).putLong(entries).putLong(encodedBytes).array();
+  /** The header of a bucket's encoding: what its leaf digest is made of, but the tag. */
+  static byte[] header(long entries, long encodedBytes, Digest inner) {
+    return ByteBuffer.allocate(HEADER_BYTES).putLong(entries).putLong(encodedBytes).put(inner.bytesUnsafe()).array();
   }
 
   /** One entry's encoding. */

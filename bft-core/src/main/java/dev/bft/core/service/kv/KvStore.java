@@ -25,7 +25,7 @@ final class KvStore implements AutoCloseable, dev.bft.core.service.KvRules.Store
   private final LmdbTables.Handle hashes;
   private final LmdbTables.Handle stagedData;
   private final LmdbTables.Handle stagedHashes;
-  private final LmdbTables.Handle leaves;
+  final LmdbTables.Handle leaves;
   private final LmdbTables.Handle meta;
   private final LmdbTables.Handle clients;
   private final int chunkCount;
@@ -204,15 +204,15 @@ final class KvStore implements AutoCloseable, dev.bft.core.service.KvRules.Store
     writer().put(meta, KvLayout.INSTALLING, new byte[] {1});
   }
 
-  /** Replaces bucket {@code chunk}'s entries with the staged ones, whose digest, entries and bytes are given. */
-  void installStaged(int chunk, Digest leaf, long entries, long encodedBytes) {
+  /** Replaces bucket {@code chunk}'s entries with the staged ones, whose digest, entries, bytes and inner digest are given. */
+  void installStaged(int chunk, Digest leaf, long entries, long encodedBytes, Digest inner) {
     byte[] from = KvLayout.bucketStart(chunk);
     byte[] to = KvLayout.bucketEnd(chunk);
     bounded(w -> w.deleteRange(data, from, to, budget()), false);
     bounded(w -> w.deleteRange(hashes, from, to, budget()), false);
     bounded(w -> w.moveRange(stagedData, data, from, to, budget()), false);
     bounded(w -> w.moveRange(stagedHashes, hashes, from, to, budget()), false);
-    buckets.installed(chunk, leaf, entries, encodedBytes);
+    buckets.installed(chunk, leaf, entries, encodedBytes, inner);
   }
 
   /** Ends an install in its last commit: the applied sequence and client table become those given. */

@@ -11,12 +11,19 @@ import java.util.Arrays;
  * inside a length) and staged entry by entry in LMDB, so that only the entry being parsed is in
  * the heap however large the bucket. Every count and length is held to the header's declarations
  * and to the service's bounds before anything is allocated for it: the sender may lie.
+ *
+ * <p>The header (entries, encoded bytes, inner digest) must make the proven leaf before any entry
+ * is taken. The declarations are then the honest bucket's, so a lying sender can make this
+ * receiver stage at most the bucket's real size, never fill the disk or the LMDB map with bytes
+ * that only the digest at the end would have refused; entries that do not make the declared inner
+ * digest are refused at {@link #finish}, and {@link #discard} drops what they staged.
  */
 final class LmdbChunkReceiver implements ChunkReceiver {
   private enum Field { HEADER, KEY_LENGTH, KEY, VALUE_LENGTH, VALUE, END }
 
   private final LmdbKeyValueService service;
   private final int chunk;
+  private final Digest proven;
   private final int maxKey;
   private final int maxValue;
   private Field field = Field.HEADER;
@@ -32,16 +39,18 @@ final class LmdbChunkReceiver implements ChunkReceiver {
   private byte[] value;
   /** The previous entry's key's name: a bucket's entries come in the order of their names. */
   private byte[] previousName;
-  private MessageDigest leaf;
+  private Digest declaredInner;
+  private MessageDigest inner;
   private boolean spoilt;
   private boolean dead;
   private Digest digest;
   /** The most bytes of entry this receiver held at once: one entry, by construction; tests check it. */
   private long largestHeld;
 
-  LmdbChunkReceiver(LmdbKeyValueService service, int chunk, int maxKey, int maxValue) {
+  LmdbChunkReceiver(LmdbKeyValueService service, int chunk, Digest proven, int maxKey, int maxValue) {
     this.service = service;
     this.chunk = chunk;
+    this.proven = proven;
     this.maxKey = maxKey;
     this.maxValue = maxValue;
   }
@@ -85,11 +94,15 @@ final class LmdbChunkReceiver implements ChunkReceiver {
       case HEADER -> {
         declaredEntries = b.getLong();
         declaredBytes = b.getLong();
+        byte[] innerBytes = new byte[Digest.SIZE];
+        b.get(innerBytes);
+        declaredInner = Digest.of(innerBytes);
         if (declaredEntries < 0 || declaredBytes < 0 || declaredEntries > declaredBytes / 8
-            || (declaredEntries == 0) != (declaredBytes == 0)) {
+            || (declaredEntries == 0) != (declaredBytes == 0)
+            || !KvLayout.leafDigest(declaredEntries, declaredBytes, declaredInner).equals(proven)) {
           return false;
         }
-        leaf = KvLayout.leafDigest(declaredEntries, declaredBytes);
+        inner = KvLayout.innerDigest();
         return declaredEntries == 0 ? expect(Field.END, 0) : expect(Field.KEY_LENGTH, 4);
       }
       case KEY_LENGTH -> {
@@ -122,7 +135,7 @@ final class LmdbChunkReceiver implements ChunkReceiver {
         largestHeld = Math.max(largestHeld, (long) key.length + value.length);
         byte[] entryHash = KvLayout.entryHash(key, value);
         service.stage(chunk, key, value, entryHash);
-        leaf.update(entryHash);
+        inner.update(entryHash);
         entries++;
         key = null;
         value = null;
@@ -156,7 +169,12 @@ final class LmdbChunkReceiver implements ChunkReceiver {
       return null;
     }
     if (digest == null) {
-      digest = Digest.of(leaf.digest());
+      // Only the entries are left unchecked: the header already made the proven leaf.
+      if (!Digest.of(inner.digest()).equals(declaredInner)) {
+        spoilt = true;
+        return null;
+      }
+      digest = proven;
     }
     return digest;
   }
@@ -189,6 +207,10 @@ final class LmdbChunkReceiver implements ChunkReceiver {
 
   long encodedBytes() {
     return declaredBytes;
+  }
+
+  Digest inner() {
+    return declaredInner;
   }
 
   long largestHeld() {

@@ -150,18 +150,18 @@ public final class LmdbKeyValueService implements ReplicatedService, DurableStat
           + " batch (execute without executed): committing for it would store the batch half applied");
     }
     store.commit(true);
-    LmdbKvSnapshot s = new LmdbKvSnapshot(store.read(), store.data, store.buckets.leafBytes(),
+    LmdbKvSnapshot s = new LmdbKvSnapshot(store.read(), store.data, store.leaves, store.buckets.leafBytes(),
         store.buckets.entriesCopy(), store.buckets.bytesCopy(), snapshots::remove);
     snapshots.add(s);
     return s;
   }
 
   @Override
-  public ChunkReceiver receiveChunk(int chunk) {
+  public ChunkReceiver receiveChunk(int chunk, Digest proven) {
     if (chunk < 0 || chunk >= options.chunkCount()) {
       throw new IllegalArgumentException("chunk " + chunk + " of " + options.chunkCount());
     }
-    LmdbChunkReceiver r = new LmdbChunkReceiver(this, chunk, options.maxKey(), options.maxValue());
+    LmdbChunkReceiver r = new LmdbChunkReceiver(this, chunk, proven, options.maxKey(), options.maxValue());
     LmdbChunkReceiver earlier = receiving.put(chunk, r);
     if (earlier != null) {
       earlier.supersede();
@@ -199,7 +199,7 @@ public final class LmdbKeyValueService implements ReplicatedService, DurableStat
     store.beginInstall();
     for (ChunkReceiver c : chunks) {
       LmdbChunkReceiver r = (LmdbChunkReceiver) c;
-      store.installStaged(r.chunk(), r.digest(), r.entries(), r.encodedBytes());
+      store.installStaged(r.chunk(), r.digest(), r.entries(), r.encodedBytes(), r.inner());
       receiving.remove(r.chunk());
     }
     store.finishInstall(sequence, clientEntries);

@@ -12,12 +12,13 @@ import java.util.function.Consumer;
  * The key-value state at a checkpoint: an LMDB read transaction, which sees the state as it was
  * committed whatever is written after, and a copy of the bucket leaves and sizes then.
  *
- * <p>A bucket's encoding is {@code [entries:8][encoded bytes:8]} then each entry, in the order of
- * the keys' names ({@link KvLayout}), as {@code [keyLen:4][key][valueLen:4][value]}. A position
- * names where a piece starts:
+ * <p>A bucket's encoding is {@code [entries:8][encoded bytes:8][inner:32]} (the header, from which
+ * with the tag the leaf digest is made, so a receiver checks it before taking an entry) then each
+ * entry, in the order of the keys' names ({@link KvLayout}), as {@code [keyLen:4][key][valueLen:4][value]}.
+ * A position names where a piece starts:
  * <ul>
  *   <li>empty: the bucket's start;
- *   <li>{@code [0][offset:4]}: inside the header, 0 < offset < 16;
+ *   <li>{@code [0][offset:4]}: inside the header, 0 < offset < 48;
  *   <li>{@code [1][offset:4][name]}: inside the entry of the key named {@code name}, 0 <= offset <
  *       its encoded size; a name rather than the key, as it is what LMDB seeks to, and a name is
  *       short (at most {@link KvLayout#LONGEST_PLAIN_KEY} bytes) however long the key.
@@ -31,6 +32,8 @@ final class LmdbKvSnapshot implements StateSnapshot {
   private static final byte IN_ENTRY = 1;
 
   private final LmdbTables.Handle data;
+  /** The leaves table, whose records this transaction sees as they were at the checkpoint: the inner digests. */
+  private final LmdbTables.Handle leafRecords;
   /** The leaf digests, concatenated (objects for 65 536 leaves would cost over twice as much per snapshot held). */
   private final byte[] leaves;
   private final int leafCount;
@@ -39,10 +42,11 @@ final class LmdbKvSnapshot implements StateSnapshot {
   private final Consumer<LmdbKvSnapshot> onClose;
   private LmdbTables.Reader reader;
 
-  LmdbKvSnapshot(LmdbTables.Reader reader, LmdbTables.Handle data, byte[] leaves, long[] entries, long[] bytes,
-      Consumer<LmdbKvSnapshot> onClose) {
+  LmdbKvSnapshot(LmdbTables.Reader reader, LmdbTables.Handle data, LmdbTables.Handle leafRecords, byte[] leaves,
+      long[] entries, long[] bytes, Consumer<LmdbKvSnapshot> onClose) {
     this.reader = reader;
     this.data = data;
+    this.leafRecords = leafRecords;
     this.leaves = leaves;
     this.leafCount = leaves.length / Digest.SIZE;
     this.entries = entries;
@@ -69,7 +73,7 @@ final class LmdbKvSnapshot implements StateSnapshot {
         return null;
       }
       int n = Math.min(maxBytes, KvLayout.HEADER_BYTES - offset);
-      out.write(KvLayout.header(entries[chunk], bytes[chunk]), offset, n);
+      out.write(header(chunk), offset, n);
       if (offset + n < KvLayout.HEADER_BYTES) {
         return new Piece(out.toByteArray(), ByteBuffer.allocate(5).put(IN_HEADER).putInt(offset + n).array());
       }
@@ -121,6 +125,15 @@ final class LmdbKvSnapshot implements StateSnapshot {
       return null;
     }
     return new Piece(out.toByteArray(), next[0]);
+  }
+
+  /** The bucket's header, its inner digest from the leaf record committed with the checkpoint (none: empty). */
+  private byte[] header(int chunk) {
+    byte[] record = reader.get(leafRecords, KvLayout.int4(chunk));
+    Digest inner = record == null ? KvLayout.EMPTY_INNER
+        : Digest.of(Arrays.copyOfRange(record, KvLayout.LEAF_RECORD_BYTES - Digest.SIZE, KvLayout.LEAF_RECORD_BYTES));
+    assert record != null || entries[chunk] == 0 : "bucket " + chunk + " has entries but no leaf record";
+    return KvLayout.header(entries[chunk], bytes[chunk], inner);
   }
 
   private static byte[] entryPosition(byte[] name, int offset) {

@@ -103,19 +103,34 @@ final class KvFixture {
     return out;
   }
 
-  /** SHA-256("kv-bucket" || count:8 || encoded bytes:8 || SHA-256(keyLen:4 key valueLen:4 value) ...). */
+  /** SHA-256("kv-bucket" || count:8 || encoded bytes:8 || inner), inner as {@link #inner}. */
   static Digest leaf(NavigableMap<byte[], byte[]> bucket) {
-    long bytes = 0;
-    for (Map.Entry<byte[], byte[]> e : bucket.entrySet()) {
-      bytes += 8 + e.getKey().length + e.getValue().length;
-    }
+    return leaf(bucket.size(), encodedBytes(bucket), inner(bucket));
+  }
+
+  static Digest leaf(long count, long encodedBytes, Digest inner) {
     MessageDigest md = sha256();
     md.update(b("kv-bucket"));
-    md.update(ByteBuffer.allocate(16).putLong(bucket.size()).putLong(bytes).array());
+    md.update(ByteBuffer.allocate(16).putLong(count).putLong(encodedBytes).array());
+    md.update(inner.toBytes());
+    return Digest.of(md.digest());
+  }
+
+  /** SHA-256(SHA-256(keyLen:4 key valueLen:4 value) || ...) over the entries in key order. */
+  static Digest inner(NavigableMap<byte[], byte[]> bucket) {
+    MessageDigest md = sha256();
     for (Map.Entry<byte[], byte[]> e : bucket.entrySet()) {
       md.update(sha256().digest(entry(e.getKey(), e.getValue())));
     }
     return Digest.of(md.digest());
+  }
+
+  static long encodedBytes(NavigableMap<byte[], byte[]> bucket) {
+    long bytes = 0;
+    for (Map.Entry<byte[], byte[]> e : bucket.entrySet()) {
+      bytes += 8 + e.getKey().length + e.getValue().length;
+    }
+    return bytes;
   }
 
   static Digest[] leaves(NavigableMap<byte[], byte[]> model, int chunks) {
@@ -131,14 +146,16 @@ final class KvFixture {
         .array();
   }
 
-  /** A bucket's encoding: [count:8][encoded bytes:8] then each entry. */
+  /** A bucket's encoding: [count:8][encoded bytes:8][inner:32] then each entry. */
   static byte[] encoding(NavigableMap<byte[], byte[]> bucket) {
-    ByteArrayOutputStream entries = new ByteArrayOutputStream();
-    bucket.forEach((k, v) -> entries.writeBytes(entry(k, v)));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(ByteBuffer.allocate(16).putLong(bucket.size()).putLong(entries.size()).array());
-    out.writeBytes(entries.toByteArray());
+    out.writeBytes(header(bucket.size(), encodedBytes(bucket), inner(bucket)));
+    bucket.forEach((k, v) -> out.writeBytes(entry(k, v)));
     return out.toByteArray();
+  }
+
+  static byte[] header(long count, long encodedBytes, Digest inner) {
+    return ByteBuffer.allocate(48).putLong(count).putLong(encodedBytes).put(inner.toBytes()).array();
   }
 
   /** Chunk {@code chunk} of {@code snapshot}, read whole through positions in pieces of at most {@code maxBytes}. */

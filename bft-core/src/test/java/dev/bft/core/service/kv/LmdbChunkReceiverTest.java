@@ -40,14 +40,35 @@ class LmdbChunkReceiverTest {
     return bucket;
   }
 
-  /** A header declaring {@code count} entries of {@code bytes}, then {@code entries} as they are. */
+  /**
+   * A sender that is consistent with itself: a header declaring {@code count} entries of {@code
+   * bytes} and the inner digest of {@code entries} as they are, then those entries; {@link
+   * #claimed} is the leaf it makes, which a test passes as proven to reach the checks after the
+   * header.
+   */
   static byte[] encoding(long count, long bytes, byte[]... entries) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(ByteBuffer.allocate(16).putLong(count).putLong(bytes).array());
+    out.writeBytes(KvFixture.header(count, bytes, innerOf(entries)));
     for (byte[] e : entries) {
       out.writeBytes(e);
     }
     return out.toByteArray();
+  }
+
+  static Digest innerOf(byte[]... entries) {
+    MessageDigest md = KvFixture.sha256();
+    for (byte[] e : entries) {
+      md.update(KvFixture.sha256().digest(e));
+    }
+    return Digest.of(md.digest());
+  }
+
+  /** The leaf the header of {@code encoding} makes. */
+  static Digest claimed(byte[] encoding) {
+    ByteBuffer h = ByteBuffer.wrap(encoding);
+    long count = h.getLong();
+    long bytes = h.getLong();
+    return KvFixture.leaf(count, bytes, Digest.of(Arrays.copyOfRange(encoding, 16, 48)));
   }
 
   static byte[] rawEntry(int keyLength, byte[] key, int valueLength, byte[] value) {
@@ -78,13 +99,14 @@ class LmdbChunkReceiverTest {
     lies.put("entries and bytes that do not end together", encoding(1, twoBytes, e0, e1));
     lies.put("bytes but no entries", encoding(0, 8, new byte[8]));
     try (LmdbKeyValueService kv = open(dir, options(CHUNKS, MAX_VALUE, 1 << 20))) {
-      ChunkReceiver control = kv.receiveChunk(CHUNK);
+      ChunkReceiver control = kv.receiveChunk(CHUNK, KvFixture.leaf(bucket));
       assertThat(KvFixture.feed(control, KvFixture.encoding(bucket), 5)).as("the honest bucket").isTrue();
       assertThat(control.finish()).isEqualTo(KvFixture.leaf(bucket));
       control.discard();
       for (Map.Entry<String, byte[]> lie : lies.entrySet()) {
         for (int pieceSize : new int[] {1, 5, 1 << 16}) {
-          ChunkReceiver r = kv.receiveChunk(CHUNK);
+          // Proven as the liar's own header claims, so that the checks after the header are what refuse it.
+          ChunkReceiver r = kv.receiveChunk(CHUNK, claimed(lie.getValue()));
           assertThat(KvFixture.feed(r, lie.getValue(), pieceSize)).as("%s in pieces of %d", lie.getKey(), pieceSize).isFalse();
           assertThat(r.accept(new byte[1])).as("a spoilt receiver stays spoilt").isFalse();
           assertThat(r.finish()).isNull();
@@ -95,24 +117,71 @@ class LmdbChunkReceiverTest {
     }
   }
 
+  /**
+   * The attack: a header that declares more than the proven leaf's bucket (a byte count or an entry
+   * count of terabytes, or another inner digest), followed by bytes that fit the declaration. The
+   * first piece is refused and nothing reaches the staging tables, so the sender cannot fill the
+   * disk or the LMDB map; the honest bucket still arrives afterwards.
+   */
   @Test
-  void aFlippedValueByteIsAcceptedButTheDigestGivesItAway() {
+  void aHeaderDeclaringMoreThanTheProvenLeafIsRefusedAtTheFirstPieceWithNothingStaged() {
+    NavigableMap<byte[], byte[]> bucket = honest();
+    Digest proven = KvFixture.leaf(bucket);
+    long entries = bucket.size();
+    long bytes = KvFixture.encodedBytes(bucket);
+    Digest inner = KvFixture.inner(bucket);
+    byte[] body = Arrays.copyOfRange(KvFixture.encoding(bucket), 48, KvFixture.encoding(bucket).length);
+    byte[] more = KvFixture.entry(KvFixture.keyIn(CHUNK, CHUNKS, "more", bucket), b("more"));
+    Map<String, byte[]> headers = new TreeMap<>();
+    headers.put("a terabyte of bytes", KvFixture.header(entries, 1L << 40, inner));
+    headers.put("more bytes, one entry more", KvFixture.header(entries + 1, bytes + more.length, inner));
+    headers.put("more entries", KvFixture.header(entries + 1_000_000, 1L << 40, inner));
+    headers.put("another inner digest", KvFixture.header(entries, bytes, innerOf(more)));
+    try (LmdbKeyValueService kv = open(dir, options(CHUNKS, MAX_VALUE, 1 << 20))) {
+      for (Map.Entry<String, byte[]> lie : headers.entrySet()) {
+        ChunkReceiver r = kv.receiveChunk(CHUNK, proven);
+        ByteArrayOutputStream piece = new ByteArrayOutputStream();
+        piece.writeBytes(lie.getValue());
+        piece.writeBytes(body);
+        piece.writeBytes(more);
+        assertThat(r.accept(piece.toByteArray())).as(lie.getKey()).isFalse();
+        assertThat(kv.stagedEntries()).as("%s: staged before any discard", lie.getKey()).isZero();
+        assertThat(r.finish()).isNull();
+        r.discard();
+      }
+      ChunkReceiver honest = kv.receiveChunk(CHUNK, proven);
+      assertThat(KvFixture.feed(honest, KvFixture.encoding(bucket), 7)).isTrue();
+      assertThat(honest.finish()).isEqualTo(proven);
+      kv.install(List.of(honest), 1, new TreeMap<>());
+      assertThat(kv.chunkDigests()[CHUNK]).isEqualTo(proven);
+      assertThat(KvFixture.get(kv, bucket.firstKey())).isEqualTo(bucket.firstEntry().getValue());
+    }
+  }
+
+  /**
+   * Garbage within the declared size passes the header but not the inner digest: refused at
+   * finish, its staging gone with the discard, and it never staged more than the honest bucket.
+   */
+  @Test
+  void garbageWithinTheDeclaredSizeIsRefusedAtFinishAndItsStagingDiscarded() {
     NavigableMap<byte[], byte[]> bucket = honest();
     byte[] flipped = KvFixture.encoding(bucket);
     flipped[flipped.length - 1] ^= 1;
     try (LmdbKeyValueService kv = open(dir, options(CHUNKS, MAX_VALUE, 1 << 20))) {
-      ChunkReceiver r = kv.receiveChunk(CHUNK);
+      ChunkReceiver r = kv.receiveChunk(CHUNK, KvFixture.leaf(bucket));
       assertThat(KvFixture.feed(r, flipped, 3)).isTrue();
-      assertThat(r.finish()).isNotNull().isNotEqualTo(KvFixture.leaf(bucket));
-      assertThat(kv.stagedEntries()).as("staged before the discard").isEqualTo(6);
+      assertThat(kv.stagedEntries()).as("staged before the discard: the honest bucket's size").isEqualTo(6);
+      assertThat(r.finish()).isNull();
+      assertThat(r.finish()).as("and stays refused").isNull();
       r.discard();
       assertThat(kv.stagedEntries()).isZero();
 
-      ChunkReceiver truncated = kv.receiveChunk(CHUNK);
+      ChunkReceiver truncated = kv.receiveChunk(CHUNK, KvFixture.leaf(bucket));
       byte[] whole = KvFixture.encoding(bucket);
       assertThat(truncated.accept(Arrays.copyOf(whole, whole.length - 1))).isTrue();
       assertThat(truncated.finish()).as("an encoding cut short").isNull();
       truncated.discard();
+      assertThat(kv.stagedEntries()).isZero();
     }
   }
 
@@ -121,9 +190,9 @@ class LmdbChunkReceiverTest {
     NavigableMap<byte[], byte[]> bucket = honest();
     byte[] whole = KvFixture.encoding(bucket);
     try (LmdbKeyValueService kv = open(dir, options(CHUNKS, MAX_VALUE, 1 << 20))) {
-      ChunkReceiver old = kv.receiveChunk(CHUNK);
+      ChunkReceiver old = kv.receiveChunk(CHUNK, KvFixture.leaf(bucket));
       assertThat(old.accept(Arrays.copyOf(whole, whole.length - 3))).isTrue();
-      ChunkReceiver fresh = kv.receiveChunk(CHUNK);
+      ChunkReceiver fresh = kv.receiveChunk(CHUNK, KvFixture.leaf(bucket));
       assertThat(old.accept(Arrays.copyOfRange(whole, whole.length - 3, whole.length))).isFalse();
       assertThat(old.finish()).isNull();
       assertThat(KvFixture.feed(fresh, whole, 7)).isTrue();
@@ -141,7 +210,7 @@ class LmdbChunkReceiverTest {
   void stagedEntriesNeverInstalledAreGoneAfterReopening() {
     NavigableMap<byte[], byte[]> bucket = honest();
     try (LmdbKeyValueService kv = open(dir, options(CHUNKS, MAX_VALUE, 1 << 20))) {
-      assertThat(KvFixture.feed(kv.receiveChunk(CHUNK), KvFixture.encoding(bucket), 1000)).isTrue();
+      assertThat(KvFixture.feed(kv.receiveChunk(CHUNK, KvFixture.leaf(bucket)), KvFixture.encoding(bucket), 1000)).isTrue();
       kv.executed(1, true);
     }
     try (LmdbKeyValueService kv = open(dir, options(CHUNKS, MAX_VALUE, 1 << 20))) {
@@ -162,19 +231,24 @@ class LmdbChunkReceiverTest {
     LmdbKeyValueService.Options options = options(1, valueBytes, 8L << 20);
     Digest expected;
     try (LmdbKeyValueService kv = new LmdbKeyValueService(new ServiceContext(dir, false, 1024), options)) {
-      ChunkReceiver r = kv.receiveChunk(0);
       long encodedBytes = (long) entries * (8 + 6 + valueBytes);
-      MessageDigest leaf = KvFixture.sha256();
-      leaf.update(b("kv-bucket"));
-      leaf.update(ByteBuffer.allocate(16).putLong(entries).putLong(encodedBytes).array());
-      ByteArrayOutputStream pending = new ByteArrayOutputStream();
-      pending.writeBytes(ByteBuffer.allocate(16).putLong(entries).putLong(encodedBytes).array());
+      // The header carries the inner digest, so the entries are made twice: once to digest them, once to send them.
+      MessageDigest inner = KvFixture.sha256();
       Random random = new Random(11);
       byte[] value = new byte[valueBytes];
       for (int i = 0; i < entries; i++) {
         random.nextBytes(value);
+        inner.update(KvFixture.sha256().digest(KvFixture.entry(b(String.format("k%05d", i)), value)));
+      }
+      Digest innerDigest = Digest.of(inner.digest());
+      expected = KvFixture.leaf(entries, encodedBytes, innerDigest);
+      ChunkReceiver r = kv.receiveChunk(0, expected);
+      ByteArrayOutputStream pending = new ByteArrayOutputStream();
+      pending.writeBytes(KvFixture.header(entries, encodedBytes, innerDigest));
+      random = new Random(11);
+      for (int i = 0; i < entries; i++) {
+        random.nextBytes(value);
         byte[] entry = KvFixture.entry(b(String.format("k%05d", i)), value);
-        leaf.update(KvFixture.sha256().digest(entry));
         pending.writeBytes(entry);
         byte[] held = pending.toByteArray();
         int cut = held.length - held.length % (64 * 1024);
@@ -183,7 +257,6 @@ class LmdbChunkReceiverTest {
         pending.write(held, cut, held.length - cut);
       }
       assertThat(r.accept(pending.toByteArray())).isTrue();
-      expected = Digest.of(leaf.digest());
       assertThat(r.finish()).isEqualTo(expected);
       LmdbChunkReceiver receiver = (LmdbChunkReceiver) r;
       assertThat(receiver.largestHeld()).as("one entry at most").isEqualTo(6 + valueBytes);

@@ -224,6 +224,25 @@ class LmdbKeyValueServiceTest {
     }
   }
 
+  /** A directory whose leaf records have no inner digest holds another bucket digest: refused, saying why. */
+  @Test
+  void leafRecordsOfTheEarlierDigestAreRefusedWithAReason() {
+    try (LmdbKeyValueService kv = open(dir, options(CHUNKS, MAX_VALUE, 1 << 20))) {
+      run(kv, new KvOperation.Put(b("a"), b("1")));
+      kv.executed(1, true);
+    }
+    int bucket = KvFixture.bucket(b("a"), CHUNKS);
+    try (LmdbTables t = LmdbTables.open(dir.resolve("kv"), 256 << 20, false, "", KvLayout.TABLES);
+        LmdbTables.Writer w = t.write()) {
+      byte[] record = w.get(t.table(KvLayout.LEAVES), KvLayout.int4(bucket));
+      assertThat(record).hasSize(KvLayout.LEAF_RECORD_BYTES);
+      w.put(t.table(KvLayout.LEAVES), KvLayout.int4(bucket), Arrays.copyOf(record, KvLayout.OLD_LEAF_RECORD_BYTES));
+      w.commit();
+    }
+    assertThatThrownBy(() -> open(dir, options(CHUNKS, MAX_VALUE, 1 << 20)).close())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("earlier version");
+  }
+
   @Test
   void aSnapshotAmidABatchAndAChangedBucketCountAreRefused() {
     try (LmdbKeyValueService kv = open(dir, options(CHUNKS, MAX_VALUE, 1 << 20))) {

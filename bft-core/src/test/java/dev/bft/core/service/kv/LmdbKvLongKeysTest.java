@@ -139,7 +139,7 @@ class LmdbKvLongKeysTest {
         for (int c = 0; c < CHUNKS; c++) {
           // Pieces of 7 bytes cut every long key's entry, so positions name hashed keys.
           assertThat(KvFixture.readAll(snapshot, c, 7)).isEqualTo(KvFixture.encoding(KvFixture.bucketOf(model, c, CHUNKS)));
-          ChunkReceiver rc = receiver.receiveChunk(c);
+          ChunkReceiver rc = receiver.receiveChunk(c, snapshot.chunkDigests()[c]);
           assertThat(KvFixture.stream(snapshot, c, 100, rc)).isTrue();
           assertThat(rc.finish()).isEqualTo(snapshot.chunkDigests()[c]);
           received.add(rc);
@@ -172,10 +172,11 @@ class LmdbKvLongKeysTest {
     // Reversed, so the order that is refused is never the order by name, whatever the hashes are.
     NavigableMap<byte[], byte[]> wrong = Arrays.equals(byKey.firstKey(), byName.firstKey()) ? byKey.descendingMap() : byKey;
     try (LmdbKeyValueService kv = open(dir, options(CHUNKS, MAX_VALUE, 1 << 20))) {
-      ChunkReceiver r = kv.receiveChunk(1);
+      // Its header makes the leaf it is proven against: only the order can refuse it.
+      ChunkReceiver r = kv.receiveChunk(1, KvFixture.leaf(wrong));
       assertThat(KvFixture.feed(r, KvFixture.encoding(wrong), 50)).isFalse();
       r.discard();
-      ChunkReceiver right = kv.receiveChunk(1);
+      ChunkReceiver right = kv.receiveChunk(1, KvFixture.leaf(byName));
       assertThat(KvFixture.feed(right, KvFixture.encoding(byName), 50)).isTrue();
       assertThat(right.finish()).isEqualTo(KvFixture.leaf(byName));
     }

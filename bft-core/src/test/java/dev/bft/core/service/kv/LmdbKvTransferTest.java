@@ -106,11 +106,11 @@ class LmdbKvTransferTest {
       try (StateSnapshot s = kv.snapshot()) {
         byte[] inFive = KvFixture.bucketOf(model, 5, CHUNKS).firstKey();
         int entryBytes = 8 + inFive.length + model.get(inFive).length;
-        StateSnapshot.Piece first = s.read(5, new byte[0], 20);
+        StateSnapshot.Piece first = s.read(5, new byte[0], 48 + 4); // the header, and 4 bytes into the first entry
         assertThat(first.next()).isEqualTo(ByteBuffer.allocate(5 + inFive.length).put((byte) 1).putInt(4).put(inFive).array());
         assertThat(s.read(5, first.next(), 10)).isNotNull();
         List<byte[]> bad = List.of(
-            new byte[] {0, 0, 0, 0, 0}, new byte[] {0, 0, 0, 0, 16}, new byte[] {0, 0, 0}, new byte[] {2, 0, 0, 0, 0},
+            new byte[] {0, 0, 0, 0, 0}, new byte[] {0, 0, 0, 0, 48}, new byte[] {0, 0, 0}, new byte[] {2, 0, 0, 0, 0},
             ByteBuffer.allocate(5 + inFive.length).put((byte) 1).putInt(entryBytes).put(inFive).array(),
             ByteBuffer.allocate(5 + inFive.length).put((byte) 1).putInt(-1).put(inFive).array(),
             ByteBuffer.allocate(9).put((byte) 1).putInt(0).put(b("none")).array(),
@@ -160,7 +160,7 @@ class LmdbKvTransferTest {
         List<ChunkReceiver> received = new ArrayList<>();
         for (int c = 0; c < CHUNKS; c++) {
           if (!want[c].equals(have[c])) {
-            ChunkReceiver rc = receiver.receiveChunk(c);
+            ChunkReceiver rc = receiver.receiveChunk(c, want[c]);
             assertThat(KvFixture.stream(snapshot, c, maxBytes, rc)).isTrue();
             assertThat(rc.finish()).as("chunk %d", c).isEqualTo(want[c]);
             received.add(rc);
