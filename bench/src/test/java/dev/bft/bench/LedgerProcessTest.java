@@ -104,7 +104,7 @@ class LedgerProcessTest {
       for (int i = 0; i < 4; i++) {
         Path log = dir.resolve("replica-" + i + ".log");
         replicas.await("replica " + i + " running the ledger", 60,
-            () -> Files.exists(log) && read(log).contains("(service ledger)"));
+            () -> Files.exists(log) && read(log).contains("(service ledger, epoch 0)"));
       }
       LedgerClient ledger = new LedgerClient(bft);
       for (int a = 0; a < ACCOUNTS; a++) {

@@ -32,7 +32,7 @@ class SnapshotProcessTest {
   static final int FIRST_CLIENT = 1000;
   static final int CLIENTS = 4;
   static final int VALUE = 60_000;
-  static final int KEYS_BEFORE = 48;
+  static final int KEYS_BEFORE = 36;
   private static final Pattern EXPORTED = Pattern.compile("exported checkpoint (\\d+) of replica 0");
   private static final Pattern FETCHED = Pattern.compile("installed the state of checkpoint \\d+ \\(.* bytes=(\\d+)");
 

@@ -37,7 +37,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * (docs/reconfiguration.md).
  */
 @Command(name = "reconfigure", mixinStandardHelpOptions = true,
-    description = "Enrol, remove or re-key a client of a running cluster; waits for the new epoch and writes its cluster file.")
+    description = "Enrol, remove or re-key clients of a running cluster (several changes make one new epoch); waits for the new epoch and writes its cluster file.")
 final class ReconfigureCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -58,9 +58,10 @@ final class ReconfigureCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "120s", description = "how long to wait for the new epoch to start (default: ${DEFAULT-VALUE})")
   String timeout;
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
+  @ArgGroup(exclusive = false, multiplicity = "1")
   Change change;
 
+  /** One or more changes, made together in one new epoch. */
   static final class Change {
     @Option(names = "--add-client", description = "enrol a new client (the next free id) and write its key")
     boolean addClient;
@@ -85,19 +86,19 @@ final class ReconfigureCommand implements Callable<Integer> {
     for (Path k : adminKeys.isEmpty() ? List.of(ClusterKeygen.adminKeyFile(dir, ClusterKeygen.ADMIN_ID)) : adminKeys) {
       admins.add(KeyFiles.read(k));
     }
-    Ed25519KeyPair newKey = null;
-    int newKeyId = -1;
+    java.util.Map<Integer, Ed25519KeyPair> newKeys = new java.util.TreeMap<>();
     List<Reconfiguration.Change> changes = new ArrayList<>();
-    if (change.addClient) {
-      newKey = Ed25519KeyPair.generate(new SecureRandom());
-      newKeyId = Math.max(ClusterKeygen.FIRST_CLIENT_ID, current.clients().isEmpty() ? 0 : current.clients().lastKey() + 1);
-      changes.add(new Reconfiguration.AddClient(newKeyId, newKey.publicKey()));
-    } else if (change.removeClient != null) {
+    if (change.removeClient != null) {
       changes.add(new Reconfiguration.RemoveClient(change.removeClient));
-    } else {
-      newKey = Ed25519KeyPair.generate(new SecureRandom());
-      newKeyId = change.rotateClientKey;
-      changes.add(new Reconfiguration.ReplaceClientKey(newKeyId, newKey.publicKey()));
+    }
+    if (change.rotateClientKey != null) {
+      newKeys.put(change.rotateClientKey, Ed25519KeyPair.generate(new SecureRandom()));
+      changes.add(new Reconfiguration.ReplaceClientKey(change.rotateClientKey, newKeys.get(change.rotateClientKey).publicKey()));
+    }
+    if (change.addClient) {
+      int id = Math.max(ClusterKeygen.FIRST_CLIENT_ID, current.clients().isEmpty() ? 0 : current.clients().lastKey() + 1);
+      newKeys.put(id, Ed25519KeyPair.generate(new SecureRandom()));
+      changes.add(new Reconfiguration.AddClient(id, newKeys.get(id).publicKey()));
     }
     Reconfiguration r = new Reconfiguration(current.epoch(), changes, List.of());
     int sender = -1;
@@ -109,9 +110,9 @@ final class ReconfigureCommand implements Callable<Integer> {
       sender = sender < 0 ? id : sender;
     }
     ClusterConfig next = r.applyTo(current); // refused here, before anything is sent, if it makes no configuration
-    if (newKey != null) {
-      Files.createDirectories(keyFileOf(dir, newKeyId).getParent());
-      KeyFiles.write(keyFileOf(dir, newKeyId), newKey, true);
+    for (java.util.Map.Entry<Integer, Ed25519KeyPair> k : newKeys.entrySet()) {
+      Files.createDirectories(keyFileOf(dir, k.getKey()).getParent());
+      KeyFiles.write(keyFileOf(dir, k.getKey()), k.getValue(), true);
     }
     long started = System.nanoTime();
     EpochEnd end = end(current, sender, admins.get(0), r, wait);
@@ -131,8 +132,8 @@ final class ReconfigureCommand implements Callable<Integer> {
     print.printf("epoch %d started at checkpoint %d (n = %d, f = %d, %d clients); the reconfiguration executed at %d, "
         + "%d ms from request to the new epoch answering%n", next.epoch(), start.sequence(), next.n(), next.f(),
         next.clients().size(), end.sequence(), pauseMillis);
-    if (newKey != null) {
-      print.printf("client %d's key: %s%n", newKeyId, keyFileOf(dir, newKeyId));
+    for (int id : newKeys.keySet()) {
+      print.printf("client %d's key: %s%n", id, keyFileOf(dir, id));
     }
     print.printf("wrote %s%s%n", target, out == null ? " (the old file is " + config.getFileName() + ".epoch" + current.epoch() + ")" : "");
     return 0;
