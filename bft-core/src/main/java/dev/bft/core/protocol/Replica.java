@@ -227,6 +227,11 @@ public final class Replica {
     return epochEnd != null;
   }
 
+  /** Where this epoch ended, or null while it goes on. */
+  public EpochEnd epochEnd() {
+    return epochEnd;
+  }
+
   // ---------------------------------------------------------------- inputs
 
   /** A client's request, received directly or forwarded, at the shell's time {@code now}. */

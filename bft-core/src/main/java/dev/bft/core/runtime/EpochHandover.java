@@ -75,6 +75,21 @@ final class EpochHandover {
     durable.moveToEpoch(config.epoch(), start.sequence());
   }
 
+  /**
+   * Protocol thread, at start: a replica that stopped after its epoch ended resumes the handover
+   * where it stood (the effects that drove it were emitted before the restart).
+   */
+  void resume(dev.bft.core.protocol.Replica replica) {
+    dev.bft.core.protocol.EpochEnd end = replica.epochEnd();
+    if (end == null) {
+      return;
+    }
+    ended(end.sequence(), end.boundary(), end.next());
+    if (replica.stableCheckpoint() >= end.boundary() && !replica.stableCheckpointProof().isEmpty()) {
+      proven(end.boundary(), replica.stableCheckpointProof());
+    }
+  }
+
   /** Protocol thread: the reconfiguration executed; the configuration it made is kept for the proof to come. */
   void ended(long sequence, long boundary, Digest digest) {
     next = rules.made(digest);
@@ -95,10 +110,7 @@ final class EpochHandover {
   /** Protocol thread: the epoch checkpoint is stable; once it is stored the next epoch starts. */
   void proven(long boundary, List<Checkpoint> proof) {
     if (next == null) {
-      next = EpochRecord.readPending(data, current);
-      if (next == null) {
-        return;
-      }
+      return; // ended() said why
     }
     List<byte[]> frames = new ArrayList<>();
     proof.forEach(c -> frames.add(encoder.encode(c)));

@@ -241,6 +241,8 @@ public final class ReplicaNode implements AutoCloseable {
     verificationPool.start();
     shell.start();
     admin.start();
+    // A replica stopped after its epoch checkpoint became stable, before it moved on, moves on now.
+    shell.onProtocolLane(() -> epochs.resume(shell.replica()));
     LOG.info("replica {} listening on {}, advertised as {} (n={}, f={}, tls {})", self, bind,
         config.replica(self).address(), config.n(), config.f(),
         config.parameters().tls() ? "on" : "OFF");

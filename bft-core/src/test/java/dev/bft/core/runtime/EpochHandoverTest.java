@@ -1,0 +1,157 @@
+package dev.bft.core.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.ClusterFile;
+import dev.bft.core.config.ClusterKeygen;
+import dev.bft.core.config.Configurations;
+import dev.bft.core.config.Reconfiguration;
+import dev.bft.core.config.ReconfigurationRules;
+import dev.bft.core.message.Checkpoint;
+import dev.bft.core.message.codec.MessageDecoder;
+import dev.bft.core.message.codec.MessageEncoder;
+import dev.bft.core.protocol.LogRecord;
+import dev.bft.core.protocol.RecoveredState;
+import dev.bft.crypto.Digest;
+import dev.bft.crypto.Ed25519KeyPair;
+import dev.bft.crypto.KeyFiles;
+import dev.bft.storage.LmdbStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A replica's move to the next epoch (docs/reconfiguration.md): only from a stored stable epoch
+ * checkpoint, from the configuration written when the reconfiguration executed (so a restart in
+ * between still knows it, and a stale one is refused), and the log moved to the new epoch once.
+ */
+class EpochHandoverTest {
+  static final long BOUNDARY = 128;
+
+  @TempDir
+  Path dir;
+
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  private LmdbStore store;
+
+  @AfterEach
+  void close() {
+    scheduler.shutdownNow();
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  private ClusterConfig cluster() throws Exception {
+    return ClusterFile.load(ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", 7000, false, new SecureRandom()));
+  }
+
+  private Ed25519KeyPair key(int replica) throws Exception {
+    return KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, replica));
+  }
+
+  private List<Checkpoint> proof(ClusterConfig c, Digest digest) throws Exception {
+    List<Checkpoint> proof = new ArrayList<>();
+    for (int r = 0; r < 3; r++) {
+      byte[] frame = new MessageEncoder(r, key(r)).encode(new Checkpoint(BOUNDARY, digest, r, null));
+      proof.add((Checkpoint) MessageDecoder.of(c).decode(frame).message());
+    }
+    return proof;
+  }
+
+  private DurableLog log(ClusterConfig c, Path data) throws Exception {
+    store = LmdbStore.open(data, 64 << 20, false, true);
+    MessageEncoder own = new MessageEncoder(0, key(0));
+    return new DurableLog(store, own, MessageDecoder.of(c), 0);
+  }
+
+  private static ClusterConfig enrolled(ClusterConfig c) {
+    return new Reconfiguration(0, List.of(new Reconfiguration.AddClient(1500,
+        Ed25519KeyPair.generate(new SecureRandom()).publicKey())), List.of()).applyTo(c);
+  }
+
+  @Test
+  void afterARestartTheWrittenConfigurationStartsTheEpochOnceItsCheckpointIsStored() throws Exception {
+    ClusterConfig c = cluster();
+    ClusterConfig next = enrolled(c);
+    Path data = Files.createDirectories(dir.resolve("replica-0"));
+    DurableLog durable = log(c, data);
+    Digest epochDigest = Digest.sha256(new byte[] {1});
+    EpochRecord.writePending(data, next); // the reconfiguration executed, then the process stopped
+    EpochHandover handover = new EpochHandover(0, c, data, new ReconfigurationRules(c), new MessageEncoder(0, key(0)),
+        key(0).publicKey(), durable, scheduler);
+    CompletableFuture<ClusterConfig> started = new CompletableFuture<>();
+    handover.onNewEpoch(started::complete);
+
+    handover.ended(5, BOUNDARY, Configurations.digest(next));
+    handover.proven(BOUNDARY, proof(c, epochDigest));
+    Thread.sleep(300);
+    assertThat(started).as("not before the stable checkpoint is stored").isNotDone();
+    assertThat(data.resolve(EpochRecord.FILE)).doesNotExist();
+
+    durable.add(new LogRecord.StableCheckpoint(BOUNDARY, proof(c, epochDigest)));
+    durable.commit();
+    ClusterConfig running = started.get(10, TimeUnit.SECONDS);
+    assertThat(running.epoch()).isEqualTo(1);
+    assertThat(running.start().sequence()).isEqualTo(BOUNDARY);
+    assertThat(running.start().state()).isEqualTo(epochDigest);
+    assertThat(running.clients()).containsKey(1500);
+    assertThat(EpochRecord.current(data, c).epoch()).as("the directory says so to a later start").isEqualTo(1);
+  }
+
+  @Test
+  void aWrittenConfigurationOfAnotherReconfigurationStartsNothing() throws Exception {
+    ClusterConfig c = cluster();
+    Path data = Files.createDirectories(dir.resolve("replica-0"));
+    DurableLog durable = log(c, data);
+    EpochRecord.writePending(data, enrolled(c)); // left from another reconfiguration
+    EpochHandover handover = new EpochHandover(0, c, data, new ReconfigurationRules(c), new MessageEncoder(0, key(0)),
+        key(0).publicKey(), durable, scheduler);
+    CompletableFuture<ClusterConfig> started = new CompletableFuture<>();
+    handover.onNewEpoch(started::complete);
+    durable.add(new LogRecord.StableCheckpoint(BOUNDARY, proof(c, Digest.sha256(new byte[] {1}))));
+    durable.commit();
+
+    handover.ended(5, BOUNDARY, Configurations.digest(enrolled(c)));
+    handover.proven(BOUNDARY, proof(c, Digest.sha256(new byte[] {1})));
+    Thread.sleep(300);
+    assertThat(started).isNotDone();
+    assertThat(data.resolve(EpochRecord.FILE)).doesNotExist();
+  }
+
+  @Test
+  void theLogMovesToTheNewEpochOnceAndOnlyFromTheStartsState() throws Exception {
+    ClusterConfig c = cluster();
+    Path data = Files.createDirectories(dir.resolve("replica-0"));
+    DurableLog durable = log(c, data);
+    durable.add(new LogRecord.EnteredView(3, false));
+    durable.commit();
+    ClusterConfig epoch1 = enrolled(c).startingAt(new dev.bft.core.config.EpochStart(BOUNDARY, Digest.sha256(new byte[] {1})));
+
+    assertThatThrownBy(() -> EpochHandover.enter(epoch1, durable, 64, data)).as("a replica that missed the end")
+        .hasMessageContaining("holds the state at sequence 64, but epoch 1 starts at 128");
+    durable.add(new LogRecord.StableCheckpoint(BOUNDARY, proof(c, Digest.sha256(new byte[] {1}))));
+    durable.commit();
+    EpochHandover.enter(epoch1, durable, BOUNDARY, data);
+    long[] view = new long[1];
+    RecoveredState recovered = durable.recover(new dev.bft.core.sim.AppendOnlyService(), view);
+    assertThat(view[0]).isZero();
+    assertThat(recovered.log()).contains(new LogRecord.StableCheckpoint(BOUNDARY, List.of()));
+    durable.add(new LogRecord.EnteredView(1, false));
+    durable.commit();
+    EpochHandover.enter(epoch1, durable, BOUNDARY, data);
+    durable.recover(new dev.bft.core.sim.AppendOnlyService(), view);
+    assertThat(view[0]).as("a log already of the epoch is left alone").isEqualTo(1);
+  }
+}
