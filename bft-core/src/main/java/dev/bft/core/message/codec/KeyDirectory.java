@@ -23,31 +23,16 @@ public interface KeyDirectory {
   static KeyDirectory of(dev.bft.core.config.ClusterConfig config) {
     Map<Integer, Ed25519PublicKey> replicas = new java.util.HashMap<>();
     config.replicas().forEach((id, r) -> replicas.put(id, r.publicKey()));
-    Map<Integer, Ed25519PublicKey> requesters = config.requesters();
-    return new KeyDirectory() {
-      @Override
-      public Ed25519PublicKey replica(int id) {
-        return replicas.get(id);
-      }
-
-      @Override
-      public Ed25519PublicKey client(int id) {
-        return requesters.get(id);
-      }
-
-      @Override
-      public Ed25519PublicKey admin(int id) {
-        return config.admins().get(id);
-      }
-
-      @Override
-      public int adminQuorum() {
-        return config.adminQuorum();
-      }
-    };
+    return of(replicas, config.requesters(), config.admins(), config.adminQuorum());
   }
 
+  /** Replicas and clients, no administrators: nothing can reconfigure. */
   static KeyDirectory of(Map<Integer, Ed25519PublicKey> replicas, Map<Integer, Ed25519PublicKey> clients) {
+    return of(replicas, clients, Map.of(), Integer.MAX_VALUE);
+  }
+
+  private static KeyDirectory of(Map<Integer, Ed25519PublicKey> replicas, Map<Integer, Ed25519PublicKey> clients,
+                                 Map<Integer, Ed25519PublicKey> admins, int adminQuorum) {
     return new KeyDirectory() {
       @Override
       public Ed25519PublicKey replica(int id) {
@@ -57,6 +42,16 @@ public interface KeyDirectory {
       @Override
       public Ed25519PublicKey client(int id) {
         return clients.get(id);
+      }
+
+      @Override
+      public Ed25519PublicKey admin(int id) {
+        return admins.get(id);
+      }
+
+      @Override
+      public int adminQuorum() {
+        return adminQuorum;
       }
     };
   }
