@@ -133,6 +133,11 @@ final class LoadCommand implements Callable<Integer> {
   }
 
   static Duration parseDuration(String text) {
+    return parseDuration("--duration", text);
+  }
+
+  /** {@code text} as a duration (30s, 2m, 500ms), or a one-line error naming {@code option}. */
+  static Duration parseDuration(String option, String text) {
     try {
       if (text.endsWith("ms")) {
         return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
@@ -144,6 +149,6 @@ final class LoadCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       // fall through to the message below
     }
-    throw new IllegalArgumentException("--duration '" + text + "' is not like 30s, 2m or 500ms");
+    throw new IllegalArgumentException(option + " '" + text + "' is not like 30s, 2m or 500ms");
   }
 }

@@ -78,7 +78,7 @@ final class ReconfigureCommand implements Callable<Integer> {
     PrintWriter print = spec.commandLine().getOut();
     ClusterConfig current = ClusterFile.load(config);
     Path dir = config.toAbsolutePath().getParent();
-    Duration wait = LoadCommand.parseDuration(timeout);
+    Duration wait = LoadCommand.parseDuration("--timeout", timeout);
     if (current.admins().isEmpty()) {
       throw new IllegalArgumentException(config + " names no administrator (admin.<id>): this cluster cannot be reconfigured");
     }

@@ -190,6 +190,26 @@ class BftMainTest {
   }
 
   @Test
+  void reconfigurationMistakesAreOneLineAndSendNothing() throws Exception {
+    assertThat(run("keygen", "--out", dir.toString())).isZero();
+    String cluster = dir.resolve("cluster.conf").toString();
+    String before = Files.readString(dir.resolve("cluster.conf"));
+    assertThat(run("reconfigure", "--config", cluster, "--remove-client", "4242")).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft reconfigure: client 4242 is not enrolled");
+    err.getBuffer().setLength(0);
+    assertThat(run("reconfigure", "--config", cluster, "--remove-client", "1000", "--admin-key",
+        dir.resolve("keys/client-1000.key").toString())).isEqualTo(1);
+    assertThat(err.toString().strip()).startsWith("bft reconfigure: a key given with --admin-key is no administrator of");
+    err.getBuffer().setLength(0);
+    assertThat(run("reconfigure", "--config", cluster, "--add-client", "--timeout", "soon")).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft reconfigure: --timeout 'soon' is not like 30s, 2m or 500ms");
+    err.getBuffer().setLength(0);
+    assertThat(run("reconfigure", "--config", cluster)).as("no change given").isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("cluster.conf"))).as("the cluster file is left as it was").isEqualTo(before);
+    assertThat(dir.resolve("keys/client-1001.key")).as("no key written for a client never enrolled").doesNotExist();
+  }
+
+  @Test
   void helpListsTheSubcommands() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("keygen", "cluster", "replica", "client");
