@@ -62,6 +62,7 @@ public final class BftClient implements AutoCloseable {
   private static final class Pending {
     final byte[] operation;
     final boolean readOnly;
+    boolean fact;
     final CompletableFuture<byte[]> result;
     final Duration deadline;
     ScheduledFuture<?> expiry;
@@ -140,6 +141,15 @@ public final class BftClient implements AutoCloseable {
     return submit(operation, true, deadline);
   }
 
+  /**
+   * Asks for an answer that never changes once given, such as where an epoch started (CHECK-EPOCH):
+   * f + 1 matching replies suffice, and it is never ordered, so it is answered while the epoch's
+   * other replicas are still to be started.
+   */
+  public CompletableFuture<byte[]> ask(byte[] operation, Duration deadline) {
+    return submit(operation, true, true, deadline);
+  }
+
   public CompletableFuture<KvResult> put(byte[] key, byte[] value) {
     return invoke(new KvOperation.Put(key, value).encode()).thenApply(KvResult::decode);
   }
@@ -157,11 +167,16 @@ public final class BftClient implements AutoCloseable {
   }
 
   private CompletableFuture<byte[]> submit(byte[] operation, boolean readOnly, Duration deadline) {
+    return submit(operation, readOnly, false, deadline);
+  }
+
+  private CompletableFuture<byte[]> submit(byte[] operation, boolean readOnly, boolean fact, Duration deadline) {
     if (deadline.isNegative() || deadline.isZero()) {
       throw new IllegalArgumentException("a deadline must be positive, got " + deadline);
     }
     CompletableFuture<byte[]> f = new CompletableFuture<>();
     Pending p = new Pending(operation.clone(), readOnly, f, deadline);
+    p.fact = fact;
     try {
       thread.execute(() -> {
         if (closed) {
@@ -185,7 +200,8 @@ public final class BftClient implements AutoCloseable {
   private void next() {
     if (current == null && !queue.isEmpty()) {
       current = queue.poll();
-      current.requestNumber = core.invoke(current.operation, current.readOnly);
+      current.requestNumber = current.fact ? core.invokeFact(current.operation)
+          : core.invoke(current.operation, current.readOnly);
     }
   }
 

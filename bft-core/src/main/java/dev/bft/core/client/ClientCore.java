@@ -58,6 +58,7 @@ public final class ClientCore {
   private boolean awaitingResult;
   /** Times the outstanding read was asked again for its result: at most f (see {@link #askForResult}). */
   private int reasks;
+  private boolean fact;
   private long readOnlyReasks;
 
   public ClientCore(int clientId, Quorum quorum, long retransmitTicks, long firstRequestNumber, ClientEffects effects) {
@@ -72,6 +73,17 @@ public final class ClientCore {
     this.reportedViews = new long[quorum.n()];
   }
 
+  /**
+   * Sends a read-only request for an answer that, once any correct replica gives it, never changes
+   * (where an epoch started): f + 1 matching replies hold a correct one, so they suffice, and it is
+   * never ordered, since the replicas that could order it may be the ones still to be started.
+   */
+  public long invokeFact(byte[] operation) {
+    long number = invoke(operation, true);
+    fact = true;
+    return number;
+  }
+
   /** Sends a new request; returns its number. Only one may be outstanding. */
   public long invoke(byte[] operation, boolean readOnly) {
     if (outstanding != null) {
@@ -80,6 +92,7 @@ public final class ClientCore {
     outstanding = Request.unsigned(clientId, nextRequestNumber++, readOnly, operation);
     replies.clear();
     retransmissions = 0;
+    fact = false;
     agreed = null;
     awaitingResult = false;
     reasks = 0;
@@ -127,7 +140,7 @@ public final class ClientCore {
     }
     // Only the group this reply joined can have become complete: a full result replacing its
     // sender's digest moves one vote at most, and only into this group.
-    int needed = outstanding.readOnly() ? quorum.certificate() : quorum.weak();
+    int needed = needed();
     int matching = 0;
     byte[] result = null;
     for (Heard h : replies.values()) {
@@ -147,6 +160,10 @@ public final class ClientCore {
       awaitingResult = true;
       effects.setTimer(resultWaitTicks);
     }
+  }
+
+  private int needed() {
+    return outstanding.readOnly() && !fact ? quorum.certificate() : quorum.weak();
   }
 
   /** The outstanding request is over, one way or another: nothing more is sent or waited for it. */
@@ -202,7 +219,7 @@ public final class ClientCore {
       }
     }
     Map.Entry<Object, Integer> best = counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElse(null);
-    int needed = outstanding.readOnly() ? quorum.certificate() : quorum.weak();
+    int needed = needed();
     return replies.size() + " repl" + (replies.size() == 1 ? "y" : "ies") + " from replicas " + new java.util.TreeSet<>(replies.keySet())
         + ", at most " + (best == null ? 0 : best.getValue()) + " matching of the " + needed + " needed"
         + (best != null && !inHand.contains(best.getKey()) ? " (only by digest: the result itself not received)" : "")
@@ -232,7 +249,7 @@ public final class ClientCore {
       return;
     }
     retransmissions++;
-    if (outstanding.readOnly()) {
+    if (outstanding.readOnly() && !fact) {
       readOnlyFallbacks++;
       outstanding = Request.unsigned(clientId, nextRequestNumber++, false, outstanding.operation());
       replies.clear();

@@ -44,6 +44,7 @@ public final class Replica {
   private final BatchFetcher batches;
   private long fetchingSequence = -1;
   private List<Checkpoint> fetchingProof = List.of();
+  private Digest fetchingDigest;
   private final NavigableMap<Long, PreparedCertificate> preparedCertificates = new TreeMap<>();
   private long view;
   private boolean viewChanging;
@@ -206,6 +207,9 @@ public final class Replica {
 
   /** Arms the periodic timers; call once before the first event. */
   public void start() {
+    if (lastExecuted < epochs.startSequence()) {
+      fetchEpochStart();
+    }
     effects.setTimer(TimerId.STATUS, retransmission.periodTicks());
     if (viewChanging) {
       armViewChangeTimer(viewChanger.timeout());
@@ -830,8 +834,14 @@ public final class Replica {
   }
 
   private void answerReadOnly(Request request) {
-    byte[] result = service.executeReadOnly(request.operation());
+    byte[] result = epochs.administrator(request.clientId()) ? administratorsRead(request)
+        : service.executeReadOnly(request.operation());
     effects.replyReadOnly(request, firstAnswer(new Reply(view, request.clientId(), request.requestNumber(), result, me, null)));
+  }
+
+  /** An administrator reads the epoch (CHECK-EPOCH) without ordering; a reconfiguration is never a read. */
+  private byte[] administratorsRead(Request request) {
+    return epochs.check(request.clientId(), request.operation()) instanceof Epochs.Answer answer ? answer.result() : "refused: a reconfiguration is ordered, never read".getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /**
@@ -1096,8 +1106,22 @@ public final class Replica {
     }
     fetchingSequence = sequence;
     fetchingProof = List.copyOf(proof);
+    fetchingDigest = proof.get(0).stateDigest();
     StateTransferLog.fetching(me, lastExecuted, sequence);
-    effects.fetchState(sequence, proof.get(0).stateDigest());
+    effects.fetchState(sequence, fetchingDigest);
+  }
+
+  /**
+   * A replica that joins an epoch without its starting state (a new member, or one whose state is
+   * older) fetches it first: the previous epoch proved its digest, so, as at sequence 0 in epoch 0,
+   * no CHECKPOINT of this epoch is needed, and the stable checkpoint it then holds has no proof.
+   */
+  private void fetchEpochStart() {
+    fetchingSequence = epochs.startSequence();
+    fetchingProof = List.of();
+    fetchingDigest = epochs.startState();
+    StateTransferLog.fetching(me, lastExecuted, fetchingSequence);
+    effects.fetchState(fetchingSequence, fetchingDigest);
   }
 
   /**
@@ -1109,7 +1133,7 @@ public final class Replica {
       drops.count(DropReason.DUPLICATE);
       return;
     }
-    Digest digest = fetchingProof.get(0).stateDigest();
+    Digest digest = fetchingDigest;
     clients = installedClients.copy();
     epochEnd = EpochEnd.recordedIn(clients, epochs);
     lastExecuted = sequence;

@@ -162,6 +162,12 @@ public final class DurableLog implements DurableRecords {
     commit();
   }
 
+  /** An empty directory of epoch {@code epoch}: nothing to move, but later starts must not move what it will hold. */
+  public void stampEpoch(long epoch) {
+    batch.put(Table.META, EPOCH, ByteBuffer.allocate(8).putLong(epoch).array());
+    commit();
+  }
+
   /** Makes everything added since the last commit durable, in one transaction. */
   public void commit() {
     if (!batch.isEmpty()) {

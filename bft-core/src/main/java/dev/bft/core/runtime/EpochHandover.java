@@ -63,10 +63,15 @@ final class EpochHandover {
    * directory joins as any replica that lost its state does, by state transfer.
    */
   static void enter(ClusterConfig config, DurableLog durable, long storedState, Path data) {
-    if (config.epoch() == 0 || durable.isEmpty()) {
+    if (config.epoch() == 0) {
       return;
     }
     EpochStart start = config.start();
+    if (durable.isEmpty()) {
+      // A new member, or one that lost its data: it fetches the start, and its log is this epoch's from the first record.
+      durable.stampEpoch(config.epoch());
+      return;
+    }
     if (storedState != start.sequence() && durable.storedStableCheckpoint() < start.sequence()) {
       throw new IllegalStateException("data directory " + data + " holds the state at sequence " + storedState
           + ", but epoch " + config.epoch() + " starts at " + start.sequence() + ": it missed the reconfiguration; "

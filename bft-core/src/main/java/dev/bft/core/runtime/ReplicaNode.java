@@ -156,6 +156,9 @@ public final class ReplicaNode implements AutoCloseable {
         metrics::clientSessionOpened);
     this.stateTransfer = new StateTransferShell(self, config.n(), encoder, links::replica, this::write, this::refused,
         System::nanoTime);
+    if (config.epoch() > 0) {
+      stateTransfer.epochBoundTo(dev.bft.core.config.Configurations.digest(config));
+    }
     this.store = LmdbStore.open(data, p.storageMapMegabytes() << 20, p.durability() == Durability.SYNC, true);
     DurableLog durable = new DurableLog(store, this::signOwn, decoder, self);
     DurableState serviceState = service.durableState();

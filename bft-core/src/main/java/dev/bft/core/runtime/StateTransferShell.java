@@ -56,6 +56,7 @@ final class StateTransferShell {
   private volatile long fetching = -1;
   // Protocol thread only.
   private StateFetcher fetcher;
+  private Digest epochConfiguration;
   private ScheduledFuture<?> retry;
 
   StateTransferShell(int self, int n, MessageEncoder encoder, IntFunction<Channel> replicaLink,
@@ -152,11 +153,19 @@ final class StateTransferShell {
    * @param installed takes the client table once every chunk is installed
    * @param onProtocolThread runs the fetcher's retry timer there
    */
+  /** In an epoch after the first: the digest of its configuration, which its start's digest is bound to. */
+  void epochBoundTo(Digest configuration) {
+    this.epochConfiguration = configuration;
+  }
+
   void fetch(long sequence, Digest digest, ReplicatedService service, Consumer<Runnable> onProtocolThread,
              ScheduledExecutorService scheduler, java.util.function.LongPredicate wanted,
              BiConsumer<Long, ClientTable> installed) {
     if (fetcher == null) {
       fetcher = new StateFetcher(self, n, service, new Shell(onProtocolThread, scheduler, wanted, installed), stats);
+      if (epochConfiguration != null) {
+        fetcher.epochBoundTo(epochConfiguration);
+      }
     }
     LOG.info("replica {}: fetching the state of checkpoint {}", self, sequence);
     fetching = sequence;

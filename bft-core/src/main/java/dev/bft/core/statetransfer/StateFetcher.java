@@ -59,6 +59,7 @@ public final class StateFetcher {
 
   private long sequence = -1;
   private Digest digest;
+  private Digest configuration;
   private TreeWalk walk;
   private ClientTable clients;
   /** The client table while it arrives in pieces, and the view its replies are re-sent in. */
@@ -83,6 +84,19 @@ public final class StateFetcher {
 
   public boolean active() {
     return sequence >= 0;
+  }
+
+  /**
+   * The configuration this replica's epoch runs, once past epoch 0: the epoch's start is proven by
+   * the previous epoch's checkpoint, whose digest is the state's bound to this configuration
+   * ({@link StateDigests#epoch}), so a state is also what was asked for when it is that.
+   */
+  public void epochBoundTo(Digest configuration) {
+    this.configuration = configuration;
+  }
+
+  private boolean proves(Digest checkpoint) {
+    return checkpoint.equals(digest) || configuration != null && StateDigests.epoch(checkpoint, configuration).equals(digest);
   }
 
   /** Starts fetching checkpoint {@code seq} with proven digest {@code checkpointDigest}; a newer target replaces an older one. */
@@ -159,7 +173,7 @@ public final class StateFetcher {
     Manifests.First first = Manifests.parseFirst(bytes);
     TreeWalk fresh = new TreeWalk(state.chunkDigests(), PAGE_DEPTH);
     if (first == null || first.top().length != 1 << fresh.pageDepth(0)
-        || !StateDigests.checkpoint(first.root(), first.table().contentDigest()).equals(digest)) {
+        || !proves(StateDigests.checkpoint(first.root(), first.table().contentDigest()))) {
       stats.badManifests++;
       badPeer[peer] = true;
       effects.requestManifestPage(nextPeer(), sequence, 0);

@@ -195,4 +195,25 @@ class ClientCoreTest {
     assertThat(completed).containsExactly(ordered.requestNumber());
     assertThat(results.get(0)).containsExactly(8);
   }
+
+  @Test
+  void aFactNeedsFPlusOneMatchingReadOnlyRepliesAndIsNeverOrdered() {
+    long t = core.invokeFact(new byte[] {1});
+    assertThat(sentToAll.get(0).readOnly()).isTrue();
+    core.onReply(reply(t, 0, 7));
+    core.onReply(reply(t, 3, 6));
+    assertThat(completed).as("one reply could be a lie").isEmpty();
+    core.onTimer();
+    Request again = sentToAll.get(sentToAll.size() - 1);
+    assertThat(again.readOnly()).as("asked again as a read, not ordered").isTrue();
+    assertThat(again.requestNumber()).isEqualTo(t);
+    assertThat(core.readOnlyFallbacks()).isZero();
+    core.onReply(reply(t, 1, 7));
+    assertThat(completed).containsExactly(t);
+
+    long ordered = core.invoke(new byte[] {2}, true);
+    core.onReply(reply(ordered, 0, 5));
+    core.onReply(reply(ordered, 1, 5));
+    assertThat(completed).as("the next read needs 2f + 1 again").containsExactly(t);
+  }
 }

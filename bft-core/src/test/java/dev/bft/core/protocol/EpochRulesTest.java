@@ -190,4 +190,37 @@ class EpochRulesTest {
           + knowsTheStart).hasSize(knowsTheStart ? 1 : 0);
     }
   }
+
+  @Test
+  void aMemberWithoutTheEpochsStartFetchesItAndHoldsItAsAStableCheckpointWithoutProof() {
+    Digest state = Digest.sha256(new byte[] {9});
+    RecordingEffects effects = new RecordingEffects();
+    Replica fresh = new Replica(new ReplicaFixture(3).replica.config(), new dev.bft.core.sim.AppendOnlyService(), effects);
+    fresh.governedBy(rules(1, NEXT, 8, state));
+    fresh.start();
+    assertThat(effects.fetches).as("the start of epoch 1, proven by epoch 0").containsExactly(8L);
+
+    fresh.onStateInstalled(8, new ClientTable());
+    assertThat(fresh.lastExecuted()).isEqualTo(8);
+    assertThat(fresh.stableCheckpoint()).isEqualTo(8);
+    assertThat(fresh.stableCheckpointProof()).isEmpty();
+    assertThat(effects.persisted).contains(new LogRecord.StableCheckpoint(8, List.of()));
+
+    RecordingEffects already = new RecordingEffects();
+    Replica staying = Replica.recover(new ReplicaFixture(1).replica.config(), new dev.bft.core.sim.AppendOnlyService(), already,
+        new RecoveredState(8, new ClientTable(), List.of(new LogRecord.StableCheckpoint(8, List.of()))));
+    staying.governedBy(rules(1, NEXT, 8, state));
+    staying.start();
+    assertThat(already.fetches).as("a replica that holds the start fetches nothing").isEmpty();
+  }
+
+  @Test
+  void anAdministratorsReadAnswersTheEpochButNeverReconfigures() {
+    ReplicaFixture fx = governed(2, NEXT);
+    fx.replica.onRequest(Request.unsigned(ADMIN, 1, true, "end".getBytes(StandardCharsets.UTF_8)), 0);
+    fx.replica.onRequest(Request.unsigned(ADMIN, 2, true, "check".getBytes(StandardCharsets.UTF_8)), 0);
+    assertThat(fx.replica.epochEnded()).as("a read never ends the epoch").isFalse();
+    assertThat(fx.effects.replies).extracting(r -> new String(r.result(), StandardCharsets.UTF_8))
+        .containsExactly("refused: a reconfiguration is ordered, never read", "refused: not a reconfiguration");
+  }
 }
