@@ -164,9 +164,16 @@ public record Reconfiguration(long epoch, List<Change> changes, List<Approval> a
     if (n < 4 || (n - 1) % 3 != 0) {
       throw new IllegalArgumentException("it leaves " + n + " replicas; a cluster has 3f + 1 (4, 7, 10, ...)");
     }
+    int f = (n - 1) / 3;
+    long staying = replicas.stream().filter(r -> current.idOf(r.publicKey()) >= 0).count();
+    if (staying < f + 1) {
+      // The new members fetch the epoch's start from those that stay: f + 1 hold a correct one.
+      throw new IllegalArgumentException("it keeps " + staying + " of the replicas with their keys; at least f + 1 = "
+          + (f + 1) + " must stay (replace the others in a later epoch)");
+    }
     TreeMap<Integer, ReplicaEndpoint> byId = new TreeMap<>();
     replicas.forEach(r -> byId.put(r.id(), r));
-    ClusterConfig next = new ClusterConfig((n - 1) / 3, byId, clients, current.parameters(), current.dataDirectory(),
+    ClusterConfig next = new ClusterConfig(f, byId, clients, current.parameters(), current.dataDirectory(),
         current.metricsHost(), current.epoch() + 1, current.admins(), current.adminQuorum());
     // Held to the cluster file's rules (addresses and ids used once, ids apart) through the canonical bytes.
     ClusterConfig checked = Configurations.decode(Configurations.encode(next), current.dataDirectory(), current.metricsHost());

@@ -1100,6 +1100,13 @@ public final class Replica {
   }
 
   void fetchState(List<Checkpoint> proof) {
+    if (proof.isEmpty()) {
+      // Only the epoch's start is proven without CHECKPOINTs (a NEW-VIEW may start there).
+      if (lastExecuted < epochs.startSequence() && fetchingSequence < epochs.startSequence()) {
+        fetchEpochStart();
+      }
+      return;
+    }
     long sequence = proof.get(0).sequence();
     if (sequence <= lastExecuted || sequence < fetchingSequence) {
       return;

@@ -162,6 +162,12 @@ public final class DurableLog implements DurableRecords {
     commit();
   }
 
+  /** The epoch the records are of (0 until a move or a stamp). */
+  public long storedEpoch() {
+    byte[] stored = store.get(Table.META, EPOCH);
+    return stored == null ? 0 : ByteBuffer.wrap(stored).getLong();
+  }
+
   /** An empty directory of epoch {@code epoch}: nothing to move, but later starts must not move what it will hold. */
   public void stampEpoch(long epoch) {
     batch.put(Table.META, EPOCH, ByteBuffer.allocate(8).putLong(epoch).array());

@@ -6,7 +6,6 @@ import dev.bft.core.config.ReconfigurationRules;
 import dev.bft.core.message.Checkpoint;
 import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.crypto.Digest;
-import dev.bft.crypto.Ed25519PublicKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * so a restart before the epoch checkpoint still knows it; when that checkpoint is stable and
  * stored, the {@link EpochRecord} is written and a replica of the next configuration is handed it
  * to run on (the process restarts its replica from the same data directory, which then starts the
- * new epoch). A replica the next configuration leaves out goes on serving the old epoch's state to
- * the new group and says so; its operator stops it.
+ * new epoch, or, when the next configuration leaves it out, stops once no replica that stays needs
+ * it).
  */
 final class EpochHandover {
   private static final Logger LOG = LoggerFactory.getLogger(EpochHandover.class);
@@ -34,7 +33,6 @@ final class EpochHandover {
   private final Path data;
   private final ReconfigurationRules rules;
   private final MessageEncoder encoder;
-  private final Ed25519PublicKey ownKey;
   private final DurableLog durable;
   private final ScheduledExecutorService scheduler;
   private volatile Consumer<ClusterConfig> onNewEpoch = next -> {};
@@ -42,15 +40,29 @@ final class EpochHandover {
   private ScheduledFuture<?> waitingToStore;
 
   EpochHandover(int self, ClusterConfig current, Path data, ReconfigurationRules rules, MessageEncoder encoder,
-                Ed25519PublicKey ownKey, DurableLog durable, ScheduledExecutorService scheduler) {
+                DurableLog durable, ScheduledExecutorService scheduler) {
     this.self = self;
     this.current = current;
     this.data = data;
     this.rules = rules;
     this.encoder = encoder;
-    this.ownKey = ownKey;
     this.durable = durable;
     this.scheduler = scheduler;
+  }
+
+  /** Before recovery: the handover of {@code config}'s epoch, with the data directory moved into it if it has not been. */
+  static EpochHandover open(int self, ClusterConfig config, Path data, MessageEncoder encoder, DurableLog durable,
+                            ScheduledExecutorService scheduler, StateTransferShell stateTransfer, ReplicaMetrics metrics) {
+    enter(config, durable, durable.storedStateSequence(), data);
+    if (config.epoch() > 0) {
+      stateTransfer.epochBoundTo(dev.bft.core.config.Configurations.digest(config));
+    }
+    metrics.epoch(config.epoch());
+    return new EpochHandover(self, config, data, new ReconfigurationRules(config), encoder, durable, scheduler);
+  }
+
+  ReconfigurationRules rules() {
+    return rules;
   }
 
   void onNewEpoch(Consumer<ClusterConfig> action) {
@@ -67,6 +79,9 @@ final class EpochHandover {
       return;
     }
     EpochStart start = config.start();
+    if (durable.storedEpoch() >= config.epoch()) {
+      return; // moved (or joined) already; a member still fetching the start goes on fetching it
+    }
     if (durable.isEmpty()) {
       // A new member, or one that lost its data: it fetches the start, and its log is this epoch's from the first record.
       durable.stampEpoch(config.epoch());
@@ -130,12 +145,7 @@ final class EpochHandover {
       waitingToStore.cancel(false);
       record.write(data);
       ClusterConfig started = record.next();
-      if (started.idOf(ownKey) < 0) {
-        LOG.warn("replica {}: epoch {} leaves this replica out; it serves the state of checkpoint {} to the new group "
-            + "until stopped: stop it once 'bft status' shows the new epoch on the others", self, started.epoch(), boundary);
-        return;
-      }
-      LOG.info("replica {}: epoch {} proven at checkpoint {}; restarting in it", self, started.epoch(), boundary);
+      LOG.info("replica {}: epoch {} proven at checkpoint {}", self, started.epoch(), boundary);
       Thread t = new Thread(() -> onNewEpoch.accept(started), "epoch-" + started.epoch());
       t.setDaemon(false);
       t.start();

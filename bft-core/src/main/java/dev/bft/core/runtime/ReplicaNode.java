@@ -156,19 +156,13 @@ public final class ReplicaNode implements AutoCloseable {
         metrics::clientSessionOpened);
     this.stateTransfer = new StateTransferShell(self, config.n(), encoder, links::replica, this::write, this::refused,
         System::nanoTime);
-    if (config.epoch() > 0) {
-      stateTransfer.epochBoundTo(dev.bft.core.config.Configurations.digest(config));
-    }
     this.store = LmdbStore.open(data, p.storageMapMegabytes() << 20, p.durability() == Durability.SYNC, true);
     DurableLog durable = new DurableLog(store, this::signOwn, decoder, self);
     DurableState serviceState = service.durableState();
     if (serviceState != null) {
       durable.serviceStoresItself(serviceState);
     }
-    EpochHandover.enter(config, durable, durable.storedStateSequence(), data);
-    dev.bft.core.config.ReconfigurationRules rules = new dev.bft.core.config.ReconfigurationRules(config);
-    this.epochs = new EpochHandover(self, config, data, rules, encoder, key.publicKey(), durable, scheduler);
-    metrics.epoch(config.epoch());
+    this.epochs = EpochHandover.open(self, config, data, encoder, durable, scheduler, stateTransfer, metrics);
     Transport transport = new LinkTransport(links::replica, links::client,
         () -> refused(ShellRefusal.OUTBOUND_QUEUE_FULL.name()));
     ReplicaShell.Io io = new ReplicaShell.Io(transport, new SystemShellClock(scheduler, clockOffsetMillis), Lane.THREADS, durable);
@@ -185,10 +179,10 @@ public final class ReplicaNode implements AutoCloseable {
                 recovered.lastExecuted(), recovered.log().size());
             replica = Replica.recover(rc, service, effects, recovered);
           }
-          replica.governedBy(rules);
+          replica.governedBy(epochs.rules());
           if (config.epoch() > 0 && replica.lastExecuted() == config.start().sequence()) {
             // The epoch's start is served to any replica of the new group that lacks it.
-            stateTransfer.hold(replica.lastExecuted(), service.snapshot(), replica.clientTable());
+            stateTransfer.hold(replica.lastExecuted(), service.snapshot(), replica.clientTable().copy());
           }
           return replica;
         });
@@ -329,15 +323,21 @@ public final class ReplicaNode implements AutoCloseable {
     }
   }
 
-  /** When the next epoch, with this replica in it, is proven and stored: {@code bft replica} restarts on it. */
+  /**
+   * When the next epoch is proven and stored: {@code bft replica} restarts on it, or, left out of
+   * it, stops once no replica that stays still runs this epoch with it ({@link #linkedTo}).
+   */
   public void onNewEpoch(Consumer<ClusterConfig> action) {
     epochs.onNewEpoch(action);
   }
 
-  /**
-   * The configuration a replica on data directory {@code data} runs: the cluster file's {@code
-   * file}, or the newer epoch the directory has moved to since that file was written.
-   */
+  /** Whether replica {@code id} of this epoch holds an authenticated link with this one now. */
+  public boolean linkedTo(int id) {
+    Channel c = links.replica(id);
+    return c != null && c.isActive();
+  }
+
+  /** The cluster file's {@code file}, or the newer epoch that data directory {@code data} has moved to since. */
   public static ClusterConfig configurationFor(Path data, ClusterConfig file) {
     return EpochRecord.current(data, file);
   }

@@ -223,4 +223,24 @@ class EpochRulesTest {
     assertThat(fx.effects.replies).extracting(r -> new String(r.result(), StandardCharsets.UTF_8))
         .containsExactly("refused: a reconfiguration is ordered, never read", "refused: not a reconfiguration");
   }
+
+  @Test
+  void aNewViewThatStartsAtTheEpochsStartMakesAMemberWithoutItFetchIt() {
+    Digest state = Digest.sha256(new byte[] {8});
+    RecordingEffects primaryEffects = new RecordingEffects();
+    Replica primary = Replica.recover(new ReplicaFixture(1).replica.config(), new dev.bft.core.sim.AppendOnlyService(),
+        primaryEffects, new RecoveredState(8, new ClientTable(), List.of(new LogRecord.StableCheckpoint(8, List.of()))));
+    primary.governedBy(rules(1, NEXT, 8, state));
+    for (int from : new int[] {0, 2, 3}) {
+      primary.onMessage(new dev.bft.core.message.ViewChange(1, 8, List.of(), List.of(), from, null));
+    }
+    dev.bft.core.message.NewView newView = primaryEffects.broadcasts(dev.bft.core.message.NewView.class).get(0);
+
+    RecordingEffects effects = new RecordingEffects();
+    Replica fresh = new Replica(new ReplicaFixture(3).replica.config(), new dev.bft.core.sim.AppendOnlyService(), effects);
+    fresh.governedBy(rules(1, NEXT, 8, state));
+    fresh.onMessage(newView);
+    assertThat(fresh.view()).isEqualTo(1);
+    assertThat(effects.fetches).as("the start, though the NEW-VIEW carries no CHECKPOINTs for it").containsExactly(8L);
+  }
 }

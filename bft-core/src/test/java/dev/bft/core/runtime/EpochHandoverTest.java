@@ -90,7 +90,7 @@ class EpochHandoverTest {
     Digest epochDigest = Digest.sha256(new byte[] {1});
     EpochRecord.writePending(data, next); // the reconfiguration executed, then the process stopped
     EpochHandover handover = new EpochHandover(0, c, data, new ReconfigurationRules(c), new MessageEncoder(0, key(0)),
-        key(0).publicKey(), durable, scheduler);
+        durable, scheduler);
     CompletableFuture<ClusterConfig> started = new CompletableFuture<>();
     handover.onNewEpoch(started::complete);
 
@@ -117,7 +117,7 @@ class EpochHandoverTest {
     DurableLog durable = log(c, data);
     EpochRecord.writePending(data, enrolled(c)); // left from another reconfiguration
     EpochHandover handover = new EpochHandover(0, c, data, new ReconfigurationRules(c), new MessageEncoder(0, key(0)),
-        key(0).publicKey(), durable, scheduler);
+        durable, scheduler);
     CompletableFuture<ClusterConfig> started = new CompletableFuture<>();
     handover.onNewEpoch(started::complete);
     durable.add(new LogRecord.StableCheckpoint(BOUNDARY, proof(c, Digest.sha256(new byte[] {1}))));
@@ -153,5 +153,30 @@ class EpochHandoverTest {
     EpochHandover.enter(epoch1, durable, BOUNDARY, data);
     durable.recover(new dev.bft.core.sim.AppendOnlyService(), view);
     assertThat(view[0]).as("a log already of the epoch is left alone").isEqualTo(1);
+  }
+
+  @Test
+  void anEmptyDirectoryJoinsTheEpochAndWhatItLaterHoldsIsNeverMovedAgain() throws Exception {
+    ClusterConfig c = cluster();
+    Path data = Files.createDirectories(dir.resolve("replica-3"));
+    DurableLog durable = log(c, data);
+    ClusterConfig epoch1 = enrolled(c).startingAt(new dev.bft.core.config.EpochStart(BOUNDARY, Digest.sha256(new byte[] {1})));
+    EpochHandover.enter(epoch1, durable, 0, data);
+    assertThat(durable.isEmpty()).as("nothing to recover: the replica fetches the start").isTrue();
+
+    // Stopped while fetching the start: it fetches it again.
+    durable.add(new LogRecord.EnteredView(1, false));
+    durable.commit();
+    EpochHandover.enter(epoch1, durable, 0, data);
+
+    // It fetched the start and went on; a restart must keep its log and view.
+    durable.add(new LogRecord.EnteredView(2, false));
+    durable.add(new LogRecord.StableCheckpoint(2 * BOUNDARY, proof(c, Digest.sha256(new byte[] {2}))));
+    durable.commit();
+    EpochHandover.enter(epoch1, durable, 2 * BOUNDARY, data);
+    long[] view = new long[1];
+    durable.recover(new dev.bft.core.sim.AppendOnlyService(), view);
+    assertThat(view[0]).isEqualTo(2);
+    assertThat(durable.storedStableCheckpoint()).isEqualTo(2 * BOUNDARY);
   }
 }

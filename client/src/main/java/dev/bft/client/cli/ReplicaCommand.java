@@ -58,7 +58,7 @@ final class ReplicaCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--id " + id + " is not a replica of " + config + " (ids 0.." + (cluster.n() - 1) + ")");
     }
     dev.bft.core.service.ServiceProvider app = dev.bft.core.service.Services.find(service);
-    Path keyFile = key != null ? key : ClusterKeygen.replicaKeyFile(config.toAbsolutePath().getParent(), id);
+    keyFile = key != null ? key : ClusterKeygen.replicaKeyFile(config.toAbsolutePath().getParent(), id);
     dev.bft.core.cli.ByzantineBehaviour behaviour = null;
     if (byzantine != null) {
       java.util.List<String> known = new java.util.ArrayList<>();
@@ -81,17 +81,24 @@ final class ReplicaCommand implements Callable<Integer> {
           + "file is of epoch " + cluster.epoch() + "): running that");
     }
     startNode(running, keyPair, dataDir, app, behaviour, pooled);
-    CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       ReplicaNode last = current.getAndSet(null);
       if (last != null) {
         last.close();
       }
-      stop.countDown();
+      stopped.countDown();
     }));
-    stop.await();
+    stopped.await();
+    ReplicaNode last = current.getAndSet(null);
+    if (last != null) {
+      last.close();
+    }
     return 0;
   }
+
+  /** Counted down when the process should end: a signal, or an epoch that leaves this replica out. */
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private Path keyFile;
 
   /** The node of this process, replaced when the replica moves to a new epoch. */
   private final java.util.concurrent.atomic.AtomicReference<ReplicaNode> current = new java.util.concurrent.atomic.AtomicReference<>();
@@ -121,9 +128,18 @@ final class ReplicaCommand implements Callable<Integer> {
     }
     node.onNewEpoch(next -> {
       try {
+        dev.bft.crypto.Ed25519KeyPair nextKey = EpochKeys.keyFor(next, keyPair, keyFile);
+        if (nextKey == null) {
+          EpochKeys.lingerLeftOut(node, self, config, next);
+          System.out.println("replica " + self + ": epoch " + next.epoch() + " leaves it out and every replica that "
+              + "stays has moved on: stopping");
+          System.out.flush();
+          stopped.countDown();
+          return;
+        }
         ReplicaNode old = current.get();
         old.close();
-        current.compareAndSet(old, startNode(next, keyPair, dataDir, app, behaviour, pooled));
+        current.compareAndSet(old, startNode(next, nextKey, dataDir, app, behaviour, pooled));
       } catch (Exception e) {
         System.err.println("bft replica " + self + ": stopping: could not start epoch " + next.epoch() + ": " + e);
         Runtime.getRuntime().halt(3);

@@ -1,0 +1,239 @@
+package dev.bft.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bft.client.BftClient;
+import dev.bft.core.config.ClusterConfig;
+import dev.bft.core.config.ClusterFile;
+import dev.bft.core.config.ClusterKeygen;
+import dev.bft.core.config.FreePorts;
+import dev.bft.core.service.KvResult;
+import dev.bft.crypto.Ed25519KeyPair;
+import dev.bft.crypto.Ed25519PublicKey;
+import dev.bft.crypto.KeyFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Membership changes of a running cluster of real replica processes under load, each through
+ * {@code bft reconfigure} as an operator runs it (docs/reconfiguration.md): 4 replicas grow to 7
+ * (f 1 to 2) with a client enrolled, the three new replicas fetching the epoch's start; back to 4
+ * with that client removed and another's key rotated (both old identities refused), the removed
+ * replicas stopping by themselves; a replica whose machine died (its data gone) replaced by a new
+ * one on another port, which then carries quorums; the primary's key rotated; a replica restarted
+ * with the first epoch's file runs the latest epoch from its data directory. Every write
+ * acknowledged in any epoch is read back at the end.
+ */
+class MembershipProcessTest {
+  @TempDir
+  Path dir;
+
+  private final List<ReplicaProcesses> groups = new ArrayList<>();
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Runs {@code bft reconfigure} in the background: it waits for replicas the test starts meanwhile. */
+  private CompletableFuture<BftLauncher.Run> reconfigure(Path file, String... change) {
+    List<String> args = new ArrayList<>(List.of("reconfigure", "--config", file.toString()));
+    args.addAll(List.of(change));
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return BftLauncher.run(dir, 300, args.toArray(String[]::new));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  private static BftLauncher.Run done(CompletableFuture<BftLauncher.Run> run) throws Exception {
+    BftLauncher.Run r = run.get(300, TimeUnit.SECONDS);
+    System.out.println(r.out());
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    return r;
+  }
+
+  /** The cluster file once the tool has written epoch {@code epoch}'s. */
+  private ClusterConfig epochFile(ReplicaProcesses any, Path file, long epoch) throws Exception {
+    any.await("the cluster file of epoch " + epoch, 180, () -> {
+      try {
+        return ClusterFile.load(file).epoch() == epoch;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    return ClusterFile.load(file);
+  }
+
+  private ReplicaProcesses group(Path file, ClusterConfig config) {
+    ReplicaProcesses g = new ReplicaProcesses(file, config);
+    groups.add(g);
+    return g;
+  }
+
+  @Test
+  void replicasAreAddedRemovedReplacedAndRekeyedWhileTheClusterServes() throws Exception {
+    Path file = ClusterKeygen.generate(dir, 1, 3, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
+    Files.copy(file, dir.resolve("epoch0.conf"));
+    ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread load = null;
+    try {
+      ReplicaProcesses first = group(file, ClusterFile.load(file));
+      for (int i = 0; i < 4; i++) {
+        first.start(i);
+      }
+      first.awaitStarted();
+      load = new Thread(() -> writeAll(file, stop, acknowledged), "load");
+      load.start();
+      first.await("the load is acknowledged", 120, () -> acknowledged.size() >= 5);
+
+      // 4 -> 7 and a client enrolled, one epoch: the tool names the new replicas' start; they fetch
+      // the state from the four that stay.
+      CompletableFuture<BftLauncher.Run> grow = reconfigure(file, "--f", "2", "--add-client");
+      ClusterConfig seven = epochFile(first, file, 1);
+      assertThat(seven.n()).isEqualTo(7);
+      ReplicaProcesses added = group(file, seven);
+      for (int i = 4; i < 7; i++) {
+        added.start(i);
+      }
+      assertThat(done(grow).out()).contains("epoch 1 started (n = 7, f = 2, 4 clients", "start replica 6", "client-1003.key");
+      try (BftClient newcomer = client(file, 1003)) {
+        assertThat(newcomer.put(b("newcomer"), b("here")).get(120, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
+      }
+      int before = acknowledged.size();
+      first.await("writes in the 7-replica epoch", 120, () -> acknowledged.size() >= before + 5);
+      Path epoch1File = Files.copy(file, dir.resolve("epoch1.conf"));
+
+      // 7 -> 4, client 1003 removed and client 1001 re-keyed, one epoch: the three added replicas
+      // stop by themselves once the others moved on.
+      Ed25519KeyPair oldKey = KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1001));
+      done(reconfigure(file, "--f", "1", "--remove-client", "1003", "--rotate-client-key", "1001"));
+      ClusterConfig epoch2 = ClusterFile.load(file);
+      assertThat(epoch2.n()).isEqualTo(4);
+      refused(new BftClient(ClusterFile.load(epoch1File), 1003, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1003)), 500),
+          "a removed client's requests are refused");
+      TreeMap<Integer, Ed25519PublicKey> withOldKey = new TreeMap<>(epoch2.clients());
+      withOldKey.put(1001, oldKey.publicKey());
+      refused(new BftClient(new ClusterConfig(epoch2.f(), epoch2.replicas(), withOldKey, epoch2.parameters(),
+          epoch2.dataDirectory(), epoch2.metricsHost(), epoch2.epoch(), epoch2.admins(), epoch2.adminQuorum(),
+          epoch2.start()), 1001, oldKey, 500), "the rotated-out key is refused");
+      try (BftClient rekeyed = client(file, 1001)) {
+        assertThat(rekeyed.put(b("new-key"), b("yes")).get(120, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
+      }
+      for (int i = 4; i < 7; i++) {
+        assertThat(added.exitWithin(i, 120)).as("removed replica " + i + " stops").isEqualTo(0);
+        assertThat(added.logged(i, "leaves it out and every replica that stays has moved on: stopping")).isTrue();
+      }
+
+      // Replica 3's machine dies with its data; a new replica 3 on another port replaces it.
+      first.kill(3);
+      delete(epoch2.dataDirectory().resolve("replica-3"));
+      int newPort = FreePorts.consecutive(1);
+      CompletableFuture<BftLauncher.Run> replace = reconfigure(file, "--replace", "3", "127.0.0.1:" + newPort);
+      ClusterConfig epoch3 = epochFile(first, file, 3);
+      assertThat(epoch3.replica(3).port()).isEqualTo(newPort);
+      ReplicaProcesses replacement = group(file, epoch3);
+      replacement.start(3);
+      done(replace);
+      first.kill(2); // from here every quorum needs the new replica 3
+      int beforeReplacement = acknowledged.size();
+      first.await("writes with the replacement in every quorum", 180, () -> acknowledged.size() >= beforeReplacement + 5);
+
+      // The primary's key is rotated: replica 0 takes the new key up when it moves to epoch 4.
+      done(reconfigure(file, "--rotate-key", "0"));
+      assertThat(first.logged(0, "(service kv, epoch 4)")).isTrue();
+      assertThat(Files.exists(dir.resolve("keys/replica-0.key.next"))).as("the new key took the old one's place").isFalse();
+      assertThat(KeyFiles.read(dir.resolve("keys/replica-0.key")).publicKey()).isEqualTo(ClusterFile.load(file).replica(0).publicKey());
+      int beforeRotation = acknowledged.size();
+      first.await("writes under the rotated key", 180, () -> acknowledged.size() >= beforeRotation + 5);
+
+      // Replica 1 restarted with the first epoch's cluster file runs the epoch its data directory moved to.
+      first.kill(1);
+      ReplicaProcesses again = group(dir.resolve("epoch0.conf"), ClusterFile.load(dir.resolve("epoch0.conf")));
+      again.start(1);
+      first.await("replica 1 restarts in epoch 4", 120, () -> read(dir.resolve("replica-1.log"))
+          .contains("its data directory has moved to epoch 4 (the cluster file is of epoch 0)"));
+      stop.set(true);
+      load.join(60_000);
+      try (BftClient reader = client(file, 1002)) {
+        for (String key : acknowledged) {
+          assertThat(reader.get(b(key)).get(120, TimeUnit.SECONDS)).as(key).isNotEqualTo(KvResult.ABSENT);
+        }
+        assertThat(reader.get(b("newcomer")).get(120, TimeUnit.SECONDS)).isEqualTo(KvResult.value(b("here")));
+        assertThat(reader.get(b("new-key")).get(120, TimeUnit.SECONDS)).isEqualTo(KvResult.value(b("yes")));
+        assertThat(reader.get(b("refused")).get(120, TimeUnit.SECONDS)).isEqualTo(KvResult.ABSENT);
+      }
+      System.out.println(acknowledged.size() + " writes acknowledged across epochs 0 to 4, all read back");
+    } finally {
+      stop.set(true);
+      if (load != null) {
+        load.join(30_000);
+      }
+      groups.forEach(ReplicaProcesses::close);
+    }
+  }
+
+  private BftClient client(Path file, int id) throws Exception {
+    return new BftClient(ClusterFile.load(file), id, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, id)), 500)
+        .defaultDeadline(ReplicaProcesses.PATIENCE);
+  }
+
+  /** A write by {@code client} that the cluster must refuse: it never completes. */
+  private static void refused(BftClient client, String why) {
+    try (client) {
+      client.defaultDeadline(Duration.ofSeconds(5));
+      assertThatThrownBy(() -> client.put(b("refused"), b("no")).get(60, TimeUnit.SECONDS)).as(why)
+          .isInstanceOf(java.util.concurrent.ExecutionException.class);
+    }
+  }
+
+  private static String read(Path f) {
+    try {
+      return Files.readString(f);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  /** Client 1000 writes all along, taking up the cluster file current when its epoch's replicas stop answering. */
+  private void writeAll(Path file, AtomicBoolean stop, ConcurrentLinkedQueue<String> acknowledged) {
+    int i = 0;
+    while (!stop.get()) {
+      try (BftClient writer = new BftClient(ClusterFile.load(file), 1000,
+          KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500).defaultDeadline(ReplicaProcesses.PATIENCE)) {
+        while (!stop.get()) {
+          String key = "load-" + i;
+          if (KvResult.OK.equals(writer.put(b(key), b("v" + i)).get(15, TimeUnit.SECONDS))) {
+            acknowledged.add(key);
+          }
+          i++;
+        }
+      } catch (Exception e) {
+        i++;
+      }
+    }
+  }
+
+  private static void delete(Path root) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
