@@ -101,6 +101,20 @@ class ReconfigurationTest {
   }
 
   @Test
+  void fPlusOneReplicasOfTheNewConfigurationMustStayWithTheirKeys() throws Exception {
+    ClusterConfig c = cluster();
+    List<Reconfiguration.Change> replaceTwo = List.of(
+        new Reconfiguration.ReplaceReplica(0, "127.0.0.1", 8000, Ed25519KeyPair.generate(RANDOM).publicKey()),
+        new Reconfiguration.ReplaceReplica(1, "127.0.0.1", 8001, Ed25519KeyPair.generate(RANDOM).publicKey()));
+    assertThat(new Reconfiguration(0, replaceTwo, List.of()).applyTo(c).n()).as("2 stay: f' + 1").isEqualTo(4);
+
+    List<Reconfiguration.Change> replaceThree = new java.util.ArrayList<>(replaceTwo);
+    replaceThree.add(new Reconfiguration.ReplaceReplica(2, "127.0.0.1", 8002, Ed25519KeyPair.generate(RANDOM).publicKey()));
+    assertThatThrownBy(() -> new Reconfiguration(0, replaceThree, List.of()).applyTo(c))
+        .hasMessageContaining("it keeps 1 of the replicas with their keys; at least f + 1 = 2 must stay");
+  }
+
+  @Test
   void clientsAreEnrolledRemovedAndRekeyed() throws Exception {
     ClusterConfig c = cluster();
     ClusterConfig next = new Reconfiguration(0, List.of(

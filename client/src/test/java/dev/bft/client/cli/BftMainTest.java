@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -204,6 +205,26 @@ class BftMainTest {
     assertThat(run("reconfigure", "--config", cluster, "--add-client", "--timeout", "soon")).isEqualTo(1);
     assertThat(err.toString().strip()).isEqualTo("bft reconfigure: --timeout 'soon' is not like 30s, 2m or 500ms");
     err.getBuffer().setLength(0);
+    String replica0 = Files.readString(dir.resolve("keys/replica-0.key"));
+    String[][] mistakes = {
+        {"--f", "0"}, {"--remove", "7"}, {"--replace", "1", "127.0.0.1:7002"},
+        {"--replace", "0", "10.0.0.1:7000", "--replace", "1", "10.0.0.1:7001", "--replace", "2", "10.0.0.1:7002"},
+        {"--add", "127.0.0.1:9000"}, {"--f", "1", "--add", "127.0.0.1:9000"}, {"--rotate-key", "4"}};
+    String[] said = {
+        "--f 0: f is at least 1", "replica 7 is not in the configuration (ids 0..3)", "already used",
+        "it keeps 1 of the replicas with their keys; at least f + 1 = 2 must stay (replace the others in a later epoch)",
+        "it leaves 5 replicas; a cluster has 3f + 1 (4, 7, 10, ...)", "--f 1 needs 4 replicas; the other changes leave 5",
+        "--rotate-key 4: no such replica (ids 0..3)"};
+    for (int i = 0; i < mistakes.length; i++) {
+      List<String> args = new java.util.ArrayList<>(List.of("reconfigure", "--config", cluster));
+      args.addAll(List.of(mistakes[i]));
+      assertThat(run(args.toArray(String[]::new))).as(String.join(" ", mistakes[i])).isEqualTo(1);
+      assertThat(err.toString().strip()).as(String.join(" ", mistakes[i])).startsWith("bft reconfigure: ")
+          .contains(said[i]).doesNotContain("\n");
+      err.getBuffer().setLength(0);
+    }
+    assertThat(Files.readString(dir.resolve("keys/replica-0.key"))).as("no key replaced").isEqualTo(replica0);
+    assertThat(dir.resolve("keys/replica-4.key")).doesNotExist();
     assertThat(run("reconfigure", "--config", cluster)).as("no change given").isEqualTo(2);
     assertThat(Files.readString(dir.resolve("cluster.conf"))).as("the cluster file is left as it was").isEqualTo(before);
     assertThat(dir.resolve("keys/client-1001.key")).as("no key written for a client never enrolled").doesNotExist();
