@@ -42,6 +42,8 @@ class MembershipProcessTest {
   Path dir;
 
   private final List<ReplicaProcesses> groups = new ArrayList<>();
+  /** The epochs the writer was told of by a replica (EPOCH-NOTICE), not by the cluster file. */
+  private final ConcurrentLinkedQueue<Long> toldOfEpochs = new ConcurrentLinkedQueue<>();
 
   private static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
@@ -178,7 +180,9 @@ class MembershipProcessTest {
         assertThat(reader.get(b("new-key")).get(120, TimeUnit.SECONDS)).isEqualTo(KvResult.value(b("yes")));
         assertThat(reader.get(b("refused")).get(120, TimeUnit.SECONDS)).isEqualTo(KvResult.ABSENT);
       }
-      System.out.println(acknowledged.size() + " writes acknowledged across epochs 0 to 4, all read back");
+      System.out.println(acknowledged.size() + " writes acknowledged across epochs 0 to 4, all read back; the writer "
+          + "was told of epochs " + toldOfEpochs + " by the replicas");
+      assertThat(toldOfEpochs).as("the writer learnt of new epochs from EPOCH-NOTICEs").isNotEmpty();
     } finally {
       stop.set(true);
       if (load != null) {
@@ -210,12 +214,20 @@ class MembershipProcessTest {
     }
   }
 
-  /** Client 1000 writes all along, taking up the cluster file current when its epoch's replicas stop answering. */
+  /**
+   * Client 1000 writes all along. When its epoch ends, a replica of the new one tells it so
+   * (EPOCH-NOTICE) and it makes a client of the configuration proven there; only if none told it
+   * does it take up the cluster file.
+   */
   private void writeAll(Path file, AtomicBoolean stop, ConcurrentLinkedQueue<String> acknowledged) {
     int i = 0;
+    ClusterConfig config = null;
     while (!stop.get()) {
-      try (BftClient writer = new BftClient(ClusterFile.load(file), 1000,
-          KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500).defaultDeadline(ReplicaProcesses.PATIENCE)) {
+      BftClient writer = null;
+      try {
+        config = config != null ? config : ClusterFile.load(file);
+        writer = new BftClient(config, 1000, KeyFiles.read(ClusterKeygen.clientKeyFile(dir, 1000)), 500)
+            .defaultDeadline(ReplicaProcesses.PATIENCE);
         while (!stop.get()) {
           String key = "load-" + i;
           if (KvResult.OK.equals(writer.put(b(key), b("v" + i)).get(15, TimeUnit.SECONDS))) {
@@ -225,6 +237,15 @@ class MembershipProcessTest {
         }
       } catch (Exception e) {
         i++;
+      } finally {
+        ClusterConfig told = writer == null ? null : writer.newerConfiguration();
+        if (writer != null) {
+          writer.close();
+        }
+        if (told != null) {
+          toldOfEpochs.add(told.epoch());
+        }
+        config = told;
       }
     }
   }

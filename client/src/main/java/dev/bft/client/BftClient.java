@@ -54,6 +54,8 @@ public final class BftClient implements AutoCloseable {
   private Pending current;
   private ScheduledFuture<?> timer;
   private volatile boolean closed;
+  private volatile ClusterConfig newer;
+  private final long[] noticeCheckedAt;
   private volatile Duration defaultDeadline = DEFAULT_DEADLINE;
 
   /** Long enough for a view change and a state transfer under load; short enough that nothing hangs. */
@@ -98,6 +100,7 @@ public final class BftClient implements AutoCloseable {
       throw new IllegalArgumentException("client " + clientId + " is not in the cluster file with this key");
     }
     this.config = config;
+    this.noticeCheckedAt = new long[config.n()];
     this.clientId = clientId;
     this.encoder = new MessageEncoder(clientId, key, dev.bft.core.message.codec.WireLimits.defaults(), config.epoch());
     this.resources = resources;
@@ -183,6 +186,11 @@ public final class BftClient implements AutoCloseable {
           f.completeExceptionally(notExecuted("client " + clientId + " is closed"));
           return;
         }
+        if (newer != null) {
+          f.completeExceptionally(notExecuted("client " + clientId + " is of epoch " + config.epoch() + ", and the "
+              + "cluster moved to epoch " + newer.epoch() + ": make a client of BftClient.newerConfiguration()"));
+          return;
+        }
         queue.add(p);
         p.expiry = scheduler.schedule(() -> thread.execute(() -> expire(p)), deadline.toNanos(), TimeUnit.NANOSECONDS);
         next();
@@ -254,11 +262,57 @@ public final class BftClient implements AutoCloseable {
   }
 
   private void checkReply(int replica, byte[] frame) {
+    if (dev.bft.core.message.codec.EpochNotice.is(frame)) {
+      onEpochNotice(replica, frame);
+      return;
+    }
     // Here the core can say whether the reply is still needed (else no signature is checked).
     DecodeResult r = decoder.decodeReply(frame, replica, core::wants);
     if (r instanceof DecodeResult.Accepted a) {
       core.onReply((Reply) a.message());
     }
+  }
+
+  /**
+   * A replica says the cluster moved to the next epoch (EPOCH-NOTICE). Once checked against this
+   * client's configuration (2f + 1 of its replicas signed the start, bound to the configuration the
+   * notice carries), nothing this client sends will execute any more: what is outstanding ends
+   * now, with the new configuration named, instead of at its deadline. A replica's notice is
+   * checked at most once a second, so a liar sending them costs at most that.
+   */
+  private void onEpochNotice(int replica, byte[] frame) {
+    long now = System.nanoTime();
+    if (newer != null || replica < 0 || replica >= config.n()
+        || noticeCheckedAt[replica] != 0 && now - noticeCheckedAt[replica] < TimeUnit.SECONDS.toNanos(1)) {
+      return;
+    }
+    noticeCheckedAt[replica] = now;
+    try {
+      newer = dev.bft.core.message.codec.EpochNotice.decode(frame).verify(config);
+    } catch (IllegalArgumentException e) {
+      return; // proves nothing to this client: a liar's, or of an epoch further on (take the cluster file)
+    }
+    String moved = "client " + clientId + ": the cluster moved to epoch " + newer.epoch() + " (replica " + replica
+        + " told it, proven by the replicas of epoch " + config.epoch() + "); make a client of the new configuration "
+        + "(BftClient.newerConfiguration()) and invoke again";
+    if (current != null) {
+      core.abandon();
+      finish(current).completeExceptionally(new BftClientException(BftClientException.Outcome.UNKNOWN,
+          moved + "; request " + current.requestNumber + " may or may not have executed before the epoch ended"));
+      current = null;
+    }
+    for (Pending p; (p = queue.poll()) != null; ) {
+      finish(p).completeExceptionally(new BftClientException(BftClientException.Outcome.NOT_EXECUTED, moved));
+    }
+  }
+
+  /**
+   * The configuration of the next epoch, once a replica told this client the cluster moved there
+   * and proved it; null until then. This client's operations fail from then on: make a new client
+   * of this configuration (and write it down, as {@code bft reconfigure} writes the cluster file).
+   */
+  public ClusterConfig newerConfiguration() {
+    return newer;
   }
 
   /** The view this client believes the cluster is in (the one f + 1 replicas vouched for). */

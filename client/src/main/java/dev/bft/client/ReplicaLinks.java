@@ -119,6 +119,11 @@ final class ReplicaLinks implements AutoCloseable {
       public void channelRead(ChannelHandlerContext c, Object msg) {
         byte[] frame = Frames.bytes((ByteBuf) msg);
         ((ByteBuf) msg).release();
+        if (dev.bft.core.message.codec.EpochNotice.is(frame)) {
+          // for every identity on this link: the epoch ended for all of them
+          identities.values().forEach(i -> i.sink().reply(replica, frame));
+          return;
+        }
         Identity to = identities.get(EnvelopeHeader.replyClient(frame));
         if (to != null) {
           to.sink().reply(replica, frame);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,9 @@ final class EpochHandover {
   private volatile Consumer<ClusterConfig> onNewEpoch = next -> {};
   private ClusterConfig next;
   private ScheduledFuture<?> waitingToStore;
+  private byte[] notice;
+  private BiConsumer<Integer, byte[]> toClient;
+  private final java.util.Map<Integer, Long> told = new java.util.concurrent.ConcurrentHashMap<>();
 
   EpochHandover(int self, ClusterConfig current, Path data, ReconfigurationRules rules, MessageEncoder encoder,
                 DurableLog durable, ScheduledExecutorService scheduler) {
@@ -52,13 +56,40 @@ final class EpochHandover {
 
   /** Before recovery: the handover of {@code config}'s epoch, with the data directory moved into it if it has not been. */
   static EpochHandover open(int self, ClusterConfig config, Path data, MessageEncoder encoder, DurableLog durable,
-                            ScheduledExecutorService scheduler, StateTransferShell stateTransfer, ReplicaMetrics metrics) {
+                            ScheduledExecutorService scheduler, StateTransferShell stateTransfer, ReplicaMetrics metrics,
+                            BiConsumer<Integer, byte[]> toClient) {
     enter(config, durable, durable.storedStateSequence(), data);
     if (config.epoch() > 0) {
       stateTransfer.epochBoundTo(dev.bft.core.config.Configurations.digest(config));
     }
     metrics.epoch(config.epoch());
-    return new EpochHandover(self, config, data, new ReconfigurationRules(config), encoder, durable, scheduler);
+    EpochHandover handover = new EpochHandover(self, config, data, new ReconfigurationRules(config), encoder, durable,
+        scheduler);
+    EpochRecord record = EpochRecord.read(data, config);
+    if (record != null && record.next().epoch() == config.epoch()) {
+      handover.notice = record.notice().encode();
+      handover.toClient = toClient;
+    }
+    return handover;
+  }
+
+  /**
+   * Verification thread: a client sent a frame of another epoch; if this replica moved into its
+   * epoch from the one before, it tells the client (EPOCH-NOTICE), at most once a second. A new
+   * member holds no notice: the replicas that stay tell it.
+   */
+  void tellOfThisEpoch(int client) {
+    if (notice == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    Long last = told.get(client);
+    if (last != null && now - last < TimeUnit.SECONDS.toNanos(1)) {
+      return;
+    }
+    // Only authenticated clients of this epoch send frames, so the map holds at most one entry each.
+    told.put(client, now);
+    toClient.accept(client, notice);
   }
 
   ReconfigurationRules rules() {
@@ -99,14 +130,14 @@ final class EpochHandover {
    * Protocol thread, at start: a replica that stopped after its epoch ended resumes the handover
    * where it stood (the effects that drove it were emitted before the restart).
    */
-  void resume(dev.bft.core.protocol.Replica replica) {
+  void resume(dev.bft.core.protocol.Replica replica, Digest ordinary) {
     dev.bft.core.protocol.EpochEnd end = replica.epochEnd();
     if (end == null) {
       return;
     }
     ended(end.sequence(), end.boundary(), end.next());
     if (replica.stableCheckpoint() >= end.boundary() && !replica.stableCheckpointProof().isEmpty()) {
-      proven(end.boundary(), replica.stableCheckpointProof());
+      proven(end.boundary(), replica.stableCheckpointProof(), ordinary);
     }
   }
 
@@ -127,15 +158,18 @@ final class EpochHandover {
         sequence, next.epoch(), next.n(), next.f(), boundary);
   }
 
-  /** Protocol thread: the epoch checkpoint is stable; once it is stored the next epoch starts. */
-  void proven(long boundary, List<Checkpoint> proof) {
+  /**
+   * Protocol thread: the epoch checkpoint is stable; once it is stored the next epoch starts.
+   * {@code ordinary} is the state's digest before it was bound to the next configuration.
+   */
+  void proven(long boundary, List<Checkpoint> proof, Digest ordinary) {
     if (next == null) {
       return; // ended() said why
     }
     List<byte[]> frames = new ArrayList<>();
     proof.forEach(c -> frames.add(encoder.encode(c)));
-    EpochRecord record = new EpochRecord(next.startingAt(new EpochStart(boundary, proof.get(0).stateDigest())), current,
-        frames);
+    EpochRecord record = new EpochRecord(next.startingAt(new EpochStart(boundary, proof.get(0).stateDigest())), ordinary,
+        current, frames);
     // The stable checkpoint is committed by the storage writer after this event: start the next
     // epoch only from stored state, or a crash could leave the directory in an epoch its state is not at.
     waitingToStore = scheduler.scheduleWithFixedDelay(() -> {

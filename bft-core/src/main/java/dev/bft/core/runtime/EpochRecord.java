@@ -3,6 +3,7 @@ package dev.bft.core.runtime;
 import dev.bft.core.config.ClusterConfig;
 import dev.bft.core.config.Configurations;
 import dev.bft.core.config.EpochStart;
+import dev.bft.core.message.codec.EpochNotice;
 import dev.bft.crypto.Digest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,14 +22,15 @@ import java.util.List;
  * that proved the start (docs/reconfiguration.md). Written once the epoch checkpoint is stable and
  * stored; from then on the directory belongs to the new epoch, whatever an older cluster file says.
  *
- * <p>Layout: {@code "BFT-EPOC" start:8 state:32 next-length:4 next previous-length:4 previous
- * proofs:4 (length:4 frame)*}, the configurations in their canonical bytes.
+ * <p>Layout: {@code "BFT-EPO2" start:8 state:32 ordinary:32 next-length:4 next previous-length:4
+ * previous proofs:4 (length:4 frame)*}, the configurations in their canonical bytes; the ordinary
+ * digest is the start's state digest before it was bound to the next configuration.
  */
-record EpochRecord(ClusterConfig next, ClusterConfig previous, List<byte[]> proof) {
+record EpochRecord(ClusterConfig next, Digest ordinary, ClusterConfig previous, List<byte[]> proof) {
   static final String FILE = "epoch";
   /** The next configuration, written when the reconfiguration executes and read if the replica restarts before the proof. */
   static final String PENDING = "epoch-next";
-  private static final byte[] MAGIC = "BFT-EPOC".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC = "BFT-EPO2".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   EpochStart start() {
     return next.start();
@@ -37,12 +39,12 @@ record EpochRecord(ClusterConfig next, ClusterConfig previous, List<byte[]> proo
   byte[] encode() {
     byte[] n = Configurations.encode(next);
     byte[] p = Configurations.encode(previous);
-    int size = MAGIC.length + 8 + Digest.SIZE + 4 + n.length + 4 + p.length + 4;
+    int size = MAGIC.length + 8 + 2 * Digest.SIZE + 4 + n.length + 4 + p.length + 4;
     for (byte[] f : proof) {
       size += 4 + f.length;
     }
     ByteBuffer b = ByteBuffer.allocate(size).put(MAGIC).putLong(start().sequence()).put(start().state().bytesUnsafe())
-        .putInt(n.length).put(n).putInt(p.length).put(p).putInt(proof.size());
+        .put(ordinary.bytesUnsafe()).putInt(n.length).put(n).putInt(p.length).put(p).putInt(proof.size());
     proof.forEach(f -> b.putInt(f.length).put(f));
     return b.array();
   }
@@ -71,13 +73,23 @@ record EpochRecord(ClusterConfig next, ClusterConfig previous, List<byte[]> proo
    * metrics host and the ports of replicas that kept their address) taken from the file.
    */
   static ClusterConfig current(Path data, ClusterConfig file) {
+    EpochRecord r = read(data, file);
+    return r != null && r.next().epoch() > file.epoch() ? r.next() : file;
+  }
+
+  /** The notice a replica of this record's epoch tells clients of the epoch before. */
+  EpochNotice notice() {
+    return new EpochNotice(Configurations.encode(next), start().sequence(), start().state(), ordinary, proof);
+  }
+
+  /** The data directory's record, or null when it has not moved from its first epoch. */
+  static EpochRecord read(Path data, ClusterConfig file) {
     Path f = data.resolve(FILE);
     if (!Files.exists(f)) {
-      return file;
+      return null;
     }
     try {
-      EpochRecord r = decode(Files.readAllBytes(f), file);
-      return r.next().epoch() > file.epoch() ? r.next() : file;
+      return decode(Files.readAllBytes(f), file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + f, e);
     } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
@@ -95,6 +107,8 @@ record EpochRecord(ClusterConfig next, ClusterConfig previous, List<byte[]> proo
     long start = b.getLong();
     byte[] state = new byte[Digest.SIZE];
     b.get(state);
+    byte[] ordinary = new byte[Digest.SIZE];
+    b.get(ordinary);
     ClusterConfig next = Configurations.decode(chunk(b), local.dataDirectory(), local.metricsHost()).localTo(local)
         .startingAt(new EpochStart(start, Digest.of(state)));
     ClusterConfig previous = Configurations.decode(chunk(b), local.dataDirectory(), local.metricsHost());
@@ -103,7 +117,7 @@ record EpochRecord(ClusterConfig next, ClusterConfig previous, List<byte[]> proo
     for (int i = 0; i < count; i++) {
       proof.add(chunk(b));
     }
-    return new EpochRecord(next, previous, proof);
+    return new EpochRecord(next, Digest.of(ordinary), previous, proof);
   }
 
   private static byte[] chunk(ByteBuffer b) {

@@ -53,10 +53,13 @@ final class InboundVerification {
   private final Consumer<String> refusals;
   private final Quarantine quarantine;
   private final Verified verified;
+  private final java.util.function.IntConsumer olderEpoch;
   private final Set<Integer> forgers = ConcurrentHashMap.newKeySet();
 
   InboundVerification(int self, Quorum quorum, MessageDecoder decoder, java.util.function.Predicate<Message> worthVerifying,
-                      Consumer<String> refusals, Quarantine quarantine, Verified verified) {
+                      Consumer<String> refusals, Quarantine quarantine, java.util.function.IntConsumer olderEpoch,
+                      Verified verified) {
+    this.olderEpoch = olderEpoch;
     this.self = self;
     this.quorum = quorum;
     this.decoder = decoder;
@@ -126,6 +129,8 @@ final class InboundVerification {
       // A client one epoch ahead or behind is no liar: it costs a parse, and a correct one follows soon.
       if (!quorum.isReplica(peer) && rej.reason() != Rejection.WRONG_EPOCH) {
         quarantine.quarantine(peer, rej.reason() + ": " + rej.detail());
+      } else if (!quorum.isReplica(peer)) {
+        olderEpoch.accept(peer);
       }
       return;
     }

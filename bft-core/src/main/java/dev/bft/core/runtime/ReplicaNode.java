@@ -124,20 +124,7 @@ public final class ReplicaNode implements AutoCloseable {
     boolean fresh = !java.nio.file.Files.exists(own);
     this.service = java.util.Objects.requireNonNull(create.apply(new ServiceContext(own,
         p.durability() == Durability.SYNC, p.serviceMapMegabytes())), "service");
-    try {
-      ServiceStamp.claim(data, service);
-    } catch (RuntimeException e) {
-      // Another service's directory: what this one just opened there goes again, so the refusal changes nothing.
-      closeService();
-      if (fresh) {
-        try {
-          DataDirectories.deleteTree(own, false);
-        } catch (java.io.IOException io) {
-          LOG.warn("could not remove {}: {}", own, io.toString());
-        }
-      }
-      throw e;
-    }
+    ServiceStamp.claimOrUndo(data, service, fresh ? own : null, this::closeService);
     this.supervisor = new Supervisor("replica " + self, e -> {
       halt();
       onFatal.accept(e);
@@ -162,7 +149,8 @@ public final class ReplicaNode implements AutoCloseable {
     if (serviceState != null) {
       durable.serviceStoresItself(serviceState);
     }
-    this.epochs = EpochHandover.open(self, config, data, encoder, durable, scheduler, stateTransfer, metrics);
+    this.epochs = EpochHandover.open(self, config, data, encoder, durable, scheduler, stateTransfer, metrics,
+        (client, notice) -> write(links.client(client), notice));
     Transport transport = new LinkTransport(links::replica, links::client,
         () -> refused(ShellRefusal.OUTBOUND_QUEUE_FULL.name()));
     ReplicaShell.Io io = new ReplicaShell.Io(transport, new SystemShellClock(scheduler, clockOffsetMillis), Lane.THREADS, durable);
@@ -239,7 +227,7 @@ public final class ReplicaNode implements AutoCloseable {
     shell.start();
     admin.start();
     // A replica stopped after its epoch checkpoint became stable, before it moved on, moves on now.
-    shell.onProtocolLane(() -> epochs.resume(shell.replica()));
+    shell.onProtocolLane(() -> epochs.resume(shell.replica(), ordinaryState()));
     LOG.info("replica {} listening on {}, advertised as {} (n={}, f={}, tls {})", self, bind,
         config.replica(self).address(), config.n(), config.f(),
         config.parameters().tls() ? "on" : "OFF");
@@ -286,6 +274,16 @@ public final class ReplicaNode implements AutoCloseable {
     public void failed(String part, Throwable cause) {
       supervisor.failed(part, cause);
     }
+
+    @Override
+    public void olderEpoch(int client) {
+      epochs.tellOfThisEpoch(client);
+    }
+  }
+
+  /** Protocol thread, once the epoch ended (nothing executes after): the state's digest as an ordinary checkpoint has it. */
+  private Digest ordinaryState() {
+    return dev.bft.core.protocol.StateDigests.checkpoint(service.stateDigest(), shell.replica().clientTable());
   }
 
   /** Checkpoint snapshots and state transfer, as the effects need them. */
@@ -319,7 +317,7 @@ public final class ReplicaNode implements AutoCloseable {
 
     @Override
     public void epochProven(long boundary, java.util.List<dev.bft.core.message.Checkpoint> proof) {
-      epochs.proven(boundary, proof);
+      epochs.proven(boundary, proof, ordinaryState());
     }
   }
 

@@ -18,6 +18,26 @@ final class ServiceStamp {
 
   private ServiceStamp() {}
 
+  /**
+   * As {@link #claim}; on a refusal, what the service just opened goes again ({@code close}, and
+   * {@code created}, the directory it created, unless null), so the refusal changes nothing.
+   */
+  static void claimOrUndo(Path dataDir, ReplicatedService service, Path created, Runnable close) {
+    try {
+      claim(dataDir, service);
+    } catch (RuntimeException e) {
+      close.run();
+      if (created != null) {
+        try {
+          DataDirectories.deleteTree(created, false);
+        } catch (IOException io) {
+          org.slf4j.LoggerFactory.getLogger(ServiceStamp.class).warn("could not remove {}: {}", created, io.toString());
+        }
+      }
+      throw e;
+    }
+  }
+
   /** Records {@code service} as the directory's owner, or throws IllegalArgumentException if another service owns it. */
   static void claim(Path dataDir, ReplicatedService service) {
     String mine = service.getClass().getName();

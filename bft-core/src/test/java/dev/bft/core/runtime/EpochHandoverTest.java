@@ -95,7 +95,7 @@ class EpochHandoverTest {
     handover.onNewEpoch(started::complete);
 
     handover.ended(5, BOUNDARY, Configurations.digest(next));
-    handover.proven(BOUNDARY, proof(c, epochDigest));
+    handover.proven(BOUNDARY, proof(c, epochDigest), Digest.ZERO);
     Thread.sleep(300);
     assertThat(started).as("not before the stable checkpoint is stored").isNotDone();
     assertThat(data.resolve(EpochRecord.FILE)).doesNotExist();
@@ -124,7 +124,7 @@ class EpochHandoverTest {
     durable.commit();
 
     handover.ended(5, BOUNDARY, Configurations.digest(enrolled(c)));
-    handover.proven(BOUNDARY, proof(c, Digest.sha256(new byte[] {1})));
+    handover.proven(BOUNDARY, proof(c, Digest.sha256(new byte[] {1})), Digest.ZERO);
     Thread.sleep(300);
     assertThat(started).isNotDone();
     assertThat(data.resolve(EpochRecord.FILE)).doesNotExist();
