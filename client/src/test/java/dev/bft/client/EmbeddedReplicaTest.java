@@ -77,6 +77,53 @@ class EmbeddedReplicaTest {
     }
   }
 
+  @Test
+  void embeddedReplicasFollowANewEpochAndAClientOfTheOldOneIsToldOfIt() throws Exception {
+    Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
+    for (int i = 0; i < 4; i++) {
+      replicas.add(EmbeddedReplica.builder().clusterFile(file).id(i).dataDirectory(dir.resolve("data-" + i))
+          .service(new Counter()).start());
+    }
+    ClusterConfig epoch0 = ClusterFile.load(file);
+    int clientId = epoch0.clients().firstKey();
+    dev.bft.crypto.Ed25519KeyPair clientKey = KeyFiles.read(ClusterKeygen.clientKeyFile(dir, clientId));
+    dev.bft.crypto.Ed25519KeyPair newcomer = dev.bft.crypto.Ed25519KeyPair.generate(new SecureRandom());
+    dev.bft.crypto.Ed25519KeyPair admin = KeyFiles.read(ClusterKeygen.adminKeyFile(dir, ClusterKeygen.ADMIN_ID));
+    dev.bft.core.config.Reconfiguration enrol = new dev.bft.core.config.Reconfiguration(0,
+        List.of(new dev.bft.core.config.Reconfiguration.AddClient(1500, newcomer.publicKey())), List.of());
+    enrol = enrol.approvedBy(new dev.bft.core.config.Reconfiguration.Approval(ClusterKeygen.ADMIN_ID,
+        admin.sign(dev.bft.crypto.SignatureDomain.of(dev.bft.core.config.Reconfiguration.APPROVAL_DOMAIN), enrol.approved())));
+    dev.bft.core.runtime.ReplicaNode before = replicas.get(0).node();
+
+    try (BftClient old = new BftClient(epoch0, clientId, clientKey, 500)) {
+      assertThat(Counter.value(old.invoke(Counter.add(5)).get(60, TimeUnit.SECONDS))).isEqualTo(5);
+      try (BftClient administrator = new BftClient(epoch0, ClusterKeygen.ADMIN_ID, admin, 500)) {
+        administrator.invoke(enrol.encode()).get(60, TimeUnit.SECONDS);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (replicas.stream().anyMatch(r -> r.epoch() != 1) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(replicas).allSatisfy(r -> assertThat(r.epoch()).isEqualTo(1));
+      assertThat(replicas.get(0).node()).as("a node of the new epoch").isNotSameAs(before);
+
+      assertThatThrownBy(() -> old.invoke(Counter.add(1), java.time.Duration.ofSeconds(30)).get(60, TimeUnit.SECONDS))
+          .as("told of epoch 1, it ends the request at once").hasMessageContaining("the cluster moved to epoch 1");
+      ClusterConfig epoch1 = old.newerConfiguration();
+      assertThat(epoch1.epoch()).isEqualTo(1);
+      assertThat(epoch1.clients()).containsKey(1500);
+      try (BftClient again = new BftClient(epoch1, clientId, clientKey, 500);
+           BftClient added = new BftClient(epoch1, 1500, newcomer, 500)) {
+        assertThat(Counter.value(added.invoke(Counter.add(10)).get(60, TimeUnit.SECONDS))).as("the state came along")
+            .isEqualTo(15);
+        assertThat(Counter.value(again.invoke(Counter.add(1)).get(60, TimeUnit.SECONDS))).isEqualTo(16);
+      }
+    }
+    for (EmbeddedReplica r : replicas) {
+      assertThat(r.failure()).isNull();
+    }
+  }
+
   private static boolean accepts(String host, int port) {
     try (java.net.Socket s = new java.net.Socket()) {
       s.connect(new java.net.InetSocketAddress(host, port), 2000);

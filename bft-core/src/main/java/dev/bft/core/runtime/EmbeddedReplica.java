@@ -28,7 +28,11 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * Closing it stops the replica's threads and closes its LMDB environment; the JVM goes on. If the
+ * Closing it stops the replica's threads and closes its LMDB environment; the JVM goes on. When a
+ * reconfiguration moves the cluster to a new epoch, the replica moves with it by itself, as {@code
+ * bin/bft replica} does: the node is closed and another started in the new epoch on the same data
+ * directory ({@link #node()} changes; a rotated key is taken from {@code <key file>.next}); one the
+ * new epoch leaves out stops once the replicas that stay have moved on ({@link #leftOut()}). If the
  * replica fails (its storage cannot be written, one of its threads died) it stops itself and
  * reports the cause to {@link Builder#onFailure}; unlike {@code bin/bft replica} it does not halt
  * the process, which belongs to the application.
@@ -36,20 +40,28 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedReplica implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedReplica.class);
 
-  private final ReplicaNode node;
-  private final int metricsPort;
-  private volatile Throwable failure;
+  /** What the builder settled, kept to start the replica again in each new epoch. */
+  private record Settings(Ed25519KeyPair key, Path keyFile, Path data,
+                          java.util.function.Function<dev.bft.core.service.ServiceContext, ReplicatedService> service,
+                          String bindHost, HostPort bindAddress, Consumer<Throwable> onFailure) {}
 
-  private EmbeddedReplica(ReplicaNode node, int metricsPort) {
-    this.node = node;
-    this.metricsPort = metricsPort;
+  private final Settings settings;
+  private volatile ReplicaNode node;
+  private volatile ClusterConfig running;
+  private volatile int metricsPort = -1;
+  private volatile Throwable failure;
+  private volatile boolean leftOut;
+  private volatile boolean closed;
+
+  private EmbeddedReplica(Settings settings) {
+    this.settings = settings;
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The replica underneath, for its metrics and counters. */
+  /** The replica underneath, for its metrics and counters (another one after each move to a new epoch). */
   public ReplicaNode node() {
     return node;
   }
@@ -64,9 +76,76 @@ public final class EmbeddedReplica implements AutoCloseable {
     return failure;
   }
 
+  /** The epoch this replica runs (docs/reconfiguration.md). */
+  public long epoch() {
+    return running.epoch();
+  }
+
+  /** Whether an epoch left this replica out, so that it stopped once the replicas that stay had moved on. */
+  public boolean leftOut() {
+    return leftOut;
+  }
+
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
     node.close();
+  }
+
+  /**
+   * Starts a replica of {@code config} with {@code key}, served on {@code metrics} (null: none); when
+   * its epoch ends it is closed and another started in the next epoch on the same data directory,
+   * as {@code bft replica} does, or, left out, it stops once the replicas that stay moved on.
+   */
+  private synchronized void launch(ClusterConfig config, Ed25519KeyPair key, Integer metrics)
+      throws InterruptedException, IOException {
+    int self = config.idOf(key.publicKey());
+    ReplicaNode[] failing = new ReplicaNode[1];
+    ReplicaNode started = new ReplicaNode(config, self, key, settings.data(), settings.service(), 0, e -> {
+      LOG.error("replica {}: stopping: {}", self, e.toString(), e);
+      failure = e;
+      if (failing[0] != null) {
+        failing[0].close();
+      }
+      settings.onFailure().accept(e);
+    });
+    failing[0] = started;
+    started.onNewEpoch(next -> follow(started, config, key, next));
+    try {
+      ReplicaEndpoint advertised = config.replica(self);
+      started.start(settings.bindAddress() != null ? settings.bindAddress()
+          : new HostPort(settings.bindHost() != null ? settings.bindHost() : advertised.host(), advertised.port()));
+      Integer port = metrics != null ? metrics : advertised.metricsPort() > 0 ? Integer.valueOf(advertised.metricsPort()) : null;
+      metricsPort = port == null ? -1 : started.metrics().serve(config.metricsHost(), port);
+      node = started;
+      running = config;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      started.close();
+      throw e;
+    }
+  }
+
+  private void follow(ReplicaNode old, ClusterConfig current, Ed25519KeyPair key, ClusterConfig next) {
+    try {
+      Ed25519KeyPair nextKey = EpochKeys.keyFor(next, key, settings.keyFile());
+      if (nextKey == null) {
+        EpochKeys.lingerLeftOut(old, current.idOf(key.publicKey()), current, next);
+        leftOut = true;
+        old.close();
+        return;
+      }
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        old.close();
+        launch(next, nextKey, metricsPort >= 0 ? Integer.valueOf(metricsPort) : null);
+      }
+    } catch (Exception e) {
+      LOG.error("replica {}: could not start epoch {}: {}", current.idOf(key.publicKey()), next.epoch(), e.toString(), e);
+      failure = e;
+      settings.onFailure().accept(e);
+    }
   }
 
   /** What an embedded replica needs; {@link #service} and the cluster are required. */
@@ -175,45 +254,26 @@ public final class EmbeddedReplica implements AutoCloseable {
       if (!config.replicas().containsKey(id)) {
         throw new IllegalArgumentException("id " + id + " is not a replica of the cluster (ids 0.." + (config.n() - 1) + ")");
       }
-      Ed25519KeyPair keys = key;
-      if (keys == null) {
-        Path file = keyFile;
-        if (file == null && clusterFile != null) {
-          file = ClusterKeygen.replicaKeyFile(clusterFile.toAbsolutePath().getParent(), id);
-        }
-        if (file == null) {
-          throw new IllegalStateException("replica " + id + " needs its key: builder().key(...) or keyFile(...)");
-        }
-        keys = KeyFiles.read(file);
+      Path file = key != null ? keyFile : keyFile != null ? keyFile
+          : clusterFile != null ? ClusterKeygen.replicaKeyFile(clusterFile.toAbsolutePath().getParent(), id) : null;
+      if (key == null && file == null) {
+        throw new IllegalStateException("replica " + id + " needs its key: builder().key(...) or keyFile(...)");
       }
+      Ed25519KeyPair keys = key != null ? key : KeyFiles.read(file);
       Path dir = data != null ? data : config.dataDirectory().resolve("replica-" + id);
-      EmbeddedReplica[] self = new EmbeddedReplica[1];
-      int replicaId = id;
-      ReplicaNode node = new ReplicaNode(config, replicaId, keys, dir, service, 0, e -> {
-        LOG.error("replica {}: stopping: {}", replicaId, e.toString(), e);
-        EmbeddedReplica r = self[0];
-        if (r != null) {
-          r.failure = e;
-          r.node.close();
-        }
-        onFailure.accept(e);
-      });
-      try {
-        ReplicaEndpoint advertised = config.replica(replicaId);
-        node.start(bindAddress != null ? bindAddress
-            : new HostPort(bindHost != null ? bindHost : advertised.host(), advertised.port()));
-        Integer port = metricsPort != null ? metricsPort
-            : config.replica(replicaId).metricsPort() > 0 ? Integer.valueOf(config.replica(replicaId).metricsPort()) : null;
-        int bound = port == null ? -1 : node.metrics().serve(config.metricsHost(), port);
-        self[0] = new EmbeddedReplica(node, bound);
-        return self[0];
-      } catch (IOException e) {
-        node.close();
-        throw new UncheckedIOException("replica " + replicaId + ": cannot serve metrics: " + e.getMessage(), e);
-      } catch (InterruptedException | RuntimeException e) {
-        node.close();
-        throw e;
+      // A data directory that moved to a later epoch than the cluster file's runs that epoch.
+      ClusterConfig running = ReplicaNode.configurationFor(dir, config);
+      if (running.idOf(keys.publicKey()) < 0) {
+        throw new IllegalArgumentException("replica " + id + "'s key is not in epoch " + running.epoch()
+            + "'s configuration: a reconfiguration removed it");
       }
+      EmbeddedReplica replica = new EmbeddedReplica(new Settings(keys, file, dir, service, bindHost, bindAddress, onFailure));
+      try {
+        replica.launch(running, keys, metricsPort);
+      } catch (IOException e) {
+        throw new UncheckedIOException("replica " + id + ": cannot serve metrics: " + e.getMessage(), e);
+      }
+      return replica;
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.bft.client.cli;
 import dev.bft.core.config.ClusterConfig;
 import dev.bft.core.config.ClusterFile;
 import dev.bft.core.config.ClusterKeygen;
+import dev.bft.core.runtime.EpochKeys;
 import dev.bft.core.runtime.ReplicaNode;
 import dev.bft.crypto.KeyFiles;
 import java.nio.file.Path;
@@ -130,6 +131,9 @@ final class ReplicaCommand implements Callable<Integer> {
       try {
         dev.bft.crypto.Ed25519KeyPair nextKey = EpochKeys.keyFor(next, keyPair, keyFile);
         if (nextKey == null) {
+          System.out.println("replica " + self + ": epoch " + next.epoch() + " leaves it out; it serves the end of epoch "
+              + config.epoch() + " until the replicas that stay have moved on");
+          System.out.flush();
           EpochKeys.lingerLeftOut(node, self, config, next);
           System.out.println("replica " + self + ": epoch " + next.epoch() + " leaves it out and every replica that "
               + "stays has moved on: stopping");

@@ -1,7 +1,6 @@
-package dev.bft.client.cli;
+package dev.bft.core.runtime;
 
 import dev.bft.core.config.ClusterConfig;
-import dev.bft.core.runtime.ReplicaNode;
 import dev.bft.crypto.Ed25519KeyPair;
 import dev.bft.crypto.KeyFiles;
 import java.io.IOException;
@@ -12,18 +11,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a replica process runs as when its epoch ends (docs/reconfiguration.md): the same key, the
- * rotated key {@code bft reconfigure --rotate-key} left next to its key file, or nothing, when the
- * next configuration leaves it out.
+ * What a replica runs as when its epoch ends (docs/reconfiguration.md): the same key, the rotated
+ * key {@code bft reconfigure --rotate-key} left next to its key file, or nothing, when the next
+ * configuration leaves it out; {@code bft replica} and {@link EmbeddedReplica} alike.
  */
-final class EpochKeys {
+public final class EpochKeys {
   /** How long no replica that stays may be linked before a replica left out concludes they all moved on. */
-  static final long MOVED_ON_MILLIS = 5_000;
+  public static final long MOVED_ON_MILLIS = 5_000;
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EpochKeys.class);
 
   private EpochKeys() {}
 
   /** Where {@code bft reconfigure --rotate-key} puts a replica's next key: beside the key it replaces. */
-  static Path nextKeyFile(Path keyFile) {
+  public static Path nextKeyFile(Path keyFile) {
     return keyFile.resolveSibling(keyFile.getFileName() + ".next");
   }
 
@@ -31,9 +32,12 @@ final class EpochKeys {
    * The key this replica runs {@code next} with, or null when {@code next} leaves it out. A rotated
    * key takes the old one's place in the key file, so a later start uses it.
    */
-  static Ed25519KeyPair keyFor(ClusterConfig next, Ed25519KeyPair current, Path keyFile) throws IOException {
+  public static Ed25519KeyPair keyFor(ClusterConfig next, Ed25519KeyPair current, Path keyFile) throws IOException {
     if (next.idOf(current.publicKey()) >= 0) {
       return current;
+    }
+    if (keyFile == null) {
+      return null; // a key given in memory has no rotated one beside it
     }
     Path rotated = nextKeyFile(keyFile);
     if (!Files.exists(rotated)) {
@@ -54,7 +58,7 @@ final class EpochKeys {
    * new epoch's keys, refuses this one's; once none has been linked for {@link #MOVED_ON_MILLIS},
    * this one returns and the process stops.
    */
-  static void lingerLeftOut(ReplicaNode node, int self, ClusterConfig current, ClusterConfig next)
+  public static void lingerLeftOut(ReplicaNode node, int self, ClusterConfig current, ClusterConfig next)
       throws InterruptedException {
     List<Integer> staying = new ArrayList<>();
     current.replicas().values().forEach(r -> {
@@ -62,9 +66,8 @@ final class EpochKeys {
         staying.add(r.id());
       }
     });
-    System.out.println("replica " + self + ": epoch " + next.epoch() + " leaves it out; it serves epoch "
-        + current.epoch() + "'s end to replicas " + staying + " until they have moved on");
-    System.out.flush();
+    LOG.warn("replica {}: epoch {} leaves it out; it serves epoch {}'s end to replicas {} until they have moved on",
+        self, next.epoch(), current.epoch(), staying);
     long unlinkedSince = System.nanoTime();
     while ((System.nanoTime() - unlinkedSince) / 1_000_000 < MOVED_ON_MILLIS) {
       if (staying.stream().anyMatch(node::linkedTo)) {
