@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (f 1 to 2) with a client enrolled, the three new replicas fetching the epoch's start; back to 4
  * with that client removed and another's key rotated (both old identities refused), the removed
  * replicas stopping by themselves; a replica whose machine died (its data gone) replaced by a new
- * one on another port, which then carries quorums; the primary's key rotated; a replica restarted
- * with the first epoch's file runs the latest epoch from its data directory. Every write
+ * one on another port, which then carries quorums; the primary's key rotated; a replica down
+ * through a reconfiguration catching up into the new epoch; a replica restarted with the first
+ * epoch's file runs the latest epoch from its data directory. Every write
  * acknowledged in any epoch is read back at the end.
  */
 class MembershipProcessTest {
@@ -138,7 +139,9 @@ class MembershipProcessTest {
         assertThat(rekeyed.put(b("new-key"), b("yes")).get(120, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
       }
       for (int i = 4; i < 7; i++) {
-        assertThat(added.exitWithin(i, 120)).as("removed replica " + i + " stops").isEqualTo(0);
+        int removed = i;
+        added.await("removed replica " + i + " stops", 120, () -> !added.alive(removed));
+        assertThat(added.exitWithin(i, 1)).as("removed replica " + i + " stops").isEqualTo(0);
         assertThat(added.logged(i, "leaves it out and every replica that stays has moved on: stopping")).isTrue();
       }
 
@@ -152,7 +155,7 @@ class MembershipProcessTest {
       ReplicaProcesses replacement = group(file, epoch3);
       replacement.start(3);
       done(replace);
-      first.kill(2); // from here every quorum needs the new replica 3
+      first.kill(2); // from here every quorum needs the new replica 3, and replica 2 misses the next epoch
       int beforeReplacement = acknowledged.size();
       first.await("writes with the replacement in every quorum", 180, () -> acknowledged.size() >= beforeReplacement + 5);
 
@@ -164,8 +167,17 @@ class MembershipProcessTest {
       int beforeRotation = acknowledged.size();
       first.await("writes under the rotated key", 180, () -> acknowledged.size() >= beforeRotation + 5);
 
-      // Replica 1 restarted with the first epoch's cluster file runs the epoch its data directory moved to.
+      // Replica 2, down through epoch 3's end, starts with epoch 4's file and fetches what it missed;
+      // then quorums need it.
+      ReplicaProcesses late = group(file, ClusterFile.load(file));
+      late.start(2);
+      first.await("replica 2 catches up into epoch 4", 120, () -> read(dir.resolve("replica-2.log"))
+          .contains("fetching the difference") && read(dir.resolve("replica-2.log")).contains("installed the state of checkpoint"));
       first.kill(1);
+      int beforeLate = acknowledged.size();
+      first.await("writes with replica 2 in every quorum", 180, () -> acknowledged.size() >= beforeLate + 5);
+
+      // Replica 1 restarted with the first epoch's cluster file runs the epoch its data directory moved to.
       ReplicaProcesses again = group(dir.resolve("epoch0.conf"), ClusterFile.load(dir.resolve("epoch0.conf")));
       again.start(1);
       first.await("replica 1 restarts in epoch 4", 120, () -> read(dir.resolve("replica-1.log"))

@@ -1156,6 +1156,14 @@ public final class Replica {
     waiting.values().removeIf(r -> clients.classify(r.clientId(), r.requestNumber()) != ClientTable.Verdict.NEW);
     effects.persist(new LogRecord.StableCheckpoint(sequence, fetchingProof));
     effects.checkpointTaken(sequence, digest, clients.copy());
+    if (epochEnd != null && !fetchingProof.isEmpty()) {
+      // Caught up past the epoch's end by state transfer: the handover goes on from here, as if
+      // this replica had executed the reconfiguration and proved the epoch checkpoint itself.
+      effects.epochEnded(epochEnd.sequence(), epochEnd.boundary(), epochEnd.next());
+      if (sequence == epochEnd.boundary()) {
+        effects.epochProven(sequence, fetchingProof);
+      }
+    }
     StateTransferLog.installed(me, sequence);
     viewChanger.progressed();
     executeReady();

@@ -162,6 +162,19 @@ public final class DurableLog implements DurableRecords {
     commit();
   }
 
+  /**
+   * Moves the records of a directory whose state is behind the epoch's start to epoch {@code
+   * epoch}: the old epoch's log and stable checkpoint go (their signatures verify in no later
+   * epoch), the state stays, and the replica fetches the start from there, only what differs.
+   */
+  public void moveBehindToEpoch(long epoch) {
+    batch.put(Table.META, VIEW, ByteBuffer.allocate(9).putLong(0).put((byte) 0).array());
+    batch.delete(Table.META, STABLE);
+    batch.deleteBelow(Table.LOG, key(Long.MAX_VALUE, (byte) 0, 0));
+    batch.put(Table.META, EPOCH, ByteBuffer.allocate(8).putLong(epoch).array());
+    commit();
+  }
+
   /** The epoch the records are of (0 until a move or a stamp). */
   public long storedEpoch() {
     byte[] stored = store.get(Table.META, EPOCH);

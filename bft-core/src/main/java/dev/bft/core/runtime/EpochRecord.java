@@ -109,25 +109,16 @@ record EpochRecord(ClusterConfig next, Digest ordinary, ClusterConfig previous, 
     b.get(state);
     byte[] ordinary = new byte[Digest.SIZE];
     b.get(ordinary);
-    ClusterConfig next = Configurations.decode(chunk(b), local.dataDirectory(), local.metricsHost()).localTo(local)
+    ClusterConfig next = Configurations.decode(EpochNotice.lengthPrefixed(b), local.dataDirectory(), local.metricsHost())
+        .localTo(local)
         .startingAt(new EpochStart(start, Digest.of(state)));
-    ClusterConfig previous = Configurations.decode(chunk(b), local.dataDirectory(), local.metricsHost());
+    ClusterConfig previous = Configurations.decode(EpochNotice.lengthPrefixed(b), local.dataDirectory(), local.metricsHost());
     int count = b.getInt();
     List<byte[]> proof = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      proof.add(chunk(b));
+      proof.add(EpochNotice.lengthPrefixed(b));
     }
     return new EpochRecord(next, Digest.of(ordinary), previous, proof);
-  }
-
-  private static byte[] chunk(ByteBuffer b) {
-    int length = b.getInt();
-    if (length < 0 || length > b.remaining()) {
-      throw new IllegalArgumentException("a length of " + length + " with " + b.remaining() + " bytes left");
-    }
-    byte[] out = new byte[length];
-    b.get(out);
-    return out;
   }
 
   private static void writeDurably(Path target, byte[] bytes) {

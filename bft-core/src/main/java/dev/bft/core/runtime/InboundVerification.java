@@ -54,12 +54,14 @@ final class InboundVerification {
   private final Quarantine quarantine;
   private final Verified verified;
   private final java.util.function.IntConsumer olderEpoch;
+  private final java.util.function.BiConsumer<Integer, byte[]> notices;
   private final Set<Integer> forgers = ConcurrentHashMap.newKeySet();
 
   InboundVerification(int self, Quorum quorum, MessageDecoder decoder, java.util.function.Predicate<Message> worthVerifying,
                       Consumer<String> refusals, Quarantine quarantine, java.util.function.IntConsumer olderEpoch,
-                      Verified verified) {
+                      java.util.function.BiConsumer<Integer, byte[]> notices, Verified verified) {
     this.olderEpoch = olderEpoch;
+    this.notices = notices;
     this.self = self;
     this.quorum = quorum;
     this.decoder = decoder;
@@ -94,7 +96,9 @@ final class InboundVerification {
     List<byte[]> frames = new ArrayList<>(group.size());
     List<Inbound> grouped = new ArrayList<>(group.size());
     for (Inbound in : group) {
-      if (forgers.contains(in.peer())) {
+      if (quorum.isReplica(in.peer()) && dev.bft.core.message.codec.EpochNotice.is(in.frame())) {
+        notices.accept(in.peer(), in.frame()); // proves itself, or is dropped there
+      } else if (forgers.contains(in.peer())) {
         deliver(in, decoder.decode(in.frame(), -1, worthVerifying));
       } else {
         grouped.add(in);
@@ -129,7 +133,7 @@ final class InboundVerification {
       // A client one epoch ahead or behind is no liar: it costs a parse, and a correct one follows soon.
       if (!quorum.isReplica(peer) && rej.reason() != Rejection.WRONG_EPOCH) {
         quarantine.quarantine(peer, rej.reason() + ": " + rej.detail());
-      } else if (!quorum.isReplica(peer)) {
+      } else if (rej.reason() == Rejection.WRONG_EPOCH) {
         olderEpoch.accept(peer);
       }
       return;

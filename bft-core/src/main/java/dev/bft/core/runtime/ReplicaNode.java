@@ -150,7 +150,9 @@ public final class ReplicaNode implements AutoCloseable {
       durable.serviceStoresItself(serviceState);
     }
     this.epochs = EpochHandover.open(self, config, data, encoder, durable, scheduler, stateTransfer, metrics,
-        (client, notice) -> write(links.client(client), notice));
+        (peer, notice) -> write(peer < config.n() ? links.replica(peer) : links.client(peer), notice),
+        () -> dev.bft.core.protocol.StateDigests.checkpoint(service.stateDigest(),
+            ReplicaNode.this.shell.replica().clientTable()));
     Transport transport = new LinkTransport(links::replica, links::client,
         () -> refused(ShellRefusal.OUTBOUND_QUEUE_FULL.name()));
     ReplicaShell.Io io = new ReplicaShell.Io(transport, new SystemShellClock(scheduler, clockOffsetMillis), Lane.THREADS, durable);
@@ -227,7 +229,7 @@ public final class ReplicaNode implements AutoCloseable {
     shell.start();
     admin.start();
     // A replica stopped after its epoch checkpoint became stable, before it moved on, moves on now.
-    shell.onProtocolLane(() -> epochs.resume(shell.replica(), ordinaryState()));
+    shell.onProtocolLane(() -> epochs.resume(shell.replica()));
     LOG.info("replica {} listening on {}, advertised as {} (n={}, f={}, tls {})", self, bind,
         config.replica(self).address(), config.n(), config.f(),
         config.parameters().tls() ? "on" : "OFF");
@@ -276,15 +278,16 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     @Override
-    public void olderEpoch(int client) {
-      epochs.tellOfThisEpoch(client);
+    public void olderEpoch(int peer) {
+      epochs.tellOfThisEpoch(peer);
+    }
+
+    @Override
+    public void epochNotice(int replica, byte[] frame) {
+      epochs.told(replica, frame);
     }
   }
 
-  /** Protocol thread, once the epoch ended (nothing executes after): the state's digest as an ordinary checkpoint has it. */
-  private Digest ordinaryState() {
-    return dev.bft.core.protocol.StateDigests.checkpoint(service.stateDigest(), shell.replica().clientTable());
-  }
 
   /** Checkpoint snapshots and state transfer, as the effects need them. */
   private final class NodeCheckpoints implements Checkpoints {
@@ -317,14 +320,11 @@ public final class ReplicaNode implements AutoCloseable {
 
     @Override
     public void epochProven(long boundary, java.util.List<dev.bft.core.message.Checkpoint> proof) {
-      epochs.proven(boundary, proof, ordinaryState());
+      epochs.proven(boundary, proof);
     }
   }
 
-  /**
-   * When the next epoch is proven and stored: {@code bft replica} restarts on it, or, left out of
-   * it, stops once no replica that stays still runs this epoch with it ({@link #linkedTo}).
-   */
+  /** When the next epoch is proven and stored: {@code bft replica} restarts in it, or, left out, stops ({@link #linkedTo}). */
   public void onNewEpoch(Consumer<ClusterConfig> action) {
     epochs.onNewEpoch(action);
   }

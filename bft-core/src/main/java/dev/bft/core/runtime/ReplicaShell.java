@@ -42,8 +42,11 @@ public final class ReplicaShell {
     /** A lane or the storage failed: the replica cannot go on safely and must stop. */
     void failed(String part, Throwable cause);
 
-    /** A client sent a frame of another epoch (it may not know this one yet). */
-    default void olderEpoch(int client) {}
+    /** A client or replica sent a frame of another epoch (it may not know this one yet). */
+    default void olderEpoch(int peer) {}
+
+    /** A replica sent an EPOCH-NOTICE (a newer epoch, it says, with the proof). */
+    default void epochNotice(int replica, byte[] frame) {}
   }
 
   private final int self;
@@ -76,7 +79,7 @@ public final class ReplicaShell {
     this.commits = parts.commitStage(self, encoder, io.storage(), io.transport(), io.lanes(), clock,
         e -> host.failed("storage-" + self, e), this.metrics::stage, host::failed);
     this.verification = new InboundVerification(self, quorum, decoder, voteFilter, host::refused, host::quarantine,
-        host::olderEpoch, (peer, m, readAt) -> verified(peer, m, readAt, host));
+        host::olderEpoch, host::epochNotice, (peer, m, readAt) -> verified(peer, m, readAt, host));
     ProtocolTimers timers = new ProtocolTimers(clock, protocolLane, this::timerFired);
     this.effects = new ReplicaEffects(self, n, encoder, commits, io.transport(), clock, io.storage(), voteFilter, timers,
         this.metrics, checkpoints);

@@ -243,4 +243,24 @@ class EpochRulesTest {
     assertThat(fresh.view()).isEqualTo(1);
     assertThat(effects.fetches).as("the start, though the NEW-VIEW carries no CHECKPOINTs for it").containsExactly(8L);
   }
+
+  @Test
+  void aReplicaThatReachesTheEpochCheckpointByStateTransferHandsOverAsIfItHadExecutedIt() {
+    ReplicaFixture ahead = governed(1, NEXT);
+    ahead.commitAt(1, batch(admin(1, "end")));
+    ClientTable atTheEnd = ahead.replica.clientTable().copy();
+
+    RecordingEffects effects = new RecordingEffects();
+    Replica behind = new Replica(new ReplicaFixture(2).replica.config(), new dev.bft.core.sim.AppendOnlyService(), effects);
+    behind.governedBy(rules(0, NEXT));
+    Digest epochCheckpoint = Digest.sha256(new byte[] {4});
+    List<Checkpoint> proof = List.of(checkpoint(4, epochCheckpoint, 0), checkpoint(4, epochCheckpoint, 1),
+        checkpoint(4, epochCheckpoint, 3));
+    behind.fetchState(proof);
+    behind.onStateInstalled(4, atTheEnd);
+
+    assertThat(behind.epochEnded()).isTrue();
+    assertThat(effects.epochsEnded).hasSize(1);
+    assertThat(effects.epochProofs).as("the proof it fetched is the epoch proof").containsExactly(proof);
+  }
 }

@@ -90,12 +90,12 @@ class EpochHandoverTest {
     Digest epochDigest = Digest.sha256(new byte[] {1});
     EpochRecord.writePending(data, next); // the reconfiguration executed, then the process stopped
     EpochHandover handover = new EpochHandover(0, c, data, new ReconfigurationRules(c), new MessageEncoder(0, key(0)),
-        durable, scheduler);
+        durable, scheduler, (peer, frame) -> { }, () -> Digest.ZERO);
     CompletableFuture<ClusterConfig> started = new CompletableFuture<>();
     handover.onNewEpoch(started::complete);
 
     handover.ended(5, BOUNDARY, Configurations.digest(next));
-    handover.proven(BOUNDARY, proof(c, epochDigest), Digest.ZERO);
+    handover.proven(BOUNDARY, proof(c, epochDigest));
     Thread.sleep(300);
     assertThat(started).as("not before the stable checkpoint is stored").isNotDone();
     assertThat(data.resolve(EpochRecord.FILE)).doesNotExist();
@@ -117,14 +117,14 @@ class EpochHandoverTest {
     DurableLog durable = log(c, data);
     EpochRecord.writePending(data, enrolled(c)); // left from another reconfiguration
     EpochHandover handover = new EpochHandover(0, c, data, new ReconfigurationRules(c), new MessageEncoder(0, key(0)),
-        durable, scheduler);
+        durable, scheduler, (peer, frame) -> { }, () -> Digest.ZERO);
     CompletableFuture<ClusterConfig> started = new CompletableFuture<>();
     handover.onNewEpoch(started::complete);
     durable.add(new LogRecord.StableCheckpoint(BOUNDARY, proof(c, Digest.sha256(new byte[] {1}))));
     durable.commit();
 
     handover.ended(5, BOUNDARY, Configurations.digest(enrolled(c)));
-    handover.proven(BOUNDARY, proof(c, Digest.sha256(new byte[] {1})), Digest.ZERO);
+    handover.proven(BOUNDARY, proof(c, Digest.sha256(new byte[] {1})));
     Thread.sleep(300);
     assertThat(started).isNotDone();
     assertThat(data.resolve(EpochRecord.FILE)).doesNotExist();
@@ -139,8 +139,8 @@ class EpochHandoverTest {
     durable.commit();
     ClusterConfig epoch1 = enrolled(c).startingAt(new dev.bft.core.config.EpochStart(BOUNDARY, Digest.sha256(new byte[] {1})));
 
-    assertThatThrownBy(() -> EpochHandover.enter(epoch1, durable, 64, data)).as("a replica that missed the end")
-        .hasMessageContaining("holds the state at sequence 64, but epoch 1 starts at 128");
+    assertThatThrownBy(() -> EpochHandover.enter(epoch1, durable, 2 * BOUNDARY, data)).as("a state past the start")
+        .hasMessageContaining("holds the state at sequence 256, past where epoch 1 starts (128)");
     durable.add(new LogRecord.StableCheckpoint(BOUNDARY, proof(c, Digest.sha256(new byte[] {1}))));
     durable.commit();
     EpochHandover.enter(epoch1, durable, BOUNDARY, data);
@@ -178,5 +178,23 @@ class EpochHandoverTest {
     durable.recover(new dev.bft.core.sim.AppendOnlyService(), view);
     assertThat(view[0]).isEqualTo(2);
     assertThat(durable.storedStableCheckpoint()).isEqualTo(2 * BOUNDARY);
+  }
+
+  @Test
+  void aDirectoryBehindTheStartKeepsItsStateAndDropsTheOldEpochsRecordsToFetchTheStart() throws Exception {
+    ClusterConfig c = cluster();
+    Path data = Files.createDirectories(dir.resolve("replica-1"));
+    DurableLog durable = log(c, data);
+    durable.add(new LogRecord.EnteredView(3, false));
+    durable.add(new LogRecord.StableCheckpoint(64, proof(c, Digest.sha256(new byte[] {6}))));
+    durable.commit();
+    ClusterConfig epoch1 = enrolled(c).startingAt(new dev.bft.core.config.EpochStart(BOUNDARY, Digest.sha256(new byte[] {1})));
+
+    EpochHandover.enter(epoch1, durable, 64, data); // down through the reconfiguration
+    long[] view = new long[1];
+    RecoveredState recovered = durable.recover(new dev.bft.core.sim.AppendOnlyService(), view);
+    assertThat(view[0]).isZero();
+    assertThat(recovered.log()).as("epoch 0's proof verifies in no later epoch").noneMatch(r -> r instanceof LogRecord.StableCheckpoint);
+    assertThat(durable.storedEpoch()).isEqualTo(1);
   }
 }

@@ -155,8 +155,8 @@ final class ReconfigureCommand implements Callable<Integer> {
         + current.epoch() + ")" : "");
     for (ReplicaEndpoint r2 : next.replicas().values()) {
       if (current.idOf(r2.publicKey()) < 0 && !rotated(current, next, r2)) {
-        print.printf("start replica %d (key %s): bin/bft replica --config %s --id %d --key %s%n", r2.id(),
-            keys.resolve("replica-" + r2.id() + ".key"), target, r2.id(), keys.resolve("replica-" + r2.id() + ".key"));
+        print.printf("start replica %d: bin/bft replica --config %s --id %d --key %s%n", r2.id(), target, r2.id(),
+            keys.resolve("replica-" + r2.id() + ".key"));
       }
     }
     print.flush();

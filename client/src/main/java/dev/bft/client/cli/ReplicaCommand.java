@@ -131,9 +131,6 @@ final class ReplicaCommand implements Callable<Integer> {
       try {
         dev.bft.crypto.Ed25519KeyPair nextKey = EpochKeys.keyFor(next, keyPair, keyFile);
         if (nextKey == null) {
-          System.out.println("replica " + self + ": epoch " + next.epoch() + " leaves it out; it serves the end of epoch "
-              + config.epoch() + " until the replicas that stay have moved on");
-          System.out.flush();
           EpochKeys.lingerLeftOut(node, self, config, next);
           System.out.println("replica " + self + ": epoch " + next.epoch() + " leaves it out and every replica that "
               + "stays has moved on: stopping");

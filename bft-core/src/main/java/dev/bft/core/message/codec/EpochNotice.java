@@ -60,14 +60,14 @@ public record EpochNotice(byte[] configuration, long start, Digest state, Digest
       if (b.get() != VERSION) {
         throw new IllegalArgumentException("an epoch notice of another version");
       }
-      byte[] configuration = chunk(b);
+      byte[] configuration = lengthPrefixed(b);
       long start = b.getLong();
       Digest state = digest(b);
       Digest ordinary = digest(b);
       int count = Byte.toUnsignedInt(b.get());
       List<byte[]> proof = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        proof.add(chunk(b));
+        proof.add(lengthPrefixed(b));
       }
       if (b.hasRemaining()) {
         throw new IllegalArgumentException(b.remaining() + " bytes after the proof");
@@ -107,7 +107,8 @@ public record EpochNotice(byte[] configuration, long start, Digest state, Digest
     return next.localTo(known).startingAt(new EpochStart(start, state));
   }
 
-  private static byte[] chunk(ByteBuffer b) {
+  /** A {@code length:4} field and its bytes, the length held to what is left. */
+  public static byte[] lengthPrefixed(ByteBuffer b) {
     int length = b.getInt();
     if (length < 0 || length > b.remaining()) {
       throw new IllegalArgumentException("a length of " + length + " with " + b.remaining() + " bytes left");
