@@ -18,6 +18,11 @@ import java.util.List;
 public final class EpochKeys {
   /** How long no replica that stays may be linked before a replica left out concludes they all moved on. */
   public static final long MOVED_ON_MILLIS = 5_000;
+  /**
+   * The longest a replica left out serves: by then a replica that stays and is still behind has
+   * been told of the new epoch (EPOCH-NOTICE) and fetches the start from the f' + 1 that stay.
+   */
+  public static final long LINGER_MILLIS = 60_000;
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EpochKeys.class);
 
@@ -56,7 +61,7 @@ public final class EpochKeys {
    * long as a replica that stays still runs that epoch with it: one that is behind may need the
    * state at the epoch checkpoint from it. A replica that moved on closes its link and, with the
    * new epoch's keys, refuses this one's; once none has been linked for {@link #MOVED_ON_MILLIS},
-   * this one returns and the process stops.
+   * or after {@link #LINGER_MILLIS} in all, this one returns and the process stops.
    */
   public static void lingerLeftOut(ReplicaNode node, int self, ClusterConfig current, ClusterConfig next)
       throws InterruptedException {
@@ -69,9 +74,17 @@ public final class EpochKeys {
     LOG.warn("replica {}: epoch {} leaves it out; it serves epoch {}'s end to replicas {} until they have moved on",
         self, next.epoch(), current.epoch(), staying);
     long unlinkedSince = System.nanoTime();
-    while ((System.nanoTime() - unlinkedSince) / 1_000_000 < MOVED_ON_MILLIS) {
-      if (staying.stream().anyMatch(node::linkedTo)) {
+    long said = System.nanoTime();
+    long since = System.nanoTime();
+    while ((System.nanoTime() - unlinkedSince) / 1_000_000 < MOVED_ON_MILLIS
+        && (System.nanoTime() - since) / 1_000_000 < LINGER_MILLIS) {
+      List<Integer> linked = staying.stream().filter(node::linkedTo).toList();
+      if (!linked.isEmpty()) {
         unlinkedSince = System.nanoTime();
+        if (System.nanoTime() - said > 10_000_000_000L) {
+          LOG.info("replica {}: still serving epoch {}'s end to replicas {}", self, current.epoch(), linked);
+          said = System.nanoTime();
+        }
       }
       Thread.sleep(200);
     }
