@@ -348,9 +348,12 @@ public final class Replica {
       case VIEW_CHANGE -> {
         viewChangeTimerArmed = false;
         // In view change: the NEW-VIEW did not come in time. Otherwise: a known request did not
-        // execute in time. Either way the primary is suspect and the next view is tried.
-        if (viewChanging || !waiting.isEmpty()) {
-          viewChanger.startViewChange(view + 1, viewChanging ? "no NEW-VIEW in time" : "request timed out");
+        // execute in time, or after the epoch's end the batches up to its checkpoint did not
+        // (nothing waits then, but the next epoch does). Either way the primary is suspect.
+        boolean epochCheckpointLate = epochEnd != null && lastExecuted < epochEnd.boundary();
+        if (viewChanging || !waiting.isEmpty() || epochCheckpointLate) {
+          viewChanger.startViewChange(view + 1, viewChanging ? "no NEW-VIEW in time"
+              : epochCheckpointLate ? "epoch checkpoint not reached in time" : "request timed out");
         }
       }
       case PRIMARY_IDLE -> onPrimaryIdleRound();
