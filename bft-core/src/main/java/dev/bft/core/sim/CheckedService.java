@@ -25,7 +25,7 @@ final class CheckedService implements ReplicatedService {
       sim.validity().onExecuted(replica, ctx.clientId(), ctx.requestNumber(), d);
       sim.exactlyOnce().onExecuted(replica, ctx.clientId(), ctx.requestNumber());
       if (sim.epochs() != null) {
-        sim.epochs().executedRequest(replica, ctx.clientId(), ctx.requestNumber());
+        sim.epochs().executedRequest(replica, ctx.clientId(), ctx.requestNumber(), ctx.sequence());
       }
     }
     byte[] result = service.execute(operation, ctx);

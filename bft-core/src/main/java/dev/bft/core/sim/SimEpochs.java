@@ -252,6 +252,7 @@ public final class SimEpochs {
     node.joining = false;
     node.epoch = next;
     node.rules = new ReconfigurationRules(next.config());
+    sim.newEpoch(node.id);
     node.persisted.clear();
     node.persisted.add(new LogRecord.StableCheckpoint(start.sequence(), List.of()));
     node.replica = Replica.recover(configFor(next.quorum(), next.idOf(node.id)), node.service, node,
@@ -309,8 +310,8 @@ public final class SimEpochs {
     return admin;
   }
 
-  void executedRequest(int node, int client, long requestNumber) {
-    checker.onRequestExecuted(node, sim.replica(node).epoch.number(), client, requestNumber);
+  void executedRequest(int node, int client, long requestNumber, long sequence) {
+    checker.onRequestExecuted(node, sim.replica(node).epoch.number(), client, requestNumber, sequence);
   }
 
   // ---------------------------------------------------------------- for tests

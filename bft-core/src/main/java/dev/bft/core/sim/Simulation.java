@@ -281,6 +281,11 @@ public final class Simulation {
     return clients;
   }
 
+  /** A node starts another epoch: its votes of the old one are no promises in the new one. */
+  void newEpoch(int node) {
+    votes.newEpoch(node);
+  }
+
   /** Restarts exactly-once's record of a node from the client table it started with. */
   void startedFrom(int node, dev.bft.core.protocol.ClientTable table) {
     exactlyOnce.reset(node, table);

@@ -21,7 +21,7 @@ public final class EpochChecker {
 
   private record Proof(int node, long boundary, Digest state) {}
 
-  private record Executed(int node, long epoch) {}
+  private record Executed(int node, long epoch, long sequence) {}
 
   private final Map<Key, Digest> batches = new HashMap<>();
   private final Map<Key, Integer> batchNodes = new HashMap<>();
@@ -58,9 +58,9 @@ public final class EpochChecker {
   }
 
   /** A correct node executed a request in {@code epoch}: across epochs, a request executes in one epoch at most. */
-  public void onRequestExecuted(int node, long epoch, int client, long requestNumber) {
+  public void onRequestExecuted(int node, long epoch, int client, long requestNumber, long sequence) {
     long key = ((long) client << 40) ^ requestNumber;
-    Executed first = requests.putIfAbsent(key, new Executed(node, epoch));
+    Executed first = requests.putIfAbsent(key, new Executed(node, epoch, sequence));
     if (first != null && first.epoch() != epoch) {
       throw new InvariantViolation("exactly-once", "request " + requestNumber + " of client " + client
           + " executed in epoch " + first.epoch() + " (node " + first.node() + ") and again in epoch " + epoch
@@ -72,6 +72,12 @@ public final class EpochChecker {
   public long epochExecuted(int client, long requestNumber) {
     Executed e = requests.get(((long) client << 40) ^ requestNumber);
     return e == null ? -1 : e.epoch();
+  }
+
+  /** The sequence a request executed at, or -1 if no correct node executed it. */
+  public long sequenceExecuted(int client, long requestNumber) {
+    Executed e = requests.get(((long) client << 40) ^ requestNumber);
+    return e == null ? -1 : e.sequence();
   }
 
   /** A node's core is about to process {@code message}, sent in {@code messageEpoch}. */
