@@ -55,6 +55,22 @@ public record ReconfigurationPlan(Kind kind, long at, int replaced) {
     return kind == Kind.CLIENTS ? clients.get(0) : -1;
   }
 
+  /** The first epoch's configuration: n replicas on nodes 0..n-1, the clients but the one to enrol, two administrators. */
+  ClusterConfig firstConfiguration(int n, List<Integer> clients) {
+    java.util.TreeMap<Integer, dev.bft.core.config.ReplicaEndpoint> replicas = new java.util.TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      replicas.put(i, new dev.bft.core.config.ReplicaEndpoint(i, host(i), 7000, nodeKey(i)));
+    }
+    java.util.TreeMap<Integer, Ed25519PublicKey> enrolled = new java.util.TreeMap<>();
+    clients.stream().filter(c -> c != enrolled(clients)).forEach(c -> enrolled.put(c, clientKey(c)));
+    java.util.TreeMap<Integer, Ed25519PublicKey> admins = new java.util.TreeMap<>();
+    for (int a : ADMINS) {
+      admins.put(a, clientKey(a));
+    }
+    return new ClusterConfig((n - 1) / 3, replicas, enrolled, dev.bft.core.config.ProtocolParameters.defaults(),
+        java.nio.file.Path.of("sim"), ClusterConfig.DEFAULT_METRICS_HOST, 0, admins, ADMINS.length);
+  }
+
   /** The changes to {@code current}; new nodes get indices from {@code firstNewNode} on. */
   Reconfiguration reconfiguration(ClusterConfig current, List<Integer> clients, int firstNewNode) {
     List<Reconfiguration.Change> changes = new ArrayList<>();

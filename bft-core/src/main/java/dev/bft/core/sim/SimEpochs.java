@@ -3,25 +3,17 @@ package dev.bft.core.sim;
 import dev.bft.core.config.ClusterConfig;
 import dev.bft.core.config.Configurations;
 import dev.bft.core.config.EpochStart;
-import dev.bft.core.config.ProtocolParameters;
 import dev.bft.core.config.Reconfiguration;
 import dev.bft.core.config.ReconfigurationRules;
-import dev.bft.core.config.ReplicaEndpoint;
 import dev.bft.core.message.Checkpoint;
 import dev.bft.core.message.Request;
-import dev.bft.core.protocol.ClientTable;
-import dev.bft.core.protocol.LogRecord;
 import dev.bft.core.protocol.Quorum;
-import dev.bft.core.protocol.RecoveredState;
 import dev.bft.core.protocol.Replica;
 import dev.bft.core.protocol.ReplicaConfig;
 import dev.bft.core.sim.check.EpochChecker;
 import dev.bft.crypto.Digest;
 import dev.bft.crypto.Ed25519PublicKey;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,13 +36,11 @@ public final class SimEpochs {
   private SimEpoch next;
   private final SimClient admin;
   private EpochStart start;
-  private long handedOverAt = -1;
-  private final Map<Integer, Long> startedAt = new TreeMap<>();
-  private final Map<Integer, Long> stoppedAt = new TreeMap<>();
-  private final Map<Integer, SimJoin> joins = new HashMap<>();
+  /** The epoch checkpoint's sequence, once a node executed the reconfiguration (none can be proven before). */
+  private long boundary = -1;
+  private final SimHandover handover;
   private final Map<Integer, Long> otherEpochDrops = new TreeMap<>();
   private long refused;
-  private long liesCaught;
   private final SimEpochReplay replay;
   private boolean plantedLetOtherEpochsThrough;
   private boolean plantedNeverStop;
@@ -59,7 +49,7 @@ public final class SimEpochs {
     this.sim = sim;
     int n = sim.replicaCount();
     List<Integer> clients = sim.clients().stream().map(c -> c.id).toList();
-    ClusterConfig firstConfig = firstConfiguration(n, clients, plan.enrolled(clients));
+    ClusterConfig firstConfig = plan.firstConfiguration(n, clients);
     int[] identity = IntStream.range(0, n).toArray();
     first = new SimEpoch(0, firstConfig, identity, Quorum.ofReplicas(n));
     for (int i = 0; i < n; i++) {
@@ -86,25 +76,11 @@ public final class SimEpochs {
     admin = SimClient.administrator(ReconfigurationPlan.ADMINS[0], sim, r.encode(), sim.options().clientRetransmitTicks());
     sim.queue().at(plan.at(), admin::issueNext);
     replay = new SimEpochReplay(sim, sim.options().seed());
-  }
-
-  private static ClusterConfig firstConfiguration(int n, List<Integer> clients, int notYetEnrolled) {
-    TreeMap<Integer, ReplicaEndpoint> replicas = new TreeMap<>();
-    for (int i = 0; i < n; i++) {
-      replicas.put(i, new ReplicaEndpoint(i, ReconfigurationPlan.host(i), 7000, ReconfigurationPlan.nodeKey(i)));
-    }
-    TreeMap<Integer, Ed25519PublicKey> enrolled = new TreeMap<>();
-    clients.stream().filter(c -> c != notYetEnrolled).forEach(c -> enrolled.put(c, ReconfigurationPlan.clientKey(c)));
-    TreeMap<Integer, Ed25519PublicKey> admins = new TreeMap<>();
-    for (int a : ReconfigurationPlan.ADMINS) {
-      admins.put(a, ReconfigurationPlan.clientKey(a));
-    }
-    return new ClusterConfig((n - 1) / 3, replicas, enrolled, ProtocolParameters.defaults(), Path.of("sim"),
-        ClusterConfig.DEFAULT_METRICS_HOST, 0, admins, ReconfigurationPlan.ADMINS.length);
+    handover = new SimHandover(sim, this);
   }
 
   /** The simulation's replica parameters with the epoch's quorum and the node's id in it. */
-  private ReplicaConfig configFor(Quorum quorum, int id) {
+  ReplicaConfig configFor(Quorum quorum, int id) {
     ReplicaConfig b = sim.options().replicaConfig();
     return new ReplicaConfig(quorum, id, b.maxBatchSize(), b.batchDelayTicks(), b.pipelineDepth(), b.checkpointInterval(),
         b.logWindow(), b.viewChangeTimeoutTicks(), b.primaryIdleTimeoutTicks(), b.batchLingerTicks(),
@@ -151,6 +127,7 @@ public final class SimEpochs {
     if (!sim.byzantine(node.id)) {
       checker.onEpochEnded(node.id, node.epoch.number(), sequence, boundary, nextDigest);
     }
+    this.boundary = boundary;
     sim.trace("epoch-ended", node.id, sequence + " " + boundary);
   }
 
@@ -165,144 +142,54 @@ public final class SimEpochs {
     if (start == null) {
       start = new EpochStart(boundary, state);
       next = new SimEpoch(next.number(), nextConfig.startingAt(start), next.nodes(), next.quorum());
-      long grace = 2 * sim.options().replicaConfig().viewChangeTimeoutTicks();
-      for (int member : next.nodes()) {
-        SimReplica m = sim.replica(member);
-        if (!first.member(member)) {
-          m.epoch = next;
-          join(member);
-        } else {
-          sim.queue().at(sim.now() + grace, () -> catchUp(member, grace));
-        }
-      }
+      handover.proven();
     }
     if (next.member(node.id)) {
-      sim.queue().at(sim.now(), () -> stay(node)); // after the event that proved it, as the runtime restarts its replica
+      sim.queue().at(sim.now(), () -> handover.stay(node)); // after the event that proved it, as the runtime restarts its replica
     }
   }
 
-  /** A member of both configurations whose epoch checkpoint is proven moves on with its state and client table. */
-  private void stay(SimReplica node) {
-    if (startedAt.containsKey(node.id) || node.joining || !node.up || node.epoch != first) {
-      return;
-    }
-    if (node.replica.lastExecuted() != start.sequence()) {
-      throw new IllegalStateException("node " + node.id + " proved the epoch checkpoint " + start.sequence()
-          + " but executed up to " + node.replica.lastExecuted());
-    }
-    startEpoch(node, node.replica.clientTable());
-  }
-
-  /** A member of both that has not moved on after a grace period fell behind: it fetches the start as a new member does. */
-  private void catchUp(int member, long grace) {
-    SimReplica node = sim.replica(member);
-    if (startedAt.containsKey(member) || node.joining) {
-      return;
-    }
-    if (!node.up) {
-      sim.queue().at(sim.now() + grace, () -> catchUp(member, grace)); // down for now: look again later
-      return;
-    }
-    join(member);
-  }
-
-  private void join(int member) {
-    SimReplica node = sim.replica(member);
-    node.joining = true;
-    node.up = false;
-    node.cancelTimers();
-    node.states.stopFetching();
-    node.rawService = sim.options().service().get();
-    node.service = sim.checkedService(member, node.rawService);
-    int[] servers = IntStream.of(first.nodes()).filter(s -> s != member).toArray();
-    SimJoin[] self = new SimJoin[1];
-    self[0] = new SimJoin(sim, node, servers, start, Configurations.digest(nextConfig), table -> joined(node, self[0], table));
-    joins.put(member, self[0]);
-    sim.trace("joining", member, start.sequence());
-    self[0].begin();
-  }
-
-  private void joined(SimReplica node, SimJoin join, ClientTable table) {
-    joins.remove(node.id);
-    liesCaught += join.liesCaught;
-    sim.startedFrom(node.id, table);
-    for (SimObserver o : sim.observers()) {
-      o.stateInstalled(node.id, start.sequence(), sim.now());
-    }
-    node.states.hold(start.sequence(), node.rawService.snapshot(), table);
-    node.states.ordinary.put(start.sequence(), join.ordinary());
-    startEpoch(node, table);
+  boolean fetchesEpochStart(SimReplica node, long sequence) {
+    return handover.fetchesEpochStart(node, sequence);
   }
 
   void crashedWhileJoining(SimReplica node) {
-    SimJoin join = joins.remove(node.id);
-    if (join != null) {
-      join.stop();
-    }
+    handover.crashedWhileJoining(node);
   }
 
   void rejoin(SimReplica node) {
-    join(node.id);
+    handover.rejoin(node);
   }
 
-  /** The next epoch's core at the node: its genesis is the epoch checkpoint, which needs no proof inside the epoch. */
-  private void startEpoch(SimReplica node, ClientTable table) {
-    node.cancelTimers();
-    node.states.stopFetching();
-    node.joining = false;
-    node.epoch = next;
-    node.rules = new ReconfigurationRules(next.config());
-    sim.newEpoch(node.id);
-    node.persisted.clear();
-    node.persisted.add(new LogRecord.StableCheckpoint(start.sequence(), List.of()));
-    node.replica = Replica.recover(configFor(next.quorum(), next.idOf(node.id)), node.service, node,
-        new RecoveredState(start.sequence(), table.copy(), node.persisted));
-    node.governed();
-    node.states.pinned = start.sequence();
-    node.up = true;
-    startedAt.put(node.id, sim.now());
-    sim.trace("epoch", node.id, next.number());
-    node.replica.start();
-    if (handedOverAt < 0 && startedAt.size() >= next.quorum().certificate()) {
-      handOver();
-    }
-    if (startedAt.size() == next.n()) {
-      for (int member : next.nodes()) {
-        sim.replica(member).states.pinned = -1; // every member has the start: later checkpoints serve from now on
-      }
-    }
+  SimEpoch first() {
+    return first;
   }
 
-  /** 2f' + 1 members run the next epoch: clients take its configuration, and the nodes it left out stop. */
-  private void handOver() {
-    handedOverAt = sim.now();
-    for (SimClient c : sim.clients()) {
-      c.removed |= !next.admits(c.id);
-      c.switchTo(next);
-    }
-    admin.switchTo(next);
-    for (int node : first.nodes()) {
-      if (!next.member(node) && !plantedNeverStop) {
-        SimReplica leaver = sim.replica(node);
-        leaver.retired = true;
-        leaver.up = false;
-        leaver.cancelTimers();
-        leaver.states.stopFetching();
-        stoppedAt.put(node, sim.now());
-        sim.trace("stopped", node, first.number());
-      }
-    }
+  SimEpoch next() {
+    return next;
+  }
+
+  long boundary() {
+    return boundary;
+  }
+
+  ClusterConfig nextConfig() {
+    return nextConfig;
+  }
+
+  boolean plantedNeverStop() {
+    return plantedNeverStop;
   }
 
   /** Whether the reconfiguration is over: applied, every member of the next configuration running it. */
   boolean settled() {
-    return admin.done() && handedOverAt >= 0 && startedAt.size() == next.n();
+    return admin.done() && handover.handedOver() && handover.allStarted();
   }
 
   /** At the end of a run: a run whose next epoch started has stopped every node it left out. */
   void finish() {
-    if (handedOverAt >= 0) {
-      checker.everyReplacedStopped(leavers(), stoppedAt, sim.now());
+    if (handover.handedOver()) {
+      checker.everyReplacedStopped(leavers(), handover.stoppedAt(), sim.now());
     }
   }
 
@@ -338,15 +225,17 @@ public final class SimEpochs {
   }
 
   public long handedOverAt() {
-    return handedOverAt;
+    return handover.handedOverAt();
   }
 
+  /** When each member of the next configuration started running it, by node. */
   public Map<Integer, Long> startedAt() {
-    return Collections.unmodifiableMap(startedAt);
+    return handover.startedAt();
   }
 
+  /** When each node the next configuration left out stopped, by node. */
   public Map<Integer, Long> stoppedAt() {
-    return Collections.unmodifiableMap(stoppedAt);
+    return handover.stoppedAt();
   }
 
   /** Messages dropped by a node's shell because they were of another epoch. */
@@ -365,7 +254,7 @@ public final class SimEpochs {
 
   /** Ordinary digests joining nodes were told that failed the binding to the epoch start. */
   public long liesCaught() {
-    return liesCaught;
+    return handover.liesCaught();
   }
 
   /** The administrator's result: the epoch's end, once it completed. */
@@ -404,8 +293,7 @@ public final class SimEpochs {
 
   /** One line on where the reconfiguration stands, for failure messages. */
   public String describe() {
-    return "reconfiguration " + first + " -> " + next + ": start " + start + ", handed over at " + handedOverAt
-        + ", started " + startedAt + ", stopped " + stoppedAt + ", joining " + joins.keySet() + ", other-epoch drops "
-        + otherEpochDrops + ", refused " + refused + ", administrator done " + admin.done();
+    return "reconfiguration " + first + " -> " + next + ": start " + start + ", " + handover.describe()
+        + ", other-epoch drops " + otherEpochDrops + ", refused " + refused + ", administrator done " + admin.done() + "\n";
   }
 }

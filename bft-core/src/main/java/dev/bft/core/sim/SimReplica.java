@@ -61,6 +61,8 @@ final class SimReplica implements Effects {
   int censoredClient = -1;
   private final Simulation sim;
   private final long[] timerGeneration = new long[TimerId.values().length];
+  /** Timers that came due while paused (a crash or a new core ends them: their generation moves on). */
+  private final java.util.EnumMap<TimerId, Long> dueWhilePaused = new java.util.EnumMap<>(TimerId.class);
 
   SimReplica(int id, Simulation sim, SimEpoch epoch) {
     this.id = id;
@@ -194,6 +196,10 @@ final class SimReplica implements Effects {
   /** Back from a pause, unless it was stopped for good meanwhile. */
   void resume() {
     up = !retired && !joining;
+    if (up) {
+      dueWhilePaused.forEach((timer, generation) -> sim.queue().at(sim.now(), () -> fire(timer, generation)));
+    }
+    dueWhilePaused.clear();
   }
 
   /** A new process over the same LMDB environment: a new shell, the replica recovered from what was durable. */
@@ -443,13 +449,20 @@ final class SimReplica implements Effects {
       return;
     }
     long generation = ++timerGeneration[timer.ordinal()];
-    sim.queue().at(sim.now() + ticks, () -> {
-      if (up && timerGeneration[timer.ordinal()] == generation) {
-        sim.trace("t", id, timer);
-        replica.onTimer(timer);
-        afterEvent();
-      }
-    });
+    sim.queue().at(sim.now() + ticks, () -> fire(timer, generation));
+  }
+
+  private void fire(TimerId timer, long generation) {
+    if (timerGeneration[timer.ordinal()] != generation) {
+      return;
+    }
+    if (!up) {
+      dueWhilePaused.put(timer, generation); // a paused process's clock runs on: the timer fires when it resumes
+      return;
+    }
+    sim.trace("t", id, timer);
+    replica.onTimer(timer);
+    afterEvent();
   }
 
   @Override
@@ -525,7 +538,7 @@ final class SimReplica implements Effects {
   public void fetchState(long sequence, dev.bft.crypto.Digest digest) {
     if (shellEffects != null) {
       shellEffects.fetchState(sequence, digest);
-    } else {
+    } else if (sim.epochs() == null || !sim.epochs().fetchesEpochStart(this, sequence)) {
       states.fetchFromPeers(sequence, digest);
     }
   }

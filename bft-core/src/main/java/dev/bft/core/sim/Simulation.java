@@ -188,7 +188,6 @@ public final class Simulation {
     queue.at(until, () -> network.isolate(replica, false));
   }
 
-  /** Stops a replica (it receives nothing, its timers do not fire) between two instants; its state survives. */
   /** Which messages a targeted fault loses: (sending replica, receiving replica or below 0 a client, message). */
   @FunctionalInterface
   public interface LossRule {
@@ -200,6 +199,10 @@ public final class Simulation {
     network.lose(rule);
   }
 
+  /**
+   * Stops a replica between two instants (a stopped process, a long GC pause): it receives nothing,
+   * and its timers that come due meanwhile fire when it resumes; its state survives.
+   */
   public void pause(int replica, long from, long until) {
     queue.at(from, () -> replicas.get(replica).up = false);
     queue.at(until, () -> replicas.get(replica).resume());

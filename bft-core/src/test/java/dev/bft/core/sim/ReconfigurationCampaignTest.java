@@ -68,7 +68,7 @@ class ReconfigurationCampaignTest {
 
   @Test
   void aFewSeedsOfEachKindKeepEveryInvariant() {
-    List<String> failures = runSeeds(30_000, 4);
+    List<String> failures = runSeeds(30_000, 10);
     failures.forEach(f -> System.out.println("[sim] FAILED " + f));
     assertThat(failures).as("failing seeds (replay one with -Dsim.seed=N)").isEmpty();
   }
