@@ -6,6 +6,8 @@ import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.protocol.LogRecord;
 import dev.bft.core.protocol.RecoveredState;
 import dev.bft.core.protocol.Replica;
+import dev.bft.core.protocol.StateDigests;
+import dev.bft.crypto.Digest;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -52,11 +54,18 @@ final class SimHandover {
     if (startedAt.containsKey(node.id) || node.joining || !node.up || node.epoch != epochs.first()) {
       return;
     }
-    if (node.replica.lastExecuted() != epochs.start().sequence()) {
-      throw new IllegalStateException("node " + node.id + " proved the epoch checkpoint " + epochs.start().sequence()
-          + " but executed up to " + node.replica.lastExecuted());
+    // It may have executed batches past the epoch checkpoint that were ordered before the end was
+    // known here (a new primary that re-proposed the reconfiguration, then ordered more): they
+    // execute nothing, so what it carries over must still be exactly the proven start.
+    ClientTable table = node.replica.clientTable();
+    Digest carried = StateDigests.epoch(StateDigests.checkpoint(node.rawService.stateDigest(), table),
+        Configurations.digest(epochs.nextConfig()));
+    if (node.replica.lastExecuted() < epochs.start().sequence() || !carried.equals(epochs.start().state())) {
+      throw new InvariantViolation("handover", "node " + node.id + " proved the epoch checkpoint "
+          + epochs.start().sequence() + " but carries " + carried + " after executing up to "
+          + node.replica.lastExecuted() + ", not the proven start " + epochs.start().state());
     }
-    startEpoch(node, node.replica.clientTable());
+    startEpoch(node, table);
   }
 
   /**
