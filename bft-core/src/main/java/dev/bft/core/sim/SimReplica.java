@@ -60,15 +60,17 @@ final class SimReplica implements Effects {
   /** A censoring replica: while it is primary it ignores this client's requests (-1: nobody). */
   int censoredClient = -1;
   private final Simulation sim;
-  private final long[] timerGeneration = new long[TimerId.values().length];
-  /** Timers that came due while paused (a crash or a new core ends them: their generation moves on). */
-  private final java.util.EnumMap<TimerId, Long> dueWhilePaused = new java.util.EnumMap<>(TimerId.class);
+  /** Where its messages go: through its epoch's membership, tagged with the epoch, through its Byzantine filter if any. */
+  private final SimLinks links;
+  private final SimTimers timers;
 
   SimReplica(int id, Simulation sim, SimEpoch epoch) {
     this.id = id;
     this.sim = sim;
     this.epoch = epoch;
     this.states = new SimStateTransfer(this, sim);
+    this.links = new SimLinks(this, sim);
+    this.timers = new SimTimers(this, sim);
   }
 
   private dev.bft.storage.LmdbStore store;
@@ -188,18 +190,15 @@ final class SimReplica implements Effects {
 
   /** Ends every timer of the current incarnation (a crash, or the core replaced by the next epoch's). */
   void cancelTimers() {
-    for (int i = 0; i < timerGeneration.length; i++) {
-      timerGeneration[i]++;
-    }
+    timers.cancelAll();
   }
 
   /** Back from a pause, unless it was stopped for good meanwhile. */
   void resume() {
     up = !retired && !joining;
     if (up) {
-      dueWhilePaused.forEach((timer, generation) -> sim.queue().at(sim.now(), () -> fire(timer, generation)));
+      timers.resumed();
     }
-    dueWhilePaused.clear();
   }
 
   /** A new process over the same LMDB environment: a new shell, the replica recovered from what was durable. */
@@ -306,65 +305,21 @@ final class SimReplica implements Effects {
     }
   }
 
-  /** In LMDB mode messages travel signed, as on the wire, so receivers can persist them as received. */
-  private ReplicaMessage wire(ReplicaMessage message) {
-    SimSigning signing = sim.signing();
-    if (signing == null || message.wire() != null) {
-      return message;
-    }
-    return (ReplicaMessage) signing.decoder.decode(signing.replicaEncoders[id].encode(message)).message();
-  }
-
   @Override
   public void send(int to, ReplicaMessage original) {
     if (shellEffects != null && byzantine == null) {
       shellEffects.send(to, original);
-      return;
+    } else {
+      links.send(to, original);
     }
-    ReplicaMessage message = wire(original);
-    long tag = epoch.number();
-    if (byzantine != null) {
-      int self = replica.config().replicaId();
-      for (OutboundFilter.Outbound o : byzantine.toReplica(self, to, message, sim.now())) {
-        if (o.to() != self && o.to() >= 0 && o.to() < epoch.n()) {
-          int node = epoch.node(o.to());
-          sim.queue().at(sim.now() + o.delay(),
-              () -> sim.network().carry(id, node, o.message(), m -> sim.replica(node).receiveFrom(id, tag, m)));
-        }
-      }
-      if (sim.epochs() != null) {
-        sim.epochs().sentByByzantine(this);
-      }
-      return;
-    }
-    sim.sent(id, message);
-    int node = epoch.node(to);
-    sim.network().carry(id, node, message, m -> sim.replica(node).receive(tag, m));
   }
 
   @Override
   public void broadcast(ReplicaMessage original) {
-    int self = replica.config().replicaId();
-    if (byzantine != null) {
-      for (int to = 0; to < epoch.n(); to++) {
-        if (to != self) {
-          send(to, original);
-        }
-      }
-      return;
-    }
-    if (shellEffects != null) {
+    if (shellEffects != null && byzantine == null) {
       shellEffects.broadcast(original);
-      return;
-    }
-    ReplicaMessage message = wire(original);
-    sim.sent(id, message);
-    long tag = epoch.number();
-    for (int to = 0; to < epoch.n(); to++) {
-      if (to != self) {
-        int target = epoch.node(to);
-        sim.network().carry(id, target, message, m -> sim.replica(target).receive(tag, m));
-      }
+    } else {
+      links.broadcast(original);
     }
   }
 
@@ -372,9 +327,9 @@ final class SimReplica implements Effects {
   public void reply(Reply original) {
     if (shellEffects != null && byzantine == null) {
       shellEffects.reply(original);
-      return;
+    } else {
+      links.reply(original);
     }
-    deliver(byzantine == null ? original : byzantine.toClient(id, original, sim.now()));
   }
 
   @Override
@@ -382,15 +337,7 @@ final class SimReplica implements Effects {
     if (byzantine == null) {
       reply(original);
     } else {
-      deliver(byzantine.toClientReadOnly(id, request, original, sim.now()));
-    }
-  }
-
-  private void deliver(Reply reply) {
-    SimClient client = reply == null ? null : sim.client(reply.clientId());
-    if (client != null) {
-      long tag = epoch.number();
-      sim.network().carry(id, -1, reply, r -> client.receive(tag, r));
+      links.replyReadOnly(request, original);
     }
   }
 
@@ -398,11 +345,9 @@ final class SimReplica implements Effects {
   public void forward(int to, Request request) {
     if (shellEffects != null) {
       shellEffects.forward(to, request);
-      return;
+    } else {
+      links.forward(to, request);
     }
-    int node = epoch.node(to);
-    long tag = epoch.number();
-    sim.network().carry(id, node, request, r -> sim.replica(node).receive(tag, r));
   }
 
   @Override
@@ -448,21 +393,7 @@ final class SimReplica implements Effects {
       shellEffects.setTimer(timer, ticks);
       return;
     }
-    long generation = ++timerGeneration[timer.ordinal()];
-    sim.queue().at(sim.now() + ticks, () -> fire(timer, generation));
-  }
-
-  private void fire(TimerId timer, long generation) {
-    if (timerGeneration[timer.ordinal()] != generation) {
-      return;
-    }
-    if (!up) {
-      dueWhilePaused.put(timer, generation); // a paused process's clock runs on: the timer fires when it resumes
-      return;
-    }
-    sim.trace("t", id, timer);
-    replica.onTimer(timer);
-    afterEvent();
+    timers.set(timer, ticks);
   }
 
   @Override
@@ -471,7 +402,7 @@ final class SimReplica implements Effects {
       shellEffects.cancelTimer(timer);
       return;
     }
-    timerGeneration[timer.ordinal()]++;
+    timers.cancel(timer);
   }
 
   @Override
