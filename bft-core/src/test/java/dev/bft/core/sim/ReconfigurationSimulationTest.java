@@ -80,6 +80,23 @@ class ReconfigurationSimulationTest {
     });
   }
 
+  @org.junit.jupiter.api.Test
+  void aSeedReplaysItsReconfigurationExactly() {
+    String[] traces = new String[3];
+    long[] seeds = {7_400, 7_400, 7_401};
+    for (int run = 0; run < 3; run++) {
+      KvWorkload w = new KvWorkload(3);
+      Simulation sim = sim(seeds[run], ReconfigurationPlan.of(Kind.REPLACE, 200), w, new NetworkFaults(0.03, 0.03, 1, 20));
+      sim.crash(2, 150, 900);
+      System.out.println("[sim] replay seed=" + seeds[run] + " (replay: -Dsim.seed=" + seeds[run] + ")");
+      Simulation.Result r = sim.run();
+      assertThat(r.allCompleted()).as("seed %d: liveness\n%s%s", seeds[run], sim.describe(), sim.epochs().describe()).isTrue();
+      traces[run] = r.traceDigest();
+    }
+    assertThat(traces[1]).as("the same seed, the same run").isEqualTo(traces[0]);
+    assertThat(traces[2]).as("another seed, another run").isNotEqualTo(traces[0]);
+  }
+
   /** (a) A Byzantine old primary orders requests after the reconfiguration, in its batch and the ones after. */
   @ParameterizedTest(name = "{0}")
   @EnumSource(value = Kind.class, names = {"CLIENTS", "GROW"})
