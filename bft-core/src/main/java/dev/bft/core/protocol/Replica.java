@@ -470,6 +470,10 @@ public final class Replica {
     return false;
   }
 
+  private boolean endsTheEpoch(List<Request> requests) {
+    return requests.stream().anyMatch(r -> epochs.check(r.clientId(), r.operation()) instanceof Epochs.Ends);
+  }
+
   /**
    * After a reconfiguration, the primary orders null batches up to the epoch checkpoint, at once:
    * nothing else would execute there, and the next epoch waits for that checkpoint to be stable.
@@ -490,11 +494,8 @@ public final class Replica {
 
   private void issuePrePrepare(long sequence) {
     List<Request> requests = pending.take(config.maxBatchSize());
-    for (Request r : requests) {
-      if (epochs.check(r.clientId(), r.operation()) instanceof Epochs.Ends) {
-        orderedEpochEnd = sequence; // a courtesy to clients: a correct primary orders nothing after it
-        break;
-      }
+    if (endsTheEpoch(requests)) {
+      orderedEpochEnd = sequence; // a courtesy to clients: a correct primary orders nothing after it
     }
     long timestamp = timestamps.forPrimary(clockNow, sequence, log);
     PrePrepare pp = new PrePrepare(view, sequence, Batch.of(requests, timestamp), me, null);
@@ -993,6 +994,9 @@ public final class Replica {
         batches.want(pp.sequence(), pp.digest(), plan.vouchers(pp.sequence(), pp.digest()));
       } else if (!isPrimary()) {
         sendPrepare(slot, pp);
+      }
+      if (held != null && orderedEpochEnd < 0 && endsTheEpoch(held.requests())) {
+        orderedEpochEnd = pp.sequence(); // re-proposed here: the same courtesy as if this primary had ordered it
       }
     }
     batches.ask();
