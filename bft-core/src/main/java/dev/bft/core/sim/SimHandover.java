@@ -54,9 +54,9 @@ final class SimHandover {
     if (startedAt.containsKey(node.id) || node.joining || !node.up || node.epoch != epochs.first()) {
       return;
     }
-    // It may have executed batches past the epoch checkpoint that were ordered before the end was
-    // known here (a new primary that re-proposed the reconfiguration, then ordered more): they
-    // execute nothing, so what it carries over must still be exactly the proven start.
+    // It may have executed batches past the epoch checkpoint, ordered before the end was known to
+    // their primary (one that re-proposed the reconfiguration by digest, without its batch in
+    // hand): they execute nothing, so what it carries over must still be exactly the proven start.
     ClientTable table = node.replica.clientTable();
     Digest carried = StateDigests.epoch(StateDigests.checkpoint(node.rawService.stateDigest(), table),
         Configurations.digest(epochs.nextConfig()));
@@ -119,15 +119,15 @@ final class SimHandover {
     node.rawService = sim.options().service().get();
     node.service = sim.checkedService(member, node.rawService);
     int[] servers = IntStream.of(epochs.first().nodes()).filter(s -> s != member).toArray();
-    SimJoin[] self = new SimJoin[1];
-    self[0] = new SimJoin(sim, node, servers, epochs.start(), Configurations.digest(epochs.nextConfig()), table -> joined(node, self[0], table));
-    joins.put(member, self[0]);
+    SimJoin join = new SimJoin(sim, node, servers, epochs.start(), Configurations.digest(epochs.nextConfig()),
+        table -> joined(node, table));
+    joins.put(member, join);
     sim.trace("joining", member, epochs.start().sequence());
-    self[0].begin();
+    join.begin();
   }
 
-  private void joined(SimReplica node, SimJoin join, ClientTable table) {
-    joins.remove(node.id);
+  private void joined(SimReplica node, ClientTable table) {
+    SimJoin join = joins.remove(node.id);
     liesCaught += join.liesCaught;
     sim.startedFrom(node.id, table);
     for (SimObserver o : sim.observers()) {
