@@ -97,6 +97,16 @@ class ReconfigurationSimulationTest {
     assertThat(traces[2]).as("another seed, another run").isNotEqualTo(traces[0]);
   }
 
+  /** A new member asks a Byzantine node first for the epoch start's ordinary digest: the lie fails the binding. */
+  @org.junit.jupiter.api.Test
+  void aJoiningNodeCatchesAServerLyingAboutTheEpochsStart() {
+    KvWorkload w = new KvWorkload(3);
+    Simulation sim = sim(7_450, ReconfigurationPlan.of(Kind.REPLACE, 150), w, NetworkFaults.reliable());
+    sim.makeByzantine(0, (self, to, m, now) -> List.of(new OutboundFilter.Outbound(to, m))); // the joiner asks node 0 first
+    runAndCheck("lying state server", sim, w);
+    assertThat(sim.epochs().liesCaught()).as("the lie was caught").isPositive();
+  }
+
   /** (a) A Byzantine old primary orders requests after the reconfiguration, in its batch and the ones after. */
   @ParameterizedTest(name = "{0}")
   @EnumSource(value = Kind.class, names = {"CLIENTS", "GROW"})
