@@ -142,6 +142,8 @@ class MembershipProcessTest {
         int removed = i;
         added.await("removed replica " + i + " stops", 120, () -> !added.alive(removed));
         assertThat(added.exitWithin(i, 1)).as("removed replica " + i + " stops").isEqualTo(0);
+        read(dir.resolve("replica-" + i + ".log")).lines().filter(l -> l.contains("leaves it out") || l.contains("still serving"))
+            .forEach(l -> System.out.println("removed replica " + removed + ": " + l));
         assertThat(added.logged(i, "leaves it out and every replica that stays has moved on: stopping")).isTrue();
       }
 

@@ -352,9 +352,12 @@ public final class Replica {
       case VIEW_CHANGE -> {
         viewChangeTimerArmed = false;
         // In view change: the NEW-VIEW did not come in time. Otherwise: a known request did not
-        // execute in time. Either way the primary is suspect and the next view is tried.
-        if (viewChanging || !waiting.isEmpty()) {
-          viewChanger.startViewChange(view + 1, viewChanging ? "no NEW-VIEW in time" : "request timed out");
+        // execute in time, or after the epoch's end the batches up to its checkpoint did not
+        // (nothing waits then, but the next epoch does). Either way the primary is suspect.
+        boolean epochCheckpointLate = epochEnd != null && lastExecuted < epochEnd.boundary();
+        if (viewChanging || !waiting.isEmpty() || epochCheckpointLate) {
+          viewChanger.startViewChange(view + 1, viewChanging ? "no NEW-VIEW in time"
+              : epochCheckpointLate ? "epoch checkpoint not reached in time" : "request timed out");
         }
       }
       case PRIMARY_IDLE -> onPrimaryIdleRound();
@@ -471,6 +474,10 @@ public final class Replica {
     return false;
   }
 
+  private boolean endsTheEpoch(List<Request> requests) {
+    return requests.stream().anyMatch(r -> epochs.check(r.clientId(), r.operation()) instanceof Epochs.Ends);
+  }
+
   /**
    * After a reconfiguration, the primary orders null batches up to the epoch checkpoint, at once:
    * nothing else would execute there, and the next epoch waits for that checkpoint to be stable.
@@ -491,11 +498,8 @@ public final class Replica {
 
   private void issuePrePrepare(long sequence) {
     List<Request> requests = pending.take(config.maxBatchSize());
-    for (Request r : requests) {
-      if (epochs.check(r.clientId(), r.operation()) instanceof Epochs.Ends) {
-        orderedEpochEnd = sequence; // a courtesy to clients: a correct primary orders nothing after it
-        break;
-      }
+    if (endsTheEpoch(requests)) {
+      orderedEpochEnd = sequence; // a courtesy to clients: a correct primary orders nothing after it
     }
     long timestamp = timestamps.forPrimary(clockNow, sequence, log);
     PrePrepare pp = new PrePrepare(view, sequence, Batch.of(requests, timestamp), me, null);
@@ -1000,6 +1004,9 @@ public final class Replica {
         batches.want(pp.sequence(), pp.digest(), plan.vouchers(pp.sequence(), pp.digest()));
       } else if (!isPrimary()) {
         sendPrepare(slot, pp);
+      }
+      if (held != null && orderedEpochEnd < 0 && endsTheEpoch(held.requests())) {
+        orderedEpochEnd = pp.sequence(); // re-proposed here: the same courtesy as if this primary had ordered it
       }
     }
     batches.ask();

@@ -8,7 +8,18 @@ import dev.bft.core.message.Request;
 /** One simulated client: a {@link ClientCore} issuing a fixed number of operations from the workload. */
 final class SimClient implements ClientEffects {
   final int id;
-  final ClientCore core;
+  ClientCore core;
+  /** The epoch whose configuration this client was handed: whom it sends to, and whose replies it takes. */
+  SimEpoch epoch;
+  /** Left out of the current configuration: it issues nothing more and the run no longer waits for it. */
+  boolean removed;
+  /** What it sent last: the request outstanding, when it is busy. */
+  private Request lastSent;
+  private final long retransmitTicks;
+  /** An administrator's one operation (a reconfiguration) instead of the workload's; null for a workload client. */
+  private byte[] only;
+  /** The result of its last completed request. */
+  byte[] lastResult;
   private final Simulation sim;
   private final int operations;
   private int completed;
@@ -20,11 +31,38 @@ final class SimClient implements ClientEffects {
     this.id = id;
     this.sim = sim;
     this.operations = operations;
-    this.core = new ClientCore(id, sim.quorum(), retransmitTicks, 1, this);
+    this.retransmitTicks = retransmitTicks;
+    this.epoch = sim.replica(0).epoch;
+    this.core = new ClientCore(id, epoch.quorum(), retransmitTicks, 1, this);
+  }
+
+  /** An administrator that sends {@code operation} once, as its client, when told to ({@link #issueNext}). */
+  static SimClient administrator(int id, Simulation sim, byte[] operation, long retransmitTicks) {
+    SimClient admin = new SimClient(id, sim, 1, retransmitTicks);
+    admin.only = operation;
+    return admin;
   }
 
   boolean done() {
-    return completed >= operations;
+    return completed >= operations || removed;
+  }
+
+  /**
+   * Takes the next epoch's configuration (an operator handing out the new cluster file). What is
+   * outstanding goes again, under the same number, to the new replicas: if the old epoch executed
+   * it, their client table answers it from the state they started with; if not, it executes now.
+   */
+  void switchTo(SimEpoch next) {
+    Request outstanding = core.busy() ? lastSent : null;
+    // Numbers go on from the old core's: a number used in the old epoch may be in the table.
+    long first = lastSent == null ? 1 : outstanding != null ? outstanding.requestNumber() : lastSent.requestNumber() + 1;
+    core.abandon();
+    timerGeneration++;
+    epoch = next;
+    core = new ClientCore(id, next.quorum(), retransmitTicks, first, this);
+    if (outstanding != null) {
+      core.invoke(outstanding.operation(), outstanding.readOnly());
+    }
   }
 
   int completed() {
@@ -35,12 +73,24 @@ final class SimClient implements ClientEffects {
     if (done() || core.busy()) {
       return;
     }
+    if (only != null) {
+      currentRequest = core.invoke(only, false);
+      return;
+    }
     currentOp = sim.workload().next(id, sim.random());
     currentRequest = core.invoke(currentOp.bytes(), currentOp.readOnly());
     sim.workload().invoked(id, currentRequest, currentOp, sim.now());
   }
 
+  /** A reply from a replica that runs this client's epoch (the production shell's, and twins', in runs of one epoch). */
   void receive(Reply reply) {
+    receive(epoch.number(), reply);
+  }
+
+  void receive(long tag, Reply reply) {
+    if (tag != epoch.number()) {
+      return; // signed in another epoch's configuration: not a reply this client can check
+    }
     sim.trace("c", id, reply);
     core.onReply(reply);
   }
@@ -52,13 +102,16 @@ final class SimClient implements ClientEffects {
     }
     sim.issued(request);
     Request delivered = request;
-    sim.network().carry(-1, replica, delivered, r -> sim.replica(replica).receive(r));
+    lastSent = request;
+    int node = epoch.node(replica);
+    long tag = epoch.number();
+    sim.network().carry(-1, node, delivered, r -> sim.replica(node).receive(tag, r));
   }
 
   @Override
   public void sendToAll(Request request) {
     Request signed = sim.signing() != null && request.wire() == null ? sim.signing().sign(request) : request;
-    for (int r = 0; r < sim.replicaCount(); r++) {
+    for (int r = 0; r < epoch.n(); r++) {
       send(r, signed);
     }
   }
@@ -81,6 +134,11 @@ final class SimClient implements ClientEffects {
   @Override
   public void completed(long requestNumber, byte[] result) {
     completed++;
+    lastResult = result;
+    if (only != null) {
+      sim.trace("done", id, requestNumber);
+      return;
+    }
     // The history records the operation under the number it was invoked with, even if a read-only
     // request was re-issued as an ordered one under a new number.
     sim.workload().completed(id, currentRequest, result, sim.now());

@@ -11,7 +11,8 @@ final class SimNetwork {
   private final EventQueue queue;
   private final SplittableRandom random;
   private NetworkFaults faults;
-  private final boolean[] isolated;
+  /** Nodes cut off; a reconfiguration adds nodes during the run, so the set grows. */
+  private final java.util.BitSet isolated = new java.util.BitSet();
   private Simulation.LossRule lossRule = (from, to, message) -> false;
   long sent;
   long dropped;
@@ -20,7 +21,6 @@ final class SimNetwork {
     this.queue = queue;
     this.random = random;
     this.faults = faults;
-    this.isolated = new boolean[replicas];
   }
 
   void setFaults(NetworkFaults faults) {
@@ -32,7 +32,7 @@ final class SimNetwork {
   }
 
   void isolate(int replica, boolean cut) {
-    isolated[replica] = cut;
+    isolated.set(replica, cut);
   }
 
   /** Delivers to {@code deliver} later, perhaps twice, perhaps never. Endpoints below 0 are clients. */
@@ -52,6 +52,6 @@ final class SimNetwork {
   }
 
   private boolean cut(int replica) {
-    return replica >= 0 && isolated[replica];
+    return replica >= 0 && isolated.get(replica);
   }
 }

@@ -36,23 +36,41 @@ final class SimReplica implements Effects {
    * {@code audience}, while the original talks only to those inside: each half of the cluster sees
    * a consistent replica, but not the same one.
    */
+  boolean twinned() {
+    return twin != null;
+  }
+
   void makeTwin(java.util.Set<Integer> audience, dev.bft.core.service.ReplicatedService twinService) {
     byzantine = (self, to, message, now) -> audience.contains(to) ? java.util.List.of(new OutboundFilter.Outbound(to, message))
         : java.util.List.of();
     twin = new SimTwin(id, sim, audience, replica.config(), twinService);
   }
 
+  /** The epoch this node runs (which ids its peers have, which clients it admits). */
+  SimEpoch epoch;
+  /** The epoch rules its core is governed by; null in a run without reconfiguration. */
+  dev.bft.core.protocol.Epochs rules;
+  /** A node the current configuration left out, stopped for good (it neither restarts nor resumes). */
+  boolean retired;
+  /** Fetching the state its next epoch starts from: no core runs here until it has it. */
+  boolean joining;
+
   /** A Byzantine replica's rewriting of what it sends; null for a correct replica. */
   OutboundFilter byzantine;
   /** A censoring replica: while it is primary it ignores this client's requests (-1: nobody). */
   int censoredClient = -1;
   private final Simulation sim;
-  private final long[] timerGeneration = new long[TimerId.values().length];
+  /** Where its messages go: through its epoch's membership, tagged with the epoch, through its Byzantine filter if any. */
+  private final SimLinks links;
+  private final SimTimers timers;
 
-  SimReplica(int id, Simulation sim) {
+  SimReplica(int id, Simulation sim, SimEpoch epoch) {
     this.id = id;
     this.sim = sim;
+    this.epoch = epoch;
     this.states = new SimStateTransfer(this, sim);
+    this.links = new SimLinks(this, sim);
+    this.timers = new SimTimers(this, sim);
   }
 
   private dev.bft.storage.LmdbStore store;
@@ -113,8 +131,9 @@ final class SimReplica implements Effects {
     if (durable != null) {
       durable.discardUncommitted();
     }
-    for (int i = 0; i < timerGeneration.length; i++) {
-      timerGeneration[i]++;
+    cancelTimers();
+    if (joining) {
+      sim.epochs().crashedWhileJoining(this);
     }
     sim.trace("crash", id, replica.lastExecuted());
   }
@@ -124,6 +143,13 @@ final class SimReplica implements Effects {
    * here, as the storage layer commits them in one transaction, so both survive as they were.
    */
   void restart() {
+    if (retired) {
+      return;
+    }
+    if (joining) {
+      sim.epochs().rejoin(this); // the fetch died with the process: a new one starts
+      return;
+    }
     states.restarted();
     if (shell != null) {
       restartShell();
@@ -140,6 +166,7 @@ final class SimReplica implements Effects {
       }
       states.forgetSnapshots();
       replica = Replica.recover(replica.config(), service, this, recovered);
+      governed();
       up = true;
       sim.trace("restart-lmdb", id, replica.lastExecuted());
       replica.start();
@@ -148,9 +175,30 @@ final class SimReplica implements Effects {
     }
     RecoveredState durable = new RecoveredState(replica.lastExecuted(), replica.clientTable().copy(), persisted);
     replica = Replica.recover(replica.config(), service, this, durable);
+    governed();
     up = true;
     sim.trace("restart", id, replica.lastExecuted());
     replica.start();
+  }
+
+  /** A restarted core is governed by its epoch's rules again: they are configuration, not state. */
+  void governed() {
+    if (rules != null) {
+      replica.governedBy(rules);
+    }
+  }
+
+  /** Ends every timer of the current incarnation (a crash, or the core replaced by the next epoch's). */
+  void cancelTimers() {
+    timers.cancelAll();
+  }
+
+  /** Back from a pause, unless it was stopped for good meanwhile. */
+  void resume() {
+    up = !retired && !joining;
+    if (up) {
+      timers.resumed();
+    }
   }
 
   /** A new process over the same LMDB environment: a new shell, the replica recovered from what was durable. */
@@ -194,9 +242,9 @@ final class SimReplica implements Effects {
    * as a frame: its own messages signed with its key, others' only as they were signed (it cannot
    * forge a signature, and the shell refuses another's message on its link).
    */
-  void receiveFrom(int link, ReplicaMessage m) {
+  void receiveFrom(int link, long tag, ReplicaMessage m) {
     if (shell == null) {
-      receive(m);
+      receive(tag, m);
       return;
     }
     if (up) {
@@ -205,6 +253,23 @@ final class SimReplica implements Effects {
         sim.trace("b", id, m);
         shell.receive(link, frame);
       }
+    }
+  }
+
+  /** A message sent in epoch {@code tag}: the shell lets only its own epoch's reach the core. */
+  void receive(long tag, ReplicaMessage m) {
+    if (sim.epochs() == null || sim.epochs().admit(this, tag, m)) {
+      receive(m);
+    }
+  }
+
+  /** A request sent in epoch {@code tag}: refused unless of this epoch and from a client it enrolls. */
+  void receive(long tag, Request r) {
+    if (byzantine instanceof RequestTap tap) {
+      tap.heard(r);
+    }
+    if (sim.epochs() == null || sim.epochs().admit(this, tag, r)) {
+      receive(r);
     }
   }
 
@@ -240,56 +305,21 @@ final class SimReplica implements Effects {
     }
   }
 
-  /** In LMDB mode messages travel signed, as on the wire, so receivers can persist them as received. */
-  private ReplicaMessage wire(ReplicaMessage message) {
-    SimSigning signing = sim.signing();
-    if (signing == null || message.wire() != null) {
-      return message;
-    }
-    return (ReplicaMessage) signing.decoder.decode(signing.replicaEncoders[id].encode(message)).message();
-  }
-
   @Override
   public void send(int to, ReplicaMessage original) {
     if (shellEffects != null && byzantine == null) {
       shellEffects.send(to, original);
-      return;
+    } else {
+      links.send(to, original);
     }
-    ReplicaMessage message = wire(original);
-    if (byzantine != null) {
-      for (OutboundFilter.Outbound o : byzantine.toReplica(id, to, message, sim.now())) {
-        if (o.to() != id && o.to() >= 0 && o.to() < sim.replicaCount()) {
-          sim.queue().at(sim.now() + o.delay(),
-              () -> sim.network().carry(id, o.to(), o.message(), m -> sim.replica(o.to()).receiveFrom(id, m)));
-        }
-      }
-      return;
-    }
-    sim.sent(id, message);
-    sim.network().carry(id, to, message, m -> sim.replica(to).receive(m));
   }
 
   @Override
   public void broadcast(ReplicaMessage original) {
-    if (byzantine != null) {
-      for (int to = 0; to < sim.replicaCount(); to++) {
-        if (to != id) {
-          send(to, original);
-        }
-      }
-      return;
-    }
-    if (shellEffects != null) {
+    if (shellEffects != null && byzantine == null) {
       shellEffects.broadcast(original);
-      return;
-    }
-    ReplicaMessage message = wire(original);
-    sim.sent(id, message);
-    for (int to = 0; to < sim.replicaCount(); to++) {
-      if (to != id) {
-        int target = to;
-        sim.network().carry(id, target, message, m -> sim.replica(target).receive(m));
-      }
+    } else {
+      links.broadcast(original);
     }
   }
 
@@ -297,9 +327,9 @@ final class SimReplica implements Effects {
   public void reply(Reply original) {
     if (shellEffects != null && byzantine == null) {
       shellEffects.reply(original);
-      return;
+    } else {
+      links.reply(original);
     }
-    deliver(byzantine == null ? original : byzantine.toClient(id, original, sim.now()));
   }
 
   @Override
@@ -307,14 +337,7 @@ final class SimReplica implements Effects {
     if (byzantine == null) {
       reply(original);
     } else {
-      deliver(byzantine.toClientReadOnly(id, request, original, sim.now()));
-    }
-  }
-
-  private void deliver(Reply reply) {
-    SimClient client = reply == null ? null : sim.client(reply.clientId());
-    if (client != null) {
-      sim.network().carry(id, -1, reply, client::receive);
+      links.replyReadOnly(request, original);
     }
   }
 
@@ -322,9 +345,9 @@ final class SimReplica implements Effects {
   public void forward(int to, Request request) {
     if (shellEffects != null) {
       shellEffects.forward(to, request);
-      return;
+    } else {
+      links.forward(to, request);
     }
-    sim.network().carry(id, to, request, r -> sim.replica(to).receive(r));
   }
 
   @Override
@@ -370,14 +393,7 @@ final class SimReplica implements Effects {
       shellEffects.setTimer(timer, ticks);
       return;
     }
-    long generation = ++timerGeneration[timer.ordinal()];
-    sim.queue().at(sim.now() + ticks, () -> {
-      if (up && timerGeneration[timer.ordinal()] == generation) {
-        sim.trace("t", id, timer);
-        replica.onTimer(timer);
-        afterEvent();
-      }
-    });
+    timers.set(timer, ticks);
   }
 
   @Override
@@ -386,7 +402,7 @@ final class SimReplica implements Effects {
       shellEffects.cancelTimer(timer);
       return;
     }
-    timerGeneration[timer.ordinal()]++;
+    timers.cancel(timer);
   }
 
   @Override
@@ -425,8 +441,27 @@ final class SimReplica implements Effects {
     }
     StateSnapshot snapshot = rawService.snapshot();
     states.hold(sequence, snapshot, clients);
+    if (rules != null) {
+      // The epoch checkpoint's digest is this one bound to the next configuration: a joining node
+      // is told this one by a server and checks the binding against its epoch's start.
+      states.ordinary.put(sequence, dev.bft.core.protocol.StateDigests.checkpoint(rawService.stateDigest(), clients));
+    }
     if (durable != null) {
       durable.addState(sequence, snapshot, clients);
+    }
+  }
+
+  @Override
+  public void epochEnded(long sequence, long boundary, Digest next) {
+    if (sim.epochs() != null) {
+      sim.epochs().ended(this, sequence, boundary, next);
+    }
+  }
+
+  @Override
+  public void epochProven(long boundary, List<dev.bft.core.message.Checkpoint> proof) {
+    if (sim.epochs() != null) {
+      sim.epochs().proven(this, boundary, proof);
     }
   }
 
@@ -434,7 +469,7 @@ final class SimReplica implements Effects {
   public void fetchState(long sequence, dev.bft.crypto.Digest digest) {
     if (shellEffects != null) {
       shellEffects.fetchState(sequence, digest);
-    } else {
+    } else if (sim.epochs() == null || !sim.epochs().fetchesEpochStart(this, sequence)) {
       states.fetchFromPeers(sequence, digest);
     }
   }

@@ -28,6 +28,10 @@ final class SimStateTransfer {
   private long transferTimerGeneration;
   /** A Byzantine state server: the lies it tells in what it serves. */
   final Set<StateLie> lies = EnumSet.noneOf(StateLie.class);
+  /** With epochs: each held checkpoint's ordinary digest (the epoch checkpoint's is bound to the next configuration). */
+  final java.util.NavigableMap<Long, Digest> ordinary = new java.util.TreeMap<>();
+  /** A checkpoint kept past later stable ones: an epoch's start, served to joining nodes until all have joined. */
+  long pinned = -1;
 
   SimStateTransfer(SimReplica node, Simulation sim) {
     this.node = node;
@@ -45,8 +49,13 @@ final class SimStateTransfer {
   /** Checkpoint {@code sequence} became stable: older snapshots are closed. */
   void stable(long sequence) {
     java.util.NavigableMap<Long, ServedState> older = snapshots.headMap(sequence, false);
+    ServedState kept = older.remove(pinned);
     older.values().forEach(ServedState::close);
     older.clear();
+    if (kept != null) {
+      snapshots.put(pinned, kept);
+    }
+    ordinary.headMap(sequence, false).keySet().removeIf(s -> s != pinned);
   }
 
   /** A restart lost the snapshots held in memory. */
@@ -57,6 +66,11 @@ final class SimStateTransfer {
 
   /** A restart ends any fetch in progress: the fetcher held the old service; a new fetch builds a new one. */
   void restarted() {
+    stopFetching();
+  }
+
+  /** Ends any fetch in progress; the next one is built for the node's epoch then. */
+  void stopFetching() {
     if (transfer != null) {
       transfer.stop();
       transfer = null;
@@ -67,21 +81,28 @@ final class SimStateTransfer {
   /** Fetches a checkpoint's state from the other replicas over the simulated network. */
   void fetchFromPeers(long sequence, Digest digest) {
     if (transfer == null) {
-      transfer = new StateFetcher(node.id, sim.replicaCount(), node.rawService, new TransferShell(), sim.transferStats());
+      transfer = new StateFetcher(node.replica.config().replicaId(), node.epoch.n(), node.rawService, new TransferShell(),
+          sim.transferStats());
     }
     transfer.start(sequence, digest);
   }
 
   /** Answers a peer's FETCH, as the runtime's shell does, unless the snapshot cannot (then nothing is sent). */
-  private void serve(int requester, long sequence, FetchState.Ask ask) {
+  private void serve(int requester, int asServer, long sequence, FetchState.Ask ask) {
+    StateChunk.Answer answer = answerFor(sequence, ask);
+    if (answer != null) {
+      sim.network().carry(node.id, requester, answer, a -> sim.replica(requester).states.receive(asServer, sequence, a));
+    }
+  }
+
+  /** What this node answers to {@code ask} for checkpoint {@code sequence} (lies included), or null for nothing. */
+  StateChunk.Answer answerFor(long sequence, FetchState.Ask ask) {
     ServedState held = snapshots.get(sequence);
     if (!node.up || held == null) {
-      return;
+      return null;
     }
     StateChunk.Answer answer = lie(ask, held.answer(ask));
-    if (answer != null && fitsOneFrame(answer)) {
-      sim.network().carry(node.id, requester, answer, a -> sim.replica(requester).states.receive(node.id, sequence, a));
-    }
+    return answer != null && fitsOneFrame(answer) ? answer : null;
   }
 
   /** Whether a STATE with this answer would pass the real decoder's limit (else it is dropped, as there). */
@@ -179,7 +200,8 @@ final class SimStateTransfer {
     }
 
     private void ask(int peer, long sequence, FetchState.Ask ask) {
-      sim.network().carry(node.id, peer, ask, a -> sim.replica(peer).states.serve(node.id, sequence, a));
+      int server = node.epoch.node(peer);
+      sim.network().carry(node.id, server, ask, a -> sim.replica(server).states.serve(node.id, peer, sequence, a));
     }
 
     @Override

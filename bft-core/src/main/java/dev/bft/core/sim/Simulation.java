@@ -3,18 +3,15 @@ package dev.bft.core.sim;
 import dev.bft.core.byzantine.OutboundFilter;
 import dev.bft.core.message.Batch;
 import dev.bft.core.message.Request;
-import dev.bft.core.message.RequestDigests;
 import dev.bft.core.protocol.Quorum;
 import dev.bft.core.protocol.Replica;
 import dev.bft.core.protocol.ReplicaConfig;
-import dev.bft.core.service.ExecutionContext;
 import dev.bft.core.service.ReplicatedService;
 import dev.bft.core.sim.check.AgreementChecker;
 import dev.bft.core.sim.check.BoundedStateChecker;
 import dev.bft.core.sim.check.ExactlyOnceChecker;
 import dev.bft.core.sim.check.ValidityChecker;
 import dev.bft.core.statetransfer.TransferStats;
-import dev.bft.crypto.Digest;
 import dev.bft.crypto.Digests;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -114,6 +111,7 @@ public final class Simulation {
       new dev.bft.core.sim.check.DurableBeforeSentChecker();
   private final List<SimObserver> observers = new ArrayList<>();
   private SimSigning signing;
+  private SimEpochs epochs;
   private int restartsFromStorage;
   private boolean[] byzantine;
   private final TransferStats transferStats = new TransferStats();
@@ -124,8 +122,9 @@ public final class Simulation {
     this.random = new SplittableRandom(options.seed());
     this.network = new SimNetwork(queue, random.split(), options.faults(), options.replicas());
     this.byzantine = new boolean[options.replicas()];
+    SimEpoch first = SimEpoch.plain(options.replicas());
     for (int i = 0; i < options.replicas(); i++) {
-      SimReplica node = new SimReplica(i, this);
+      SimReplica node = new SimReplica(i, this, first);
       int id = i;
       node.rawService = options.service().get();
       node.service = checkedService(id, node.rawService);
@@ -158,13 +157,18 @@ public final class Simulation {
   /** Runs until every client finished its operations or the tick budget is spent. */
   public Result run() {
     for (SimReplica r : replicas) {
-      r.start();
+      if (r.up) {
+        r.start(); // nodes a reconfiguration adds start when they join
+      }
     }
     for (SimClient c : clients) {
       queue.at(random.nextLong(5), c::issueNext);
     }
     while (!allDone() && queue.now() <= options.maxTicks() && queue.step()) {
       checkBoundedState();
+    }
+    if (epochs != null) {
+      epochs.finish();
     }
     long completed = clients.stream().mapToLong(SimClient::completed).sum();
     long[] executed = replicas.stream().mapToLong(r -> r.replica.lastExecuted()).toArray();
@@ -181,7 +185,6 @@ public final class Simulation {
     queue.at(until, () -> network.isolate(replica, false));
   }
 
-  /** Stops a replica (it receives nothing, its timers do not fire) between two instants; its state survives. */
   /** Which messages a targeted fault loses: (sending replica, receiving replica or below 0 a client, message). */
   @FunctionalInterface
   public interface LossRule {
@@ -193,9 +196,13 @@ public final class Simulation {
     network.lose(rule);
   }
 
+  /**
+   * Stops a replica between two instants (a stopped process, a long GC pause): it receives nothing,
+   * and its timers that come due meanwhile fire when it resumes; its state survives.
+   */
   public void pause(int replica, long from, long until) {
     queue.at(from, () -> replicas.get(replica).up = false);
-    queue.at(until, () -> replicas.get(replica).up = true);
+    queue.at(until, () -> replicas.get(replica).resume());
   }
 
   TransferStats transferStats() {
@@ -232,11 +239,56 @@ public final class Simulation {
    */
   public void makeByzantine(int replica, OutboundFilter filter) {
     long byzantineCount = replicas.stream().filter(r -> r.byzantine != null).count() + 1;
-    if (byzantineCount > quorum.f()) {
+    if (epochs != null) {
+      epochs.checkByzantineBound(replica); // f of each epoch's own group
+    } else if (byzantineCount > quorum.f()) {
       throw new IllegalArgumentException("at most f = " + quorum.f() + " replicas may be Byzantine");
     }
     replicas.get(replica).byzantine = filter;
     byzantine[replica] = true;
+  }
+
+  /**
+   * Plans a reconfiguration of this run (before {@link #run}): an administrator submits it while
+   * the clients keep working, and the nodes of the next configuration take over (see {@link SimEpochs}).
+   * Nodes the next configuration adds get the next indices after the first epoch's n.
+   */
+  public SimEpochs reconfigure(ReconfigurationPlan plan) {
+    if (options.lmdbRoot() != null || replicas.stream().anyMatch(SimReplica::twinned)) {
+      throw new IllegalArgumentException("reconfiguration is simulated with the simulator's own effects and storage only");
+    }
+    epochs = new SimEpochs(this, plan);
+    return epochs;
+  }
+
+  /** The epochs of this run, or null when it plans no reconfiguration. */
+  public SimEpochs epochs() {
+    return epochs;
+  }
+
+  /** A node a reconfiguration adds: it takes the next index and is down until it joins. */
+  SimReplica addNode(SimEpoch epoch) {
+    SimReplica node = new SimReplica(replicas.size(), this, epoch);
+    node.rawService = options.service().get();
+    node.service = checkedService(node.id, node.rawService);
+    node.up = false;
+    replicas.add(node);
+    byzantine = java.util.Arrays.copyOf(byzantine, replicas.size());
+    return node;
+  }
+
+  List<SimClient> clients() {
+    return clients;
+  }
+
+  /** A node starts another epoch: its votes of the old one are no promises in the new one. */
+  void newEpoch(int node) {
+    votes.newEpoch(node);
+  }
+
+  /** Restarts exactly-once's record of a node from the client table it started with. */
+  void startedFrom(int node, dev.bft.core.protocol.ClientTable table) {
+    exactlyOnce.reset(node, table);
   }
 
   /**
@@ -333,7 +385,8 @@ public final class Simulation {
     StringBuilder b = new StringBuilder("at tick " + queue.now() + ":\n");
     for (SimReplica r : replicas) {
       Replica c = r.replica;
-      b.append("  replica ").append(r.id).append(r.up ? "" : " (down)").append(": view=").append(c.view()).append(c.isViewChanging() ? " (changing)" : "")
+      b.append("  node ").append(r.id).append(r.retired ? " (stopped)" : r.up ? "" : " (down)")
+          .append(epochs == null ? "" : " epoch=" + r.epoch.number() + " id=" + r.epoch.idOf(r.id)).append(": view=").append(c.view()).append(c.isViewChanging() ? " (changing)" : "")
           .append(" primary=").append(c.isPrimary()).append(" fetching=").append(c.fetchingState())
           .append(" executed=").append(c.lastExecuted()).append(" window=(").append(c.lowWatermark()).append(", ")
           .append(c.highWatermark()).append("] log=").append(c.logSize()).append(" pending=")
@@ -382,6 +435,9 @@ public final class Simulation {
 
   SimClient client(int id) {
     int index = id - FIRST_CLIENT_ID;
+    if (epochs != null && id == epochs.administrator().id) {
+      return epochs.administrator();
+    }
     return index >= 0 && index < clients.size() ? clients.get(index) : null;
   }
 
@@ -411,8 +467,12 @@ public final class Simulation {
   }
 
   void onExecuted(int replica, long sequence, Batch batch) {
-    if (!byzantine[replica]) {
+    if (!byzantine[replica] && epochs == null) {
       agreement.onExecuted(replica, sequence, batch.digest());
+    } else if (!byzantine[replica]) {
+      // Per epoch: an old epoch's batches past its checkpoint (ordered before its end was known
+      // there) execute nothing, and the next epoch orders those sequence numbers anew.
+      epochs.checker().onExecuted(replica, replicas.get(replica).epoch.number(), sequence, batch.digest());
     }
     for (SimObserver o : observers) {
       o.executed(replica, sequence, replicas.get(replica).replica.view(), queue.now());
@@ -432,13 +492,13 @@ public final class Simulation {
         return false;
       }
     }
-    return true;
+    return epochs == null || epochs.settled();
   }
 
   private void checkBoundedState() {
     for (SimReplica r : replicas) {
       bounded.check(r.id, r.replica.logSize(), r.replica.config().logWindow(), r.replica.pendingRequests(),
-          clients.size() + injectedClients.size());
+          clients.size() + injectedClients.size() + (epochs == null ? 0 : 1));
     }
   }
 
@@ -471,63 +531,18 @@ public final class Simulation {
   }
 
   ReplicatedService checkedService(int replica, ReplicatedService service) {
-    return new ReplicatedService() {
-      @Override
-      public byte[] execute(byte[] operation, ExecutionContext ctx) {
-        if (!byzantine[replica]) {
-          Digest d = RequestDigests.of(ctx.clientId(), ctx.requestNumber(), false, operation);
-          validity.onExecuted(replica, ctx.clientId(), ctx.requestNumber(), d);
-          exactlyOnce.onExecuted(replica, ctx.clientId(), ctx.requestNumber());
-        }
-        byte[] result = service.execute(operation, ctx);
-        if (!byzantine[replica]) {
-          for (SimObserver o : observers) {
-            o.operationExecuted(replica, operation, result, service, queue.now());
-          }
-        }
-        return result;
-      }
+    return new CheckedService(replica, service, this);
+  }
 
-      @Override
-      public byte[] executeReadOnly(byte[] operation) {
-        return service.executeReadOnly(operation);
-      }
+  boolean byzantine(int node) {
+    return byzantine[node];
+  }
 
-      @Override
-      public Digest stateDigest() {
-        return service.stateDigest();
-      }
+  ValidityChecker validity() {
+    return validity;
+  }
 
-      @Override
-      public int chunkCount() {
-        return service.chunkCount();
-      }
-
-      @Override
-      public Digest[] chunkDigests() {
-        return service.chunkDigests();
-      }
-
-      @Override
-      public dev.bft.core.service.StateSnapshot snapshot() {
-        return service.snapshot();
-      }
-
-      @Override
-      public dev.bft.core.service.ChunkReceiver receiveChunk(int chunk, Digest proven) {
-        return service.receiveChunk(chunk, proven);
-      }
-
-      @Override
-      public void install(java.util.List<dev.bft.core.service.ChunkReceiver> chunks, long sequence,
-                          java.util.SortedMap<Integer, byte[]> clientEntries) {
-        service.install(chunks, sequence, clientEntries);
-      }
-
-      @Override
-      public dev.bft.core.service.DurableState durableState() {
-        return service.durableState();
-      }
-    };
+  ExactlyOnceChecker exactlyOnce() {
+    return exactlyOnce;
   }
 }

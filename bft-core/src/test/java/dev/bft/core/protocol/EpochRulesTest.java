@@ -147,6 +147,40 @@ class EpochRulesTest {
   }
 
   @Test
+  void aPrimaryThatDoesNotOrderUpToTheEpochCheckpointIsSuspected() {
+    ReplicaFixture fx = governed(1, NEXT);
+    fx.commitAt(1, batch(admin(1, "end")));
+    assertThat(fx.effects.timersSet).as("the backup waits for the null batches up to 4").contains(TimerId.VIEW_CHANGE);
+    fx.effects.clear();
+
+    fx.replica.onTimer(TimerId.VIEW_CHANGE); // found in simulation: nothing waits here, yet the epoch cannot end
+
+    assertThat(fx.effects.broadcasts(dev.bft.core.message.ViewChange.class)).singleElement()
+        .satisfies(vc -> assertThat(vc.newView()).isEqualTo(1));
+  }
+
+  @Test
+  void aNewPrimaryThatReProposesTheReconfigurationOrdersOnlyNullBatchesAfterIt() {
+    ReplicaFixture fx = governed(1, NEXT); // primary of view 1
+    dev.bft.core.message.Batch end = batch(admin(1, "end"));
+    fx.replica.onMessage(prePrepare(0, 1, end)); // it holds the batch from view 0
+    var prepared = NewViewPlanTest.cert(0, 1, end);
+    fx.replica.onMessage(new dev.bft.core.message.ViewChange(1, 0, List.of(), List.of(prepared), 2, null));
+    fx.replica.onMessage(ViewChangeRulesTest.vc(1, 3));
+    assertThat(fx.replica.isPrimary()).isTrue();
+
+    fx.replica.onRequest(request(1000, 1), 0); // found in simulation: it went into sequence 2, after the end
+    if (fx.effects.timersSet.contains(TimerId.BATCH)) {
+      fx.replica.onTimer(TimerId.BATCH); // the partial batch's delay (sequence 1 is still in flight)
+    }
+
+    List<PrePrepare> after = fx.effects.broadcasts(PrePrepare.class).stream().filter(pp -> pp.sequence() > 1).toList();
+    assertThat(after).as("a null batch, as far as the pipeline goes, nothing else").extracting(PrePrepare::sequence)
+        .containsExactly(2L);
+    assertThat(after).allSatisfy(pp -> assertThat(pp.batch().isNull()).isTrue());
+  }
+
+  @Test
   void thePrimaryOrdersOnlyNullBatchesAfterItsReconfiguration() {
     ReplicaFixture fx = governed(0, NEXT);
     fx.replica.onRequest(admin(1, "end"), 0);

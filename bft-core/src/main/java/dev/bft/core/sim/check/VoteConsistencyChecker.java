@@ -38,6 +38,15 @@ public final class VoteConsistencyChecker {
     }
   }
 
+  /**
+   * The replica starts its next epoch: there views and sequence numbers are signed in another
+   * domain, so what it promised in the old epoch binds it no more (a PRE-PREPARE for view 0,
+   * sequence 17 of epoch 1 contradicts nothing of epoch 0's).
+   */
+  public void newEpoch(int replica) {
+    votes.keySet().removeIf(v -> v.replica() == replica);
+  }
+
   /** Forgets votes at or below a sequence every correct replica has passed, to bound memory. */
   public void forgetUpTo(long sequence) {
     votes.keySet().removeIf(v -> v.sequence() <= sequence);
