@@ -41,9 +41,12 @@ final class EpochHandover {
   private volatile Consumer<ClusterConfig> onNewEpoch = next -> {};
   private ClusterConfig next;
   private ScheduledFuture<?> waitingToStore;
+  /** This epoch's EPOCH-NOTICE, for peers of the one before; null in epoch 0 and at a new member. */
   private byte[] notice;
   private final BiConsumer<Integer, byte[]> toPeer;
+  /** The state's digest as an ordinary checkpoint has it, before the binding to the next configuration. */
   private final Supplier<Digest> ordinaryState;
+  /** When each peer was last told, and last heard, of an epoch: at most once a second each. */
   private final java.util.Map<Integer, Long> told = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Map<Integer, Long> heard = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicBoolean moving = new java.util.concurrent.atomic.AtomicBoolean();
@@ -51,8 +54,6 @@ final class EpochHandover {
   EpochHandover(int self, ClusterConfig current, Path data, ReconfigurationRules rules, MessageEncoder encoder,
                 DurableLog durable, ScheduledExecutorService scheduler, BiConsumer<Integer, byte[]> toPeer,
                 Supplier<Digest> ordinaryState) {
-    this.toPeer = toPeer;
-    this.ordinaryState = ordinaryState;
     this.self = self;
     this.current = current;
     this.data = data;
@@ -60,6 +61,8 @@ final class EpochHandover {
     this.encoder = encoder;
     this.durable = durable;
     this.scheduler = scheduler;
+    this.toPeer = toPeer;
+    this.ordinaryState = ordinaryState;
   }
 
   /** Before recovery: the handover of {@code config}'s epoch, with the data directory moved into it if it has not been. */
