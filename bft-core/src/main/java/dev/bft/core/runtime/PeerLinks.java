@@ -279,5 +279,13 @@ final class PeerLinks {
       // Waited for: the same process may bind the port again at once (a replica moving to a new epoch).
       server.close().awaitUninterruptibly(5, java.util.concurrent.TimeUnit.SECONDS);
     }
+    // Closed now, not whenever the event loops stop: a peer that outlives this node (a replica a
+    // new epoch left out) learns from the closed link that this one moved on.
+    for (Channel c : peers) {
+      if (c != null) {
+        c.close();
+      }
+    }
+    clients.values().forEach(link -> link.channel().close());
   }
 }

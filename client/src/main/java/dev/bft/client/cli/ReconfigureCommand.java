@@ -239,10 +239,32 @@ final class ReconfigureCommand implements Callable<Integer> {
         + "new replicas started?): " + last);
   }
 
+  /**
+   * The new configuration's replicas; where every old replica has a metrics port, a new one gets
+   * the next port above every port in use, so that {@code bft status} reads it too.
+   */
+  private static List<ReplicaEndpoint> withMetrics(ClusterConfig next, ClusterConfig old) {
+    List<ReplicaEndpoint> out = new ArrayList<>(next.replicas().values());
+    if (old.replicas().values().stream().anyMatch(r -> r.metricsPort() <= 0)) {
+      return out;
+    }
+    int port = 0;
+    for (ReplicaEndpoint r : out) {
+      port = Math.max(port, Math.max(r.port(), r.metricsPort()));
+    }
+    for (int i = 0; i < out.size(); i++) {
+      ReplicaEndpoint r = out.get(i);
+      if (r.metricsPort() <= 0) {
+        out.set(i, new ReplicaEndpoint(r.id(), r.host(), r.port(), r.publicKey(), ++port));
+      }
+    }
+    return out;
+  }
+
   /** The new epoch's cluster file, keeping this machine's data directory and metrics host. */
   private static String render(ClusterConfig next, ClusterConfig old, Path dir) {
     String dataDir = dir.relativize(old.dataDirectory()).toString();
-    String text = ClusterFile.render(next.epoch(), next.start(), next.f(), new ArrayList<>(next.replicas().values()),
+    String text = ClusterFile.render(next.epoch(), next.start(), next.f(), withMetrics(next, old),
         next.clients(), next.admins(), next.adminQuorum(), next.parameters(), dataDir.isEmpty() ? "." : dataDir);
     if (!old.metricsHost().equals(ClusterConfig.DEFAULT_METRICS_HOST)) {
       text += "metrics.host = " + old.metricsHost() + "\n";
