@@ -91,6 +91,11 @@ public record EpochNotice(byte[] configuration, long start, Digest state, Digest
     if (!StateDigests.epoch(ordinary, Configurations.digest(next)).equals(state)) {
       throw new IllegalArgumentException("its start is not bound to the configuration it carries");
     }
+    if (proof.size() > known.n()) {
+      // Refused before any signature is checked: a notice costs its receiver n checks at most.
+      throw new IllegalArgumentException("it carries " + proof.size() + " CHECKPOINTs; epoch " + known.epoch() + " has "
+          + known.n() + " replicas");
+    }
     MessageDecoder decoder = MessageDecoder.of(known);
     Set<Integer> signers = new HashSet<>();
     for (byte[] frame : proof) {

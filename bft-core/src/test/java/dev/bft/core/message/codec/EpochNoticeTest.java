@@ -94,6 +94,8 @@ class EpochNoticeTest {
         .as("a liar's configuration beside a true proof").hasMessage("its start is not bound to the configuration it carries");
     assertThatThrownBy(() -> notice(epoch1, proof(0, 1, 2)).verify(epoch1))
         .hasMessage("it announces epoch 1 to a holder of epoch 1");
+    assertThatThrownBy(() -> notice(epoch1, proof(0, 1, 2, 3, 0)).verify(epoch0)).as("more than n to check")
+        .hasMessage("it carries 5 CHECKPOINTs; epoch 0 has 4 replicas");
   }
 
   @Test
