@@ -193,18 +193,8 @@ final class StateTransferShell {
     }
 
     @Override
-    public void requestManifestPage(int peer, long sequence, int page) {
-      send(peer, new FetchState(sequence, new FetchState.ManifestPage(page), self, null));
-    }
-
-    @Override
-    public void requestNodes(int peer, long sequence, int level, int index, int depth) {
-      send(peer, new FetchState(sequence, new FetchState.NodePage(level, index, depth), self, null));
-    }
-
-    @Override
-    public void requestPiece(int peer, long sequence, int chunk, byte[] position) {
-      send(peer, new FetchState(sequence, new FetchState.Piece(chunk, position), self, null));
+    public void ask(int peer, long sequence, FetchState.Ask ask) {
+      send(peer, new FetchState(sequence, ask, self, null));
     }
 
     private void send(int peer, FetchState fetch) {

@@ -118,21 +118,7 @@ final class SimJoin {
   /** The fetcher's asks go to the old group's nodes over the simulated network; their answers come back. */
   private final class Shell implements FetchEffects {
     @Override
-    public void requestManifestPage(int peer, long sequence, int page) {
-      ask(peer, sequence, new FetchState.ManifestPage(page));
-    }
-
-    @Override
-    public void requestNodes(int peer, long sequence, int level, int index, int depth) {
-      ask(peer, sequence, new FetchState.NodePage(level, index, depth));
-    }
-
-    @Override
-    public void requestPiece(int peer, long sequence, int chunk, byte[] position) {
-      ask(peer, sequence, new FetchState.Piece(chunk, position));
-    }
-
-    private void ask(int peer, long sequence, FetchState.Ask ask) {
+    public void ask(int peer, long sequence, FetchState.Ask ask) {
       int server = servers[peer];
       sim.network().carry(node.id, server, ask, a -> {
         StateChunk.Answer answer = sim.replica(server).states.answerFor(sequence, a);

@@ -184,22 +184,10 @@ final class SimStateTransfer {
   /** Carries the fetcher's requests over the simulated network to the peers' snapshot stores. */
   private final class TransferShell implements FetchEffects {
     @Override
-    public void requestManifestPage(int peer, long sequence, int page) {
-      sim.trace("fetch-manifest", node.id, sequence + " page " + page + " from " + peer);
-      ask(peer, sequence, new FetchState.ManifestPage(page));
-    }
-
-    @Override
-    public void requestNodes(int peer, long sequence, int level, int index, int depth) {
-      ask(peer, sequence, new FetchState.NodePage(level, index, depth));
-    }
-
-    @Override
-    public void requestPiece(int peer, long sequence, int chunk, byte[] position) {
-      ask(peer, sequence, new FetchState.Piece(chunk, position));
-    }
-
-    private void ask(int peer, long sequence, FetchState.Ask ask) {
+    public void ask(int peer, long sequence, FetchState.Ask ask) {
+      if (ask instanceof FetchState.ManifestPage m) {
+        sim.trace("fetch-manifest", node.id, sequence + " page " + m.page() + " from " + peer);
+      }
       int server = node.epoch.node(peer);
       sim.network().carry(node.id, server, ask, a -> sim.replica(server).states.serve(node.id, peer, sequence, a));
     }

@@ -1,21 +1,17 @@
 package dev.bft.core.statetransfer;
 
+import dev.bft.core.message.FetchState;
 import dev.bft.core.protocol.ClientTable;
 
 /** What a {@link StateFetcher} asks its shell to do: each request is one FETCH to one peer. */
 public interface FetchEffects {
   /**
-   * Ask {@code peer} for page {@code page} of the manifest of checkpoint {@code sequence}: page 0 is
-   * the state root and the head of the client table, pages 1.. the rest of a table too large for one
-   * frame ({@link Manifests}).
+   * Ask {@code peer} for part of checkpoint {@code sequence}: a page of its manifest (page 0 is the
+   * state root and the head of the client table, pages 1.. the rest of a table too large for one
+   * frame, {@link Manifests}), the digests some levels below a node of its tree, or the piece of a
+   * chunk's encoding that starts at a position (empty: the start).
    */
-  void requestManifestPage(int peer, long sequence, int page);
-
-  /** Ask {@code peer} for the 2^depth digests {@code depth} levels below node {@code index} of level {@code level}. */
-  void requestNodes(int peer, long sequence, int level, int index, int depth);
-
-  /** Ask {@code peer} for the piece of chunk {@code chunk}'s encoding that starts at {@code position} (empty: the start). */
-  void requestPiece(int peer, long sequence, int chunk, byte[] position);
+  void ask(int peer, long sequence, FetchState.Ask ask);
 
   /** Call {@link StateFetcher#onRetryTimer} after {@code ticks}. */
   void setRetryTimer(long ticks);

@@ -1,5 +1,6 @@
 package dev.bft.core.statetransfer;
 
+import dev.bft.core.message.FetchState;
 import dev.bft.core.protocol.ClientTable;
 import dev.bft.core.protocol.StateDigests;
 import dev.bft.core.service.ChunkPieces;
@@ -107,7 +108,7 @@ public final class StateFetcher {
     reset();
     sequence = seq;
     digest = checkpointDigest;
-    effects.requestManifestPage(nextPeer(), seq, 0);
+    effects.ask(nextPeer(), seq, new FetchState.ManifestPage(0));
     effects.setRetryTimer(RETRY_TICKS);
   }
 
@@ -176,7 +177,7 @@ public final class StateFetcher {
         || !proves(StateDigests.checkpoint(first.root(), first.table().contentDigest()))) {
       stats.badManifests++;
       badPeer[peer] = true;
-      effects.requestManifestPage(nextPeer(), sequence, 0);
+      effects.ask(nextPeer(), sequence, new FetchState.ManifestPage(0));
       return;
     }
     stats.bytesFetched += bytes.length;
@@ -232,7 +233,7 @@ public final class StateFetcher {
       case MORE -> {
         stats.bytesFetched += bytes.length;
         inFlight.put(want, new Sent(peer, periods));
-        effects.requestPiece(peer, sequence, chunk, next);
+        effects.ask(peer, sequence, new FetchState.Piece(chunk, next));
       }
       case FINISHED -> {
         stats.bytesFetched += bytes.length;
@@ -289,9 +290,10 @@ public final class StateFetcher {
       perPeer[peer]++;
       inFlight.put(want, new Sent(peer, periods));
       switch (want.kind()) {
-        case Want.PAGE -> effects.requestManifestPage(peer, sequence, want.index());
-        case Want.NODE -> effects.requestNodes(peer, sequence, want.level(), want.index(), walk.pageDepth(want.level()));
-        default -> effects.requestPiece(peer, sequence, want.index(), chunks.position(want.index()));
+        case Want.PAGE -> effects.ask(peer, sequence, new FetchState.ManifestPage(want.index()));
+        case Want.NODE -> effects.ask(peer, sequence,
+            new FetchState.NodePage(want.level(), want.index(), walk.pageDepth(want.level())));
+        default -> effects.ask(peer, sequence, new FetchState.Piece(want.index(), chunks.position(want.index())));
       }
     }
   }
@@ -341,7 +343,7 @@ public final class StateFetcher {
     }
     periods++;
     if (walk == null) {
-      effects.requestManifestPage(nextPeer(), sequence, 0);
+      effects.ask(nextPeer(), sequence, new FetchState.ManifestPage(0));
     } else {
       inFlight.entrySet().removeIf(e -> {
         if (e.getValue().period() >= periods - 1) {

@@ -83,7 +83,8 @@ public final class FakePeers implements FetchEffects {
     return asks.stream().filter(which).count();
   }
 
-  private void ask(int peer, long sequence, FetchState.Ask what) {
+  @Override
+  public void ask(int peer, long sequence, FetchState.Ask what) {
     Ask ask = new Ask(peer, what);
     asks.add(ask);
     StateChunk.Answer answer = served.answer(what);
@@ -109,21 +110,6 @@ public final class FakePeers implements FetchEffects {
     } else if (answer instanceof StateChunk.Piece p) {
       fetcher.onPiece(peer, sequence, p.chunk(), p.position(), p.bytes(), p.next());
     }
-  }
-
-  @Override
-  public void requestManifestPage(int peer, long sequence, int page) {
-    ask(peer, sequence, new FetchState.ManifestPage(page));
-  }
-
-  @Override
-  public void requestNodes(int peer, long sequence, int level, int index, int depth) {
-    ask(peer, sequence, new FetchState.NodePage(level, index, depth));
-  }
-
-  @Override
-  public void requestPiece(int peer, long sequence, int chunk, byte[] position) {
-    ask(peer, sequence, new FetchState.Piece(chunk, position));
   }
 
   @Override
