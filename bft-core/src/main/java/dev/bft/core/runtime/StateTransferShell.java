@@ -139,13 +139,7 @@ final class StateTransferShell {
     if (fetcher == null) {
       return;
     }
-    if (chunk.answer() instanceof StateChunk.ManifestPage m) {
-      fetcher.onManifestPage(peer, chunk.sequence(), m.page(), m.bytes(), view);
-    } else if (chunk.answer() instanceof StateChunk.NodePage p) {
-      fetcher.onNodes(peer, chunk.sequence(), p.level(), p.index(), p.depth(), p.digests());
-    } else if (chunk.answer() instanceof StateChunk.Piece p) {
-      fetcher.onPiece(peer, chunk.sequence(), p.chunk(), p.position(), p.bytes(), p.next());
-    }
+    fetcher.onAnswer(peer, chunk.sequence(), chunk.answer(), view);
   }
 
   /**

@@ -106,13 +106,7 @@ final class SimJoin {
     if (stopped) {
       return;
     }
-    if (answer instanceof StateChunk.ManifestPage m) {
-      fetcher.onManifestPage(peer, sequence, m.page(), m.bytes(), 0);
-    } else if (answer instanceof StateChunk.NodePage n) {
-      fetcher.onNodes(peer, sequence, n.level(), n.index(), n.depth(), n.digests());
-    } else if (answer instanceof StateChunk.Piece p) {
-      fetcher.onPiece(peer, sequence, p.chunk(), p.position(), p.bytes(), p.next());
-    }
+    fetcher.onAnswer(peer, sequence, answer, 0);
   }
 
   /** The fetcher's asks go to the old group's nodes over the simulated network; their answers come back. */

@@ -172,13 +172,7 @@ final class SimStateTransfer {
     if (!node.up || transfer == null) {
       return;
     }
-    if (answer instanceof StateChunk.ManifestPage m) {
-      transfer.onManifestPage(peer, sequence, m.page(), m.bytes(), node.replica.view());
-    } else if (answer instanceof StateChunk.NodePage n) {
-      transfer.onNodes(peer, sequence, n.level(), n.index(), n.depth(), n.digests());
-    } else if (answer instanceof StateChunk.Piece p) {
-      transfer.onPiece(peer, sequence, p.chunk(), p.position(), p.bytes(), p.next());
-    }
+    transfer.onAnswer(peer, sequence, answer, node.replica.view());
   }
 
   /** Carries the fetcher's requests over the simulated network to the peers' snapshot stores. */

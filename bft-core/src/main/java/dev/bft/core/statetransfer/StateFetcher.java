@@ -337,6 +337,17 @@ public final class StateFetcher {
   }
 
   /** Asks again what went unanswered for a whole period, perhaps of another peer. */
+  /** A peer's answer of any kind, handed to the step it answers; {@code view} is the replica's, for the client table. */
+  public void onAnswer(int peer, long seq, dev.bft.core.message.StateChunk.Answer answer, long view) {
+    if (answer instanceof dev.bft.core.message.StateChunk.ManifestPage m) {
+      onManifestPage(peer, seq, m.page(), m.bytes(), view);
+    } else if (answer instanceof dev.bft.core.message.StateChunk.NodePage n) {
+      onNodes(peer, seq, n.level(), n.index(), n.depth(), n.digests());
+    } else if (answer instanceof dev.bft.core.message.StateChunk.Piece p) {
+      onPiece(peer, seq, p.chunk(), p.position(), p.bytes(), p.next());
+    }
+  }
+
   public void onRetryTimer() {
     if (sequence < 0) {
       return;

@@ -103,13 +103,7 @@ public final class FakePeers implements FetchEffects {
   }
 
   private void answer(int peer, long sequence, StateChunk.Answer answer) {
-    if (answer instanceof StateChunk.ManifestPage m) {
-      fetcher.onManifestPage(peer, sequence, m.page(), m.bytes(), 0);
-    } else if (answer instanceof StateChunk.NodePage n) {
-      fetcher.onNodes(peer, sequence, n.level(), n.index(), n.depth(), n.digests());
-    } else if (answer instanceof StateChunk.Piece p) {
-      fetcher.onPiece(peer, sequence, p.chunk(), p.position(), p.bytes(), p.next());
-    }
+    fetcher.onAnswer(peer, sequence, answer, 0);
   }
 
   @Override
