@@ -6,7 +6,6 @@ import dev.bft.core.config.ClusterConfig;
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
 import dev.bft.core.message.codec.DecodeResult;
-import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.core.protocol.Quorum;
 import dev.bft.core.runtime.Frames;
@@ -41,21 +40,21 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BftClient implements AutoCloseable {
   private final int clientId;
-  private final MessageEncoder encoder;
-  private final MessageDecoder decoder;
-  private final ClientCore core;
+  private final Ed25519KeyPair key;
+  private final long retransmitMillis;
   /** The client's serial executor: one of the shared I/O threads, so a reply read there is handled without a thread hand-off. */
   private final EventExecutor thread;
   private final ScheduledExecutorService scheduler;
   private final ClientResources resources;
   private final boolean ownsResources;
-  private final ClusterConfig config;
+  /** The epoch this client runs in; replaced, on the client's thread, when it moves to the next. */
+  private volatile InEpoch at;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private Pending current;
   private ScheduledFuture<?> timer;
   private volatile boolean closed;
-  private volatile ClusterConfig newer;
-  private final long[] noticeCheckedAt;
+  /** Why this client cannot go on: the next epoch left it out or gave its identity another key. */
+  private volatile String leftOut;
   private volatile Duration defaultDeadline = DEFAULT_DEADLINE;
 
   /** Long enough for a view change and a state transfer under load; short enough that nothing hangs. */
@@ -92,25 +91,53 @@ public final class BftClient implements AutoCloseable {
 
   private BftClient(ClusterConfig config, int clientId, Ed25519KeyPair key, long retransmitMillis,
                     ClientResources resources, boolean ownsResources) {
-    Ed25519PublicKey registered = config.requesters().get(clientId);
-    if (registered == null || !registered.equals(key.publicKey())) {
+    if (!isMember(config, clientId, key)) {
       if (ownsResources) {
         resources.close();
       }
       throw new IllegalArgumentException("client " + clientId + " is not in the cluster file with this key");
     }
-    this.config = config;
-    this.noticeCheckedAt = new long[config.n()];
     this.clientId = clientId;
-    this.encoder = new MessageEncoder(clientId, key, dev.bft.core.message.codec.WireLimits.defaults(), config.epoch());
+    this.key = key;
+    this.retransmitMillis = retransmitMillis;
     this.resources = resources;
     this.ownsResources = ownsResources;
-    this.decoder = resources.replies;
     this.thread = resources.io.next();
     this.scheduler = resources.timers;
-    this.core = new ClientCore(clientId, new Quorum(config.n(), config.f()), retransmitMillis,
-        System.currentTimeMillis() * 1000, new Effects());
-    resources.links.register(clientId, key, encoder, this::onReplyFrame);
+    this.at = new InEpoch(config, System.currentTimeMillis() * 1000);
+  }
+
+  private static boolean isMember(ClusterConfig config, int clientId, Ed25519KeyPair key) {
+    Ed25519PublicKey registered = config.requesters().get(clientId);
+    return registered != null && registered.equals(key.publicKey());
+  }
+
+  /**
+   * What this client holds of one epoch: its replicas' connections (shared with the process's
+   * other clients of that epoch), an encoder stamping the epoch, and the request core for its quorum.
+   */
+  private final class InEpoch {
+    final ClusterConfig config;
+    final ClientResources.Epoch shared;
+    final MessageEncoder encoder;
+    final ClientCore core;
+    /** When each replica's EPOCH-NOTICE was last checked: at most one a second per replica. */
+    final long[] noticeCheckedAt;
+
+    InEpoch(ClusterConfig config, long firstRequestNumber) {
+      this.config = config;
+      this.shared = resources.join(config);
+      this.encoder = new MessageEncoder(clientId, key, dev.bft.core.message.codec.WireLimits.defaults(), config.epoch());
+      this.core = new ClientCore(clientId, new Quorum(config.n(), config.f()), retransmitMillis, firstRequestNumber,
+          new Effects(this));
+      this.noticeCheckedAt = new long[config.n()];
+      shared.links.register(clientId, key, encoder, (replica, frame) -> onReplyFrame(this, replica, frame));
+    }
+
+    void leave() {
+      shared.links.unregister(clientId);
+      resources.leave(shared);
+    }
   }
 
   /** The deadline of the operations invoked from now on without one of their own. */
@@ -186,9 +213,8 @@ public final class BftClient implements AutoCloseable {
           f.completeExceptionally(notExecuted("client " + clientId + " is closed"));
           return;
         }
-        if (newer != null) {
-          f.completeExceptionally(notExecuted("client " + clientId + " is of epoch " + config.epoch() + ", and the "
-              + "cluster moved to epoch " + newer.epoch() + ": make a client of BftClient.newerConfiguration()"));
+        if (leftOut != null) {
+          f.completeExceptionally(notExecuted(leftOut));
           return;
         }
         queue.add(p);
@@ -208,6 +234,7 @@ public final class BftClient implements AutoCloseable {
   private void next() {
     if (current == null && !queue.isEmpty()) {
       current = queue.poll();
+      ClientCore core = at.core;
       current.requestNumber = current.fact ? core.invokeFact(current.operation)
           : core.invoke(current.operation, current.readOnly);
     }
@@ -219,8 +246,8 @@ public final class BftClient implements AutoCloseable {
       return;
     }
     if (p == current) {
-      String heard = core.progress();
-      core.abandon();
+      String heard = at.core.progress();
+      at.core.abandon();
       current = null;
       p.result.completeExceptionally(new BftClientException(BftClientException.Outcome.UNKNOWN,
           "client " + clientId + ": request " + p.requestNumber + " got no quorum within " + describe(p.deadline)
@@ -235,9 +262,11 @@ public final class BftClient implements AutoCloseable {
 
   /** Which replicas this client is connected to, naming the addresses of those it is not. */
   private String reachability() {
+    InEpoch in = at;
+    ClusterConfig config = in.config;
     java.util.List<String> unreachable = new java.util.ArrayList<>();
     for (int r = 0; r < config.n(); r++) {
-      if (resources.links.channel(r, clientId) == null) {
+      if (in.shared.links.channel(r, clientId) == null) {
         unreachable.add(r + " at " + config.replicas().get(r).address());
       }
     }
@@ -252,94 +281,129 @@ public final class BftClient implements AutoCloseable {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
-  /** A reply frame from {@code replica}, on whatever I/O thread read it: checked on the client's own. */
-  private void onReplyFrame(int replica, byte[] frame) {
+  /** A reply frame from {@code replica} of epoch {@code in}, on whatever I/O thread read it: checked on the client's own. */
+  private void onReplyFrame(InEpoch in, int replica, byte[] frame) {
     if (thread.inEventLoop()) {
-      checkReply(replica, frame);
+      checkReply(in, replica, frame);
     } else {
-      thread.execute(() -> checkReply(replica, frame));
+      thread.execute(() -> checkReply(in, replica, frame));
     }
   }
 
-  private void checkReply(int replica, byte[] frame) {
+  private void checkReply(InEpoch in, int replica, byte[] frame) {
+    if (in != at) {
+      return; // from an epoch this client has left
+    }
     if (dev.bft.core.message.codec.EpochNotice.is(frame)) {
-      onEpochNotice(replica, frame);
+      onEpochNotice(in, replica, frame);
       return;
     }
     // Here the core can say whether the reply is still needed (else no signature is checked).
-    DecodeResult r = decoder.decodeReply(frame, replica, core::wants);
+    DecodeResult r = in.shared.replies.decodeReply(frame, replica, in.core::wants);
     if (r instanceof DecodeResult.Accepted a) {
-      core.onReply((Reply) a.message());
+      in.core.onReply((Reply) a.message());
     }
   }
 
   /**
    * A replica says the cluster moved to the next epoch (EPOCH-NOTICE). Once checked against this
    * client's configuration (2f + 1 of its replicas signed the start, bound to the configuration the
-   * notice carries), nothing this client sends will execute any more: what is outstanding ends
-   * now, with the new configuration named, instead of at its deadline. A replica's notice is
-   * checked at most once a second, so a liar sending them costs at most that.
+   * notice carries), nothing this client sends in its epoch will execute any more, so it moves. A
+   * replica's notice is checked at most once a second, so a liar sending them costs at most that.
    */
-  private void onEpochNotice(int replica, byte[] frame) {
+  private void onEpochNotice(InEpoch in, int replica, byte[] frame) {
     long now = System.nanoTime();
-    if (newer != null || replica < 0 || replica >= config.n()
-        || noticeCheckedAt[replica] != 0 && now - noticeCheckedAt[replica] < TimeUnit.SECONDS.toNanos(1)) {
+    if (replica < 0 || replica >= in.config.n()
+        || in.noticeCheckedAt[replica] != 0 && now - in.noticeCheckedAt[replica] < TimeUnit.SECONDS.toNanos(1)) {
       return;
     }
-    noticeCheckedAt[replica] = now;
+    in.noticeCheckedAt[replica] = now;
+    ClusterConfig next;
     try {
-      newer = dev.bft.core.message.codec.EpochNotice.decode(frame).verify(config);
+      next = dev.bft.core.message.codec.EpochNotice.decode(frame).verify(in.config);
     } catch (IllegalArgumentException e) {
       return; // proves nothing to this client: a liar's, or of an epoch further on (take the cluster file)
     }
-    String moved = "client " + clientId + ": the cluster moved to epoch " + newer.epoch() + " (replica " + replica
-        + " told it, proven by the replicas of epoch " + config.epoch() + "); make a client of the new configuration "
-        + "(BftClient.newerConfiguration()) and invoke again";
-    if (current != null) {
-      core.abandon();
-      finish(current).completeExceptionally(new BftClientException(BftClientException.Outcome.UNKNOWN,
-          moved + "; request " + current.requestNumber + " may or may not have executed before the epoch ended"));
-      current = null;
-    }
-    for (Pending p; (p = queue.poll()) != null; ) {
-      finish(p).completeExceptionally(new BftClientException(BftClientException.Outcome.NOT_EXECUTED, moved));
+    if (isMember(next, clientId, key)) {
+      moveTo(next);
+    } else {
+      endAll(in, next, replica);
     }
   }
 
   /**
-   * The configuration of the next epoch, once a replica told this client the cluster moved there
-   * and proved it; null until then. This client's operations fail from then on: make a new client
-   * of this configuration (and write it down, as {@code bft reconfigure} writes the cluster file).
+   * Goes on in {@code next}: the request outstanding goes again under its number to every replica
+   * of the new epoch (exactly once, see {@link ClientCore#resume}); what is queued follows it.
    */
-  public ClusterConfig newerConfiguration() {
-    return newer;
+  private void moveTo(ClusterConfig next) {
+    InEpoch old = at;
+    Request outstanding = old.core.outstanding();
+    long following = old.core.nextRequestNumber();
+    old.core.abandon();
+    InEpoch in = new InEpoch(next, following);
+    at = in;
+    old.leave();
+    if (current != null) {
+      current.requestNumber = current.fact || outstanding == null ? next(in, current)
+          : in.core.resume(outstanding.requestNumber(), outstanding.operation(), outstanding.readOnly());
+    }
+  }
+
+  private static long next(InEpoch in, Pending p) {
+    return p.fact ? in.core.invokeFact(p.operation) : in.core.invoke(p.operation, p.readOnly);
+  }
+
+  /** The next epoch left this identity out, or gave it another key: what is outstanding may have executed before the end. */
+  private void endAll(InEpoch in, ClusterConfig next, int teller) {
+    leftOut = "client " + clientId + ": the cluster moved to epoch " + next.epoch() + " (replica " + teller
+        + " told it, proven by the replicas of epoch " + in.config.epoch() + "), which "
+        + (next.requesters().containsKey(clientId) ? "gave client " + clientId + " another key" : "removed client " + clientId);
+    if (current != null) {
+      in.core.abandon();
+      finish(current).completeExceptionally(new BftClientException(BftClientException.Outcome.UNKNOWN,
+          leftOut + "; request " + current.requestNumber + " may or may not have executed before the epoch ended"));
+      current = null;
+    }
+    for (Pending p; (p = queue.poll()) != null; ) {
+      finish(p).completeExceptionally(notExecuted(leftOut));
+    }
+  }
+
+  /**
+   * The configuration this client runs in: the one it was made with, or the epoch it moved to when
+   * a replica proved the cluster moved (write it down, as {@code bft reconfigure} writes the cluster
+   * file, so the next start begins there).
+   */
+  public ClusterConfig configuration() {
+    return at.config;
   }
 
   /** The view this client believes the cluster is in (the one f + 1 replicas vouched for). */
   public long view() {
-    return java.util.concurrent.CompletableFuture.supplyAsync(core::view, thread).join();
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> at.core.view(), thread).join();
   }
 
   /** Requests this client has sent again to every replica after a timeout. */
   public int retransmissions() {
-    return java.util.concurrent.CompletableFuture.supplyAsync(core::retransmissions, thread).join();
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> at.core.retransmissions(), thread).join();
   }
 
   /** Read-only requests re-issued as ordered ones because 2f + 1 matching replies did not come in time. */
   public long readOnlyFallbacks() {
-    return java.util.concurrent.CompletableFuture.supplyAsync(core::readOnlyFallbacks, thread).join();
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> at.core.readOnlyFallbacks(), thread).join();
   }
 
   /** Reads asked again for a result 2f + 1 replicas agreed on but their designated replier did not send. */
   public long readOnlyReasks() {
-    return java.util.concurrent.CompletableFuture.supplyAsync(core::readOnlyReasks, thread).join();
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> at.core.readOnlyReasks(), thread).join();
   }
 
   /** Connected replicas right now (for waiting until a cluster is up). */
   public int connectedReplicas() {
+    InEpoch in = at;
     int n = 0;
-    for (int r = 0; r < config.n(); r++) {
-      if (resources.links.channel(r, clientId) != null) {
+    for (int r = 0; r < in.config.n(); r++) {
+      if (in.shared.links.channel(r, clientId) != null) {
         n++;
       }
     }
@@ -352,9 +416,9 @@ public final class BftClient implements AutoCloseable {
       return;
     }
     closed = true;
-    resources.links.unregister(clientId);
     CompletableFuture<Void> drained = new CompletableFuture<>();
     thread.execute(() -> {
+      at.leave();
       if (timer != null) {
         timer.cancel(false);
       }
@@ -379,21 +443,27 @@ public final class BftClient implements AutoCloseable {
     }
   }
 
-  /** The client core's effects, on the client thread. */
+  /** The client core's effects in one epoch, on the client thread. */
   private final class Effects implements ClientEffects {
+    private final InEpoch in;
+
+    Effects(InEpoch in) {
+      this.in = in;
+    }
+
     @Override
     public void send(int replica, Request request) {
-      Channel c = resources.links.channel(replica, clientId);
+      Channel c = in.shared.links.channel(replica, clientId);
       if (c != null) {
-        Frames.write(c, encoder.encode(request));
+        Frames.write(c, in.encoder.encode(request));
       }
     }
 
     @Override
     public void sendToAll(Request request) {
-      byte[] frame = encoder.encode(request);
-      for (int r = 0; r < config.n(); r++) {
-        Channel c = resources.links.channel(r, clientId);
+      byte[] frame = in.encoder.encode(request);
+      for (int r = 0; r < in.config.n(); r++) {
+        Channel c = in.shared.links.channel(r, clientId);
         if (c != null) {
           Frames.write(c, frame);
         }
@@ -404,7 +474,7 @@ public final class BftClient implements AutoCloseable {
     public void setTimer(long ticks) {
       cancelTimer();
       try {
-        timer = scheduler.schedule(() -> thread.execute(core::onTimer), ticks, TimeUnit.MILLISECONDS);
+        timer = scheduler.schedule(() -> thread.execute(in.core::onTimer), ticks, TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException resourcesClosed) {
         // shared resources closed under a client still running: its operations end with the client, nothing to retransmit for
       }

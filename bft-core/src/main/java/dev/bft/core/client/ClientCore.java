@@ -86,17 +86,36 @@ public final class ClientCore {
 
   /** Sends a new request; returns its number. Only one may be outstanding. */
   public long invoke(byte[] operation, boolean readOnly) {
+    return issue(nextRequestNumber, operation, readOnly, false);
+  }
+
+  /**
+   * Sends again, to every replica of a new epoch, the request this identity had outstanding in the
+   * previous one, under the same number: if the old epoch executed it, the client table the new
+   * replicas started from answers it with the result it had; if not, it executes now. Either way
+   * it executes once. Later requests are numbered after it.
+   */
+  public long resume(long requestNumber, byte[] operation, boolean readOnly) {
+    if (requestNumber < nextRequestNumber - 1) {
+      throw new IllegalArgumentException("client " + clientId + " resumes request " + requestNumber
+          + " after numbering up to " + (nextRequestNumber - 1));
+    }
+    return issue(requestNumber, operation, readOnly, true);
+  }
+
+  private long issue(long number, byte[] operation, boolean readOnly, boolean toAll) {
     if (outstanding != null) {
       throw new IllegalStateException("client " + clientId + " already waits for request " + outstanding.requestNumber());
     }
-    outstanding = Request.unsigned(clientId, nextRequestNumber++, readOnly, operation);
+    nextRequestNumber = number + 1;
+    outstanding = Request.unsigned(clientId, number, readOnly, operation);
     replies.clear();
     retransmissions = 0;
     fact = false;
     agreed = null;
     awaitingResult = false;
     reasks = 0;
-    if (readOnly) {
+    if (readOnly || toAll) {
       effects.sendToAll(outstanding);
     } else {
       effects.send(quorum.primary(view), outstanding);
@@ -279,6 +298,16 @@ public final class ClientCore {
 
   public boolean busy() {
     return outstanding != null;
+  }
+
+  /** The request outstanding now (a read may have gone on under a later number than it began with), or null. */
+  public Request outstanding() {
+    return outstanding;
+  }
+
+  /** The number the next request will carry: every number below it may be in the replicas' client table. */
+  public long nextRequestNumber() {
+    return nextRequestNumber;
   }
 
   public int clientId() {

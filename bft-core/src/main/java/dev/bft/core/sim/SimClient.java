@@ -14,7 +14,6 @@ final class SimClient implements ClientEffects {
   /** Left out of the current configuration: it issues nothing more and the run no longer waits for it. */
   boolean removed;
   /** What it sent last: the request outstanding, when it is busy. */
-  private Request lastSent;
   private final long retransmitTicks;
   /** An administrator's one operation (a reconfiguration) instead of the workload's; null for a workload client. */
   private byte[] only;
@@ -53,15 +52,15 @@ final class SimClient implements ClientEffects {
    * it, their client table answers it from the state they started with; if not, it executes now.
    */
   void switchTo(SimEpoch next) {
-    Request outstanding = core.busy() ? lastSent : null;
+    Request outstanding = core.outstanding();
     // Numbers go on from the old core's: a number used in the old epoch may be in the table.
-    long first = lastSent == null ? 1 : outstanding != null ? outstanding.requestNumber() : lastSent.requestNumber() + 1;
+    long following = core.nextRequestNumber();
     core.abandon();
     timerGeneration++;
     epoch = next;
-    core = new ClientCore(id, next.quorum(), retransmitTicks, first, this);
+    core = new ClientCore(id, next.quorum(), retransmitTicks, following, this);
     if (outstanding != null) {
-      core.invoke(outstanding.operation(), outstanding.readOnly());
+      core.resume(outstanding.requestNumber(), outstanding.operation(), outstanding.readOnly());
     }
   }
 
@@ -102,7 +101,6 @@ final class SimClient implements ClientEffects {
     }
     sim.issued(request);
     Request delivered = request;
-    lastSent = request;
     int node = epoch.node(replica);
     long tag = epoch.number();
     sim.network().carry(-1, node, delivered, r -> sim.replica(node).receive(tag, r));

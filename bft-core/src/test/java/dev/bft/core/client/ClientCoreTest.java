@@ -1,6 +1,7 @@
 package dev.bft.core.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
@@ -163,6 +164,26 @@ class ClientCoreTest {
     assertThat(core.busy()).isFalse();
     assertThat(core.wants(reply(t, 1, 7))).as("late replies to it are not checked").isFalse();
     assertThat(core.invoke(new byte[] {2}, false)).isEqualTo(t + 1);
+  }
+
+  @Test
+  void aRequestResumedInTheNextEpochKeepsItsNumberGoesToEveryReplicaAndLaterOnesFollowIt() {
+    long t = core.invoke(new byte[] {1}, false);
+    Request outstanding = core.outstanding();
+    core.abandon();
+    ClientCore next = new ClientCore(1000, Quorum.ofReplicas(7), 300, core.nextRequestNumber(), effects);
+    assertThat(next.resume(outstanding.requestNumber(), outstanding.operation(), false)).isEqualTo(t);
+    assertThat(sentToAll).as("the old epoch may have executed it: every replica may answer from its table")
+        .extracting(Request::requestNumber).containsExactly(t);
+    next.onReply(reply(t, 5, 7));
+    next.onReply(reply(t, 6, 7));
+    assertThat(completed).as("f + 1 of the new epoch's seven replicas are not enough").isEmpty();
+    next.onReply(reply(t, 4, 7));
+    assertThat(completed).containsExactly(t);
+    assertThat(next.invoke(new byte[] {2}, false)).isEqualTo(t + 1);
+    assertThatThrownBy(() -> new ClientCore(1000, Quorum.ofReplicas(4), 300, t + 5, effects).resume(t, new byte[] {1}, false))
+        .as("a number below those already used could be taken for another request")
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
