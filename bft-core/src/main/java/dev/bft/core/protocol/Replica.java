@@ -31,6 +31,7 @@ import java.util.TreeMap;
 public final class Replica {
   private final ReplicaConfig config;
   private final Quorum quorum;
+  private final LinkReach reach;
   private final int me;
   private final Effects effects;
   private final ReplicatedService service;
@@ -114,6 +115,7 @@ public final class Replica {
     this.viewChanger = new ViewChanger(this, config, effects, drops);
     this.votesAhead = new CheckpointVotesAhead(quorum, config.logWindow() / config.checkpointInterval() + 1);
     this.batches = new BatchFetcher(me, quorum, effects, drops, stableSequence);
+    this.reach = new LinkReach(quorum, me);
   }
 
   /**
@@ -337,6 +339,14 @@ public final class Replica {
     }
   }
 
+  /**
+   * The shell's word that it holds, or lost, its link to replica {@code peer} (see {@link
+   * LinkReach}): while fewer than 2f + 1 replicas are in reach, this replica suspects no primary.
+   */
+  public void onReach(int peer, boolean linked) {
+    reach.report(peer, linked, quorum.n());
+  }
+
   public void onTimer(TimerId timer) {
     handleTimer(timer);
     checkWindow();
@@ -355,7 +365,12 @@ public final class Replica {
         // execute in time, or after the epoch's end the batches up to its checkpoint did not
         // (nothing waits then, but the next epoch does). Either way the primary is suspect.
         boolean epochCheckpointLate = epochEnd != null && lastExecuted < epochEnd.boundary();
-        if (viewChanging || !waiting.isEmpty() || epochCheckpointLate) {
+        if (!(viewChanging || !waiting.isEmpty() || epochCheckpointLate)) {
+          return;
+        }
+        if (!reach.quorumInReach()) {
+          armViewChangeTimer(); // no view could do better: look again when the links may be back
+        } else {
           viewChanger.startViewChange(view + 1, viewChanging ? "no NEW-VIEW in time"
               : epochCheckpointLate ? "epoch checkpoint not reached in time" : "request timed out");
         }
@@ -390,7 +405,7 @@ public final class Replica {
     // while a batch this backup accepted has not executed here.
     switch (idleWatch.fired(config.batchesWaitForDrain() && highestPrePrepared > lastExecuted)) {
       case IDLE -> {
-        if (fetchingSequence < 0 && viewWarmedUp()) {
+        if (fetchingSequence < 0 && viewWarmedUp() && reach.quorumInReach()) {
           viewChanger.startViewChange(view + 1, "primary idle while requests wait");
         } else {
           // A replica fetching state cannot tell an idle primary from its own lag; and a view that

@@ -54,6 +54,7 @@ final class PeerLinks {
   private final Consumer<String> refusals;
   private final Supervisor supervisor;
   private final Runnable clientSessionOpened;
+  private final Reach reach;
   private final PreAuthGate gate;
   private final Channel[] peers;
   /** The link each client identity last proved itself on; several identities may share one. */
@@ -63,8 +64,14 @@ final class PeerLinks {
   private volatile boolean closed;
   private Channel server;
 
+  /** Told, in the order they happen, when a replica's link comes up or goes (and once at start, of this replica). */
+  @FunctionalInterface
+  interface Reach {
+    void linked(int replica, boolean up);
+  }
+
   PeerLinks(ClusterConfig config, int self, Handshake.Ends ends, LinkTls tls, FairVerificationQueue<Inbound> verification,
-            Consumer<String> refusals, Supervisor supervisor, Runnable clientSessionOpened) {
+            Consumer<String> refusals, Supervisor supervisor, Runnable clientSessionOpened, Reach reach) {
     this.config = config;
     this.self = self;
     this.quorum = new Quorum(config.n(), config.f());
@@ -74,12 +81,14 @@ final class PeerLinks {
     this.refusals = refusals;
     this.supervisor = supervisor;
     this.clientSessionOpened = clientSessionOpened;
+    this.reach = reach;
     this.gate = new PreAuthGate(PRE_AUTH_PER_SOURCE, PRE_AUTH_TOTAL, CONNECTIONS_PER_SECOND, refusals);
     this.peers = new Channel[config.n()];
   }
 
   /** Listens on {@code bind} and connects to the higher replicas. */
   void start(EventLoopGroup group, ScheduledExecutorService scheduler, HostPort bind) throws InterruptedException {
+    reach.linked(self, true); // links are counted from now on: none is up yet
     ReplicaEndpoint me = config.replica(self);
     server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -154,6 +163,7 @@ final class PeerLinks {
     synchronized (peers) {
       previous = peers[peer];
       peers[peer] = ctx.channel();
+      reach.linked(peer, true);
     }
     if (previous != null && previous != ctx.channel()) {
       previous.close();
@@ -178,6 +188,7 @@ final class PeerLinks {
         synchronized (peers) {
           if (peers[peer] == c.channel()) { // only this link's own end clears the slot
             peers[peer] = null;
+            reach.linked(peer, false);
           }
         }
       }

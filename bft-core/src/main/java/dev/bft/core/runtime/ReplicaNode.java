@@ -140,7 +140,7 @@ public final class ReplicaNode implements AutoCloseable {
     Handshake.Ends ends = new Handshake.Ends(self, encoder, decoder,
         (ctx, id) -> LinkTls.peerHolds(ctx, keys.replica(id) != null ? keys.replica(id) : keys.client(id)), MAX_FRAME);
     this.links = new PeerLinks(config, self, ends, tls, verificationPool, this::refused, supervisor,
-        metrics::clientSessionOpened);
+        metrics::clientSessionOpened, (peer, up) -> ReplicaNode.this.shell.onReach(peer, up));
     this.stateTransfer = new StateTransferShell(self, config.n(), encoder, links::replica, this::write, this::refused,
         System::nanoTime);
     this.store = LmdbStore.open(data, p.storageMapMegabytes() << 20, p.durability() == Durability.SYNC, true);

@@ -154,6 +154,11 @@ public final class ReplicaShell {
     });
   }
 
+  /** A replica's link came up or went ({@link Replica#onReach}). */
+  public void onReach(int peer, boolean linked) {
+    onProtocolLane(() -> replica.onReach(peer, linked));
+  }
+
   public Replica replica() {
     return replica;
   }

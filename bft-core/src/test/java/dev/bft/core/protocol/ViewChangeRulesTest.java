@@ -123,4 +123,33 @@ class ViewChangeRulesTest {
     assertThat(fx.replica.view()).isEqualTo(2);
     assertThat(fx.effects.timeouts(TimerId.VIEW_CHANGE)).containsSubsequence(100L, 100L, 200L);
   }
+
+  @Test
+  void withoutTwoFPlusOneReplicasInReachABackupSuspectsNoPrimaryAndLooksAgainLater() {
+    ReplicaFixture fx = new ReplicaFixture(2);
+    fx.replica.onReach(3, true); // the shell reports links: only replicas 2 and 3 are in reach
+    fx.replica.onRequest(request(1000, 1), 0);
+    fx.effects.clear();
+    fx.replica.onTimer(TimerId.VIEW_CHANGE);
+    assertThat(fx.replica.view()).as("no view could prepare anything with two replicas").isZero();
+    assertThat(fx.effects.broadcasts(ViewChange.class)).isEmpty();
+    assertThat(fx.effects.timeouts(TimerId.VIEW_CHANGE)).as("looks again after a timeout").containsExactly(100L);
+
+    fx.replica.onReach(0, true);
+    fx.replica.onReach(3, false);
+    fx.replica.onTimer(TimerId.VIEW_CHANGE);
+    assertThat(fx.replica.view()).as("replica 3's link went down again").isZero();
+
+    fx.replica.onReach(1, true);
+    fx.replica.onTimer(TimerId.VIEW_CHANGE);
+    assertThat(fx.replica.view()).as("2f + 1 in reach: the primary is suspect again").isEqualTo(1);
+  }
+
+  @Test
+  void aShellThatNeverReportsLinksLeavesEveryReplicaInReach() {
+    ReplicaFixture fx = new ReplicaFixture(2);
+    fx.replica.onRequest(request(1000, 1), 0);
+    fx.replica.onTimer(TimerId.VIEW_CHANGE);
+    assertThat(fx.replica.view()).isEqualTo(1);
+  }
 }
