@@ -91,6 +91,9 @@ class MembershipProcessTest {
   @Test
   void replicasAreAddedRemovedReplacedAndRekeyedWhileTheClusterServes() throws Exception {
     Path file = ClusterKeygen.generate(dir, 1, 3, "127.0.0.1", FreePorts.consecutive(8), false, new SecureRandom());
+    // a checkpoint every 32: the warm-up's snapshot needs a stable one, and each epoch ends at the next
+    Files.writeString(file, Files.readString(file).replace("checkpoint.interval = 128", "checkpoint.interval = 32")
+        .replace("log.window = 256", "log.window = 64"));
     Files.copy(file, dir.resolve("epoch0.conf"));
     ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
     AtomicBoolean stop = new AtomicBoolean();
@@ -104,9 +107,10 @@ class MembershipProcessTest {
       load = new Thread(() -> writeAll(file, stop, acknowledged), "load");
       load.start();
       first.await("the load is acknowledged", 120, () -> acknowledged.size() >= 5);
+      warmUp(file, first, 4, 5, 6);
 
       // 4 -> 7 and a client enrolled, one epoch: the tool names the new replicas' start; they fetch
-      // the state from the four that stay.
+      // from the four that stay what changed since the snapshot they were seeded with.
       CompletableFuture<BftLauncher.Run> grow = reconfigure(file, "--f", "2", "--add-client");
       ClusterConfig seven = epochFile(first, file, 1);
       assertThat(seven.n()).isEqualTo(7);
@@ -115,6 +119,10 @@ class MembershipProcessTest {
         added.start(i);
       }
       assertThat(done(grow).out()).contains("epoch 1 started (n = 7, f = 2, 4 clients", "start replica 6", "client-1003.key");
+      for (int i = 4; i < 7; i++) {
+        assertThat(read(dir.resolve("replica-" + i + ".log"))).as("replica " + i + " started warm")
+            .contains("fetching the difference");
+      }
       try (BftClient newcomer = client(file, 1003)) {
         assertThat(newcomer.put(b("newcomer"), b("here")).get(120, TimeUnit.SECONDS)).isEqualTo(KvResult.OK);
       }
@@ -203,6 +211,33 @@ class MembershipProcessTest {
         load.join(30_000);
       }
       groups.forEach(ReplicaProcesses::close);
+    }
+  }
+
+  /**
+   * Seeds the replicas the next reconfiguration adds, as an operator would before the request: a
+   * snapshot of a running replica's stable checkpoint (one is made by a burst of writes), imported
+   * with the current cluster file into each new replica's data directory.
+   */
+  private void warmUp(Path file, ReplicaProcesses group, int... joining) throws Exception {
+    try (BftClient burst = client(file, 1002)) {
+      for (int i = 0; i < 40; i++) {
+        burst.put(b("warm-" + i), new byte[512]).get(120, TimeUnit.SECONDS);
+      }
+    }
+    Path snapshot = dir.resolve("warm.snap");
+    group.await("a snapshot of replica 0's stable checkpoint", 120, () -> {
+      try {
+        return BftLauncher.run(dir, 60, "snapshot", "export", "--config", file.toString(), "--id", "0", "--out",
+            snapshot.toString()).exit() == 0;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    for (int id : joining) {
+      BftLauncher.Run r = BftLauncher.run(dir, 120, "snapshot", "import", "--joining", "--config", file.toString(),
+          "--id", String.valueOf(id), "--in", snapshot.toString());
+      assertThat(r.exit()).as(r.out() + r.err()).isZero();
     }
   }
 

@@ -369,7 +369,9 @@ public final class Replica {
           return;
         }
         if (!reach.quorumInReach()) {
-          armViewChangeTimer(); // no view could do better: look again when the links may be back
+          // No view could do better with the replicas in reach. (A replica fetching state still
+          // suspects: with f faulty replicas, the view change may need its vote.)
+          armViewChangeTimer();
         } else {
           viewChanger.startViewChange(view + 1, viewChanging ? "no NEW-VIEW in time"
               : epochCheckpointLate ? "epoch checkpoint not reached in time" : "request timed out");

@@ -63,6 +63,25 @@ public final class SnapshotImport {
     if (!config.replicas().containsKey(self)) {
       throw new IllegalArgumentException("replica " + self + " is not in the cluster file");
     }
+    return seed(config, self, data, create, file);
+  }
+
+  /**
+   * As {@link #run}, for replica {@code self} that the next reconfiguration will add, so that it
+   * starts warm: the proof is checked with this (current) epoch's keys, and once started with the
+   * new epoch's file the replica is behind that epoch's start and fetches only what changed since.
+   */
+  public static Imported warm(ClusterConfig config, int self, Path data,
+                              Function<ServiceContext, ReplicatedService> create, Path file) throws IOException {
+    if (config.replicas().containsKey(self)) {
+      throw new IllegalArgumentException("replica " + self + " is in the cluster file already: a replica to be "
+          + "added takes an id past " + config.replicas().lastKey());
+    }
+    return seed(config, self, data, create, file);
+  }
+
+  private static Imported seed(ClusterConfig config, int self, Path data,
+                               Function<ServiceContext, ReplicatedService> create, Path file) throws IOException {
     boolean existed = Files.exists(data);
     if (existed) {
       try (Stream<Path> entries = Files.list(data)) {

@@ -119,8 +119,21 @@ final class SnapshotCommand implements Runnable {
     @Option(names = "--data", description = "its data directory, empty or absent (default: <data.dir>/replica-<id> from the cluster file)")
     Path data;
 
+    @Option(names = "--joining", description = "seed a replica the next reconfiguration adds (its id is not in this "
+        + "file yet), before the request, so that it starts warm: started with the new epoch's file, it fetches only "
+        + "what changed since the snapshot")
+    boolean joining;
+
     @Override
     int run(ClusterConfig cluster, PrintWriter print) throws Exception {
+      if (joining) {
+        Path dir = data != null ? data : cluster.dataDirectory().resolve("replica-" + id);
+        SnapshotImport.Imported r = SnapshotImport.warm(cluster, id, dir, Services.find(service)::create, input());
+        print.printf("imported checkpoint %d into %s (%d chunks staged, %d bytes read); once the reconfiguration "
+            + "adding replica %d is done, start it on it with the new cluster file%n", r.sequence(), dir,
+            r.chunksInstalled(), r.bytes(), id);
+        return 0;
+      }
       Path dir = dataOf(cluster, id, data);
       SnapshotImport.Imported r = SnapshotImport.run(cluster, id, dir, Services.find(service)::create, input());
       print.printf("imported checkpoint %d into %s (%d chunks staged, %d bytes read); start replica %d on it%n",

@@ -185,6 +185,12 @@ class BftMainTest {
         + ": it is not a bft snapshot file (it does not start with BFT-SNAP)");
     assertThat(dir.resolve("data/replica-3")).doesNotExist();
     err.getBuffer().setLength(0);
+    assertThat(run("snapshot", "import", "--joining", "--config", cluster, "--id", "2", "--in", notASnapshot.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("bft snapshot import: replica 2 is in the cluster file already: a "
+        + "replica to be added takes an id past 3");
+    assertThat(dir.resolve("data/replica-2")).doesNotExist();
+    err.getBuffer().setLength(0);
     assertThat(run("snapshot", "verify", "--config", cluster, "--in", dir.resolve("none.snap").toString())).isEqualTo(1);
     assertThat(err.toString().strip()).isEqualTo("bft snapshot verify: snapshot file " + dir.resolve("none.snap")
         + " does not exist");
