@@ -43,6 +43,9 @@ class LauncherProcessTest {
     Process cluster = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     try {
       awaitText(out, "the cluster keeps running", 120);
+      // the key-value demo's one check in the default run (UnpackedTarballIT runs the ledger's)
+      assertThat(Files.readString(out)).contains("put key-3 = value-3 -> ok", "get key-2 -> value-2", "delete key-1 -> ok",
+          "get key-1 -> (absent)", "every result as expected");
       ProcessHandle replica2 = cluster.descendants()
           .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains("--id 2")).orElse(false))
           .findFirst().orElseThrow(() -> new AssertionError("no process of replica 2 under bin/bft cluster"));
@@ -120,7 +123,7 @@ class LauncherProcessTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Tag("slow") // the default run takes this path from the tarball (UnpackedTarballIT) and with --netns
+  @org.junit.jupiter.api.Tag("slow") // the default run takes this path from the tarball (UnpackedTarballIT, with the ledger) and with --netns
   void clusterStartsRealReplicaProcessesAndAClientCompletesSignedOperations() throws Exception {
     BftLauncher.Run r = bft("cluster", "--dir", "local", "--operations", "5", "--demo-only");
     assertThat(r.exit()).as(r.out() + r.err()).isZero();

@@ -14,6 +14,7 @@ import dev.bft.core.protocol.LogRecord;
 import dev.bft.core.protocol.Replica;
 import dev.bft.core.protocol.ReplicaConfig;
 import dev.bft.core.protocol.TimerId;
+import dev.bft.core.runtime.ProtocolTimers;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,7 +63,10 @@ final class SimReplica implements Effects {
   private final Simulation sim;
   /** Where its messages go: through its epoch's membership, tagged with the epoch, through its Byzantine filter if any. */
   private final SimLinks links;
-  private final SimTimers timers;
+  /** The production timers on virtual time; a firing waits on {@link #protocolLane} while the process is paused. */
+  private final ProtocolTimers timers;
+  /** Firings that came due while the process was paused: its clock ran on, its protocol thread did not. */
+  private final List<Runnable> dueWhilePaused = new ArrayList<>();
 
   SimReplica(int id, Simulation sim, SimEpoch epoch) {
     this.id = id;
@@ -70,7 +74,25 @@ final class SimReplica implements Effects {
     this.epoch = epoch;
     this.states = new SimStateTransfer(this, sim);
     this.links = new SimLinks(this, sim);
-    this.timers = new SimTimers(this, sim);
+    this.timers = new ProtocolTimers(new SimClock(sim, () -> true), this::protocolLane, this::timerFired);
+  }
+
+  /**
+   * The lane a firing is posted to. Stale firings need no care here: a crash or a replaced core
+   * cancels every timer, and the timers ignore a firing that a cancel or re-arm overtook.
+   */
+  private void protocolLane(Runnable firing) {
+    if (up) {
+      firing.run();
+    } else {
+      dueWhilePaused.add(firing);
+    }
+  }
+
+  private void timerFired(TimerId timer) {
+    sim.trace("t", id, timer);
+    replica.onTimer(timer);
+    afterEvent();
   }
 
   private dev.bft.storage.LmdbStore store;
@@ -191,13 +213,18 @@ final class SimReplica implements Effects {
   /** Ends every timer of the current incarnation (a crash, or the core replaced by the next epoch's). */
   void cancelTimers() {
     timers.cancelAll();
+    dueWhilePaused.clear();
   }
 
   /** Back from a pause, unless it was stopped for good meanwhile. */
   void resume() {
     up = !retired && !joining;
     if (up) {
-      timers.resumed();
+      // each as an event of its own at this instant, in the order they came due
+      for (Runnable firing : dueWhilePaused) {
+        sim.queue().at(sim.now(), () -> protocolLane(firing));
+      }
+      dueWhilePaused.clear();
     }
   }
 

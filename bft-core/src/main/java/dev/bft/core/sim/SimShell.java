@@ -12,7 +12,6 @@ import dev.bft.core.runtime.Checkpoints;
 import dev.bft.core.runtime.DurableLog;
 import dev.bft.core.runtime.DurableRecords;
 import dev.bft.core.runtime.ReplicaShell;
-import dev.bft.core.runtime.ShellClock;
 import dev.bft.core.runtime.Transport;
 import dev.bft.core.service.StateSnapshot;
 import dev.bft.crypto.Digest;
@@ -55,7 +54,7 @@ final class SimShell implements ReplicaShell.Host, Checkpoints {
     this.options = sim.options().shell();
     SimSigning signing = sim.signing();
     this.quarantine = new dev.bft.core.runtime.ClientQuarantine(1_000, () -> sim.now() * 1_000_000L);
-    ReplicaShell.Io io = new ReplicaShell.Io(new Frames(), new Clock(), new SimLanes(sim.queue(), () -> alive),
+    ReplicaShell.Io io = new ReplicaShell.Io(new Frames(), new SimClock(sim, () -> alive), new SimLanes(sim.queue(), () -> alive),
         new PowerLoss(durable, faults));
     this.shell = new ReplicaShell(node.id, sim.quorum(), node.replica.config().checkpointInterval(),
         signing.replicaEncoders[node.id], signing.decoder, io, this, this, options.parts(), null, replica);
@@ -192,30 +191,6 @@ final class SimShell implements ReplicaShell.Host, Checkpoints {
     @Override
     public void flush() {
       // The simulated network carries each frame as it is written.
-    }
-  }
-
-  /** Virtual time: one tick is one millisecond; timers are events that a dead incarnation ignores. */
-  private final class Clock implements ShellClock {
-    @Override
-    public long millis() {
-      return sim.now();
-    }
-
-    @Override
-    public long nanos() {
-      return sim.now() * 1_000_000L;
-    }
-
-    @Override
-    public Cancellable after(long millis, Runnable task) {
-      boolean[] cancelled = new boolean[1];
-      sim.queue().at(sim.now() + millis, () -> {
-        if (alive && !cancelled[0]) {
-          task.run();
-        }
-      });
-      return () -> cancelled[0] = true;
     }
   }
 

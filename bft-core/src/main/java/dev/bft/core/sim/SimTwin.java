@@ -10,6 +10,7 @@ import dev.bft.core.protocol.LogRecord;
 import dev.bft.core.protocol.Replica;
 import dev.bft.core.protocol.ReplicaConfig;
 import dev.bft.core.protocol.TimerId;
+import dev.bft.core.runtime.ProtocolTimers;
 import dev.bft.core.service.ReplicatedService;
 import dev.bft.crypto.Digest;
 import java.util.Set;
@@ -29,6 +30,8 @@ final class SimTwin implements Effects {
     this.id = id;
     this.sim = sim;
     this.originalAudience = Set.copyOf(originalAudience);
+    // a twin is never paused or crashed on its own: its firings run at once
+    this.timers = new ProtocolTimers(new SimClock(sim, () -> true), Runnable::run, this::fired);
     this.replica = new Replica(config, service, this);
     replica.start();
   }
@@ -38,7 +41,7 @@ final class SimTwin implements Effects {
     return !originalAudience.contains(sender);
   }
 
-  private final long[] generation = new long[TimerId.values().length];
+  private final ProtocolTimers timers;
 
   @Override
   public void send(int to, ReplicaMessage message) {
@@ -70,17 +73,16 @@ final class SimTwin implements Effects {
 
   @Override
   public void setTimer(TimerId timer, long ticks) {
-    long g = ++generation[timer.ordinal()];
-    sim.queue().at(sim.now() + ticks, () -> {
-      if (generation[timer.ordinal()] == g) {
-        replica.onTimer(timer);
-      }
-    });
+    timers.set(timer, ticks);
   }
 
   @Override
   public void cancelTimer(TimerId timer) {
-    generation[timer.ordinal()]++;
+    timers.cancel(timer);
+  }
+
+  private void fired(TimerId timer) {
+    replica.onTimer(timer);
   }
 
   @Override

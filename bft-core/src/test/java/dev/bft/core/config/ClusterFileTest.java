@@ -74,7 +74,7 @@ class ClusterFileTest {
     assertThat(c.parameters().logWindow()).isEqualTo(256);
     assertThat(c.parameters().durability()).isEqualTo(Durability.SYNC);
     assertThat(c.parameters().batchLingerMillis()).as("off unless asked for").isZero();
-    assertThat(c.parameters().batchDelayMillis()).as("PROTOCOL.md's rule: partial batches wait for the drain")
+    assertThat(c.parameters().batchDelayMillis()).as("docs/protocol.md's drain rule: partial batches wait for the drain")
         .isEqualTo(ProtocolParameters.UNTIL_DRAINED);
     List<String> timed = valid();
     timed.add("batch.delay.ms = 9");

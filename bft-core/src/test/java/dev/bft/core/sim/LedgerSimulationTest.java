@@ -5,14 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bft.core.protocol.Quorum;
 import dev.bft.core.protocol.ReplicaConfig;
-import dev.bft.core.service.ExecutionContext;
 import dev.bft.core.service.ReplicatedService;
-import dev.bft.core.service.StateSnapshot;
-import dev.bft.core.service.ledger.LedgerOperation;
-import dev.bft.core.service.ledger.LedgerResult;
 import dev.bft.core.service.ledger.LedgerService;
 import dev.bft.core.sim.check.LedgerSupplyChecker;
-import dev.bft.crypto.Digest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,45 +89,6 @@ class LedgerSimulationTest {
         sim.closeStorage();
       }
     });
-  }
-
-  /** A ledger with a planted bug: every transfer also destroys one unit of the sender's money. */
-  public static final class LeakyLedger implements dev.bft.core.service.ByteChunkService {
-    private final LedgerService ledger = new LedgerService(4);
-
-    @Override
-    public byte[] execute(byte[] operation, ExecutionContext ctx) {
-      byte[] result = ledger.execute(operation, ctx);
-      if (LedgerOperation.decode(operation) instanceof LedgerOperation.Transfer t && LedgerResult.decode(result).ok()) {
-        ledger.execute(new LedgerOperation.Withdraw(t.from(), 1).encode(), ctx);
-      }
-      return result;
-    }
-
-    @Override
-    public byte[] executeReadOnly(byte[] operation) {
-      return ledger.executeReadOnly(operation);
-    }
-
-    @Override
-    public int chunkCount() {
-      return ledger.chunkCount();
-    }
-
-    @Override
-    public Digest[] chunkDigests() {
-      return ledger.chunkDigests();
-    }
-
-    @Override
-    public dev.bft.core.service.ByteChunkSnapshot snapshot() {
-      return ledger.snapshot();
-    }
-
-    @Override
-    public void installChunk(int chunk, byte[] content) {
-      ledger.installChunk(chunk, content);
-    }
   }
 
   @Test

@@ -59,8 +59,8 @@ final class BenchCommand implements Callable<Integer> {
   List<String> batchSizes;
 
   @Option(names = "--durabilities", split = ",", defaultValue = "async",
-      description = "durability settings measured at --attack-clients besides the default sync (PROTOCOL.md: the benchmarks "
-          + "report both), or 'none' (default: ${DEFAULT-VALUE})")
+      description = "durability settings measured at --attack-clients besides the default sync (docs/benchmarks.md reports "
+          + "both), or 'none' (default: ${DEFAULT-VALUE})")
   List<String> durabilities;
 
   @Option(names = "--tls", split = ",", defaultValue = "off",
