@@ -82,6 +82,7 @@ final class AgainstCommand implements Callable<Integer> {
     String header = header();
     out.print(header);
     out.flush();
+    dir = dir.toAbsolutePath(); // the JVMs run in directories of their own
     Files.createDirectories(dir);
     BftSmartBuild.Built built = BftSmartBuild.prepare(given, dir.resolve("bftsmart-build"), out);
     SideBySideTable table = new SideBySideTable();

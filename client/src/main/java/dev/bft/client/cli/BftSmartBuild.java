@@ -111,8 +111,9 @@ final class BftSmartBuild {
   }
 
   /** Unpacks (if a tarball), fetches the dependencies and compiles, under {@code work}; logs to {@code work}/build.log. */
-  static Built prepare(Path given, Path work, PrintWriter out) throws IOException, InterruptedException {
+  static Built prepare(Path given, Path workDir, PrintWriter out) throws IOException, InterruptedException {
     check(given);
+    Path work = workDir.toAbsolutePath(); // the steps run in directories of their own
     Files.createDirectories(work);
     Path log = work.resolve("build.log");
     Path tree;
