@@ -46,7 +46,7 @@ class AgainstBftSmartProcessTest {
     }
     assertThat(Files.readString(work.resolve("vs/results.md"))).contains("command: bin/bft bench against bftsmart=",
         "| 4 | 4 | 64 | bftsmart-default |");
-    assertThat(work.resolve("vs/runs/bftsmart-default-n4-c4-s64/replica-0/config/currentView")).as("a fresh config").exists();
+    assertThat(work.resolve("vs/runs/bftsmart-default-n4-c4-s64/replica-0/config/currentView")).as("BFT-SMaRt ran from its own copy of config/").exists();
   }
 
   @Test
