@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -90,23 +91,38 @@ final class BftSmartRun {
               String.valueOf(operationsPerClient(point.clients(), warmup, window)), String.valueOf(point.size()), "0", "false",
               "false", point.mode())), client, clientLog);
       Path latencies = client.resolve("latencies_" + FIRST_CLIENT + ".txt");
-      long first = awaitFirstCompletion(load, replicas, latencies, clientLog, Duration.ofMinutes(2));
-      long from = first + warmup.toMillis();
-      long to = from + window.toMillis();
-      out.printf(Locale.ROOT, "  BFT-SMaRt's first completion at %tT; warm-up until %tT, window until %tT%n", first, from, to);
-      out.flush();
-      // Replica CPU sampled through the run; the window's figure is between the samples nearest its ends.
+      // Replica CPU sampled from the client's start on; the window's figure is between the samples
+      // nearest its ends. The client writes its file through a buffer (8 KiB: seconds of completions
+      // at a low rate), so its first line, and the window's last, show up late: wait for them.
       ProcessCpu cpu = new ProcessCpu(replicas.stream().map(Process::toHandle).toList());
       List<long[]> samples = new ArrayList<>(); // {epoch ms, total CPU ns or -1}
-      // the client writes through a buffer: give it a couple of seconds to write the window's end
-      while (System.currentTimeMillis() < to + 2_000) {
-        samples.add(new long[] {System.currentTimeMillis(), total(cpu.read())});
+      long started = System.currentTimeMillis();
+      long first = -1;
+      long to = Long.MAX_VALUE;
+      while (true) {
+        long now = System.currentTimeMillis();
+        samples.add(new long[] {now, total(cpu.read())});
         alive(replicas, logs, "a BFT-SMaRt replica");
-        if (!load.isAlive()) {
-          break; // it finished (or failed): the file says whether the window is complete
+        if (first < 0) {
+          first = firstCompletion(latencies);
+          if (first >= 0) {
+            to = first + warmup.toMillis() + window.toMillis();
+            out.printf(Locale.ROOT, "  BFT-SMaRt's first completion at %tT; warm-up until %tT, window until %tT%n", first,
+                first + warmup.toMillis(), to);
+            out.flush();
+          } else if (!load.isAlive()) {
+            throw new IllegalStateException("BFT-SMaRt's client exited with code " + load.exitValue()
+                + " before its first completion; see " + clientLog);
+          } else if (now - started > TimeUnit.MINUTES.toMillis(2)) {
+            throw new IllegalStateException("BFT-SMaRt's client completed no request within 2 minutes; see " + clientLog);
+          }
+        } else if (!load.isAlive() || now >= to + 2_000 && lastCompletion(latencies) >= to
+            || now >= to + TimeUnit.MINUTES.toMillis(1)) {
+          break; // finished, or the window is in the file (or never will be: the file says so)
         }
-        Thread.sleep(250);
+        Thread.sleep(first < 0 ? 100 : 250);
       }
+      long from = first + warmup.toMillis();
       load.destroyForcibly();
       load.waitFor();
       if (!Files.exists(latencies)) {
@@ -170,26 +186,31 @@ final class BftSmartRun {
     }
   }
 
-  private static long awaitFirstCompletion(Process load, List<Process> replicas, Path latencies, Path clientLog, Duration most)
-      throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + most.toNanos();
-    while (true) {
-      alive(replicas, List.of(clientLog.resolveSibling("replica-0.log")), "a BFT-SMaRt replica");
-      if (Files.exists(latencies)) {
-        BftSmartLatencies file = BftSmartLatencies.parse(Files.readString(latencies), latencies.toString());
-        if (file.size() > 0) {
-          return file.firstMillis();
-        }
+  /** The first completion's time in the client's file so far (epoch ms), or -1 if it has none yet. */
+  private static long firstCompletion(Path latencies) throws IOException {
+    if (!Files.exists(latencies)) {
+      return -1;
+    }
+    BftSmartLatencies file = BftSmartLatencies.parse(Files.readString(latencies), latencies.toString());
+    return file.size() == 0 ? -1 : file.firstMillis();
+  }
+
+  /** The completion time of the file's last whole line (epoch ms), or -1: read from its tail, as the file grows large. */
+  static long lastCompletion(Path latencies) throws IOException {
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(latencies.toFile(), "r")) {
+      long length = f.length();
+      byte[] tail = new byte[(int) Math.min(length, 4096)];
+      f.seek(length - tail.length);
+      f.readFully(tail);
+      String text = new String(tail, java.nio.charset.StandardCharsets.US_ASCII);
+      int end = text.lastIndexOf('\n');
+      if (end < 0) {
+        return -1;
       }
-      if (!load.isAlive()) {
-        throw new IllegalStateException("BFT-SMaRt's client exited with code " + load.exitValue()
-            + " before its first completion; see " + clientLog);
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("BFT-SMaRt's client completed no request within " + most.toSeconds() + " s; see "
-            + clientLog);
-      }
-      Thread.sleep(100);
+      String[] fields = text.substring(text.lastIndexOf('\n', end - 1) + 1, end).strip().split("\\s+");
+      return fields.length == 3 ? Long.parseLong(fields[1]) : -1;
+    } catch (java.io.FileNotFoundException | NumberFormatException e) {
+      return -1;
     }
   }
 

@@ -73,4 +73,34 @@ class BftSmartSetupTest {
     assertThat(table.csv()).contains("4,30,64,bftsmart-default,1500,500.0,20.00,80.00,,2.000,0.500\n")
         .contains("4,100,64,bftsmart-nosig,3000,1000.0,20.00,80.00,0.5000,,\n");
   }
+
+  @Test
+  void theFilesLastWholeLineSaysHowFarItHasReached() throws Exception {
+    Path file = dir.resolve("latencies_1001.txt");
+    assertThat(BftSmartRun.lastCompletion(file)).as("no file yet").isEqualTo(-1);
+    Files.writeString(file, "1001\t1000\t5\n");
+    assertThat(BftSmartRun.lastCompletion(file)).isEqualTo(1000);
+    Files.writeString(file, "1001\t1000\t5\n".repeat(500) + "1002\t2000\t7\n1001\t30");
+    assertThat(BftSmartRun.lastCompletion(file)).as("a cut-short last line is not read").isEqualTo(2000);
+  }
+
+  @Test
+  void cpuPerOperationIsTheReplicasCpuBetweenTheSamplesInsideTheWindowOverTheRequestsBetweenThem() {
+    // one completion every 10 ms from t = 0 to 10 s
+    StringBuilder text = new StringBuilder();
+    for (int ms = 0; ms < 10_000; ms += 10) {
+      text.append("1001\t").append(ms).append("\t1\n");
+    }
+    BftSmartLatencies file = BftSmartLatencies.parse(text.toString(), "latencies_1001.txt");
+    // samples every second, 100 ms of CPU per second: 100 requests per second, 1 ms each
+    java.util.List<long[]> samples = new java.util.ArrayList<>();
+    for (long t = 500; t < 10_000; t += 1_000) {
+      samples.add(new long[] {t, t * 100_000L});
+    }
+    // the window 2 000..6 000 is measured between the samples at 2 500 and 5 500
+    assertThat(BftSmartRun.cpuPerOperation(samples, file, 2_000, 6_000)).isEqualTo(1.0);
+    assertThat(BftSmartRun.cpuPerOperation(samples, file, 2_000, 2_400)).as("no sample inside the window").isNaN();
+    samples.set(3, new long[] {3_500, -1});
+    assertThat(BftSmartRun.cpuPerOperation(samples, file, 3_000, 6_000)).as("the system gave no CPU figure").isNaN();
+  }
 }
