@@ -32,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * machine (every replica verifies every client signature once). Writes CSV files that
  * bench/scripts/plot_benchmarks.py turns into the charts of docs/benchmarks.md.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = AgainstCommand.class,
     description = "Run the end-to-end benchmark suite on local replica processes and write CSV results.")
 final class BenchCommand implements Callable<Integer> {
   /** BFT-SMaRt on a 2-core machine, 4 replicas, 30 clients, signed 64-byte requests, as quoted in the performance issue. */

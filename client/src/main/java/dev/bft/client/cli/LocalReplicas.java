@@ -158,6 +158,18 @@ final class LocalReplicas implements AutoCloseable {
     addProcess(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
   }
 
+  /**
+   * Starts another program in {@code dir} (a peer system's replica or client, for a side-by-side
+   * run), its output to {@code log}; it is stopped with the replicas, also on Ctrl-C.
+   */
+  Process startProcess(List<String> command, Path dir, Path log) throws IOException {
+    Files.createDirectories(log.getParent());
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    addProcess(p);
+    return p;
+  }
+
   private synchronized void addProcess(Process p) {
     processes.add(p);
   }
