@@ -37,8 +37,12 @@ public record ProtocolParameters(int batchSize, long batchDelayMillis, int pipel
         replyDigestBytes);
   }
 
+  /** A drained primary's wait for the clients it just answered: merges closed-loop cohorts; backs off on open loads. */
+  public static final long DEFAULT_LINGER_MILLIS = 3;
+
   public static ProtocolParameters defaults() {
-    return new ProtocolParameters(256, UNTIL_DRAINED, 16, 128, 256, 2000, 250, Durability.SYNC, 1024, 0, true,
+    // The linger is on by default (docs/protocol.md, Batching): it backs off by itself where it does not pay.
+    return new ProtocolParameters(256, UNTIL_DRAINED, 16, 128, 256, 2000, 250, Durability.SYNC, 1024, DEFAULT_LINGER_MILLIS, true,
         dev.bft.core.protocol.ReplicaConfig.DEFAULT_TIMESTAMP_SKEW_TICKS, DEFAULT_SERVICE_MAP_MEGABYTES,
         dev.bft.core.protocol.ReplicaConfig.DEFAULT_REPLY_DIGEST_BYTES);
   }

@@ -73,7 +73,8 @@ class ClusterFileTest {
     assertThat(c.parameters().batchSize()).isEqualTo(64);
     assertThat(c.parameters().logWindow()).isEqualTo(256);
     assertThat(c.parameters().durability()).isEqualTo(Durability.SYNC);
-    assertThat(c.parameters().batchLingerMillis()).as("off unless asked for").isZero();
+    assertThat(c.parameters().batchLingerMillis()).as("on by default: it backs off by itself where it does not pay")
+        .isEqualTo(3);
     assertThat(c.parameters().batchDelayMillis()).as("docs/protocol.md's drain rule: partial batches wait for the drain")
         .isEqualTo(ProtocolParameters.UNTIL_DRAINED);
     List<String> timed = valid();

@@ -69,6 +69,10 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--read-back", description = "with --keys unique: after the run, read every key written back and check its value")
   boolean readBack;
 
+  @Option(names = "--per-second", description = "print each second's completed operations, warm-up included, as "
+      + "'<second> <ops>' lines (a cold cluster's curve: bench/scripts/cold_start.sh)")
+  boolean perSecond;
+
   @Override
   public Integer call() throws Exception {
     if (!keys.equals("same") && !keys.equals("unique")) {
@@ -93,6 +97,9 @@ final class LoadCommand implements Callable<Integer> {
       try (LoadRun load = new LoadRun(cluster, config.toAbsolutePath().getParent(), clients, size, readRatio, rate)) {
         if (keys.equals("unique")) {
           load.uniqueKeys();
+        }
+        if (perSecond) {
+          load.perSecond(spec.commandLine().getOut());
         }
         int status = report(load.measure(clients, new LoadRun.Warmup(w, w, () -> true), d, true, () -> {}));
         if (readBack) {

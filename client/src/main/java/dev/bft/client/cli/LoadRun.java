@@ -38,6 +38,7 @@ final class LoadRun implements AutoCloseable {
   private final List<BftClient> connections = new ArrayList<>();
   /** Each put writes a key of its own (the state grows), rather than its identity's one key. */
   private boolean uniqueKeys;
+  private java.io.PrintWriter perSecond;
   /** Per identity, how many unique keys it has written (they are 0..count-1): what a read-back checks. */
   private final java.util.Map<Integer, AtomicLong> written = new java.util.concurrent.ConcurrentHashMap<>();
   // Shared: a few I/O threads for all links, one check per replica and batch of replies.
@@ -100,6 +101,15 @@ final class LoadRun implements AutoCloseable {
    */
   LoadRun uniqueKeys() {
     this.uniqueKeys = true;
+    return this;
+  }
+
+  /**
+   * Prints, each second of the load, a line {@code <second> <operations completed in it>} from its
+   * first operation on, warm-up included: the curve of a cold cluster warming up.
+   */
+  LoadRun perSecond(java.io.PrintWriter to) {
+    this.perSecond = to;
     return this;
   }
 
@@ -234,6 +244,8 @@ final class LoadRun implements AutoCloseable {
     }
     long last = 0;
     long lastReport = started;
+    long lastSecond = 0;
+    int second = 0;
     long lastAsked = started;
     boolean announced = false;
     while (loops.stream().anyMatch(loop -> !loop.done.isDone())) {
@@ -251,6 +263,12 @@ final class LoadRun implements AutoCloseable {
       if (!announced && System.nanoTime() >= measureFrom.get()) {
         announced = true;
         measuring.run();
+      }
+      if (perSecond != null && elapsed >= (second + 1) * 1_000_000_000L) {
+        long done = completed.get();
+        perSecond.printf("%d %d%n", ++second, done - lastSecond);
+        perSecond.flush();
+        lastSecond = done;
       }
       if (progress && now - lastReport >= 1_000_000_000L) {
         long done = completed.get();
