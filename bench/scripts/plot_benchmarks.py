@@ -96,7 +96,6 @@ def main(results, out):
         c.line(list(zip(xs, p99)), "#d62728", "p99 latency (ms)", 1)
         if bound:
             c.line([(0, bound * 0.6), (max(xs), bound * 0.6)], "#999", f"60% of crypto bound ({bound * 0.6:.0f})", 2)
-        c.line([(0, 300), (max(xs), 300)], "#ff7f0e", "BFT-SMaRt, quoted (300)", 3)
         c.save(os.path.join(out, "throughput-vs-clients.svg"))
 
     at = attack_clients(rows)

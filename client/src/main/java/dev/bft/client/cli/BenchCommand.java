@@ -35,9 +35,6 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = AgainstCommand.class,
     description = "Run the end-to-end benchmark suite on local replica processes and write CSV results.")
 final class BenchCommand implements Callable<Integer> {
-  /** BFT-SMaRt on a 2-core machine, 4 replicas, 30 clients, signed 64-byte requests, as quoted in the performance issue. */
-  static final double BFT_SMART_REFERENCE = 300;
-
   @Spec
   CommandSpec spec;
 
@@ -162,6 +159,8 @@ final class BenchCommand implements Callable<Integer> {
     double bound = cores * verifiesPerCore / 4;
     out.printf(Locale.ROOT, "machine: %d cores, Java %s; Ed25519 verify %.0f/s per core -> crypto bound for 4 replicas on this machine %.0f ops/s%n",
         cores, System.getProperty("java.version"), verifiesPerCore, bound);
+    BatchBound batchBound = BatchBound.measure();
+    out.println("  " + batchBound.describe(cores, 4));
     if (delay != null) {
       out.printf("links: every replica-to-replica and client-to-replica connection through a relay, %s (relays in this process)%n",
           delay.describe());
@@ -180,6 +179,7 @@ final class BenchCommand implements Callable<Integer> {
     List<String> cdfRows = new ArrayList<>(List.of("percentile,latency_ms"));
     Map<String, Double> atAttackLoad = new LinkedHashMap<>();
     double[] asyncOps = {0};
+    double[] batchShare = {0};
     // ops/s and replica CPU per operation at the attack load, with TLS (fault-free) and without (tls-off)
     double[] tlsOn = {0, 0};
     double[] tlsOff = {0, 0};
@@ -229,7 +229,10 @@ final class BenchCommand implements Callable<Integer> {
               checked[0] = checks.read();
               staged[0] = stages.read();
             });
-            String signatures = SignatureChecks.describe(checked[0], checks.read());
+            SignatureChecks.Reading checkedAfter = checks.read();
+            String signatures = SignatureChecks.describe(checked[0], checkedAfter);
+            double equation = SignatureChecks.meanEquation(checked[0], checkedAfter);
+            double batchOps = equation > 0 ? batchBound.opsPerSecond(cores, cluster.n(), equation) : 0;
             String stageTimes = StageTimes.describe(staged[0], stages.read(), cluster.n(), attacker);
             double replicaMillis = ProcessCpu.millisPerOperation(from[0], replicaCpu.read(), r.opsPerSecond());
             double loadMillis = ProcessCpu.millisPerOperation(from[1], loadCpu.read(), r.opsPerSecond());
@@ -245,6 +248,10 @@ final class BenchCommand implements Callable<Integer> {
             if (!signatures.isEmpty()) {
               out.printf("%-12s %s%n", "", signatures);
             }
+            if (batchOps > 0) {
+              out.printf(Locale.ROOT, "%-12s batch bound at equations of %.1f: %.0f ops/s; this point %.0f%% of it%n", "",
+                  equation, batchOps, 100 * r.opsPerSecond() / batchOps);
+            }
             for (String line : stageTimes.lines().toList()) {
               out.printf("%-12s %s%n", "", line);
             }
@@ -256,6 +263,9 @@ final class BenchCommand implements Callable<Integer> {
               double[] point = scenario.name().equals("tls-off") ? tlsOff : tlsOn;
               point[0] = r.opsPerSecond();
               point[1] = replicaMillis;
+            }
+            if (n == attackClients && scenario.name().equals("fault-free")) {
+              batchShare[0] = batchOps;
             }
             if (n == attackClients && scenario.settings().isEmpty()) {
               atAttackLoad.put(scenario.name(), r.opsPerSecond());
@@ -304,8 +314,9 @@ final class BenchCommand implements Callable<Integer> {
     out.println();
     Double base = atAttackLoad.get("fault-free");
     if (base != null) {
-      out.printf(Locale.ROOT, "fault-free, %d clients: %.0f ops/s = %.1fx BFT-SMaRt's quoted %.0f, %.0f%% of the crypto bound %.0f%n",
-          attackClients, base, base / BFT_SMART_REFERENCE, BFT_SMART_REFERENCE, 100 * base / bound, bound);
+      out.printf(Locale.ROOT, "fault-free, %d clients: %.0f ops/s = %.0f%% of the crypto bound %.0f%s%n",
+          attackClients, base, 100 * base / bound, bound, batchShare[0] > 0
+              ? String.format(Locale.ROOT, ", %.0f%% of the batch bound %.0f", 100 * base / batchShare[0], batchShare[0]) : "");
       // The bound in CPU terms: the machine's cores spread over the operations the bound allows.
       out.printf(Locale.ROOT, "  (60%% of the bound leaves %.3f ms of CPU per operation for replicas and load together)%n",
           cores * 1000.0 / (0.6 * bound));

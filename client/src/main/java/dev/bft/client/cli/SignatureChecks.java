@@ -53,6 +53,15 @@ final class SignatureChecks {
     return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
   }
 
+  /** Signatures per batch equation over the measurement; 0 without readings or equations. */
+  static double meanEquation(Reading from, Reading to) {
+    if (from == null || to == null) {
+      return 0;
+    }
+    double equations = to.equations() - from.equations();
+    return equations > 0 ? (to.batched() - from.batched()) / equations : 0;
+  }
+
   /**
    * E.g. "2.05 signature checks per operation and replica (0.31 alone, the rest in equations of
    * 12.4; 0.70 with an R hint)"; "" without readings.
@@ -64,8 +73,7 @@ final class SignatureChecks {
     double executed = to.executed() - from.executed();
     double alone = (to.alone() - from.alone()) / executed;
     double batched = (to.batched() - from.batched()) / executed;
-    double equations = to.equations() - from.equations();
-    double mean = equations > 0 ? (to.batched() - from.batched()) / equations : 0;
+    double mean = meanEquation(from, to);
     double hinted = (to.hinted() - from.hinted()) / executed;
     return String.format(Locale.ROOT,
         "%.2f signature checks per operation and replica (%.2f alone, the rest in equations of %.1f; %.2f with an R hint)",
