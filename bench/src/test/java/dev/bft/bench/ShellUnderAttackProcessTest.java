@@ -159,6 +159,8 @@ class ShellUnderAttackProcessTest {
         assertThat(checks).as("signatures replica %d checked for %d amplified messages", r, 2_000 * 4 + 3_000).isLessThan(500);
         assertThat(replicas.rejected(r, "MALFORMED") + replicas.rejected(r, "TOO_LARGE")
             + replicas.rejected(r, "FIELD_OUT_OF_RANGE")).as("poisoned frames refused by replica %d", r).isGreaterThan(0);
+        assertThat(replicas.rejected(r, "EPOCH_NOTICE_INVALID")).as("poisoned EPOCH-NOTICEs refused by replica %d", r)
+            .isGreaterThan(0);
         assertThat(replicas.alive(r)).isTrue();
       }
       try (BftClient client = client(cluster, CLIENT)) {

@@ -152,7 +152,7 @@ public final class ReplicaNode implements AutoCloseable {
     this.epochs = EpochHandover.open(self, config, data, encoder, durable, scheduler, stateTransfer, metrics,
         (peer, notice) -> write(peer < config.n() ? links.replica(peer) : links.client(peer), notice),
         () -> dev.bft.core.protocol.StateDigests.checkpoint(service.stateDigest(),
-            ReplicaNode.this.shell.replica().clientTable()));
+            ReplicaNode.this.shell.replica().clientTable()), this::refused);
     Transport transport = new LinkTransport(links::replica, links::client,
         () -> refused(ShellRefusal.OUTBOUND_QUEUE_FULL.name()));
     ReplicaShell.Io io = new ReplicaShell.Io(transport, new SystemShellClock(scheduler, clockOffsetMillis), Lane.THREADS, durable);
