@@ -14,6 +14,7 @@ import dev.bft.core.config.FreePorts;
 import dev.bft.core.message.Hello;
 import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.core.runtime.ClientSide;
+import dev.bft.core.runtime.LinkTls;
 import dev.bft.core.service.KvResult;
 import dev.bft.crypto.Ed25519KeyPair;
 import dev.bft.crypto.KeyFiles;
@@ -159,6 +160,8 @@ class ShellUnderAttackProcessTest {
         assertThat(checks).as("signatures replica %d checked for %d amplified messages", r, 2_000 * 4 + 3_000).isLessThan(500);
         assertThat(replicas.rejected(r, "MALFORMED") + replicas.rejected(r, "TOO_LARGE")
             + replicas.rejected(r, "FIELD_OUT_OF_RANGE")).as("poisoned frames refused by replica %d", r).isGreaterThan(0);
+        assertThat(replicas.rejected(r, "EPOCH_NOTICE_INVALID")).as("poisoned EPOCH-NOTICEs refused by replica %d", r)
+            .isGreaterThan(0);
         assertThat(replicas.alive(r)).isTrue();
       }
       try (BftClient client = client(cluster, CLIENT)) {
@@ -232,6 +235,17 @@ class ShellUnderAttackProcessTest {
           assertThat(hijack.closedByReplica()).isTrue();
         }
         assertThat(replicas.rejected(1, "TLS_KEY_MISMATCH")).isEqualTo(1);
+
+        // A peer with a key of its own, not in the cluster file: refused by replica 1's TLS, before any frame.
+        var strangerTls = new LinkTls(Ed25519KeyPair.generate(new SecureRandom()), "stranger",
+            java.util.Set.of(cluster.replica(1).publicKey()));
+        long linkErrors = replicas.rejected(1, "LINK_ERROR");
+        try (RawPeer stranger = RawPeer.open(cluster, 1, strangerTls)) {
+          assertThat(stranger.closedByReplica()).as("a stranger's TLS link hung up on, no challenge sent").isTrue();
+        } catch (java.io.IOException refusedInTheTlsHandshake) {
+          // as good: under TLS 1.3 the connecting side may or may not see the alert before its handshake ends
+        }
+        assertThat(replicas.rejected(1, "LINK_ERROR")).as("the refused TLS handshake").isGreaterThan(linkErrors);
         serves(replicas, client, "after-", 3);
         for (int r = 0; r < 4; r++) {
           assertThat(replicas.alive(r)).as("replica %d", r).isTrue();

@@ -15,21 +15,25 @@ import dev.bft.core.message.NewView;
 import dev.bft.core.message.PrePrepare;
 import dev.bft.core.message.Prepare;
 import dev.bft.core.message.PreparedProof;
+import dev.bft.core.message.Reply;
 import dev.bft.core.message.Request;
 import dev.bft.core.message.StateChunk;
 import dev.bft.core.message.Status;
 import dev.bft.core.message.ViewChange;
+import dev.bft.core.message.codec.EpochNotice;
 import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.crypto.Digest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Frames a Byzantine replica sends to break a correct one's shell rather than its protocol: every
- * message type with each length field of its encoding (at any depth) set to a huge value,
+ * message type (REPLY and EPOCH-NOTICE too, which no replica takes from a peer) with each length
+ * field of its encoding (at any depth) set to a huge value,
  * certificates that embed thousands of signed messages, state nobody asked for, and fetches with
  * indexes out of range. Each must be dropped and counted at a bounded cost, never thrown.
  */
@@ -62,11 +66,22 @@ public final class HostileFrames {
         new StateChunk(128, new StateChunk.NodePage(0, 0, 1, new Digest[] {d, d}), replica, null),
         new StateChunk(128, new StateChunk.Piece(7, new byte[0], new byte[] {1, 2}, new byte[8]), replica, null), new Status(4, 0, replica, null),
         new Hello(replica, 1, new byte[32], new byte[32], null), new FetchBatch(1, d, replica, null),
-        new BatchReply(1, batch, replica, null));
+        new BatchReply(1, batch, replica, null), new Reply(4, client, 1, new byte[] {7}, replica, null));
     List<byte[]> frames = new ArrayList<>();
     messages.forEach(m -> frames.add(replicaEncoder.encode(m)));
     frames.add(signedRequest);
+    frames.add(epochNotice(replicaEncoder.encode(checkpoint)));
     return frames;
+  }
+
+  /**
+   * An EPOCH-NOTICE in shape (it proves nothing: its configuration is not one): a configuration and
+   * one CHECKPOINT as its proof, so that each of its length fields has bytes behind it.
+   */
+  static byte[] epochNotice(byte[] checkpoint) {
+    byte[] configuration = "epoch = 1\n".getBytes(StandardCharsets.UTF_8);
+    Digest d = Digest.sha256(configuration);
+    return new EpochNotice(configuration, 128, d, d, List.of(checkpoint)).encode();
   }
 
   /**
@@ -74,6 +89,9 @@ public final class HostileFrames {
    * {@link #POISON_LENGTHS}, with that field's length replaced (the bytes after it left as they were).
    */
   public static List<byte[]> poisoned(byte[] frame) {
+    if (EpochNotice.is(frame)) {
+      return poisonedNotice(frame);
+    }
     List<Integer> lengthAt = new ArrayList<>();
     collectLengths(frame, 0, frame.length, 0, lengthAt);
     List<byte[]> out = new ArrayList<>();
@@ -82,6 +100,34 @@ public final class HostileFrames {
         out.add(withLength(frame, at, poison));
       }
     }
+    return out;
+  }
+
+  /**
+   * An EPOCH-NOTICE is no envelope: its lengths are 4-byte big-endian fields ({@link EpochNotice}'s
+   * layout) and its proof count one byte. Each length in turn claims 2^31 - 1, 2^32 - 1 (-1 as an
+   * int) and 2^31 (the least negative int); the count claims 255 proofs.
+   */
+  private static List<byte[]> poisonedNotice(byte[] notice) {
+    ByteBuffer b = ByteBuffer.wrap(notice);
+    int configurationAt = 6;
+    int countAt = configurationAt + 4 + b.getInt(configurationAt) + 8 + 2 * Digest.SIZE;
+    List<Integer> lengthAt = new ArrayList<>(List.of(configurationAt));
+    for (int at = countAt + 1, i = 0; i < Byte.toUnsignedInt(notice[countAt]); i++) {
+      lengthAt.add(at);
+      at += 4 + b.getInt(at);
+    }
+    List<byte[]> out = new ArrayList<>();
+    for (int at : lengthAt) {
+      for (int poison : new int[] {Integer.MAX_VALUE, -1, Integer.MIN_VALUE}) {
+        byte[] p = notice.clone();
+        ByteBuffer.wrap(p).putInt(at, poison);
+        out.add(p);
+      }
+    }
+    byte[] manyProofs = notice.clone();
+    manyProofs[countAt] = (byte) 255;
+    out.add(manyProofs);
     return out;
   }
 

@@ -136,6 +136,39 @@ class SharedClientLinkTest {
   }
 
   /**
+   * A client link carries only its identities' REQUESTs: a REPLY, a poisoned EPOCH-NOTICE or a
+   * whole one (replicas send those; clients do not) ends the link as faulty, on the verification
+   * thread that reads it, without stopping the replica; the other identities are still served.
+   */
+  @Test
+  void aReplyOrAnEpochNoticeOnAClientLinkQuarantinesItAndTheReplicaServesOn() throws Exception {
+    awaitLinkedCluster(A);
+    byte[] checkpoint = new MessageEncoder(0, KeyFiles.read(ClusterKeygen.replicaKeyFile(dir, 0)))
+        .encode(new dev.bft.core.message.Checkpoint(128, dev.bft.crypto.Digest.sha256(new byte[] {9}), 0, null));
+    byte[] notice = HostileFrames.epochNotice(checkpoint);
+    List<byte[]> frames = new ArrayList<>(List.of(clients.get(B).encode(new Reply(0, B, 1, new byte[] {7}, B, null)), notice));
+    List<byte[]> poisoned = HostileFrames.poisoned(notice);
+    // The decoder refuses a notice on a client link by its first byte, whatever lengths follow:
+    // the configuration's poisoned lengths, one proof's and the proof count stand for all of them.
+    frames.addAll(poisoned.subList(0, 3));
+    frames.addAll(poisoned.subList(poisoned.size() - 3, poisoned.size()));
+    for (int i = 0; i < frames.size(); i++) {
+      // A quarantined identity is refused at the handshake for a while: each frame gets an identity and replica of its own.
+      int replica = i / 2;
+      int client = i % 2 == 0 ? B : C;
+      long quarantined = nodes.get(replica).rejectedFrames().getOrDefault("CLIENT_QUARANTINED", 0L);
+      try (RawLink link = new RawLink(replica, client)) {
+        link.send(frames.get(i));
+        assertThat(link.closedByReplica()).as("frame %d on the link of %d to replica %d", i, client, replica).isTrue();
+      }
+      assertThat(nodes.get(replica).rejectedFrames().get("CLIENT_QUARANTINED")).isEqualTo(quarantined + 1);
+    }
+    RawLink served = new RawLink(1, A);
+    served.send(request(A, 2, "a"));
+    assertThat(served.replyIsFor()).as("the replica serves on").isEqualTo(A);
+  }
+
+  /**
    * Until every replica answered a request sent to all: the replicas' own links are up, so a
    * request sent to one backup alone is relayed to the primary (a raw client never retransmits).
    */

@@ -50,10 +50,12 @@ final class EpochHandover {
   private final java.util.Map<Integer, Long> told = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Map<Integer, Long> heard = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicBoolean moving = new java.util.concurrent.atomic.AtomicBoolean();
+  private final Consumer<String> refusals;
 
   EpochHandover(int self, ClusterConfig current, Path data, ReconfigurationRules rules, MessageEncoder encoder,
                 DurableLog durable, ScheduledExecutorService scheduler, BiConsumer<Integer, byte[]> toPeer,
-                Supplier<Digest> ordinaryState) {
+                Supplier<Digest> ordinaryState, Consumer<String> refusals) {
+    this.refusals = refusals;
     this.self = self;
     this.current = current;
     this.data = data;
@@ -68,14 +70,15 @@ final class EpochHandover {
   /** Before recovery: the handover of {@code config}'s epoch, with the data directory moved into it if it has not been. */
   static EpochHandover open(int self, ClusterConfig config, Path data, MessageEncoder encoder, DurableLog durable,
                             ScheduledExecutorService scheduler, StateTransferShell stateTransfer, ReplicaMetrics metrics,
-                            BiConsumer<Integer, byte[]> toPeer, Supplier<Digest> ordinaryState) {
+                            BiConsumer<Integer, byte[]> toPeer, Supplier<Digest> ordinaryState,
+                            Consumer<String> refusals) {
     enter(config, durable, durable.storedStateSequence(), data);
     if (config.epoch() > 0) {
       stateTransfer.epochBoundTo(dev.bft.core.config.Configurations.digest(config));
     }
     metrics.epoch(config.epoch());
     EpochHandover handover = new EpochHandover(self, config, data, new ReconfigurationRules(config), encoder, durable,
-        scheduler, toPeer, ordinaryState);
+        scheduler, toPeer, ordinaryState, refusals);
     EpochRecord record = EpochRecord.read(data, config);
     if (record != null && record.next().epoch() == config.epoch()) {
       handover.notice = record.notice().encode();
@@ -122,6 +125,7 @@ final class EpochHandover {
       proven = EpochNotice.decode(frame);
       started = proven.verify(current);
     } catch (IllegalArgumentException e) {
+      refusals.accept(ShellRefusal.EPOCH_NOTICE_INVALID.name());
       LOG.debug("replica {}: replica {}'s epoch notice proves nothing here: {}", self, peer, e.getMessage());
       return;
     }

@@ -34,7 +34,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -132,7 +131,7 @@ public final class ReplicaNode implements AutoCloseable {
     KeyDirectory keys = KeyDirectory.of(config);
     MessageEncoder encoder = new MessageEncoder(self, key, WireLimits.defaults(), config.epoch());
     MessageDecoder decoder = MessageDecoder.of(config);
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "timers-" + self));
+    this.scheduler = supervisor.timers("timers-" + self);
     this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     this.verificationPool = InboundVerification.pool(self, quorum, this::verifyAll, supervisor::failed);
     this.metrics = new ReplicaMetrics(self, this::rejectedFrames, verificationPool::size, decoder.tally());
@@ -152,7 +151,7 @@ public final class ReplicaNode implements AutoCloseable {
     this.epochs = EpochHandover.open(self, config, data, encoder, durable, scheduler, stateTransfer, metrics,
         (peer, notice) -> write(peer < config.n() ? links.replica(peer) : links.client(peer), notice),
         () -> dev.bft.core.protocol.StateDigests.checkpoint(service.stateDigest(),
-            ReplicaNode.this.shell.replica().clientTable()));
+            ReplicaNode.this.shell.replica().clientTable()), this::refused);
     Transport transport = new LinkTransport(links::replica, links::client,
         () -> refused(ShellRefusal.OUTBOUND_QUEUE_FULL.name()));
     ReplicaShell.Io io = new ReplicaShell.Io(transport, new SystemShellClock(scheduler, clockOffsetMillis), Lane.THREADS, durable);
@@ -205,12 +204,6 @@ public final class ReplicaNode implements AutoCloseable {
   /** Signs an own message as the durable log stores it; on the writer thread, once per commit. */
   private byte[] signOwn(Message m) {
     return shell.signed(m);
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
   }
 
   /** Binds the port, connects to the higher replicas, starts the protocol. */

@@ -39,6 +39,11 @@ public enum ShellRefusal {
    * count, a position it never gave. A correct fetcher asks none of these.
    */
   FETCH_UNSERVABLE,
+  /**
+   * An EPOCH-NOTICE from a replica that does not parse or proves nothing to this replica (a
+   * Byzantine peer's, or a correct one's for an epoch further on than the next).
+   */
+  EPOCH_NOTICE_INVALID,
   /** A STATE for a checkpoint this replica is not fetching. */
   STATE_UNSOLICITED,
   /** A verification queue was full for the sending peer (frames or bytes). */

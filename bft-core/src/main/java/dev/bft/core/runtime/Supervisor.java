@@ -3,6 +3,11 @@ package dev.bft.core.runtime;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -49,6 +54,38 @@ public final class Supervisor {
         task.run();
       } catch (Throwable t) {
         failed(Thread.currentThread().getName(), t);
+      }
+    };
+  }
+
+  /**
+   * A single timer thread named {@code thread} whose tasks' failures stop the replica. A scheduled
+   * executor keeps what a task throws in the task's future, where nobody looks: a timer that failed
+   * so (a view-change timer, the epoch handover's write to disk) would simply never fire again.
+   * Failures after shutdown are not reported: the replica is closing anyway.
+   */
+  public ScheduledExecutorService timers(String thread) {
+    return new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, thread);
+      t.setDaemon(true);
+      return t;
+    }) {
+      @Override
+      protected void afterExecute(Runnable task, Throwable thrown) {
+        super.afterExecute(task, thrown);
+        Throwable cause = thrown;
+        if (cause == null && task instanceof Future<?> f && f.isDone() && !f.isCancelled()) {
+          try {
+            f.get();
+          } catch (ExecutionException e) {
+            cause = e.getCause();
+          } catch (InterruptedException | CancellationException e) {
+            // done and not cancelled: get() returns at once
+          }
+        }
+        if (cause != null && !isShutdown()) {
+          failed(Thread.currentThread().getName(), cause);
+        }
       }
     };
   }

@@ -10,14 +10,17 @@ import dev.bft.core.config.Configurations;
 import dev.bft.core.config.Reconfiguration;
 import dev.bft.core.config.ReconfigurationRules;
 import dev.bft.core.message.Checkpoint;
+import dev.bft.core.message.codec.EpochNotice;
 import dev.bft.core.message.codec.MessageDecoder;
 import dev.bft.core.message.codec.MessageEncoder;
 import dev.bft.core.protocol.LogRecord;
 import dev.bft.core.protocol.RecoveredState;
+import dev.bft.core.protocol.StateDigests;
 import dev.bft.crypto.Digest;
 import dev.bft.crypto.Ed25519KeyPair;
 import dev.bft.crypto.KeyFiles;
 import dev.bft.storage.LmdbStore;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -81,6 +84,60 @@ class EpochHandoverTest {
         Ed25519KeyPair.generate(new SecureRandom()).publicKey())), List.of()).applyTo(c);
   }
 
+  /**
+   * A Byzantine replica's EPOCH-NOTICE, cut short or with any length field claiming far more than
+   * the bytes present (or 255 proofs), is refused and counted on the verification thread that
+   * reads it, never thrown there (which would stop the replica); the whole notice still moves it.
+   */
+  @Test
+  void aPoisonedOrTruncatedEpochNoticeIsCountedAndMovesNothing() throws Exception {
+    ClusterConfig c = cluster();
+    ClusterConfig next = enrolled(c);
+    Path data = Files.createDirectories(dir.resolve("replica-0"));
+    List<String> refused = new ArrayList<>();
+    EpochHandover handover = new EpochHandover(0, c, data, new ReconfigurationRules(c), new MessageEncoder(0, key(0)),
+        log(c, data), scheduler, (peer, frame) -> { }, () -> Digest.ZERO, refused::add);
+    CompletableFuture<ClusterConfig> started = new CompletableFuture<>();
+    handover.onNewEpoch(started::complete);
+    Digest ordinary = Digest.sha256(new byte[] {2});
+    Digest state = StateDigests.epoch(ordinary, Configurations.digest(next));
+    List<byte[]> proof = new ArrayList<>();
+    for (int r = 0; r < 3; r++) {
+      proof.add(new MessageEncoder(r, key(r)).encode(new Checkpoint(BOUNDARY, state, r, null)));
+    }
+    byte[] notice = new EpochNotice(Configurations.encode(next), BOUNDARY, state, ordinary, proof).encode();
+
+    List<byte[]> poisoned = new ArrayList<>();
+    for (int cut = 6; cut < notice.length; cut++) {
+      poisoned.add(java.util.Arrays.copyOf(notice, cut));
+    }
+    int configurationAt = 6;
+    int countAt = configurationAt + 4 + ByteBuffer.wrap(notice).getInt(configurationAt) + 8 + 2 * Digest.SIZE;
+    List<Integer> lengths = new ArrayList<>(List.of(configurationAt));
+    for (int at = countAt + 1; at < notice.length; at += 4 + ByteBuffer.wrap(notice).getInt(at)) {
+      lengths.add(at);
+    }
+    assertThat(lengths).as("the configuration's length and each proof's").hasSize(4);
+    for (int at : lengths) {
+      for (int claim : new int[] {Integer.MAX_VALUE, -1, Integer.MIN_VALUE, ByteBuffer.wrap(notice).getInt(at) + 1}) {
+        byte[] p = notice.clone();
+        ByteBuffer.wrap(p).putInt(at, claim);
+        poisoned.add(p);
+      }
+    }
+    byte[] manyProofs = notice.clone();
+    manyProofs[countAt] = (byte) 255;
+    poisoned.add(manyProofs);
+
+    for (int i = 0; i < poisoned.size(); i++) {
+      handover.told(100 + i, poisoned.get(i)); // a peer each: a peer's notice is read once a second at most
+    }
+    assertThat(refused).as("each counted").hasSize(poisoned.size()).containsOnly(ShellRefusal.EPOCH_NOTICE_INVALID.name());
+    assertThat(started).isNotDone();
+    handover.told(1, notice);
+    assertThat(started.get(10, TimeUnit.SECONDS).epoch()).as("the notice as sent proves the next epoch").isEqualTo(1);
+  }
+
   @Test
   void afterARestartTheWrittenConfigurationStartsTheEpochOnceItsCheckpointIsStored() throws Exception {
     ClusterConfig c = cluster();
@@ -90,7 +147,7 @@ class EpochHandoverTest {
     Digest epochDigest = Digest.sha256(new byte[] {1});
     EpochRecord.writePending(data, next); // the reconfiguration executed, then the process stopped
     EpochHandover handover = new EpochHandover(0, c, data, new ReconfigurationRules(c), new MessageEncoder(0, key(0)),
-        durable, scheduler, (peer, frame) -> { }, () -> Digest.ZERO);
+        durable, scheduler, (peer, frame) -> { }, () -> Digest.ZERO, reason -> { });
     CompletableFuture<ClusterConfig> started = new CompletableFuture<>();
     handover.onNewEpoch(started::complete);
 
@@ -117,7 +174,7 @@ class EpochHandoverTest {
     DurableLog durable = log(c, data);
     EpochRecord.writePending(data, enrolled(c)); // left from another reconfiguration
     EpochHandover handover = new EpochHandover(0, c, data, new ReconfigurationRules(c), new MessageEncoder(0, key(0)),
-        durable, scheduler, (peer, frame) -> { }, () -> Digest.ZERO);
+        durable, scheduler, (peer, frame) -> { }, () -> Digest.ZERO, reason -> { });
     CompletableFuture<ClusterConfig> started = new CompletableFuture<>();
     handover.onNewEpoch(started::complete);
     durable.add(new LogRecord.StableCheckpoint(BOUNDARY, proof(c, Digest.sha256(new byte[] {1}))));

@@ -162,6 +162,46 @@ class FairVerificationQueueTest {
     assertThat(q.submit(1000, "client2")).as("a client's backlog is bounded tighter").isFalse();
   }
 
+  /**
+   * Frames may each be as large as the frame limit, so a bound in frames alone would let one peer
+   * park gigabytes here: the bytes waiting per source are bounded too, and given back as items are taken.
+   */
+  @Test
+  void aSourceIsBoundedInBytesLongBeforeItsFrameBound() {
+    FairVerificationQueue<byte[]> q = new FairVerificationQueue<>("test", 0,
+        new FairVerificationQueue.Bounds<byte[]>(source -> 1000, source -> source < 4 ? 100 : 10, item -> item.length), 64,
+        g -> { }, (thread, t) -> { });
+    for (int i = 0; i < 3; i++) {
+      assertThat(q.submit(1, new byte[30])).isTrue();
+    }
+    assertThat(q.submit(1, new byte[11])).as("3 frames of 1000, 101 bytes of 100").isFalse();
+    assertThat(q.submit(1, new byte[10])).as("exactly the bound").isTrue();
+    assertThat(q.submit(1000, new byte[10])).isTrue();
+    assertThat(q.submit(1000, new byte[1])).as("a client's bytes are bounded tighter").isFalse();
+    assertThat(q.poll()).hasSize(5);
+    assertThat(q.submit(1, new byte[100])).as("room again once taken").isTrue();
+    assertThat(q.submit(1000, new byte[10])).isTrue();
+  }
+
+  /** The bounds a replica process runs with: 128 MiB waiting per replica, 4 MiB per client, whatever the frame count. */
+  @Test
+  void aProcessHoldsAtMost128MiBOfAReplicasFramesAnd4MiBOfAClients() {
+    FairVerificationQueue<Inbound> q = InboundVerification.queue(0, dev.bft.core.protocol.Quorum.ofReplicas(4), 0,
+        g -> { }, (thread, t) -> { });
+    byte[] mebibyte = new byte[1 << 20]; // one array for every frame: the test itself holds 1 MiB
+    int replicaFrames = 0;
+    while (replicaFrames < 4096 && q.submit(1, new Inbound(1, mebibyte, 0))) {
+      replicaFrames++;
+    }
+    assertThat(replicaFrames).as("frames of 1 MiB a replica may have waiting").isEqualTo(128);
+    int clientFrames = 0;
+    while (clientFrames < 32 && q.submit(1000, new Inbound(1000, mebibyte, 0))) {
+      clientFrames++;
+    }
+    assertThat(clientFrames).as("frames of 1 MiB a client may have waiting").isEqualTo(4);
+    assertThat(q.submit(2, new Inbound(2, mebibyte, 0))).as("another replica's own bound").isTrue();
+  }
+
   @Test
   void workersHandEverythingSubmittedToTheHandler() throws Exception {
     CountDownLatch done = new CountDownLatch(50);

@@ -47,6 +47,48 @@ class SupervisorTest {
   }
 
   @Test
+  void aTimerThatThrowsStopsTheReplica() throws Exception {
+    java.util.concurrent.ScheduledExecutorService timers = supervisor.timers("timers-9");
+    try {
+      timers.schedule(() -> {
+        throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
+      }, 1, TimeUnit.MILLISECONDS);
+      assertThat(stop.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(stopped).singleElement().isInstanceOf(java.io.UncheckedIOException.class);
+    } finally {
+      timers.shutdownNow();
+    }
+  }
+
+  @Test
+  void aPeriodicTimerThatThrowsStopsTheReplicaAndOneCancelledOrStillRunningDoesNot() throws Exception {
+    java.util.concurrent.ScheduledExecutorService timers = supervisor.timers("timers-9");
+    try {
+      java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.ScheduledFuture<?>[] self = new java.util.concurrent.ScheduledFuture<?>[1];
+      self[0] = timers.scheduleWithFixedDelay(() -> {
+        if (runs.incrementAndGet() == 3) {
+          self[0].cancel(false); // as the epoch handover's wait for storage ends itself
+        }
+      }, 1, 1, TimeUnit.MILLISECONDS);
+      timers.schedule(() -> { }, 1, TimeUnit.MILLISECONDS).get(10, TimeUnit.SECONDS);
+      Thread.sleep(100);
+      assertThat(runs).hasValue(3);
+      assertThat(supervisor.hasFailed()).as("a timer that ran, or ended itself").isFalse();
+
+      timers.scheduleAtFixedRate(() -> {
+        if (runs.incrementAndGet() == 5) {
+          throw new AssertionError("replica 9, view 2, sequence 130: an impossible state");
+        }
+      }, 1, 1, TimeUnit.MILLISECONDS);
+      assertThat(stop.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(stopped).singleElement().isInstanceOf(AssertionError.class);
+    } finally {
+      timers.shutdownNow();
+    }
+  }
+
+  @Test
   void aVerificationWorkerThatThrowsStopsTheReplica() throws Exception {
     FairVerificationQueue<String> queue = new FairVerificationQueue<>("verify-9", 1,
         FairVerificationQueue.Bounds.frames(source -> 10), 8, group -> {
