@@ -41,4 +41,4 @@ if [ -n "$warm" ]; then
             if (s / 5 >= 0.8 * warm) { printf "80%% of %d ops/s (5-second mean) from %.0f s\n", warm, t[i] - 1; exit } }
           printf "never reached 80%% of %d ops/s\n", warm }' "$dir/load.out"
 fi
-rm -rf "$dir"
+[ -n "${KEEP:-}" ] && echo "# kept $dir" || rm -rf "$dir"
