@@ -107,6 +107,7 @@ class RealClusterProcessTest {
   }
 
   @Test
+  @Tag("slow") // ClientDigestRepliesTest and the simulator's LyingDesignatedReplierTest hold the re-ask in the default run
   void readsOfLargeValuesCompleteAsReadsWhileADesignatedReplierIsKilled() throws Exception {
     Path file = ClusterKeygen.generate(dir, 1, 1, "127.0.0.1", freeBase(), false, new SecureRandom());
     ClusterConfig cluster = ClusterFile.load(file);
