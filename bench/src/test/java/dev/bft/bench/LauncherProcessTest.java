@@ -114,6 +114,25 @@ class LauncherProcessTest {
     }
   }
 
+  /**
+   * The build's class-data archive is one this JVM can map: -Xshare:on refuses to start otherwise
+   * (bin/bft alone would ignore a stale archive silently, and start slower).
+   */
+  @Test
+  void theLauncherMapsTheClassArchiveTheBuildMade() throws Exception {
+    Path archive = LAUNCHER.getParent().getParent().resolve("bench/target/bft.jsa");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(archive), "the build ran with -Dbft.classArchive.skip");
+    ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "keygen", "--out", "mapped").directory(work.toFile())
+        .redirectErrorStream(true);
+    pb.environment().put("BFT_NO_BUILD", "1");
+    pb.environment().put("JAVA_OPTS", "-Xshare:on");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(work.resolve("mapped/cluster.conf")).exists();
+  }
+
   @Test
   void keygenRunsAsARealProcessFromAnyDirectory() throws Exception {
     BftLauncher.Run r = bft("keygen", "--replicas", "4", "--clients", "2", "--out", "cluster");

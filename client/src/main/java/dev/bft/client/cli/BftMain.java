@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bft", mixinStandardHelpOptions = true, version = "bft 0.1.0",
     description = "A Byzantine-fault-tolerant replicated state machine (PBFT with Ed25519 signatures).",
     subcommands = {ClusterCommand.class, ReplicaCommand.class, ClientCommand.class, StatusCommand.class, KeygenCommand.class,
-        BenchCommand.class, CheckHistoryCommand.class, RelayCommand.class, SnapshotCommand.class, ReconfigureCommand.class, dev.bft.client.nemesis.NemesisCommand.class})
+        BenchCommand.class, CheckHistoryCommand.class, RelayCommand.class, SnapshotCommand.class, ReconfigureCommand.class, dev.bft.client.nemesis.NemesisCommand.class,
+        ClassArchiveTraining.class})
 public final class BftMain implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -2,6 +2,7 @@ package dev.bft.client.cli;
 
 import dev.bft.core.config.HostPort;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,9 +42,17 @@ final class LocalReplicas implements AutoCloseable {
 
   /** The command that runs {@code bft} with this JVM's java, class path and the launcher's JVM flags. */
   static List<String> javaCommand() {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    return List.of(java, "-XX:+ExitOnOutOfMemoryError", "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), BftMain.class.getName());
+    String javaPath = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(javaPath, "-XX:+ExitOnOutOfMemoryError"));
+    cmd.addAll(classArchiveOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+    cmd.addAll(List.of("--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), BftMain.class.getName()));
+    return List.copyOf(cmd);
+  }
+
+  /** The class-data archive bin/bft gave this JVM, if any: the replicas it starts map the same classes. */
+  static List<String> classArchiveOptions(List<String> jvmArguments) {
+    return jvmArguments.stream().filter(a -> a.startsWith("-XX:SharedArchiveFile=") || a.startsWith("-Xlog:cds")).toList();
   }
 
   /** Starts replica {@code id} of the cluster in {@code file}; {@code attack} names a Byzantine behaviour or is null. */
@@ -137,10 +146,8 @@ final class LocalReplicas implements AutoCloseable {
   /** Starts {@code bft flood-client} as {@code client} of the cluster in {@code file}, flooding every replica. */
   void startFloodingClient(Path file, int client, String kind, Path logs) throws IOException {
     Files.createDirectories(logs);
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        BftMain.class.getName(), "flood-client", "--config", file.toString(), "--id", String.valueOf(client),
-        "--kind", kind));
+    List<String> cmd = new ArrayList<>(javaCommand());
+    cmd.addAll(List.of("flood-client", "--config", file.toString(), "--id", String.valueOf(client), "--kind", kind));
     Path log = logs.resolve("flood-client-" + client + ".log");
     addProcess(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** BFT_REPLICA_JAVA_OPTS: the JVM options a local cluster's replica processes start with. */
+/** The JVM options a local cluster's replica processes start with. */
 class LocalReplicasTest {
   @Test
   void optionsAreSplitOnWhitespaceAndAbsentOrBlankMeansNone() {
@@ -12,5 +12,13 @@ class LocalReplicasTest {
         .containsExactly("-Xmx512m", "-XX:+PrintCompilation", "-Dx=1");
     assertThat(LocalReplicas.replicaJvmOptions(null)).isEmpty();
     assertThat(LocalReplicas.replicaJvmOptions("   ")).isEmpty();
+  }
+
+  @Test
+  void replicasMapTheClassArchiveTheirLauncherWasGivenAndNothingElseOfItsOptions() {
+    assertThat(LocalReplicas.classArchiveOptions(java.util.List.of("-XX:+ExitOnOutOfMemoryError",
+        "-XX:SharedArchiveFile=/x/bft.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-Xmx1g", "-Xlog:gc")))
+        .containsExactly("-XX:SharedArchiveFile=/x/bft.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    assertThat(LocalReplicas.classArchiveOptions(java.util.List.of("-Xmx1g"))).isEmpty();
   }
 }
