@@ -12,16 +12,9 @@ clients=${1:-30}
 seconds=${2:-90}
 warm=${3:-}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-dir=$(mktemp -d /tmp/bft-cold.XXXXXX)
-port=$((20000 + RANDOM % 20000))
-"$root/bin/bft" keygen --out "$dir" --clients "$clients" --base-port "$port" > /dev/null
-"$root/bin/bft" cluster --dir "$dir" > "$dir/cluster.out" 2>&1 &
-cluster=$!
+. "$root/bench/scripts/lib/fresh_cluster.sh"
+fresh_cluster "$root" --clients "$clients"
 trap 'kill "$cluster" 2>/dev/null || true; wait "$cluster" 2>/dev/null || true' EXIT
-until grep -q "the cluster keeps running" "$dir/cluster.out"; do
-  if ! kill -0 "$cluster" 2>/dev/null; then cat "$dir/cluster.out" >&2; exit 1; fi
-  sleep 0.05
-done
 runs=$(date +%s.%N)
 "$root/bin/bft" client load --config "$dir/cluster.conf" --clients "$clients" --duration "${seconds}s" --per-second \
   > "$dir/load.out" 2> "$dir/load.err" &

@@ -13,16 +13,9 @@ warmup=${2:-60}
 window=${3:-30}
 clients=${4:-30}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-dir=$(mktemp -d /tmp/bft-jit.XXXXXX)
-port=$((20000 + RANDOM % 20000))
-"$root/bin/bft" keygen --out "$dir" --replicas "$n" --clients "$clients" --base-port "$port" > /dev/null
-"$root/bin/bft" cluster --dir "$dir" > "$dir/cluster.out" 2>&1 &
-cluster=$!
+. "$root/bench/scripts/lib/fresh_cluster.sh"
+fresh_cluster "$root" --replicas "$n" --clients "$clients"
 trap 'kill "$cluster" 2>/dev/null || true; wait "$cluster" 2>/dev/null || true; rm -rf "$dir"' EXIT
-until grep -q "the cluster keeps running" "$dir/cluster.out"; do
-  if ! kill -0 "$cluster" 2>/dev/null; then cat "$dir/cluster.out" >&2; exit 1; fi
-  sleep 0.2
-done
 "$root/bin/bft" client load --config "$dir/cluster.conf" --clients "$clients" --duration "$((warmup + window))s" \
   > "$dir/load.out" 2> /dev/null &
 load=$!
