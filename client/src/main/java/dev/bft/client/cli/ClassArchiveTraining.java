@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 /**
  * What the build runs once, under {@code -XX:ArchiveClassesAtExit}, so that every later {@code bft}
  * JVM maps the classes a replica and a client load instead of parsing and verifying them again
- * (docs/benchmarks.md, "Start-up"). It goes through the paths a user's processes take: the command
+ * (docs/benchmarks.md, "A cold start"). It goes through the paths a user's processes take: the command
  * line, keygen, four replicas with TLS links and LMDB, and a load of signed requests with reads;
  * a class it misses is simply loaded from its jar later.
  */
